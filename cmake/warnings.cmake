@@ -1,0 +1,7 @@
+# Warnings are errors for the project's own targets (not for third-party headers, included as SYSTEM).
+add_library(candar_warnings INTERFACE)
+target_compile_options(candar_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Werror
+  -Wno-missing-field-initializers  # options are aggregates with defaults, set with designated initializers
+  -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wconversion -Wsign-conversion -Wformat=2 -Wimplicit-fallthrough)

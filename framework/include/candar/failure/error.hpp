@@ -1,0 +1,48 @@
+#pragma once
+// An error as a benchmark sees it: a message and a chain of codes, outer to inner ("load > login > timeout"),
+// each code with the place it was added. The chain is the "multi-level trace": it is built by explicit wraps,
+// so it survives co_await, where a stack trace would show only the event loop.
+#include <source_location>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace candar {
+
+class error {
+ public:
+  struct frame {
+    std::string code;
+    std::source_location where;
+  };
+
+  error(std::string_view code, std::string message, std::source_location where = std::source_location::current());
+
+  // A system error with its code chosen from the condition: timeout, canceled, connection, or io.
+  static error from(std::error_code ec, std::source_location where = std::source_location::current());
+  // The code a system error gets in from().
+  static std::string_view code_of(std::error_code ec) noexcept;
+
+  // Adds an outer code, recording where: `std::move(e).wrap("login")`.
+  [[nodiscard]] error wrap(std::string_view code, std::source_location where = std::source_location::current()) &&;
+  [[nodiscard]] error wrap(std::string_view code, std::source_location where = std::source_location::current()) const&;
+
+  [[nodiscard]] bool has(std::string_view code) const noexcept;
+  [[nodiscard]] std::span<frame const> chain() const noexcept { return chain_; }
+  [[nodiscard]] std::string_view outer_code() const noexcept { return chain_.front().code; }
+  [[nodiscard]] std::string_view inner_code() const noexcept { return chain_.back().code; }
+  [[nodiscard]] std::string const& message() const noexcept { return message_; }
+
+  // "load > login > timeout: deadline passed"
+  [[nodiscard]] std::string summary() const;
+  // The summary, then one line per frame with its code and its file:line (function).
+  [[nodiscard]] std::string trace() const;
+
+ private:
+  std::vector<frame> chain_;  // never empty
+  std::string message_;
+};
+
+}  // namespace candar

@@ -1,0 +1,27 @@
+#pragma once
+// The state a benchmark shares with its steps.
+#include <exception>
+#include <mutex>
+#include <vector>
+
+#include "candar/benchmark/benchmark.hpp"
+
+namespace candar::detail {
+
+struct benchmark_run {
+  benchmark_options options;
+  std::vector<scenario> scenarios;
+  std::vector<benchmark::error_hook> hooks;
+  candar::result result;
+
+  runtime* rt = nullptr;
+  context root;  // ends the whole run: step.cancel()
+  bool started = false;
+
+  std::mutex exception_mutex;
+  std::exception_ptr first_uncaught;  // with catch_panics off
+
+  [[nodiscard]] bool ignored(error const& e) const;
+};
+
+}  // namespace candar::detail

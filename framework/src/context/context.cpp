@@ -1,0 +1,150 @@
+#include "candar/context/context.hpp"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+namespace candar {
+
+std::string_view to_code(stop_reason r) noexcept {
+  switch (r) {
+    case stop_reason::canceled: return "canceled";
+    case stop_reason::timeout: return "timeout";
+    case stop_reason::none: break;
+  }
+  return {};
+}
+
+namespace detail {
+
+struct context_state : std::enable_shared_from_this<context_state> {
+  std::atomic<stop_reason> reason{stop_reason::none};
+  std::optional<context::clock::time_point> deadline;
+
+  std::mutex mutex;
+  std::uint64_t next_id = 1;
+  std::map<std::uint64_t, std::function<void(stop_reason)>> callbacks;
+  context::subscription parent_link;                 // ends this context when the parent ends
+  std::shared_ptr<context_state> parent;             // keeps the parent alive as long as the link may fire
+  std::unique_ptr<boost::asio::steady_timer> timer;  // fires the deadline
+
+  void finish(stop_reason r) {
+    std::map<std::uint64_t, std::function<void(stop_reason)>> to_call;
+    std::unique_ptr<boost::asio::steady_timer> expired_timer;
+    {
+      std::lock_guard lock(mutex);
+      if (reason.load(std::memory_order_relaxed) != stop_reason::none) return;
+      reason.store(r, std::memory_order_release);
+      to_call.swap(callbacks);
+      // The timer is released here, not when the last copy goes: a finished context then holds no reference to
+      // an event loop. Its pending wait completes with operation_aborted and finds nothing to do.
+      expired_timer = std::move(timer);
+    }
+    for (auto& [id, callback] : to_call) callback(r);
+    if (expired_timer) expired_timer->cancel();
+  }
+
+  stop_reason current() noexcept {
+    auto r = reason.load(std::memory_order_acquire);
+    if (r == stop_reason::none && deadline && context::clock::now() >= *deadline) {
+      finish(stop_reason::timeout);
+      r = reason.load(std::memory_order_acquire);
+    }
+    return r;
+  }
+
+  void unsubscribe(std::uint64_t id) {
+    std::lock_guard lock(mutex);
+    callbacks.erase(id);
+  }
+};
+
+}  // namespace detail
+
+context::subscription::subscription(subscription&& other) noexcept
+    : state_(std::move(other.state_)), id_(std::exchange(other.id_, 0)) {}
+
+context::subscription& context::subscription::operator=(subscription&& other) noexcept {
+  if (this != &other) {
+    reset();
+    state_ = std::move(other.state_);
+    id_ = std::exchange(other.id_, 0);
+  }
+  return *this;
+}
+
+context::subscription::~subscription() { reset(); }
+
+void context::subscription::reset() noexcept {
+  if (id_ == 0) return;
+  if (auto s = state_.lock()) s->unsubscribe(id_);
+  state_.reset();
+  id_ = 0;
+}
+
+context::context() : state_(std::make_shared<detail::context_state>()) {}
+
+context context::with_cancel() const {
+  auto child = std::make_shared<detail::context_state>();
+  child->deadline = state_->deadline;
+  child->parent = state_;
+  std::weak_ptr<detail::context_state> weak_child = child;
+  child->parent_link = on_done([weak_child](stop_reason r) {
+    if (auto c = weak_child.lock()) c->finish(r);
+  });
+  return context(std::move(child));
+}
+
+context context::with_deadline(boost::asio::any_io_executor timer_executor, clock::time_point deadline) const {
+  context child = with_cancel();
+  auto& s = *child.state_;
+  if (s.deadline && *s.deadline <= deadline) return child;  // the parent's deadline comes first
+  s.deadline = deadline;
+  auto timer = std::make_unique<boost::asio::steady_timer>(timer_executor, deadline);
+  std::weak_ptr<detail::context_state> weak = child.state_;
+  timer->async_wait([weak](boost::system::error_code ec) {
+    if (ec) return;  // canceled: the context ended otherwise
+    if (auto st = weak.lock()) st->finish(stop_reason::timeout);
+  });
+  std::lock_guard lock(s.mutex);
+  if (s.reason.load(std::memory_order_relaxed) == stop_reason::none) {
+    s.timer = std::move(timer);
+  } else {
+    timer->cancel();  // the parent ended meanwhile
+  }
+  return child;
+}
+
+context context::with_timeout(boost::asio::any_io_executor timer_executor, clock::duration timeout) const {
+  return with_deadline(std::move(timer_executor), clock::now() + timeout);
+}
+
+void context::cancel() const { state_->finish(stop_reason::canceled); }
+
+stop_reason context::reason() const noexcept { return state_->current(); }
+
+std::optional<context::clock::time_point> context::deadline() const noexcept { return state_->deadline; }
+
+std::optional<context::clock::duration> context::remaining() const noexcept {
+  if (!state_->deadline) return std::nullopt;
+  auto const left = *state_->deadline - clock::now();
+  return left < clock::duration::zero() ? clock::duration::zero() : left;
+}
+
+context::subscription context::on_done(std::function<void(stop_reason)> on_end) const {
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->reason.load(std::memory_order_relaxed) == stop_reason::none) {
+      auto const id = state_->next_id++;
+      state_->callbacks.emplace(id, std::move(on_end));
+      return subscription(state_, id);
+    }
+  }
+  on_end(state_->reason.load(std::memory_order_acquire));
+  return subscription();
+}
+
+}  // namespace candar

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages candar needs to build and test. Idempotent: packages already
+# present are not reinstalled and apt's lists are refreshed only when something is missing.
+# Works as root without sudo, and through sudo otherwise.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev        # Asio (awaitables, awaitable operators, cancellation slots)
+  libssl-dev              # TLS for the agent
+  nlohmann-json3-dev      # JSON results and admin log lines
+  libfmt-dev              # formatting of messages and logs
+  libgtest-dev googletest # the test suite
+  libbenchmark-dev        # the micro-benchmarks (bench/)
+  zlib1g-dev libbrotli-dev
+)
+
+names=()
+for p in "${packages[@]}"; do names+=("$p"); done
+
+missing=()
+for p in "${names[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#names[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "setup: need root or sudo to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the whole test suite: the debug build with AddressSanitizer +
+# UndefinedBehaviorSanitizer, then the ThreadSanitizer build, each through ctest. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+jobs=$(nproc)
+for preset in debug tsan; do
+  echo "== ${preset}: configure and build"
+  cmake --preset "${preset}" >/dev/null
+  cmake --build --preset "${preset}" -j "${jobs}"
+  echo "== ${preset}: test"
+  # halt_on_error: a sanitizer report fails the test that caused it.
+  ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --preset "${preset}" -j "${jobs}"
+done

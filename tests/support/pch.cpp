@@ -1,0 +1,1 @@
+// Only here to build the precompiled headers the test programs share.
