@@ -11,7 +11,7 @@
 namespace candar {
 
 worker::worker(runtime& rt, function fn, worker_options options)
-    : runtime_(rt), fn_(std::move(fn)), count_(options.count), limit_(options.parallelism) {
+    : runtime_(rt), fn_(std::move(fn)), count_(options.count), limit_(options.parallelism), counters_(rt.size()) {
   if (count_ < 0 && count_ != worker_options::infinite) {
     throw std::invalid_argument("worker: count must be >= 0 or infinite, got " + std::to_string(count_));
   }
@@ -20,6 +20,20 @@ worker::worker(runtime& rt, function fn, worker_options options)
 }
 
 worker::~worker() = default;
+
+worker::loop_counters& worker::counters_here() noexcept {
+  return counters_[runtime::current_loop().value_or(0) % counters_.size()];
+}
+
+std::int64_t worker::sum(std::atomic<std::int64_t> loop_counters::*which) const noexcept {
+  std::int64_t n = 0;
+  for (auto const& c : counters_) n += (c.*which).load(std::memory_order_relaxed);
+  return n;
+}
+
+std::int64_t worker::running() const noexcept { return sum(&loop_counters::running); }
+std::int64_t worker::started() const noexcept { return sum(&loop_counters::started); }
+std::int64_t worker::finished() const noexcept { return sum(&loop_counters::finished); }
 
 void worker::check_limit(std::int64_t limit) const {
   if (limit < 0) throw std::invalid_argument("worker: parallelism must be >= 0, got " + std::to_string(limit));
@@ -92,16 +106,17 @@ boost::asio::awaitable<void> worker::lane(context ctx, std::shared_ptr<bool> ret
       index = next_index_.fetch_add(1, std::memory_order_relaxed);
       if (index >= count_) break;
     }
-    running_.fetch_add(1, std::memory_order_relaxed);
-    started_.fetch_add(1, std::memory_order_relaxed);
+    auto& counters = counters_here();
+    counters.running.fetch_add(1, std::memory_order_relaxed);
+    counters.started.fetch_add(1, std::memory_order_relaxed);
     std::exception_ptr escaped;
     try {
       co_await fn_(ctx, index);
     } catch (...) {
       escaped = std::current_exception();
     }
-    running_.fetch_sub(1, std::memory_order_relaxed);
-    finished_.fetch_add(1, std::memory_order_relaxed);
+    counters.running.fetch_sub(1, std::memory_order_relaxed);
+    counters.finished.fetch_add(1, std::memory_order_relaxed);
     if (escaped) {
       if (ctx.done() && is_cancellation(escaped)) break;
       if (on_exception_) on_exception_(escaped);
