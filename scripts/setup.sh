@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev        # Asio (awaitables, awaitable operators, cancellation slots)
+  libboost1.81-dev        # Asio (awaitables, awaitable operators, cancellation slots), Beast
+  libboost-url1.81-dev    # Boost.URL: resolving relative targets like a browser
   libssl-dev              # TLS for the agent
   nlohmann-json3-dev      # JSON results and admin log lines
   libfmt-dev              # formatting of messages and logs

@@ -1,0 +1,92 @@
+#pragma once
+// A browser-like HTTP/1.1 client for one virtual user. It lives on one event loop (the executor it is made
+// with) and must be used from that loop only: its connections, and later its cookies and cache, are its own.
+//
+//   agent a(co_await this_coro::executor, {.base_url = "http://127.0.0.1:8080"});
+//   auto res = co_await a.get("/api/me").header("X-Trace", "1").send();
+//   if (!res) step.add_error(std::move(res.error()).wrap("me"));   // "me > timeout"
+//
+// Failures come back as values with a code: timeout, connection, http-parse, too-large, canceled, url.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "candar/agent/agent_options.hpp"
+#include "candar/agent/response.hpp"
+#include "candar/failure/error.hpp"
+#include "candar/failure/expected.hpp"
+
+namespace candar {
+
+using outcome = expected<response>;
+
+namespace detail {
+struct agent_state;
+}
+
+class agent;
+
+// A request being built. send() consumes it (the builder is left empty): `co_await a.get("/").send()`.
+class request {
+ public:
+  request& header(std::string_view name, std::string_view value);
+  // Body with Content-Type application/json (the text is sent as given: serialize with your JSON library).
+  request& json(std::string_view body);
+  // Body with Content-Type application/x-www-form-urlencoded, fields percent-encoded.
+  request& form(std::vector<std::pair<std::string, std::string>> const& fields);
+  // string_view, not std::string: g++ 12 rejects a string literal converted to std::string inside co_await.
+  request& body(std::string_view content, std::string_view content_type);
+  request& timeout(std::chrono::steady_clock::duration t);
+
+  [[nodiscard]] boost::asio::awaitable<outcome> send();
+
+  [[nodiscard]] std::string const& method() const noexcept { return method_; }
+  [[nodiscard]] std::string const& target() const noexcept { return target_; }
+
+ private:
+  friend class agent;
+  friend struct detail::agent_state;
+  request(std::shared_ptr<detail::agent_state> owner, std::string method, std::string target);
+
+  std::shared_ptr<detail::agent_state> owner_;
+  std::string method_;
+  std::string target_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  std::string body_;
+  std::chrono::steady_clock::duration timeout_{};
+};
+
+class agent {
+ public:
+  agent(boost::asio::any_io_executor ex, agent_options options = {});
+  ~agent();
+  agent(agent const&) = delete;
+  agent& operator=(agent const&) = delete;
+
+  [[nodiscard]] request get(std::string_view target);
+  [[nodiscard]] request post(std::string_view target);
+  [[nodiscard]] request put(std::string_view target);
+  [[nodiscard]] request patch(std::string_view target);
+  [[nodiscard]] request del(std::string_view target);
+  [[nodiscard]] request head(std::string_view target);
+  [[nodiscard]] request make(std::string_view method, std::string_view target);
+
+  // Connections this agent opened over its life, and those idle now (for tests and figures).
+  [[nodiscard]] std::size_t connections_opened() const noexcept;
+  [[nodiscard]] std::size_t connections_idle() const noexcept;
+  // Closes every idle connection.
+  void close_idle();
+
+  [[nodiscard]] agent_options const& options() const noexcept;
+
+ private:
+  std::shared_ptr<detail::agent_state> state_;
+};
+
+}  // namespace candar

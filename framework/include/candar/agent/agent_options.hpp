@@ -1,0 +1,26 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace candar {
+
+struct agent_limits {
+  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_body_bytes = 16 * 1024 * 1024;
+};
+
+struct agent_options {
+  std::string base_url;                                        // relative targets resolve against it
+  std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
+  std::chrono::steady_clock::duration connect_timeout = std::chrono::seconds(1);
+  bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
+  std::size_t max_connections_per_origin = 6;                   // as a browser
+  std::string user_agent = "candar/0.1";
+  std::vector<std::pair<std::string, std::string>> default_headers;  // sent with every request
+  agent_limits limits;
+};
+
+}  // namespace candar

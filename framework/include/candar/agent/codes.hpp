@@ -1,0 +1,10 @@
+#pragma once
+// Error codes the agent gives, beside the framework's timeout / canceled / connection.
+#include <string_view>
+
+namespace candar::codes {
+inline constexpr std::string_view http_parse = "http-parse";  // the response was not valid HTTP/1.1
+inline constexpr std::string_view too_large = "too-large";    // a header or body limit was passed
+inline constexpr std::string_view url = "url";                // the target could not be made into a URL
+inline constexpr std::string_view tls = "tls";
+}  // namespace candar::codes

@@ -1,0 +1,32 @@
+#pragma once
+// What a request brought back: status, headers, the body, and when each part arrived.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace candar {
+
+struct timings {
+  std::chrono::steady_clock::duration connect{};     // zero on a reused connection
+  std::chrono::steady_clock::duration first_byte{};  // from the start until the response header was read
+  std::chrono::steady_clock::duration total{};
+};
+
+struct response {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // in the order received
+  std::string body;
+  timings time;
+  bool reused_connection = false;
+  std::string url;  // the absolute URL that was requested
+
+  // The first header of that name, matched case-insensitively.
+  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
+  // Every header of that name (e.g. Set-Cookie).
+  [[nodiscard]] std::vector<std::string_view> headers_named(std::string_view name) const;
+};
+
+}  // namespace candar

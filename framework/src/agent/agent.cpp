@@ -1,0 +1,374 @@
+#include "candar/agent/agent.hpp"
+
+#include <deque>
+#include <map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
+
+namespace candar {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace urls = boost::urls;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+namespace detail {
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// What a browser sends for a page when the caller gave no Accept.
+constexpr std::string_view browser_accept =
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
+struct connection {
+  explicit connection(asio::any_io_executor const& ex) : stream(ex) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+};
+
+struct origin_pool {
+  std::vector<std::unique_ptr<connection>> idle;
+  std::size_t open = 0;  // busy + idle
+  std::deque<std::shared_ptr<asio::steady_timer>> waiters;
+  std::optional<tcp::resolver::results_type> endpoints;  // resolved once per origin
+};
+
+struct lease {
+  std::unique_ptr<connection> conn;
+  bool reused = false;
+  clock_type::duration connect_time{};
+};
+
+error failure_of(beast::error_code ec) {
+  if (ec == beast::error::timeout) return error(codes::timeout, "no complete response within the timeout");
+  if (ec == http::error::header_limit || ec == http::error::body_limit || ec == http::error::buffer_overflow) {
+    return error(codes::too_large, ec.message());
+  }
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    return error(codes::connection, "the server closed the connection: " + ec.message());
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+    return error(codes::http_parse, ec.message());
+  }
+  return error::from(ec);
+}
+
+// A failure on a connection taken from the pool before any response byte came: the server had closed it
+// while it sat idle (keep-alive timeout). Safe to send again when the method is idempotent.
+bool stale_connection(beast::error_code ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
+}
+
+bool idempotent(http::verb v) {
+  return v == http::verb::get || v == http::verb::head || v == http::verb::put || v == http::verb::delete_ ||
+         v == http::verb::options;
+}
+
+std::string form_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    auto const c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
+      out += ch;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct agent_state {
+  agent_state(asio::any_io_executor e, agent_options o) : ex(std::move(e)), options(std::move(o)), resolver(ex) {}
+
+  asio::any_io_executor ex;
+  agent_options options;
+  tcp::resolver resolver;
+  std::map<std::string, origin_pool, std::less<>> pools;
+  std::size_t opened = 0;
+
+  boost::system::result<urls::url> resolve(std::string_view target) const {
+    if (options.base_url.empty()) {
+      auto u = urls::parse_uri(target);
+      if (!u) return u.error();
+      return urls::url(*u);
+    }
+    auto base = urls::parse_uri(options.base_url);
+    if (!base) return base.error();
+    auto ref = urls::parse_uri_reference(target);
+    if (!ref) return ref.error();
+    urls::url out;
+    auto r = urls::resolve(*base, *ref, out);
+    if (!r) return r.error();
+    return out;
+  }
+
+  void wake_one(origin_pool& pool) {
+    if (pool.waiters.empty()) return;
+    pool.waiters.front()->cancel();
+    pool.waiters.pop_front();
+  }
+
+  void release(origin_pool& pool, std::unique_ptr<connection> c) {
+    pool.idle.push_back(std::move(c));
+    wake_one(pool);
+  }
+
+  void discard(origin_pool& pool, std::unique_ptr<connection> c) {
+    if (c) {
+      beast::error_code ignored;  // closing a socket that already failed: nothing to learn from its error
+      c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      c->stream.close();
+    }
+    --pool.open;
+    wake_one(pool);
+  }
+
+  asio::awaitable<expected<lease>> acquire(origin_pool& pool, std::string const& host,
+                                                               std::string const& port, clock_type::time_point deadline) {
+    for (;;) {
+      if (!pool.idle.empty()) {
+        auto c = std::move(pool.idle.back());
+        pool.idle.pop_back();
+        co_return lease{std::move(c), true, {}};
+      }
+      if (pool.open < options.max_connections_per_origin) break;
+      // Every connection to this origin is busy: wait for one, as a browser queues its seventh request.
+      auto timer = std::make_shared<asio::steady_timer>(ex, deadline);
+      pool.waiters.push_back(timer);
+      auto [ec] = co_await timer->async_wait(use_tuple);
+      if (!ec) {
+        std::erase(pool.waiters, timer);
+        co_return error(codes::timeout, "no connection to the origin became free within the timeout");
+      }
+      if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+        std::erase(pool.waiters, timer);
+        co_return error(codes::canceled, "canceled while waiting for a connection");
+      }
+    }
+    ++pool.open;
+    ++opened;
+    auto const started = clock_type::now();
+    auto c = std::make_unique<connection>(ex);
+    if (!pool.endpoints) {
+      auto [rec, results] = co_await resolver.async_resolve(host, port, use_tuple);
+      if (rec) {
+        discard(pool, nullptr);
+        co_return error(codes::connection, "cannot resolve " + host + ": " + rec.message());
+      }
+      pool.endpoints = std::move(results);
+    }
+    c->stream.expires_at(std::min(deadline, started + options.connect_timeout));
+    auto [cec, ep] = co_await c->stream.async_connect(*pool.endpoints, use_tuple);
+    if (cec) {
+      discard(pool, nullptr);
+      auto e = failure_of(cec);
+      co_return error(e.inner_code(), "connect to " + host + ":" + port + ": " + e.message());
+    }
+    beast::error_code ignored;  // Nagle off, as browsers do; a failure only costs latency
+    c->stream.socket().set_option(tcp::no_delay(true), ignored);
+    co_return lease{std::move(c), false, clock_type::now() - started};
+  }
+
+  asio::awaitable<outcome> send(request r);
+};
+
+asio::awaitable<outcome> agent_state::send(request r) {
+  auto const start = clock_type::now();
+  auto u = resolve(r.target_);
+  if (!u) co_return error(codes::url, "cannot resolve '" + r.target_ + "': " + u.error().message());
+  if (u->scheme() != "http") {
+    co_return error(codes::url, "unsupported scheme in " + std::string(u->buffer()) + " (http only for now)");
+  }
+  auto const verb = http::string_to_verb(r.method_);
+  if (verb == http::verb::unknown) co_return error(codes::url, "unknown method " + r.method_);
+
+  std::string const host(u->encoded_host());
+  std::string const port = u->has_port() ? std::string(u->port()) : "80";
+  std::string target(u->encoded_path());
+  if (target.empty()) target = "/";
+  if (u->has_query()) {
+    target += '?';
+    target += u->encoded_query();
+  }
+
+  http::request<http::string_body> req{verb, target, 11};
+  req.set(http::field::host, u->has_port() ? host + ":" + port : host);
+  req.set(http::field::user_agent, options.user_agent);
+  req.set(http::field::accept, browser_accept);
+  for (auto const& [k, v] : options.default_headers) req.set(k, v);
+  for (auto const& [k, v] : r.headers_) req.set(k, v);
+  req.keep_alive(options.keep_alive);
+  if (!r.body_.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
+    req.body() = std::move(r.body_);
+    req.prepare_payload();
+  }
+
+  auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
+  std::string const key = host + ":" + port;
+  auto& pool = pools[key];
+
+  for (int attempt = 0;; ++attempt) {
+    auto leased = co_await acquire(pool, host, port, deadline);
+    if (!leased) co_return std::move(leased).error().wrap(r.method_ + " " + std::string(u->buffer()));
+    auto l = std::move(*leased);
+    auto& c = *l.conn;
+    bool const may_retry = l.reused && attempt == 0 && idempotent(verb);
+
+    c.stream.expires_at(deadline);
+    auto [wec, written] = co_await http::async_write(c.stream, req, use_tuple);
+    if (wec) {
+      discard(pool, std::move(l.conn));
+      if (may_retry && stale_connection(wec)) continue;
+      co_return failure_of(wec);
+    }
+
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.limits.max_header_bytes, UINT32_MAX)));
+    parser.body_limit(options.limits.max_body_bytes);
+    if (verb == http::verb::head) parser.skip(true);
+    auto [hec, header_bytes] = co_await http::async_read_header(c.stream, c.buffer, parser, use_tuple);
+    if (hec) {
+      bool const nothing_came = c.buffer.size() == 0 && header_bytes == 0;
+      discard(pool, std::move(l.conn));
+      if (may_retry && nothing_came && stale_connection(hec)) continue;
+      co_return failure_of(hec);
+    }
+    auto const first_byte = clock_type::now() - start;
+    if (!parser.is_done()) {
+      auto [bec, body_bytes] = co_await http::async_read(c.stream, c.buffer, parser, use_tuple);
+      if (bec) {
+        discard(pool, std::move(l.conn));
+        co_return failure_of(bec);
+      }
+    }
+
+    auto& msg = parser.get();
+    response res;
+    res.status = static_cast<int>(msg.result_int());
+    res.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
+    for (auto const& f : msg) res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    bool const reusable = options.keep_alive && msg.keep_alive();
+    res.body = std::move(msg.body());
+    res.reused_connection = l.reused;
+    res.url = std::string(u->buffer());
+    res.time = {l.connect_time, first_byte, clock_type::now() - start};
+    if (reusable) {
+      release(pool, std::move(l.conn));
+    } else {
+      discard(pool, std::move(l.conn));
+    }
+    co_return res;
+  }
+}
+
+}  // namespace detail
+
+request::request(std::shared_ptr<detail::agent_state> owner, std::string method, std::string target)
+    : owner_(std::move(owner)), method_(std::move(method)), target_(std::move(target)) {}
+
+request& request::header(std::string_view name, std::string_view value) {
+  headers_.emplace_back(name, value);
+  return *this;
+}
+
+request& request::json(std::string_view body) { return this->body(body, "application/json"); }
+
+request& request::form(std::vector<std::pair<std::string, std::string>> const& fields) {
+  std::string encoded;
+  for (auto const& [k, v] : fields) {
+    if (!encoded.empty()) encoded += '&';
+    encoded += detail::form_encode(k);
+    encoded += '=';
+    encoded += detail::form_encode(v);
+  }
+  body_ = std::move(encoded);
+  headers_.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  return *this;
+}
+
+request& request::body(std::string_view content, std::string_view content_type) {
+  body_ = content;
+  headers_.emplace_back("Content-Type", content_type);
+  return *this;
+}
+
+request& request::timeout(std::chrono::steady_clock::duration t) {
+  timeout_ = t;
+  return *this;
+}
+
+namespace {
+// The request is moved into this coroutine's frame when send() is called, so the awaitable owns everything it
+// needs: the builder may be a temporary, and the agent may go while a request is in flight.
+asio::awaitable<outcome> send_request(std::shared_ptr<detail::agent_state> owner, request r) {
+  co_return co_await owner->send(std::move(r));
+}
+}  // namespace
+
+asio::awaitable<outcome> request::send() {
+  auto owner = owner_;
+  return send_request(std::move(owner), std::move(*this));
+}
+
+agent::agent(asio::any_io_executor ex, agent_options options)
+    : state_(std::make_shared<detail::agent_state>(std::move(ex), std::move(options))) {}
+
+agent::~agent() = default;
+
+request agent::make(std::string_view method, std::string_view target) {
+  return request(state_, std::string(method), std::string(target));
+}
+request agent::get(std::string_view target) { return make("GET", target); }
+request agent::post(std::string_view target) { return make("POST", target); }
+request agent::put(std::string_view target) { return make("PUT", target); }
+request agent::patch(std::string_view target) { return make("PATCH", target); }
+request agent::del(std::string_view target) { return make("DELETE", target); }
+request agent::head(std::string_view target) { return make("HEAD", target); }
+
+std::size_t agent::connections_opened() const noexcept { return state_->opened; }
+
+std::size_t agent::connections_idle() const noexcept {
+  std::size_t n = 0;
+  for (auto const& [k, p] : state_->pools) n += p.idle.size();
+  return n;
+}
+
+void agent::close_idle() {
+  for (auto& [k, p] : state_->pools) {
+    while (!p.idle.empty()) {
+      auto c = std::move(p.idle.back());
+      p.idle.pop_back();
+      state_->discard(p, std::move(c));
+    }
+  }
+}
+
+agent_options const& agent::options() const noexcept { return state_->options; }
+
+}  // namespace candar
