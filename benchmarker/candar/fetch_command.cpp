@@ -1,0 +1,97 @@
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "candar/agent/agent.hpp"
+#include "candar/runtime/runtime.hpp"
+#include "command_line.hpp"
+#include "commands.hpp"
+
+namespace candar::cli {
+
+namespace {
+namespace asio = boost::asio;
+
+constexpr char const* help =
+    "usage: candar fetch URL [--header 'Name: value']... [--timeout SECONDS] [--json]\n"
+    "Sends one GET with the browser-like agent and prints the status, timings and response headers.\n"
+    "  --header   an extra request header (repeatable)\n"
+    "  --timeout  the request's deadline (default 1 s, as the agent's)\n"
+    "  --json     print a JSON object instead of text\n"
+    "Exit: 0 a response came (any status), 1 the request failed, 2 bad usage.\n";
+
+double ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+}  // namespace
+
+int fetch_command(std::vector<std::string> const& args) {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  double timeout_s = 1;
+  bool as_json = false;
+  try {
+    command_line cl({.flags = {"help", "json"}, .options = {"header", "timeout"}, .repeatable = {"header"}}, args);
+    if (cl.flag("help")) {
+      std::cout << help;
+      return 0;
+    }
+    if (cl.positionals().size() != 1) throw usage_error("fetch needs exactly one URL");
+    url = cl.positionals()[0];
+    for (auto const& h : cl.values("header")) {
+      auto colon = h.find(':');
+      if (colon == std::string::npos || colon == 0) throw usage_error("--header needs 'Name: value', got '" + h + "'");
+      auto value = h.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      headers.emplace_back(h.substr(0, colon), value);
+    }
+    timeout_s = cl.seconds("timeout", 1);
+    as_json = cl.flag("json");
+  } catch (usage_error const& e) {
+    std::cerr << "candar fetch: " << e.what() << " (see candar fetch --help)\n";
+    return 2;
+  }
+
+  runtime rt(1);
+  std::optional<outcome> result;
+  rt.run([](std::string u, std::vector<std::pair<std::string, std::string>> hs, double t,
+            std::optional<outcome>& out) -> asio::awaitable<void> {
+    agent_options options;
+    options.timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(t));
+    agent a(co_await asio::this_coro::executor, std::move(options));
+    auto req = a.get(u);
+    for (auto const& [k, v] : hs) req.header(k, v);
+    out = co_await req.send();
+  }(url, headers, timeout_s, result));
+
+  auto const& r = *result;
+  if (as_json) {
+    nlohmann::json j{{"url", url}};
+    if (r) {
+      nlohmann::json hs = nlohmann::json::array();
+      for (auto const& [k, v] : r->headers) hs.push_back({k, v});
+      j.update({{"ok", true},
+                {"status", r->status},
+                {"headers", hs},
+                {"body_bytes", r->body.size()},
+                {"timings_ms", {{"connect", ms(r->time.connect)}, {"first_byte", ms(r->time.first_byte)}, {"total", ms(r->time.total)}}}});
+    } else {
+      j.update({{"ok", false}, {"error", r.error().summary()}, {"code", r.error().inner_code()}});
+    }
+    std::cout << j.dump(2) << '\n';
+    return r ? 0 : 1;
+  }
+  if (!r) {
+    std::cerr << "candar fetch: " << url << ": " << r.error().summary() << '\n';
+    return 1;
+  }
+  std::cout << fmt::format("{} {}\n", r->status, url);
+  std::cout << fmt::format("timings: connect {:.2f} ms, first byte {:.2f} ms, total {:.2f} ms\n", ms(r->time.connect),
+                           ms(r->time.first_byte), ms(r->time.total));
+  std::cout << fmt::format("body: {} bytes\n", r->body.size());
+  std::cout << "headers:\n";
+  for (auto const& [k, v] : r->headers) std::cout << fmt::format("  {}: {}\n", k, v);
+  return 0;
+}
+
+}  // namespace candar::cli

@@ -1,0 +1,48 @@
+#pragma once
+// Per-endpoint request metrics: counts by status, errors by code, bytes, and a latency histogram, each under a
+// label the scenario chooses ("GET /api/users/:id"). Recording is per thread without contention; reading
+// merges every thread's shard.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "candar/detail/thread_shards.hpp"
+#include "candar/metrics/histogram.hpp"
+
+namespace candar {
+
+struct endpoint_stats {
+  std::uint64_t requests = 0;  // responses received, any status
+  std::uint64_t bytes = 0;     // response body bytes
+  std::map<int, std::uint64_t> by_status;
+  std::map<std::string, std::uint64_t, std::less<>> errors_by_code;  // requests that got no response
+  histogram latency;           // of responses received
+
+  void merge(endpoint_stats const& other);
+};
+
+class endpoint_metrics {
+ public:
+  void record(std::string_view label, int status, std::chrono::nanoseconds latency, std::uint64_t body_bytes);
+  void record_error(std::string_view label, std::string_view code);
+
+  // Label → merged stats.
+  [[nodiscard]] std::map<std::string, endpoint_stats, std::less<>> snapshot() const;
+  // Every label merged into one.
+  [[nodiscard]] endpoint_stats total() const;
+
+ private:
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using shard = std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>>;
+  static endpoint_stats& entry(shard& s, std::string_view label);
+
+  detail::thread_shards<shard> shards_;
+};
+
+}  // namespace candar

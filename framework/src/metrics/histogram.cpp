@@ -1,0 +1,64 @@
+#include "candar/metrics/histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace candar {
+
+std::size_t histogram::bucket_of(std::uint64_t us) noexcept {
+  if (us < sub_count) return static_cast<std::size_t>(us);
+  // e >= 1: the power-of-two range [2^(e+5), 2^(e+6)) split into 64 equal steps.
+  auto const e = static_cast<std::size_t>(std::bit_width(us)) - sub_bits - 1;
+  auto const step = static_cast<std::size_t>(us >> e) - sub_count;  // 0..63
+  return std::min(bucket_count - 1, sub_count * (e + 1) + step);
+}
+
+std::uint64_t histogram::upper_of(std::size_t bucket) noexcept {
+  if (bucket < sub_count) return bucket;
+  auto const e = bucket / sub_count - 1;
+  auto const step = bucket % sub_count;
+  return ((sub_count + step + 1) << e) - 1;
+}
+
+void histogram::record(std::chrono::nanoseconds value) noexcept {
+  auto const us = static_cast<std::uint64_t>(std::max<std::int64_t>(0, value.count() / 1000));
+  ++buckets_[bucket_of(us)];
+  ++count_;
+  sum_us_ += us;
+  min_us_ = std::min(min_us_, us);
+  max_us_ = std::max(max_us_, us);
+}
+
+void histogram::merge(histogram const& other) noexcept {
+  for (std::size_t i = 0; i < bucket_count; ++i) buckets_[i] += other.buckets_[i];
+  count_ += other.count_;
+  sum_us_ += other.sum_us_;
+  min_us_ = std::min(min_us_, other.min_us_);
+  max_us_ = std::max(max_us_, other.max_us_);
+}
+
+std::chrono::microseconds histogram::min() const noexcept {
+  return std::chrono::microseconds(count_ == 0 ? 0 : min_us_);
+}
+
+std::chrono::microseconds histogram::mean() const noexcept {
+  return std::chrono::microseconds(count_ == 0 ? 0 : sum_us_ / count_);
+}
+
+std::chrono::microseconds histogram::percentile(double p) const noexcept {
+  if (count_ == 0) return std::chrono::microseconds(0);
+  p = std::clamp(p, 0.0, 100.0);
+  auto const rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < bucket_count; ++i) {
+    seen += buckets_[i];
+    if (seen >= rank) {
+      // The bucket's top, but never past what was actually recorded.
+      return std::chrono::microseconds(std::clamp(upper_of(i), min_us_, max_us_));
+    }
+  }
+  return std::chrono::microseconds(max_us_);
+}
+
+}  // namespace candar

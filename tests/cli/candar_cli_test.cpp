@@ -1,0 +1,117 @@
+// Runs the built `candar` executable as a user would, against the scripted test server.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_server.hpp"
+
+namespace candar {
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+run_result run(std::string const& args) {
+  std::string const command = std::string(CANDAR_BIN) + " " + args + " 2>&1";
+  run_result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  while (auto n = fread(buf, 1, sizeof buf, pipe)) r.out.append(buf, n);
+  int const status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string temp_path(std::string const& name) { return ::testing::TempDir() + name; }
+
+TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
+  for (std::string const args : {"", "frobnicate", "load", "load http://127.0.0.1:1/ --bogus",
+                                 "load http://127.0.0.1:1/ --connections 0", "load http://127.0.0.1:1/ --duration -1",
+                                 "fetch", "fetch http://x --header nocolon"}) {
+    auto const r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    if (!args.empty()) {
+      EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << args << "\n" << r.out;
+    }
+  }
+}
+
+TEST(candar_cli, help_exits_0) {
+  EXPECT_EQ(run("--help").exit_code, 0);
+  auto const load = run("load --help");
+  EXPECT_EQ(load.exit_code, 0);
+  EXPECT_NE(load.out.find("--connections"), std::string::npos);
+  EXPECT_EQ(run("fetch --help").exit_code, 0);
+}
+
+TEST(candar_cli, load_reports_what_it_measured) {
+  test::http_server server([](test::seen_request const& r) {
+    return test::reply{.status = r.target == "/" ? 200 : 404, .body = "hello"};
+  });
+  auto const json_file = temp_path("candar_load.json");
+  auto const r = run("load " + server.url() + "/ --duration 0.5 --connections 3 --threads 1 --json " + json_file);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("Status:    200: "), std::string::npos) << r.out;
+  std::ifstream in(json_file);
+  auto const j = nlohmann::json::parse(in);
+  auto const requests = j.at("requests").get<std::uint64_t>();
+  EXPECT_GT(requests, 0U);
+  EXPECT_EQ(j.at("status").at("200").get<std::uint64_t>(), requests);
+  EXPECT_EQ(j.at("body_bytes").get<std::uint64_t>(), requests * 5);
+  EXPECT_EQ(j.at("connections"), 3);
+  EXPECT_TRUE(j.at("errors").empty());
+  // Keep-alive: three users, at most three connections, however many requests.
+  EXPECT_LE(server.connections_accepted(), 3U);
+  EXPECT_GT(requests, 3U);
+  EXPECT_GE(server.requests_served(), requests);
+}
+
+TEST(candar_cli, load_without_keepalive_opens_a_connection_per_request) {
+  test::http_server server([](test::seen_request const&) { return test::reply{}; });
+  auto const r = run("load " + server.url() + "/ --duration 0.3 --connections 2 --threads 1 --no-keepalive");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // One connection per request; the load may end between a connection's accept and its request.
+  EXPECT_GE(server.connections_accepted(), server.requests_served());
+  EXPECT_LE(server.connections_accepted(), server.requests_served() + 2);
+  EXPECT_GT(server.requests_served(), 2U);
+}
+
+TEST(candar_cli, load_against_nothing_exits_1_with_connection_errors) {
+  auto const r = run("load http://127.0.0.1:" + std::to_string(test::closed_port()) + "/ --duration 0.2 --connections 1");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("connection: "), std::string::npos) << r.out;
+}
+
+TEST(candar_cli, fetch_shows_status_and_headers) {
+  test::http_server server([](test::seen_request const&) {
+    return test::reply{.status = 418, .headers = {{"X-Kind", "teapot"}, {"X-Tea", "green"}}, .body = "short and stout"};
+  });
+  auto const text = run("fetch " + server.url() + "/pot");
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("418 " + server.url() + "/pot"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("X-Kind: teapot"), std::string::npos) << text.out;
+  auto const json = run("fetch " + server.url() + "/pot --json --header 'X-A: 1'");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  auto const j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j.at("status"), 418);
+  EXPECT_EQ(j.at("body_bytes"), 15);
+}
+
+TEST(candar_cli, fetch_of_a_dead_target_exits_1) {
+  auto const r = run("fetch http://127.0.0.1:" + std::to_string(test::closed_port()) + "/");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("connection"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace candar
