@@ -16,8 +16,19 @@ packages=(
   zlib1g-dev libbrotli-dev
 )
 
-names=()
-for p in "${packages[@]}"; do names+=("$p"); done
+# Extra groups, named as arguments: `setup.sh perf` adds what scripts/perf-agent.sh compares against.
+perf_packages=(
+  nginx                   # the target server of the performance comparison (and, later, of agent tests)
+  wrk                     # the peer load generator candar load is compared with
+)
+
+names=("${packages[@]}")
+for group in "$@"; do
+  case "$group" in
+    perf) names+=("${perf_packages[@]}") ;;
+    *) echo "setup: unknown group '$group' (known: perf)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${names[@]}"; do

@@ -12,7 +12,8 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -112,7 +113,21 @@ struct agent_state {
   std::map<std::string, origin_pool, std::less<>> pools;
   std::size_t opened = 0;
 
-  boost::system::result<urls::url> resolve(std::string_view target) const {
+  // The last target resolved: a user (and a load loop) asks for the same URL again and again.
+  std::string last_target;
+  urls::url last_url;
+
+  boost::system::result<urls::url> resolve(std::string_view target) {
+    if (!last_target.empty() && target == last_target) return last_url;
+    auto resolved = resolve_uncached(target);
+    if (resolved) {
+      last_target = target;
+      last_url = *resolved;
+    }
+    return resolved;
+  }
+
+  boost::system::result<urls::url> resolve_uncached(std::string_view target) const {
     if (options.base_url.empty()) {
       auto u = urls::parse_uri(target);
       if (!u) return u.error();
@@ -217,17 +232,40 @@ asio::awaitable<outcome> agent_state::send(request r) {
     target += u->encoded_query();
   }
 
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, u->has_port() ? host + ":" + port : host);
-  req.set(http::field::user_agent, options.user_agent);
-  req.set(http::field::accept, browser_accept);
-  for (auto const& [k, v] : options.default_headers) req.set(k, v);
-  for (auto const& [k, v] : r.headers_) req.set(k, v);
-  req.keep_alive(options.keep_alive);
-  if (!r.body_.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
-    req.body() = std::move(r.body_);
-    req.prepare_payload();
+  // The request is serialized by hand into one buffer: Beast's general serializer cost more CPU per request
+  // than everything else the agent does (measured with perf against nginx).
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  auto const set_field = [&fields](std::string_view name, std::string_view value) {
+    for (auto& f : fields) {
+      if (beast::iequals(f.first, name)) {
+        f.second = value;
+        return;
+      }
+    }
+    fields.emplace_back(name, value);
+  };
+  std::string const host_header = u->has_port() ? host + ":" + port : host;
+  set_field("Host", host_header);
+  set_field("User-Agent", options.user_agent);
+  set_field("Accept", browser_accept);
+  for (auto const& [k, v] : options.default_headers) set_field(k, v);
+  for (auto const& [k, v] : r.headers_) set_field(k, v);
+  if (!options.keep_alive) set_field("Connection", "close");
+  bool const has_body = !r.body_.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch;
+  std::string const content_length = std::to_string(r.body_.size());
+  if (has_body) set_field("Content-Length", content_length);
+
+  std::string wire;
+  wire.reserve(128 + target.size() + r.body_.size() + fields.size() * 48);
+  wire.append(r.method_).append(" ").append(target).append(" HTTP/1.1\r\n");
+  for (auto const& [k, v] : fields) {
+    if (k.find_first_of("\r\n:") != std::string_view::npos || v.find_first_of("\r\n") != std::string_view::npos) {
+      co_return error(codes::url, "header '" + std::string(k) + "' has a line break or a bad name");
+    }
+    wire.append(k).append(": ").append(v).append("\r\n");
   }
+  wire.append("\r\n");
+  if (has_body) wire.append(r.body_);
 
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   std::string const key = host + ":" + port;
@@ -241,7 +279,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
     bool const may_retry = l.reused && attempt == 0 && idempotent(verb);
 
     c.stream.expires_at(deadline);
-    auto [wec, written] = co_await http::async_write(c.stream, req, use_tuple);
+    auto [wec, written] = co_await asio::async_write(c.stream, asio::buffer(wire), use_tuple);
     if (wec) {
       discard(pool, std::move(l.conn));
       if (may_retry && stale_connection(wec)) continue;
@@ -273,7 +311,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
     res.status = static_cast<int>(msg.result_int());
     res.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
     for (auto const& f : msg) res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    bool const reusable = options.keep_alive && msg.keep_alive();
+    bool const reusable = options.keep_alive && msg.keep_alive();  // the server may refuse keep-alive
     res.body = std::move(msg.body());
     res.reused_connection = l.reused;
     res.url = std::string(u->buffer());

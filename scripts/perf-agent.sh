@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The agent's speed against wrk's, as issue 3 asks: nginx pinned to core 0, the client pinned to core 1, in
+# turn `wrk` and `candar load`, same URL, 50 connections, keep-alive, one client thread, ROUNDS rounds of
+# DURATION seconds. Prints each round's requests/s and requests per client CPU-second, and the ratios.
+# Figures only, no thresholds. Usage: ROUNDS=3 DURATION=5 bash scripts/perf-agent.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+duration=${DURATION:-5}
+connections=${CONNECTIONS:-50}
+
+bash scripts/setup.sh perf >/dev/null
+cmake --preset release >/dev/null
+cmake --build --preset release --target candar >/dev/null
+
+work=$(mktemp -d)
+cleanup() {
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=20080
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+
+mkdir -p "$work/html" "$work/logs"
+printf 'hello from nginx\n' > "$work/html/index.html"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 60s;
+  client_body_temp_path $work/tmp;
+  proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp;
+  scgi_temp_path $work/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    root $work/html;
+  }
+}
+CONF
+mkdir -p "$work/tmp"
+taskset -c 0 nginx -p "$work" -c "$work/nginx.conf"
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port/index.html"
+
+# Runs a command pinned to core 1; prints "requests/s cpu-seconds" from its output and bash's own timing.
+TIMEFORMAT='%U %S'
+run_wrk() {
+  local out cpu
+  { time taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" "$url" > "$work/wrk.out"; } 2> "$work/time.out"
+  out=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
+  cpu=$(awk '{print $1 + $2}' "$work/time.out")
+  local total
+  total=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  echo "$out $cpu $total"
+}
+run_candar() {
+  local rps cpu total
+  { time taskset -c 1 build/release/bin/candar load "$url" --connections "$connections" --duration "$duration" \
+      --threads 1 --json "$work/candar.json" > "$work/candar.out"; } 2> "$work/time.out"
+  rps=$(sed -n 's/.*"requests_per_second": \([0-9.e+]*\).*/\1/p' "$work/candar.json")
+  total=$(sed -n 's/.*"requests": \([0-9]*\).*/\1/p' "$work/candar.json")
+  cpu=$(awk '{print $1 + $2}' "$work/time.out")
+  echo "$rps $cpu $total"
+}
+
+echo "nginx on core 0, client on core 1, $connections connections, keep-alive, 1 client thread, ${duration}s rounds"
+printf '%-6s %-8s %12s %10s %14s %16s\n' round client "req/s" "client-CPU" "req/CPU-s" "CPU-s/100k req"
+sum_w=0; sum_c=0; sum_wc=0; sum_cc=0
+for r in $(seq "$rounds"); do
+  for client in wrk candar; do
+    read -r rps cpu total < <(run_$client)
+    per_cpu=$(awk -v t="$total" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? t / c : 0) }')
+    per_100k=$(awk -v t="$total" -v c="$cpu" 'BEGIN { printf "%.3f", (t > 0 ? c / t * 100000 : 0) }')
+    printf '%-6s %-8s %12.0f %10.2f %14s %16s\n' "$r" "$client" "$rps" "$cpu" "$per_cpu" "$per_100k"
+    if [ "$client" = wrk ]; then
+      sum_w=$(awk -v a="$sum_w" -v b="$rps" 'BEGIN { print a + b }'); sum_wc=$(awk -v a="$sum_wc" -v b="$per_cpu" 'BEGIN { print a + b }')
+    else
+      sum_c=$(awk -v a="$sum_c" -v b="$rps" 'BEGIN { print a + b }'); sum_cc=$(awk -v a="$sum_cc" -v b="$per_cpu" 'BEGIN { print a + b }')
+    fi
+  done
+done
+awk -v w="$sum_w" -v c="$sum_c" -v wc="$sum_wc" -v cc="$sum_cc" -v n="$rounds" 'BEGIN {
+  printf "\nmean req/s:            wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", w / n, c / n, (w > 0 ? c / w : 0)
+  printf "mean req/client-CPU-s: wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", wc / n, cc / n, (wc > 0 ? cc / wc : 0)
+}'
