@@ -13,7 +13,8 @@ packages=(
   libfmt-dev              # formatting of messages and logs
   libgtest-dev googletest # the test suite
   libbenchmark-dev        # the micro-benchmarks (bench/)
-  zlib1g-dev libbrotli-dev
+  zlib1g-dev libbrotli-dev # Content-Encoding: gzip, deflate, br
+  libpsl-dev              # the Public Suffix List: no cookie for ".com"
 )
 
 # Extra groups, named as arguments: `setup.sh perf` adds what scripts/perf-agent.sh compares against.

@@ -14,6 +14,7 @@
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
 #include "candar/worker/parallel.hpp"
+#include "support/compress.hpp"
 #include "support/http_server.hpp"
 
 namespace candar {
@@ -264,6 +265,84 @@ TEST(agent, a_bad_target_is_a_url_error) {
     EXPECT_FALSE(ftp.has_value());
     EXPECT_EQ(inner_code(ftp), codes::url);
   });
+}
+
+}  // namespace
+}  // namespace candar
+
+namespace candar {
+namespace {
+
+TEST(agent, asks_for_compression_and_decodes_what_comes_back) {
+  std::string const text(10000, 'x');
+  std::atomic<bool> asked{false};
+  http_server server([&](seen_request const& r) {
+    asked = r.header("Accept-Encoding") == "gzip, deflate, br";
+    if (r.target == "/br") return reply{.headers = {{"Content-Encoding", "br"}}, .body = test::brotli(text)};
+    if (r.target == "/bad") return reply{.headers = {{"Content-Encoding", "gzip"}}, .body = "not gzip"};
+    return reply{.headers = {{"Content-Encoding", "gzip"}}, .body = test::deflate_as(test::coding::gzip, text)};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto gz = co_await a.get("/gz").send();
+    EXPECT_TRUE(gz && gz->body == text);
+    auto br = co_await a.get("/br").send();
+    EXPECT_TRUE(br && br->body == text);
+    auto bad = co_await a.get("/bad").send();
+    EXPECT_EQ(inner_code(bad), codes::decompress);
+    EXPECT_TRUE((co_await a.get("/gz").send()).has_value());  // the connection is still good
+    EXPECT_EQ(a.connections_opened(), 1U);
+  });
+  EXPECT_TRUE(asked.load());
+}
+
+TEST(agent, the_decoded_size_is_capped) {
+  std::string const zeros(4 * 1024 * 1024, '\0');
+  http_server server([&](seen_request const&) {
+    return reply{.headers = {{"Content-Encoding", "gzip"}}, .body = test::deflate_as(test::coding::gzip, zeros)};
+  });
+  with_agent({.base_url = server.url(), .limits = {.max_decoded_bytes = 1024 * 1024}}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_EQ(inner_code(co_await a.get("/").send()), codes::too_large);
+  });
+}
+
+}  // namespace
+}  // namespace candar
+
+namespace candar {
+namespace {
+
+TEST(agent, keeps_cookies_like_a_browser) {
+  std::mutex m;
+  std::vector<std::string> sent;
+  http_server server([&](seen_request const& r) {
+    {
+      std::lock_guard lock(m);
+      sent.push_back(r.header("Cookie"));
+    }
+    if (r.target == "/login") return reply{.headers = {{"Set-Cookie", "sid=s1; Path=/; HttpOnly"}, {"Set-Cookie", "theme=dark"}}};
+    if (r.target == "/logout") return reply{.headers = {{"Set-Cookie", "sid=; Max-Age=0; Path=/"}}};
+    if (r.target == "/evil") return reply{.headers = {{"Set-Cookie", "x=1; Domain=example.com"}}};
+    return reply{};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    co_await a.get("/").send();
+    co_await a.post("/login").send();
+    co_await a.get("/home").send();
+    co_await a.get("/evil").send();
+    co_await a.get("/logout").send();
+    co_await a.get("/home").send();
+    EXPECT_EQ(a.cookies().size(), 1U);
+    a.cookies().clear();
+    co_await a.get("/home").send();
+  });
+  std::lock_guard lock(m);
+  ASSERT_EQ(sent.size(), 7U);
+  EXPECT_EQ(sent[0], "");
+  EXPECT_EQ(sent[1], "");
+  EXPECT_EQ(sent[2], "sid=s1; theme=dark");
+  EXPECT_EQ(sent[4], "sid=s1; theme=dark");  // the other site's cookie was not stored
+  EXPECT_EQ(sent[5], "theme=dark");
+  EXPECT_EQ(sent[6], "");
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ struct http_server::impl {
         co_await asio::async_write(socket, asio::buffer(*r.raw), tuple);
       } else {
         http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-        for (auto const& [k, v] : r.headers) res.set(k, v);
+        for (auto const& [k, v] : r.headers) res.insert(k, v);  // insert: Set-Cookie may come twice
         res.body() = r.body;
         res.keep_alive(req.keep_alive() && !r.close_after);
         for (auto const& [k, v] : r.headers) {

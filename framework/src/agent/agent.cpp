@@ -18,6 +18,8 @@
 #include <boost/url/url.hpp>
 
 #include "candar/agent/codes.hpp"
+#include "candar/agent/cookie_jar.hpp"
+#include "candar/agent/decompress.hpp"
 #include "candar/failure/codes.hpp"
 
 namespace candar {
@@ -112,6 +114,7 @@ struct agent_state {
   tcp::resolver resolver;
   std::map<std::string, origin_pool, std::less<>> pools;
   std::size_t opened = 0;
+  cookie_jar cookies;
 
   // The last target resolved: a user (and a load loop) asks for the same URL again and again.
   std::string last_target;
@@ -248,9 +251,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
   set_field("Host", host_header);
   set_field("User-Agent", options.user_agent);
   set_field("Accept", browser_accept);
+  if (options.decompress) set_field("Accept-Encoding", supported_encodings);
   for (auto const& [k, v] : options.default_headers) set_field(k, v);
   for (auto const& [k, v] : r.headers_) set_field(k, v);
   if (!options.keep_alive) set_field("Connection", "close");
+  std::string const cookie_header = options.cookies ? cookies.header_for(host, target, false) : std::string();
+  if (!cookie_header.empty()) set_field("Cookie", cookie_header);
   bool const has_body = !r.body_.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch;
   std::string const content_length = std::to_string(r.body_.size());
   if (has_body) set_field("Content-Length", content_length);
@@ -313,6 +319,22 @@ asio::awaitable<outcome> agent_state::send(request r) {
     for (auto const& f : msg) res.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     bool const reusable = options.keep_alive && msg.keep_alive();  // the server may refuse keep-alive
     res.body = std::move(msg.body());
+    if (options.cookies) {
+      for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies.store(set_cookie, host, target, false);
+    }
+    if (auto coding = res.header("Content-Encoding"); coding && options.decompress && verb != http::verb::head) {
+      auto decoded = decode_content(*coding, std::move(res.body), options.limits.max_decoded_bytes);
+      if (!decoded) {
+        // The connection itself is fine: the message was read whole.
+        if (reusable) {
+          release(pool, std::move(l.conn));
+        } else {
+          discard(pool, std::move(l.conn));
+        }
+        co_return std::move(decoded).error().wrap(r.method_ + " " + std::string(u->buffer()));
+      }
+      res.body = std::move(*decoded);
+    }
     res.reused_connection = l.reused;
     res.url = std::string(u->buffer());
     res.time = {l.connect_time, first_byte, clock_type::now() - start};
@@ -408,5 +430,7 @@ void agent::close_idle() {
 }
 
 agent_options const& agent::options() const noexcept { return state_->options; }
+
+cookie_jar& agent::cookies() noexcept { return state_->cookies; }
 
 }  // namespace candar

@@ -18,6 +18,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "candar/agent/agent_options.hpp"
+#include "candar/agent/cookie_jar.hpp"
 #include "candar/agent/response.hpp"
 #include "candar/failure/error.hpp"
 #include "candar/failure/expected.hpp"
@@ -84,6 +85,8 @@ class agent {
   void close_idle();
 
   [[nodiscard]] agent_options const& options() const noexcept;
+  // The agent's cookies: read them, or clear() them to start as a new visitor.
+  [[nodiscard]] cookie_jar& cookies() noexcept;
 
  private:
   std::shared_ptr<detail::agent_state> state_;

@@ -9,7 +9,8 @@ namespace candar {
 
 struct agent_limits {
   std::size_t max_header_bytes = 64 * 1024;
-  std::size_t max_body_bytes = 16 * 1024 * 1024;
+  std::size_t max_body_bytes = 16 * 1024 * 1024;     // as received
+  std::size_t max_decoded_bytes = 64 * 1024 * 1024;  // after Content-Encoding is undone
 };
 
 struct agent_options {
@@ -19,6 +20,8 @@ struct agent_options {
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
   std::size_t max_connections_per_origin = 6;                   // as a browser
   std::string user_agent = "candar/0.1";
+  bool decompress = true;
+  bool cookies = true;     // keep a cookie jar: store Set-Cookie, send Cookie  // send Accept-Encoding: gzip, deflate, br and decode what comes back
   std::vector<std::pair<std::string, std::string>> default_headers;  // sent with every request
   agent_limits limits;
 };

@@ -1,0 +1,114 @@
+#include "candar/agent/decompress.hpp"
+
+#include <brotli/decode.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <vector>
+
+#include "candar/agent/codes.hpp"
+
+namespace candar {
+
+namespace {
+
+constexpr std::size_t chunk = 16 * 1024;
+
+std::string lower_trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return out;
+}
+
+error too_large(std::size_t cap) {
+  return error(codes::too_large, "the decoded body passed the limit of " + std::to_string(cap) + " bytes");
+}
+
+// window_bits: 15 + 16 gzip, 15 zlib, -15 raw deflate.
+expected<std::string> inflate_with(std::string const& in, int window_bits, std::size_t cap) {
+  z_stream z{};
+  if (inflateInit2(&z, window_bits) != Z_OK) return error(codes::decompress, "zlib could not start");
+  std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&z, &inflateEnd);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));  // zlib's API is not const-correct
+  z.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  std::array<char, chunk> buf{};
+  for (;;) {
+    z.next_out = reinterpret_cast<Bytef*>(buf.data());
+    z.avail_out = static_cast<uInt>(buf.size());
+    int const rc = inflate(&z, Z_NO_FLUSH);
+    std::size_t const produced = buf.size() - z.avail_out;
+    if (out.size() + produced > cap) return too_large(cap);
+    out.append(buf.data(), produced);
+    if (rc == Z_STREAM_END) return out;
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) return error(codes::decompress, "the compressed body ended early");
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      return error(codes::decompress, std::string("bad compressed data: ") + (z.msg != nullptr ? z.msg : "zlib error"));
+    }
+  }
+}
+
+expected<std::string> brotli(std::string const& in, std::size_t cap) {
+  std::unique_ptr<BrotliDecoderState, decltype(&BrotliDecoderDestroyInstance)> state(
+      BrotliDecoderCreateInstance(nullptr, nullptr, nullptr), &BrotliDecoderDestroyInstance);
+  if (!state) return error(codes::decompress, "brotli could not start");
+  auto const* next_in = reinterpret_cast<std::uint8_t const*>(in.data());
+  std::size_t avail_in = in.size();
+  std::string out;
+  std::array<std::uint8_t, chunk> buf{};
+  for (;;) {
+    auto* next_out = buf.data();
+    std::size_t avail_out = buf.size();
+    auto const rc = BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in, &avail_out, &next_out, nullptr);
+    std::size_t const produced = buf.size() - avail_out;
+    if (out.size() + produced > cap) return too_large(cap);
+    out.append(reinterpret_cast<char const*>(buf.data()), produced);
+    if (rc == BROTLI_DECODER_RESULT_SUCCESS) return out;
+    if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT) return error(codes::decompress, "the brotli body ended early");
+    if (rc == BROTLI_DECODER_RESULT_ERROR) {
+      return error(codes::decompress,
+                   std::string("bad brotli data: ") + BrotliDecoderErrorString(BrotliDecoderGetErrorCode(state.get())));
+    }
+  }
+}
+
+expected<std::string> decode_one(std::string const& coding, std::string body, std::size_t cap) {
+  if (coding.empty() || coding == "identity") {
+    if (body.size() > cap) return too_large(cap);
+    return body;
+  }
+  if (coding == "gzip" || coding == "x-gzip") return inflate_with(body, 15 + 16, cap);
+  if (coding == "br") return brotli(body, cap);
+  if (coding == "deflate") {
+    // "deflate" should be zlib-wrapped; some servers send it raw, and browsers take both.
+    auto zlib = inflate_with(body, 15, cap);
+    if (zlib || !zlib.error().has(codes::decompress)) return zlib;
+    return inflate_with(body, -15, cap);
+  }
+  return error(codes::decompress, "unsupported Content-Encoding '" + coding + "'");
+}
+
+}  // namespace
+
+expected<std::string> decode_content(std::string_view content_encoding, std::string body, std::size_t max_decoded) {
+  std::vector<std::string> codings;
+  while (!content_encoding.empty()) {
+    auto const comma = content_encoding.find(',');
+    codings.push_back(lower_trimmed(content_encoding.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    content_encoding.remove_prefix(comma + 1);
+  }
+  for (auto it = codings.rbegin(); it != codings.rend(); ++it) {
+    auto decoded = decode_one(*it, std::move(body), max_decoded);
+    if (!decoded) return decoded;
+    body = std::move(*decoded);
+  }
+  return body;
+}
+
+}  // namespace candar
