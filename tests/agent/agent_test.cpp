@@ -347,3 +347,88 @@ TEST(agent, keeps_cookies_like_a_browser) {
 
 }  // namespace
 }  // namespace candar
+
+namespace candar {
+namespace {
+
+TEST(agent, serves_fresh_responses_from_its_cache_and_revalidates_stale_ones) {
+  std::atomic<int> hits_on_server{0};
+  std::mutex m;
+  std::vector<std::string> conditionals;
+  http_server server([&](seen_request const& r) {
+    hits_on_server.fetch_add(1);
+    if (r.target == "/fresh.css") return reply{.headers = {{"Cache-Control", "max-age=3600"}}, .body = "css"};
+    {
+      std::lock_guard lock(m);
+      conditionals.push_back(r.header("If-None-Match"));
+    }
+    if (r.header("If-None-Match") == "\"v1\"") return reply{.status = 304, .headers = {{"ETag", "\"v1\""}}};
+    return reply{.headers = {{"Cache-Control", "no-cache"}, {"ETag", "\"v1\""}}, .body = "app.js"};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto first = co_await a.get("/fresh.css").send();
+    EXPECT_TRUE(first && first->cache == cache_use::network);
+    auto second = co_await a.get("/fresh.css").send();
+    EXPECT_TRUE(second && second->cache == cache_use::hit && second->body == "css");
+    EXPECT_EQ(a.cache_hits(), 1U);
+
+    auto js = co_await a.get("/app.js").send();
+    EXPECT_TRUE(js && js->cache == cache_use::network);
+    auto again = co_await a.get("/app.js").send();
+    EXPECT_TRUE(again && again->cache == cache_use::revalidated && again->status == 200 && again->body == "app.js");
+    auto authorized = co_await a.get("/fresh.css").header("Authorization", "Bearer t").send();
+    EXPECT_TRUE(authorized && authorized->cache == cache_use::network);
+  });
+  EXPECT_EQ(hits_on_server.load(), 4);
+  std::lock_guard lock(m);
+  ASSERT_EQ(conditionals.size(), 2U);
+  EXPECT_EQ(conditionals[0], "");
+  EXPECT_EQ(conditionals[1], "\"v1\"");
+}
+
+TEST(agent, with_the_cache_off_every_request_goes_out) {
+  std::atomic<int> served{0};
+  http_server server([&](seen_request const&) {
+    served.fetch_add(1);
+    return reply{.headers = {{"Cache-Control", "max-age=3600"}}};
+  });
+  with_agent({.base_url = server.url(), .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+    for (int i = 0; i < 3; ++i) co_await a.get("/").send();
+  });
+  EXPECT_EQ(served.load(), 3);
+}
+
+TEST(agent, redirects_come_back_unless_asked_to_follow) {
+  std::mutex m;
+  std::vector<std::string> seen;
+  http_server server([&](seen_request const& r) {
+    {
+      std::lock_guard lock(m);
+      seen.push_back(r.method + " " + r.target + " " + r.body);
+    }
+    if (r.target == "/login") return reply{.status = 303, .headers = {{"Location", "/home"}}};
+    if (r.target == "/loop") return reply{.status = 302, .headers = {{"Location", "/loop"}}};
+    if (r.target == "/keep") return reply{.status = 307, .headers = {{"Location", "home"}}};
+    return reply{.body = "home"};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto not_followed = co_await a.post("/login").form({}).send();
+    EXPECT_TRUE(not_followed && not_followed->status == 303);
+  });
+  with_agent({.base_url = server.url(), .max_redirects = 3}, [&](agent& a) -> asio::awaitable<void> {
+    auto followed = co_await a.post("/login").json("{}").send();
+    EXPECT_TRUE(followed && followed->status == 200 && followed->url == server.url() + "/home");
+    auto kept = co_await a.post("/keep").json("{\"a\":1}").send();  // 307 keeps the method and body
+    EXPECT_TRUE(kept && kept->status == 200);
+    EXPECT_EQ(inner_code(co_await a.get("/loop").send()), codes::redirect);
+  });
+  std::lock_guard lock(m);
+  ASSERT_GE(seen.size(), 6U);
+  EXPECT_EQ(seen[1], "POST /login {}");
+  EXPECT_EQ(seen[2], "GET /home ");
+  EXPECT_EQ(seen[3], "POST /keep {\"a\":1}");
+  EXPECT_EQ(seen[4], "POST /home {\"a\":1}");
+}
+
+}  // namespace
+}  // namespace candar

@@ -115,6 +115,8 @@ struct agent_state {
   std::map<std::string, origin_pool, std::less<>> pools;
   std::size_t opened = 0;
   cookie_jar cookies;
+  http_cache cache{options.cache_max_bytes};
+  std::size_t cache_hits = 0;
 
   // The last target resolved: a user (and a load loop) asks for the same URL again and again.
   std::string last_target;
@@ -214,17 +216,23 @@ struct agent_state {
   }
 
   asio::awaitable<outcome> send(request r);
+  // One request and its response on a pooled connection (cookies and Content-Encoding handled here).
+  asio::awaitable<outcome> exchange(std::string const& method, urls::url const& u,
+                                    std::vector<std::pair<std::string, std::string>> const& headers,
+                                    std::string const& body, clock_type::time_point start,
+                                    clock_type::time_point deadline);
 };
 
-asio::awaitable<outcome> agent_state::send(request r) {
-  auto const start = clock_type::now();
-  auto u = resolve(r.target_);
-  if (!u) co_return error(codes::url, "cannot resolve '" + r.target_ + "': " + u.error().message());
+asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::url const& u_in,
+                                               std::vector<std::pair<std::string, std::string>> const& headers,
+                                               std::string const& body, clock_type::time_point start,
+                                               clock_type::time_point deadline) {
+  auto const* u = &u_in;
   if (u->scheme() != "http") {
     co_return error(codes::url, "unsupported scheme in " + std::string(u->buffer()) + " (http only for now)");
   }
-  auto const verb = http::string_to_verb(r.method_);
-  if (verb == http::verb::unknown) co_return error(codes::url, "unknown method " + r.method_);
+  auto const verb = http::string_to_verb(method);
+  if (verb == http::verb::unknown) co_return error(codes::url, "unknown method " + method);
 
   std::string const host(u->encoded_host());
   std::string const port = u->has_port() ? std::string(u->port()) : "80";
@@ -253,17 +261,17 @@ asio::awaitable<outcome> agent_state::send(request r) {
   set_field("Accept", browser_accept);
   if (options.decompress) set_field("Accept-Encoding", supported_encodings);
   for (auto const& [k, v] : options.default_headers) set_field(k, v);
-  for (auto const& [k, v] : r.headers_) set_field(k, v);
+  for (auto const& [k, v] : headers) set_field(k, v);
   if (!options.keep_alive) set_field("Connection", "close");
   std::string const cookie_header = options.cookies ? cookies.header_for(host, target, false) : std::string();
   if (!cookie_header.empty()) set_field("Cookie", cookie_header);
-  bool const has_body = !r.body_.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch;
-  std::string const content_length = std::to_string(r.body_.size());
+  bool const has_body = !body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch;
+  std::string const content_length = std::to_string(body.size());
   if (has_body) set_field("Content-Length", content_length);
 
   std::string wire;
-  wire.reserve(128 + target.size() + r.body_.size() + fields.size() * 48);
-  wire.append(r.method_).append(" ").append(target).append(" HTTP/1.1\r\n");
+  wire.reserve(128 + target.size() + body.size() + fields.size() * 48);
+  wire.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
   for (auto const& [k, v] : fields) {
     if (k.find_first_of("\r\n:") != std::string_view::npos || v.find_first_of("\r\n") != std::string_view::npos) {
       co_return error(codes::url, "header '" + std::string(k) + "' has a line break or a bad name");
@@ -271,15 +279,14 @@ asio::awaitable<outcome> agent_state::send(request r) {
     wire.append(k).append(": ").append(v).append("\r\n");
   }
   wire.append("\r\n");
-  if (has_body) wire.append(r.body_);
+  if (has_body) wire.append(body);
 
-  auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   std::string const key = host + ":" + port;
   auto& pool = pools[key];
 
   for (int attempt = 0;; ++attempt) {
     auto leased = co_await acquire(pool, host, port, deadline);
-    if (!leased) co_return std::move(leased).error().wrap(r.method_ + " " + std::string(u->buffer()));
+    if (!leased) co_return std::move(leased).error().wrap(method + " " + std::string(u->buffer()));
     auto l = std::move(*leased);
     auto& c = *l.conn;
     bool const may_retry = l.reused && attempt == 0 && idempotent(verb);
@@ -331,7 +338,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         } else {
           discard(pool, std::move(l.conn));
         }
-        co_return std::move(decoded).error().wrap(r.method_ + " " + std::string(u->buffer()));
+        co_return std::move(decoded).error().wrap(method + " " + std::string(u->buffer()));
       }
       res.body = std::move(*decoded);
     }
@@ -344,6 +351,73 @@ asio::awaitable<outcome> agent_state::send(request r) {
       discard(pool, std::move(l.conn));
     }
     co_return res;
+  }
+}
+
+namespace {
+bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+}  // namespace
+
+asio::awaitable<outcome> agent_state::send(request r) {
+  auto const start = clock_type::now();
+  auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
+  auto resolved = resolve(r.target_);
+  if (!resolved) co_return error(codes::url, "cannot resolve '" + r.target_ + "': " + resolved.error().message());
+  urls::url u = std::move(*resolved);
+  std::string method = std::move(r.method_);
+  std::string body = std::move(r.body_);
+  auto headers = std::move(r.headers_);
+
+  for (int hop = 0;; ++hop) {
+    std::string const url(u.buffer());
+    bool const cacheable = options.cache && method == "GET";
+    auto const requested = std::chrono::system_clock::now();
+    http_cache::lookup_result cached;
+    if (cacheable) cached = cache.lookup(url, headers, requested);
+    if (cached.what == http_cache::lookup_result::kind::fresh) {
+      ++cache_hits;
+      response hit = *cached.stored;
+      hit.cache = cache_use::hit;
+      hit.reused_connection = false;
+      hit.time = {{}, {}, clock_type::now() - start};
+      co_return hit;
+    }
+    auto sent_headers = headers;
+    for (auto const& h : cached.conditional_headers) sent_headers.push_back(h);
+    auto res = co_await exchange(method, u, sent_headers, body, start, deadline);
+    if (!res) co_return res;
+    auto const received = std::chrono::system_clock::now();
+    if (cacheable) {
+      if (res->status == 304 && cached.what == http_cache::lookup_result::kind::stale) {
+        if (auto restored = cache.revalidated(url, *res, requested, received)) {
+          restored->cache = cache_use::revalidated;
+          restored->time = res->time;
+          restored->reused_connection = res->reused_connection;
+          co_return *restored;
+        }
+      } else {
+        cache.store(url, headers, *res, requested, received);
+      }
+    }
+    if (options.max_redirects <= 0 || !is_redirect(res->status)) co_return res;
+    auto location = res->header("Location");
+    if (!location) co_return res;
+    if (hop >= options.max_redirects) {
+      co_return error(codes::redirect, "more than " + std::to_string(options.max_redirects) + " redirects, last to " +
+                                           std::string(*location));
+    }
+    auto ref = urls::parse_uri_reference(*location);
+    urls::url next;
+    if (!ref || !urls::resolve(u, *ref, next)) {
+      co_return error(codes::url, "bad Location '" + std::string(*location) + "' from " + url);
+    }
+    // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
+    if (res->status == 303 || ((res->status == 301 || res->status == 302) && method == "POST")) {
+      if (method != "HEAD") method = "GET";
+      body.clear();
+      std::erase_if(headers, [](auto const& h) { return beast::iequals(h.first, "Content-Type"); });
+    }
+    u = std::move(next);
   }
 }
 
@@ -432,5 +506,9 @@ void agent::close_idle() {
 agent_options const& agent::options() const noexcept { return state_->options; }
 
 cookie_jar& agent::cookies() noexcept { return state_->cookies; }
+
+http_cache& agent::cache() noexcept { return state_->cache; }
+
+std::size_t agent::cache_hits() const noexcept { return state_->cache_hits; }
 
 }  // namespace candar

@@ -19,6 +19,7 @@
 
 #include "candar/agent/agent_options.hpp"
 #include "candar/agent/cookie_jar.hpp"
+#include "candar/agent/http_cache.hpp"
 #include "candar/agent/response.hpp"
 #include "candar/failure/error.hpp"
 #include "candar/failure/expected.hpp"
@@ -87,6 +88,9 @@ class agent {
   [[nodiscard]] agent_options const& options() const noexcept;
   // The agent's cookies: read them, or clear() them to start as a new visitor.
   [[nodiscard]] cookie_jar& cookies() noexcept;
+  // The agent's cache, and how many responses it served with no request.
+  [[nodiscard]] http_cache& cache() noexcept;
+  [[nodiscard]] std::size_t cache_hits() const noexcept;
 
  private:
   std::shared_ptr<detail::agent_state> state_;

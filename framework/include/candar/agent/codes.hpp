@@ -7,5 +7,6 @@ inline constexpr std::string_view http_parse = "http-parse";  // the response wa
 inline constexpr std::string_view too_large = "too-large";    // a header or body limit was passed
 inline constexpr std::string_view url = "url";                // the target could not be made into a URL
 inline constexpr std::string_view tls = "tls";
+inline constexpr std::string_view redirect = "redirect";  // more redirects than max_redirects
 inline constexpr std::string_view decompress = "decompress";  // a Content-Encoding the agent could not undo
 }  // namespace candar::codes

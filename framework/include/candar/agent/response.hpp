@@ -1,6 +1,7 @@
 #pragma once
 // What a request brought back: status, headers, the body, and when each part arrived.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,12 +16,20 @@ struct timings {
   std::chrono::steady_clock::duration total{};
 };
 
+// Where a response came from.
+enum class cache_use : std::uint8_t {
+  network,      // a full response from the server
+  hit,          // served from the agent's cache with no request at all
+  revalidated,  // the server answered 304 to a conditional request; the body is the cached one
+};
+
 struct response {
   int status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // in the order received
   std::string body;
   timings time;
   bool reused_connection = false;
+  cache_use cache = cache_use::network;
   std::string url;  // the absolute URL that was requested
 
   // The first header of that name, matched case-insensitively.

@@ -1,0 +1,69 @@
+#pragma once
+// A browser's private HTTP cache for one agent (RFC 9111): GET only; not for requests carrying Authorization;
+// the cacheable status codes; Cache-Control (max-age, no-store, no-cache, must-revalidate), Expires and Date;
+// heuristic freshness from Last-Modified as browsers do (a tenth of the age); ETag / Last-Modified validators
+// for conditional revalidation; Vary. Pure: times are passed in, so the rules are tested with exact clocks.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "candar/agent/response.hpp"
+
+namespace candar {
+
+class http_cache {
+ public:
+  using time_point = std::chrono::system_clock::time_point;
+  using header_list = std::vector<std::pair<std::string, std::string>>;
+
+  explicit http_cache(std::size_t max_bytes = 32 * 1024 * 1024) : max_bytes_(max_bytes) {}
+
+  struct lookup_result {
+    enum class kind { miss, fresh, stale };
+    kind what = kind::miss;
+    response const* stored = nullptr;  // fresh: serve it; stale: revalidate it
+    header_list conditional_headers;   // stale: If-None-Match / If-Modified-Since to send
+  };
+
+  // What the cache can do for a GET of `url` with `request_headers`.
+  [[nodiscard]] lookup_result lookup(std::string const& url, header_list const& request_headers, time_point now);
+
+  // Stores `res` if the rules allow; `requested`/`received` bracket the exchange (for the age calculation).
+  bool store(std::string const& url, header_list const& request_headers, response const& res, time_point requested,
+             time_point received);
+
+  // A 304 for a stale entry: refreshes the stored headers and returns the stored response (its status and body).
+  [[nodiscard]] std::optional<response> revalidated(std::string const& url, response const& not_modified,
+                                                    time_point requested, time_point received);
+
+  void clear() noexcept;
+  [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
+
+ private:
+  struct entry {
+    response res;
+    header_list vary;  // request header values the response varies on
+    time_point requested{};
+    time_point received{};
+    std::list<std::string>::iterator lru;
+  };
+  [[nodiscard]] static std::optional<std::chrono::seconds> freshness_lifetime(response const& res, time_point received);
+  [[nodiscard]] static std::chrono::seconds current_age(entry const& e, time_point now);
+  static std::size_t size_of(response const& r);
+  void erase(std::map<std::string, entry>::iterator it);
+
+  std::size_t max_bytes_;
+  std::size_t bytes_ = 0;
+  std::map<std::string, entry> entries_;
+  std::list<std::string> lru_;  // front: most recently used
+};
+
+}  // namespace candar

@@ -1,0 +1,219 @@
+#include "candar/agent/http_cache.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "candar/agent/cookie_jar.hpp"
+
+namespace candar {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::string_view> header_in(http_cache::header_list const& hs, std::string_view name) {
+  for (auto const& [k, v] : hs) {
+    if (lower(k) == lower(name)) return v;
+  }
+  return std::nullopt;
+}
+
+struct cache_control {
+  bool no_store = false;
+  bool no_cache = false;
+  bool must_revalidate = false;
+  std::optional<std::chrono::seconds> max_age;
+};
+
+cache_control parse_cache_control(std::vector<std::string_view> const& values) {
+  cache_control cc;
+  for (auto value : values) {
+    while (!value.empty()) {
+      auto const comma = value.find(',');
+      auto directive = trim(value.substr(0, comma));
+      value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+      auto const eq = directive.find('=');
+      auto const name = lower(trim(directive.substr(0, eq)));
+      auto arg = eq == std::string_view::npos ? std::string_view() : trim(directive.substr(eq + 1));
+      if (arg.size() >= 2 && arg.front() == '"' && arg.back() == '"') arg = arg.substr(1, arg.size() - 2);
+      if (name == "no-store") cc.no_store = true;
+      if (name == "no-cache") cc.no_cache = true;
+      if (name == "must-revalidate") cc.must_revalidate = true;
+      if (name == "max-age") {
+        long long n = 0;
+        auto [p, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+        if (ec == std::errc() && p == arg.data() + arg.size() && !arg.empty()) cc.max_age = std::chrono::seconds(std::max(0LL, n));
+      }
+    }
+  }
+  return cc;
+}
+
+// RFC 9110 15.1: the statuses a cache may store without explicit freshness (heuristically cacheable).
+bool heuristically_cacheable(int status) {
+  switch (status) {
+    case 200: case 203: case 204: case 300: case 301: case 308: case 404: case 405: case 410: case 414: case 501:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<http_cache::time_point> date_header(response const& r, std::string_view name) {
+  auto v = r.header(name);
+  if (!v) return std::nullopt;
+  return parse_cookie_date(*v);  // RFC 6265's date parser reads every HTTP-date form
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> http_cache::freshness_lifetime(response const& res, time_point received) {
+  auto const cc = parse_cache_control(res.headers_named("Cache-Control"));
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  if (cc.max_age) return *cc.max_age;
+  auto const date = date_header(res, "Date").value_or(received);
+  if (res.header("Expires")) {
+    auto expires = date_header(res, "Expires");
+    if (!expires) return seconds(0);  // an invalid Expires means already expired
+    return std::max(seconds(0), duration_cast<seconds>(*expires - date));
+  }
+  if (auto last_modified = date_header(res, "Last-Modified"); last_modified && heuristically_cacheable(res.status)) {
+    return std::max(seconds(0), duration_cast<seconds>((date - *last_modified) / 10));
+  }
+  return std::nullopt;
+}
+
+std::chrono::seconds http_cache::current_age(entry const& e, time_point now) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  auto const date = date_header(e.res, "Date").value_or(e.received);
+  auto const apparent = std::max(seconds(0), duration_cast<seconds>(e.received - date));
+  seconds age_value(0);
+  if (auto a = e.res.header("Age")) {
+    long long n = 0;
+    auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), n);
+    if (ec == std::errc()) age_value = seconds(std::max(0LL, n));
+  }
+  auto const corrected = age_value + duration_cast<seconds>(e.received - e.requested);
+  return std::max(apparent, corrected) + duration_cast<seconds>(now - e.received);
+}
+
+std::size_t http_cache::size_of(response const& r) {
+  std::size_t n = r.body.size() + r.url.size() + 64;
+  for (auto const& [k, v] : r.headers) n += k.size() + v.size() + 16;
+  return n;
+}
+
+void http_cache::erase(std::map<std::string, entry>::iterator it) {
+  bytes_ -= size_of(it->second.res);
+  lru_.erase(it->second.lru);
+  entries_.erase(it);
+}
+
+void http_cache::clear() noexcept {
+  entries_.clear();
+  lru_.clear();
+  bytes_ = 0;
+}
+
+http_cache::lookup_result http_cache::lookup(std::string const& url, header_list const& request_headers, time_point now) {
+  lookup_result out;
+  if (header_in(request_headers, "Authorization")) return out;
+  auto const request_cc = parse_cache_control(header_in(request_headers, "Cache-Control")
+                                                  ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
+                                                  : std::vector<std::string_view>{});
+  auto it = entries_.find(url);
+  if (it == entries_.end()) return out;
+  auto& e = it->second;
+  for (auto const& [name, value] : e.vary) {
+    if (header_in(request_headers, name).value_or("") != value) return out;  // another variant
+  }
+  lru_.splice(lru_.begin(), lru_, e.lru);
+  auto const cc = parse_cache_control(e.res.headers_named("Cache-Control"));
+  auto const lifetime = freshness_lifetime(e.res, e.received).value_or(std::chrono::seconds(0));
+  bool const fresh = !cc.no_cache && !request_cc.no_cache && lifetime > current_age(e, now);
+  if (fresh) {
+    out.what = lookup_result::kind::fresh;
+    out.stored = &e.res;
+    return out;
+  }
+  auto const etag = e.res.header("ETag");
+  auto const last_modified = e.res.header("Last-Modified");
+  if (!etag && !last_modified) return out;  // stale and nothing to revalidate with: a plain request
+  out.what = lookup_result::kind::stale;
+  out.stored = &e.res;
+  if (etag) out.conditional_headers.emplace_back("If-None-Match", *etag);
+  if (last_modified) out.conditional_headers.emplace_back("If-Modified-Since", *last_modified);
+  return out;
+}
+
+bool http_cache::store(std::string const& url, header_list const& request_headers, response const& res,
+                       time_point requested, time_point received) {
+  if (header_in(request_headers, "Authorization")) return false;
+  auto const cc = parse_cache_control(res.headers_named("Cache-Control"));
+  auto const request_cc = parse_cache_control(header_in(request_headers, "Cache-Control")
+                                                  ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
+                                                  : std::vector<std::string_view>{});
+  if (cc.no_store || request_cc.no_store || !heuristically_cacheable(res.status)) return false;
+  bool const explicit_freshness = cc.max_age || res.header("Expires");
+  bool const validator = res.header("ETag") || res.header("Last-Modified");
+  if (!explicit_freshness && !validator && !cc.no_cache) return false;  // nothing would ever make it usable
+
+  header_list vary;
+  for (auto const& v : res.headers_named("Vary")) {
+    std::string_view list = v;
+    while (!list.empty()) {
+      auto const comma = list.find(',');
+      auto const name = trim(list.substr(0, comma));
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      if (name == "*") return false;  // varies on things no request can repeat
+      if (!name.empty()) vary.emplace_back(std::string(name), std::string(header_in(request_headers, name).value_or("")));
+    }
+  }
+  std::size_t const size = size_of(res);
+  if (size > max_bytes_) return false;
+  if (auto old = entries_.find(url); old != entries_.end()) erase(old);
+  while (bytes_ + size > max_bytes_ && !lru_.empty()) erase(entries_.find(lru_.back()));
+  lru_.push_front(url);
+  entries_.emplace(url, entry{res, std::move(vary), requested, received, lru_.begin()});
+  bytes_ += size;
+  return true;
+}
+
+std::optional<response> http_cache::revalidated(std::string const& url, response const& not_modified, time_point requested,
+                                                time_point received) {
+  auto it = entries_.find(url);
+  if (it == entries_.end()) return std::nullopt;
+  auto& e = it->second;
+  bytes_ -= size_of(e.res);
+  // RFC 9111 4.3.4: the 304's headers replace the stored ones of the same name.
+  for (auto const& [k, v] : not_modified.headers) {
+    auto const name = lower(k);
+    if (name == "content-length" || name == "content-encoding" || name == "transfer-encoding" || name == "connection") continue;
+    std::erase_if(e.res.headers, [&](auto const& h) { return lower(h.first) == name; });
+  }
+  for (auto const& [k, v] : not_modified.headers) {
+    auto const name = lower(k);
+    if (name == "content-length" || name == "content-encoding" || name == "transfer-encoding" || name == "connection") continue;
+    e.res.headers.emplace_back(k, v);
+  }
+  e.requested = requested;
+  e.received = received;
+  bytes_ += size_of(e.res);
+  lru_.splice(lru_.begin(), lru_, e.lru);
+  return e.res;
+}
+
+}  // namespace candar
