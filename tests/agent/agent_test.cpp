@@ -432,3 +432,43 @@ TEST(agent, redirects_come_back_unless_asked_to_follow) {
 
 }  // namespace
 }  // namespace candar
+
+namespace candar {
+namespace {
+
+TEST(agent, speaks_tls_to_a_self_signed_server_by_default) {
+  http_server server([](seen_request const& r) { return reply{.body = "secret " + r.target}; }, http_server::transport::tls);
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto res = co_await a.get("/vault").send();
+    EXPECT_TRUE(res.has_value()) << summary(res);
+    EXPECT_TRUE(res && res->body == "secret /vault");
+    auto again = co_await a.get("/vault").send();
+    EXPECT_TRUE(again && again->reused_connection);
+  });
+  EXPECT_EQ(server.connections_accepted(), 1U);
+}
+
+TEST(agent, sends_sni_for_a_host_name_and_verifies_when_asked) {
+  http_server server([](seen_request const&) { return reply{}; }, http_server::transport::tls);
+  std::string const by_name = "https://localhost:" + std::to_string(server.port());
+  with_agent({.base_url = by_name}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_TRUE((co_await a.get("/").send()).has_value());
+  });
+  EXPECT_EQ(server.last_sni(), "localhost");
+  with_agent({.base_url = by_name, .tls_verify = true}, [&](agent& a) -> asio::awaitable<void> {
+    auto res = co_await a.get("/").send();
+    EXPECT_EQ(inner_code(res), codes::tls) << summary(res);  // self-signed: not trusted
+  });
+}
+
+TEST(agent, tls_to_a_plain_server_is_a_tls_error) {
+  http_server server([](seen_request const&) { return reply{}; });
+  with_agent({.base_url = "https://127.0.0.1:" + std::to_string(server.port())}, [&](agent& a) -> asio::awaitable<void> {
+    auto res = co_await a.get("/").send();
+    EXPECT_FALSE(res.has_value());
+    EXPECT_TRUE(has_code(res, codes::tls) || has_code(res, codes::connection)) << summary(res);
+  });
+}
+
+}  // namespace
+}  // namespace candar

@@ -16,6 +16,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <mutex>
+
+#include "support/self_signed.hpp"
 
 namespace candar::test {
 
@@ -36,9 +42,29 @@ std::string seen_request::header(std::string_view name) const {
 }
 
 struct http_server::impl {
-  explicit impl(handler h) : on_request(std::move(h)), acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
+  impl(handler h, transport t)
+      : on_request(std::move(h)), tls(t == transport::tls), acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    if (tls) {
+      auto const pem = make_self_signed();
+      ssl.use_certificate_chain(asio::buffer(pem.certificate));
+      ssl.use_private_key(asio::buffer(pem.private_key), asio::ssl::context::pem);
+      // What SSL_CTX_set_tlsext_servername_{arg,callback} expand to, without their C casts.
+      SSL_CTX_ctrl(ssl.native_handle(), SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG, 0, this);
+      int (*on_sni)(SSL*, int*, void*) = [](SSL* s, int*, void* self) -> int {
+        char const* name = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
+        std::lock_guard lock(static_cast<impl*>(self)->sni_mutex);
+        static_cast<impl*>(self)->sni = name != nullptr ? name : "";
+        return SSL_TLSEXT_ERR_OK;
+      };
+      SSL_CTX_callback_ctrl(ssl.native_handle(), SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, reinterpret_cast<void (*)()>(on_sni));
+    }
+  }
 
   handler on_request;
+  bool tls;
+  asio::ssl::context ssl{asio::ssl::context::tls_server};
+  std::mutex sni_mutex;
+  std::string sni;
   asio::io_context io{1};
   tcp::acceptor acceptor;
   std::uint16_t const port = acceptor.local_endpoint().port();  // read once: the acceptor is the loop's
@@ -46,7 +72,16 @@ struct http_server::impl {
   std::atomic<std::size_t> served{0};
   std::thread thread;
 
-  asio::awaitable<void> serve(tcp::socket socket) {
+  template <class Stream>
+  static void close(Stream& stream) {
+    beast::error_code ignored;  // the point is to close; how it went does not matter to the test
+    auto& sock = beast::get_lowest_layer(stream);
+    sock.shutdown(tcp::socket::shutdown_both, ignored);
+    sock.close(ignored);
+  }
+
+  template <class Stream>
+  asio::awaitable<void> serve(Stream socket) {
     constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
     beast::flat_buffer buffer;
     for (;;) {
@@ -86,18 +121,22 @@ struct http_server::impl {
           co_await http::async_write(socket, res, tuple);
         }
         if (!res.keep_alive() && !r.close_after) {
-          beast::error_code ignored;
-          socket.shutdown(tcp::socket::shutdown_send, ignored);
+          close(socket);
           co_return;
         }
       }
       if (r.close_after || r.raw) {
-        beast::error_code ignored;  // the point is to close; how it went does not matter to the test
-        socket.shutdown(tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
+        close(socket);
         co_return;
       }
     }
+  }
+
+  asio::awaitable<void> serve_tls(tcp::socket socket) {
+    beast::ssl_stream<tcp::socket> stream(std::move(socket), ssl);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    co_await serve(std::move(stream));
   }
 
   asio::awaitable<void> accept_loop() {
@@ -105,12 +144,16 @@ struct http_server::impl {
       auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (ec) co_return;
       accepted.fetch_add(1);
-      asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+      if (tls) {
+        asio::co_spawn(io, serve_tls(std::move(socket)), asio::detached);
+      } else {
+        asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+      }
     }
   }
 };
 
-http_server::http_server(handler h) : impl_(std::make_unique<impl>(std::move(h))) {
+http_server::http_server(handler h, transport t) : impl_(std::make_unique<impl>(std::move(h), t)) {
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }
@@ -122,7 +165,14 @@ http_server::~http_server() {
 
 std::uint16_t http_server::port() const noexcept { return impl_->port; }
 
-std::string http_server::url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+std::string http_server::url() const {
+  return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
+}
+
+std::string http_server::last_sni() const {
+  std::lock_guard lock(impl_->sni_mutex);
+  return impl_->sni;
+}
 
 std::size_t http_server::connections_accepted() const noexcept { return impl_->accepted.load(); }
 

@@ -35,13 +35,18 @@ class http_server {
  public:
   using handler = std::function<reply(seen_request const&)>;
 
-  explicit http_server(handler h);
+  enum class transport { plain, tls };
+
+  // tls: a certificate made for the test (self-signed, localhost / 127.0.0.1).
+  explicit http_server(handler h, transport t = transport::plain);
   ~http_server();
   http_server(http_server const&) = delete;
   http_server& operator=(http_server const&) = delete;
 
   [[nodiscard]] std::uint16_t port() const noexcept;
-  [[nodiscard]] std::string url() const;  // "http://127.0.0.1:PORT"
+  [[nodiscard]] std::string url() const;  // "http://127.0.0.1:PORT" or "https://..."
+  // The server name the last TLS client asked for (SNI), "" if none.
+  [[nodiscard]] std::string last_sni() const;
   [[nodiscard]] std::size_t connections_accepted() const noexcept;
   [[nodiscard]] std::size_t requests_served() const noexcept;
 

@@ -10,6 +10,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/asio/write.hpp>
@@ -41,11 +45,49 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view browser_accept =
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
+// A connection is plain TCP or TLS over it; `tcp()` is the layer that carries the deadline either way.
 struct connection {
-  explicit connection(asio::any_io_executor const& ex) : stream(ex) {}
-  beast::tcp_stream stream;
+  explicit connection(asio::any_io_executor const& ex) : plain(ex) {}
+  beast::tcp_stream plain;  // moved into `tls` once a TLS handshake starts
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
+
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : plain; }
+
+  auto write(std::string const& wire) {
+    return tls ? asio::async_write(*tls, asio::buffer(wire), use_tuple) : asio::async_write(plain, asio::buffer(wire), use_tuple);
+  }
+  template <class Parser>
+  auto read_header(Parser& p) {
+    return tls ? http::async_read_header(*tls, buffer, p, use_tuple) : http::async_read_header(plain, buffer, p, use_tuple);
+  }
+  template <class Parser>
+  auto read(Parser& p) {
+    return tls ? http::async_read(*tls, buffer, p, use_tuple) : http::async_read(plain, buffer, p, use_tuple);
+  }
 };
+
+// One TLS context per verification mode for every agent of the process: an SSL_CTX is large, and OpenSSL 3
+// allows sharing one across threads.
+asio::ssl::context& tls_context(bool verify) {
+  static auto const make = [](bool v) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    if (v) {
+      ctx->set_default_verify_paths();
+      ctx->set_verify_mode(asio::ssl::verify_peer);
+    } else {
+      ctx->set_verify_mode(asio::ssl::verify_none);  // contest targets use self-signed certificates
+    }
+    return ctx;
+  };
+  static auto const verifying = make(true);
+  static auto const trusting = make(false);
+  return verify ? *verifying : *trusting;
+}
+
+bool tls_failure(beast::error_code ec) {
+  return ec.category() == asio::error::get_ssl_category() || ec.category() == asio::ssl::error::get_stream_category();
+}
 
 struct origin_pool {
   std::vector<std::unique_ptr<connection>> idle;
@@ -60,7 +102,10 @@ struct lease {
   clock_type::duration connect_time{};
 };
 
+bool tls_failure(beast::error_code ec);
+
 error failure_of(beast::error_code ec) {
+  if (tls_failure(ec)) return error(codes::tls, ec.message());
   if (ec == beast::error::timeout) return error(codes::timeout, "no complete response within the timeout");
   if (ec == http::error::header_limit || ec == http::error::body_limit || ec == http::error::buffer_overflow) {
     return error(codes::too_large, ec.message());
@@ -162,15 +207,15 @@ struct agent_state {
   void discard(origin_pool& pool, std::unique_ptr<connection> c) {
     if (c) {
       beast::error_code ignored;  // closing a socket that already failed: nothing to learn from its error
-      c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      c->stream.close();
+      c->tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);  // no TLS close_notify: not worth a round trip
+      c->tcp().close();
     }
     --pool.open;
     wake_one(pool);
   }
 
-  asio::awaitable<expected<lease>> acquire(origin_pool& pool, std::string const& host,
-                                                               std::string const& port, clock_type::time_point deadline) {
+  asio::awaitable<expected<lease>> acquire(origin_pool& pool, std::string const& host, std::string const& port, bool tls,
+                                           clock_type::time_point deadline) {
     for (;;) {
       if (!pool.idle.empty()) {
         auto c = std::move(pool.idle.back());
@@ -203,15 +248,31 @@ struct agent_state {
       }
       pool.endpoints = std::move(results);
     }
-    c->stream.expires_at(std::min(deadline, started + options.connect_timeout));
-    auto [cec, ep] = co_await c->stream.async_connect(*pool.endpoints, use_tuple);
+    c->plain.expires_at(std::min(deadline, started + options.connect_timeout));
+    auto [cec, ep] = co_await c->plain.async_connect(*pool.endpoints, use_tuple);
     if (cec) {
       discard(pool, nullptr);
       auto e = failure_of(cec);
       co_return error(e.inner_code(), "connect to " + host + ":" + port + ": " + e.message());
     }
     beast::error_code ignored;  // Nagle off, as browsers do; a failure only costs latency
-    c->stream.socket().set_option(tcp::no_delay(true), ignored);
+    c->plain.socket().set_option(tcp::no_delay(true), ignored);
+    if (tls) {
+      c->tls.emplace(std::move(c->plain), tls_context(options.tls_verify));
+      bool const ip_literal = !host.empty() && (host.front() == '[' || host.find_first_not_of("0123456789.") == std::string::npos);
+      if (!ip_literal) {
+        // SNI. SSL_set_tlsext_host_name is a macro with a C cast; this is what it expands to.
+        SSL_ctrl(c->tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(host.c_str()));
+      }
+      if (options.tls_verify) c->tls->set_verify_callback(asio::ssl::host_name_verification(host));
+      auto [hec] = co_await c->tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
+      if (hec) {
+        discard(pool, nullptr);
+        auto e = hec == beast::error::timeout ? failure_of(hec) : error(codes::tls, hec.message());
+        co_return error(e.inner_code(), "TLS handshake with " + host + ":" + port + ": " + e.message());
+      }
+    }
     co_return lease{std::move(c), false, clock_type::now() - started};
   }
 
@@ -228,14 +289,13 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
                                                std::string const& body, clock_type::time_point start,
                                                clock_type::time_point deadline) {
   auto const* u = &u_in;
-  if (u->scheme() != "http") {
-    co_return error(codes::url, "unsupported scheme in " + std::string(u->buffer()) + " (http only for now)");
-  }
+  bool const https = u->scheme() == "https";
+  if (!https && u->scheme() != "http") co_return error(codes::url, "unsupported scheme in " + std::string(u->buffer()));
   auto const verb = http::string_to_verb(method);
   if (verb == http::verb::unknown) co_return error(codes::url, "unknown method " + method);
 
   std::string const host(u->encoded_host());
-  std::string const port = u->has_port() ? std::string(u->port()) : "80";
+  std::string const port = u->has_port() ? std::string(u->port()) : https ? "443" : "80";
   std::string target(u->encoded_path());
   if (target.empty()) target = "/";
   if (u->has_query()) {
@@ -263,7 +323,7 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
   for (auto const& [k, v] : options.default_headers) set_field(k, v);
   for (auto const& [k, v] : headers) set_field(k, v);
   if (!options.keep_alive) set_field("Connection", "close");
-  std::string const cookie_header = options.cookies ? cookies.header_for(host, target, false) : std::string();
+  std::string const cookie_header = options.cookies ? cookies.header_for(host, target, https) : std::string();
   if (!cookie_header.empty()) set_field("Cookie", cookie_header);
   bool const has_body = !body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch;
   std::string const content_length = std::to_string(body.size());
@@ -281,18 +341,18 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
   wire.append("\r\n");
   if (has_body) wire.append(body);
 
-  std::string const key = host + ":" + port;
+  std::string const key = std::string(https ? "https://" : "http://") + host + ":" + port;
   auto& pool = pools[key];
 
   for (int attempt = 0;; ++attempt) {
-    auto leased = co_await acquire(pool, host, port, deadline);
+    auto leased = co_await acquire(pool, host, port, https, deadline);
     if (!leased) co_return std::move(leased).error().wrap(method + " " + std::string(u->buffer()));
     auto l = std::move(*leased);
     auto& c = *l.conn;
     bool const may_retry = l.reused && attempt == 0 && idempotent(verb);
 
-    c.stream.expires_at(deadline);
-    auto [wec, written] = co_await asio::async_write(c.stream, asio::buffer(wire), use_tuple);
+    c.tcp().expires_at(deadline);
+    auto [wec, written] = co_await c.write(wire);
     if (wec) {
       discard(pool, std::move(l.conn));
       if (may_retry && stale_connection(wec)) continue;
@@ -303,7 +363,7 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.limits.max_header_bytes, UINT32_MAX)));
     parser.body_limit(options.limits.max_body_bytes);
     if (verb == http::verb::head) parser.skip(true);
-    auto [hec, header_bytes] = co_await http::async_read_header(c.stream, c.buffer, parser, use_tuple);
+    auto [hec, header_bytes] = co_await c.read_header(parser);
     if (hec) {
       bool const nothing_came = c.buffer.size() == 0 && header_bytes == 0;
       discard(pool, std::move(l.conn));
@@ -312,7 +372,7 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
     }
     auto const first_byte = clock_type::now() - start;
     if (!parser.is_done()) {
-      auto [bec, body_bytes] = co_await http::async_read(c.stream, c.buffer, parser, use_tuple);
+      auto [bec, body_bytes] = co_await c.read(parser);
       if (bec) {
         discard(pool, std::move(l.conn));
         co_return failure_of(bec);
@@ -327,7 +387,7 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
     bool const reusable = options.keep_alive && msg.keep_alive();  // the server may refuse keep-alive
     res.body = std::move(msg.body());
     if (options.cookies) {
-      for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies.store(set_cookie, host, target, false);
+      for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies.store(set_cookie, host, target, https);
     }
     if (auto coding = res.header("Content-Encoding"); coding && options.decompress && verb != http::verb::head) {
       auto decoded = decode_content(*coding, std::move(res.body), options.limits.max_decoded_bytes);

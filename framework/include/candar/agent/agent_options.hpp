@@ -24,6 +24,7 @@ struct agent_options {
   bool cookies = true;     // keep a cookie jar: store Set-Cookie, send Cookie
   bool cache = true;       // a private HTTP cache (GET): fresh hits need no request, stale entries revalidate
   std::size_t cache_max_bytes = 32 * 1024 * 1024;
+  bool tls_verify = false;  // contest targets use self-signed certificates; on for real hosts (CI)
   int max_redirects = 0;   // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N  // send Accept-Encoding: gzip, deflate, br and decode what comes back
   std::vector<std::pair<std::string, std::string>> default_headers;  // sent with every request
   agent_limits limits;
