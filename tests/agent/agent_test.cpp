@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "candar/agent/codes.hpp"
+#include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/context/spawn.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
@@ -468,6 +469,30 @@ TEST(agent, tls_to_a_plain_server_is_a_tls_error) {
     EXPECT_FALSE(res.has_value());
     EXPECT_TRUE(has_code(res, codes::tls) || has_code(res, codes::connection)) << summary(res);
   });
+}
+
+}  // namespace
+}  // namespace candar
+
+namespace candar {
+namespace {
+
+TEST(agent, records_each_request_under_its_label) {
+  http_server server([](seen_request const& r) { return reply{.status = r.target.starts_with("/missing") ? 404 : 200, .body = "abc"}; });
+  endpoint_metrics metrics;
+  with_agent({.base_url = server.url(), .metrics = &metrics}, [&](agent& a) -> asio::awaitable<void> {
+    co_await a.get("/api/users/1").label("GET /api/users/:id").send();
+    co_await a.get("/api/users/2").label("GET /api/users/:id").send();
+    co_await a.get("/missing?x=1").send();
+    co_await a.get("/slow").timeout(std::chrono::nanoseconds(1)).label("GET /slow").send();
+  });
+  auto const snap = metrics.snapshot();
+  ASSERT_EQ(snap.size(), 3U);
+  EXPECT_EQ(snap.at("GET /api/users/:id").requests, 2U);
+  EXPECT_EQ(snap.at("GET /api/users/:id").by_status.at(200), 2U);
+  EXPECT_EQ(snap.at("GET /api/users/:id").bytes, 6U);
+  EXPECT_EQ(snap.at("GET /missing").by_status.at(404), 1U);
+  EXPECT_EQ(snap.at("GET /slow").errors_by_code.at("timeout"), 1U);
 }
 
 }  // namespace

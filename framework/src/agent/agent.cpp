@@ -24,6 +24,7 @@
 #include "candar/agent/codes.hpp"
 #include "candar/agent/cookie_jar.hpp"
 #include "candar/agent/decompress.hpp"
+#include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/failure/codes.hpp"
 
 namespace candar {
@@ -277,6 +278,7 @@ struct agent_state {
   }
 
   asio::awaitable<outcome> send(request r);
+  asio::awaitable<outcome> send_unrecorded(request r);
   // One request and its response on a pooled connection (cookies and Content-Encoding handled here).
   asio::awaitable<outcome> exchange(std::string const& method, urls::url const& u,
                                     std::vector<std::pair<std::string, std::string>> const& headers,
@@ -419,6 +421,23 @@ bool is_redirect(int status) { return status == 301 || status == 302 || status =
 }  // namespace
 
 asio::awaitable<outcome> agent_state::send(request r) {
+  if (options.metrics == nullptr) co_return co_await send_unrecorded(std::move(r));
+  std::string label = std::move(r.label_);
+  if (label.empty()) {
+    std::string_view path = r.target_;
+    if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
+    label = r.method_ + " " + std::string(path);
+  }
+  auto res = co_await send_unrecorded(std::move(r));
+  if (res) {
+    options.metrics->record(label, res->status, res->time.total, res->body.size());
+  } else {
+    options.metrics->record_error(label, res.error().inner_code());
+  }
+  co_return res;
+}
+
+asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
   auto const start = clock_type::now();
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   auto resolved = resolve(r.target_);
@@ -514,6 +533,11 @@ request& request::body(std::string_view content, std::string_view content_type) 
 
 request& request::timeout(std::chrono::steady_clock::duration t) {
   timeout_ = t;
+  return *this;
+}
+
+request& request::label(std::string_view name) {
+  label_ = name;
   return *this;
 }
 

@@ -45,6 +45,8 @@ class request {
   // string_view, not std::string: g++ 12 rejects a string literal converted to std::string inside co_await.
   request& body(std::string_view content, std::string_view content_type);
   request& timeout(std::chrono::steady_clock::duration t);
+  // The endpoint this request counts under in the metrics ("GET /api/users/:id"); default: method and path.
+  request& label(std::string_view name);
 
   [[nodiscard]] boost::asio::awaitable<outcome> send();
 
@@ -62,6 +64,7 @@ class request {
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string body_;
   std::chrono::steady_clock::duration timeout_{};
+  std::string label_;
 };
 
 class agent {

@@ -1,5 +1,9 @@
 #pragma once
 #include <chrono>
+
+namespace candar {
+class endpoint_metrics;
+}
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -28,6 +32,9 @@ struct agent_options {
   int max_redirects = 0;   // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N  // send Accept-Encoding: gzip, deflate, br and decode what comes back
   std::vector<std::pair<std::string, std::string>> default_headers;  // sent with every request
   agent_limits limits;
+  // Where every request is recorded (status, latency, bytes; errors by code) under its label; none: nowhere.
+  // Must outlive the agent; a benchmark's result().metrics() is the usual place.
+  endpoint_metrics* metrics = nullptr;
 };
 
 }  // namespace candar

@@ -8,6 +8,7 @@
 #include "candar/benchmark/phase.hpp"
 #include "candar/context/context.hpp"
 #include "candar/failure/error_collection.hpp"
+#include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/score/score.hpp"
 
 namespace candar {
@@ -31,6 +32,9 @@ class result {
   [[nodiscard]] candar::score const& score() const noexcept { return score_; }
   [[nodiscard]] error_collection& errors() noexcept { return errors_; }
   [[nodiscard]] error_collection const& errors() const noexcept { return errors_; }
+  // Per-endpoint request metrics: give &metrics() to the agents (agent_options::metrics).
+  [[nodiscard]] endpoint_metrics& metrics() noexcept { return metrics_; }
+  [[nodiscard]] endpoint_metrics const& metrics() const noexcept { return metrics_; }
 
   [[nodiscard]] phase_record const& record(phase p) const noexcept { return phases_[static_cast<std::size_t>(p)]; }
   [[nodiscard]] phase_record& record(phase p) noexcept { return phases_[static_cast<std::size_t>(p)]; }
@@ -42,6 +46,7 @@ class result {
  private:
   candar::score score_;
   error_collection errors_;
+  endpoint_metrics metrics_;
   std::array<phase_record, 3> phases_{};
   stop_reason interrupted_ = stop_reason::none;
 };
