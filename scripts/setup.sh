@@ -15,6 +15,7 @@ packages=(
   libbenchmark-dev        # the micro-benchmarks (bench/)
   zlib1g-dev libbrotli-dev # Content-Encoding: gzip, deflate, br
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
+  libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
 )
 
 # Extra groups, named as arguments: `setup.sh perf` adds what scripts/perf-agent.sh compares against.

@@ -497,3 +497,46 @@ TEST(agent, records_each_request_under_its_label) {
 
 }  // namespace
 }  // namespace candar
+
+namespace candar {
+namespace {
+
+TEST(agent, loads_a_pages_resources_through_the_cache) {
+  std::mutex m;
+  std::vector<std::string> fetched;
+  http_server server([&](seen_request const& r) {
+    {
+      std::lock_guard lock(m);
+      fetched.push_back(r.target);
+    }
+    if (r.target == "/shop/") {
+      return reply{.headers = {{"Content-Type", "text/html"}},
+                   .body = R"(<html><head><link rel=stylesheet href="s.css"><script src="/js/a.js"></script></head>
+                              <body><img src="img/chair.png"><img src="missing.png"></body></html>)"};
+    }
+    if (r.target == "/shop/missing.png") return reply{.status = 404};
+    return reply{.headers = {{"Cache-Control", "max-age=600"}}, .body = "static " + r.target};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto page = co_await a.get("/shop/").send();
+    EXPECT_TRUE(page.has_value());
+    if (!page) co_return;
+    auto first = co_await a.load_resources(*page);
+    EXPECT_EQ(first.items.size(), 4U);
+    EXPECT_FALSE(first.all_ok());  // the 404
+    EXPECT_EQ(first.from_cache(), 0U);
+    for (auto const& item : first.items) {
+      if (item.ref.target == "img/chair.png") {
+        EXPECT_EQ(item.url, server.url() + "/shop/img/chair.png");
+        EXPECT_TRUE(item.result && item.result->body == "static /shop/img/chair.png");
+      }
+    }
+    auto second = co_await a.load_resources(*page);
+    EXPECT_EQ(second.from_cache(), 3U);  // everything but the 404 came from memory
+  });
+  std::lock_guard lock(m);
+  EXPECT_EQ(fetched.size(), 6U);  // the page, four resources, then the 404 again
+}
+
+}  // namespace
+}  // namespace candar

@@ -25,6 +25,7 @@
 #include "candar/agent/cookie_jar.hpp"
 #include "candar/agent/decompress.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
+#include "candar/worker/parallel.hpp"
 #include "candar/failure/codes.hpp"
 
 namespace candar {
@@ -588,6 +589,44 @@ void agent::close_idle() {
 }
 
 agent_options const& agent::options() const noexcept { return state_->options; }
+
+bool page_resources::all_ok() const noexcept {
+  return std::all_of(items.begin(), items.end(),
+                     [](fetched_resource const& f) { return f.result && f.result->status >= 200 && f.result->status < 300; });
+}
+
+std::size_t page_resources::from_cache() const noexcept {
+  return static_cast<std::size_t>(std::count_if(items.begin(), items.end(), [](fetched_resource const& f) {
+    return f.result && f.result->cache != cache_use::network;
+  }));
+}
+
+asio::awaitable<page_resources> agent::load_resources(response const& page, std::size_t parallelism) {
+  auto refs = find_subresources(page.body);
+  urls::url base;
+  if (auto page_url = urls::parse_uri(page.url)) base = *page_url;
+  if (!refs.base.empty()) {
+    urls::url with_base;
+    if (auto ref = urls::parse_uri_reference(refs.base); ref && urls::resolve(base, *ref, with_base)) base = with_base;
+  }
+  std::vector<std::string> targets;
+  for (auto const& r : refs.resources) {
+    urls::url absolute;
+    auto ref = urls::parse_uri_reference(r.target);
+    targets.push_back(ref && urls::resolve(base, *ref, absolute) ? std::string(absolute.buffer()) : r.target);
+  }
+  std::vector<std::optional<outcome>> results(refs.resources.size());
+  parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    jobs.spawn([this, &results, &targets, i]() -> asio::awaitable<void> { results[i] = co_await get(targets[i]).send(); });
+  }
+  co_await jobs.wait();
+  page_resources out;
+  for (std::size_t i = 0; i < refs.resources.size(); ++i) {
+    out.items.push_back({std::move(refs.resources[i]), std::move(targets[i]), std::move(*results[i])});
+  }
+  co_return out;
+}
 
 cookie_jar& agent::cookies() noexcept { return state_->cookies; }
 

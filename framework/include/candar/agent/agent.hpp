@@ -19,6 +19,7 @@
 
 #include "candar/agent/agent_options.hpp"
 #include "candar/agent/cookie_jar.hpp"
+#include "candar/agent/html.hpp"
 #include "candar/agent/http_cache.hpp"
 #include "candar/agent/response.hpp"
 #include "candar/failure/error.hpp"
@@ -67,6 +68,20 @@ class request {
   std::string label_;
 };
 
+// A page's sub-resources as the agent fetched them (see html.hpp for which ones).
+struct fetched_resource {
+  subresource ref;
+  std::string url;  // resolved
+  outcome result;
+};
+
+struct page_resources {
+  std::vector<fetched_resource> items;
+  // Every resource came back 2xx (from the network or the cache).
+  [[nodiscard]] bool all_ok() const noexcept;
+  [[nodiscard]] std::size_t from_cache() const noexcept;
+};
+
 class agent {
  public:
   agent(boost::asio::any_io_executor ex, agent_options options = {});
@@ -81,6 +96,10 @@ class agent {
   [[nodiscard]] request del(std::string_view target);
   [[nodiscard]] request head(std::string_view target);
   [[nodiscard]] request make(std::string_view method, std::string_view target);
+
+  // Loads what a browser loads for `page` before its load event: scripts, stylesheets, non-lazy images,
+  // preloads, through the cache, `parallelism` at once (the pool still keeps 6 connections per origin).
+  [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::size_t parallelism = 6);
 
   // Connections this agent opened over its life, and those idle now (for tests and figures).
   [[nodiscard]] std::size_t connections_opened() const noexcept;

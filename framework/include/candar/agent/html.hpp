@@ -1,0 +1,31 @@
+#pragma once
+// What a browser fetches for a page between loading its HTML and its load event, found with a real HTML5
+// parser (gumbo), not regexes. The rules:
+//   <script src>                    fetched, async and defer too; not type= other than JavaScript or module, not nomodule
+//   <link rel=stylesheet href>      fetched (any media), not when disabled
+//   <link rel=preload|modulepreload href>  fetched
+//   <img src>                       fetched unless loading=lazy; with srcset and no src, the first candidate
+//   <input type=image src>, <video poster>  fetched
+//   <base href>                     changes what relative references resolve against
+// Left out, as a simpler browser would: CSS url() references (fonts, backgrounds), <iframe> documents and their
+// own resources, favicons (Chrome fetches them after load), srcset choice by pixel density, <picture> sources,
+// <object>/<embed>, resources added by scripts.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace candar {
+
+struct subresource {
+  std::string kind;    // script, stylesheet, preload, image
+  std::string target;  // as written in the page, trimmed
+};
+
+struct page_references {
+  std::string base;  // <base href>, "" if none
+  std::vector<subresource> resources;  // in document order, duplicates removed
+};
+
+[[nodiscard]] page_references find_subresources(std::string_view html);
+
+}  // namespace candar
