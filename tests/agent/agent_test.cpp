@@ -478,13 +478,16 @@ namespace candar {
 namespace {
 
 TEST(agent, records_each_request_under_its_label) {
-  http_server server([](seen_request const& r) { return reply{.status = r.target.starts_with("/missing") ? 404 : 200, .body = "abc"}; });
+  http_server server([](seen_request const& r) {
+    if (r.target == "/slow") return reply{.never_answer = true};
+    return reply{.status = r.target.starts_with("/missing") ? 404 : 200, .body = "abc"};
+  });
   endpoint_metrics metrics;
   with_agent({.base_url = server.url(), .metrics = &metrics}, [&](agent& a) -> asio::awaitable<void> {
     co_await a.get("/api/users/1").label("GET /api/users/:id").send();
     co_await a.get("/api/users/2").label("GET /api/users/:id").send();
     co_await a.get("/missing?x=1").send();
-    co_await a.get("/slow").timeout(std::chrono::nanoseconds(1)).label("GET /slow").send();
+    co_await a.get("/slow").timeout(std::chrono::milliseconds(50)).label("GET /slow").send();
   });
   auto const snap = metrics.snapshot();
   ASSERT_EQ(snap.size(), 3U);
