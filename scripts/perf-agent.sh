@@ -11,7 +11,7 @@ connections=${CONNECTIONS:-50}
 
 bash scripts/setup.sh perf >/dev/null
 cmake --preset release >/dev/null
-cmake --build --preset release --target candar >/dev/null
+cmake --build --preset release --target candar agents_memory >/dev/null
 
 work=$(mktemp -d)
 cleanup() {
@@ -24,7 +24,11 @@ port=20080
 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 
 mkdir -p "$work/html" "$work/logs"
+chmod 755 "$work"  # mktemp makes it private; nginx's worker runs as an unprivileged user
+chmod 755 "$work"  # mktemp makes it private; nginx's worker runs as an unprivileged user
 printf 'hello from nginx\n' > "$work/html/index.html"
+printf '<html><head><link rel=stylesheet href="/app.css"></head><body>chairs</body></html>\n' > "$work/html/page.html"
+head -c 2048 /dev/zero | tr '\0' 'c' > "$work/html/app.css"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -42,6 +46,8 @@ http {
   server {
     listen 127.0.0.1:$port;
     root $work/html;
+    location = /page.html { add_header Set-Cookie "sid=\$request_id; Path=/; HttpOnly"; }
+    location = /app.css { add_header Cache-Control "max-age=3600"; }
   }
 }
 CONF
@@ -49,6 +55,11 @@ mkdir -p "$work/tmp"
 taskset -c 0 nginx -p "$work" -c "$work/nginx.conf"
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port/index.html"
+status=$(build/release/bin/candar fetch "$url" | head -1 | cut -d' ' -f1)
+if [ "$status" != 200 ]; then
+  echo "perf-agent: nginx answers $status for $url, not 200" >&2
+  exit 1
+fi
 
 # Runs a command pinned to core 1; prints "requests/s cpu-seconds" from its output and bash's own timing.
 TIMEFORMAT='%U %S'
@@ -91,3 +102,7 @@ awk -v w="$sum_w" -v c="$sum_c" -v wc="$sum_wc" -v cc="$sum_cc" -v n="$rounds" '
   printf "\nmean req/s:            wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", w / n, c / n, (w > 0 ? c / w : 0)
   printf "mean req/client-CPU-s: wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", wc / n, cc / n, (wc > 0 ? cc / wc : 0)
 }'
+
+echo
+echo "10,000 agents held at once, each after a page that sets a cookie and a cacheable 2 KB stylesheet:"
+build/release/bin/agents_memory "http://127.0.0.1:$port/page.html" "http://127.0.0.1:$port/app.css" 10000

@@ -27,7 +27,7 @@ constexpr char const* help =
     "usage: candar load URL [--connections N] [--duration SECONDS] [--threads T] [--timeout SECONDS]\n"
     "                       [--no-keepalive] [--json FILE]\n"
     "A closed loop like wrk's, through browser-like agents: N virtual users each send a GET, wait for the\n"
-    "response, and send the next.\n"
+    "response, and send the next. Cookies are kept; the HTTP cache is off, so every request reaches the server.\n"
     "  --connections  virtual users at once (default 50)\n"
     "  --duration     how long to load (default 10 s); requests still in flight then are dropped\n"
     "  --threads      event loops (default: one per hardware thread)\n"
@@ -97,6 +97,8 @@ int load_command(std::vector<std::string> const& args) {
   agent_options options;
   options.timeout = seconds_of(s.timeout_s);
   options.keep_alive = s.keep_alive;
+  // Like wrk, every request goes to the server: a cache would turn the load into revalidations and hits.
+  options.cache = false;
 
   std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}\n", s.duration_s, s.url,
                            s.connections, rt.size(), s.keep_alive ? "on" : "off");
