@@ -25,7 +25,6 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); d
 
 mkdir -p "$work/html" "$work/logs"
 chmod 755 "$work"  # mktemp makes it private; nginx's worker runs as an unprivileged user
-chmod 755 "$work"  # mktemp makes it private; nginx's worker runs as an unprivileged user
 printf 'hello from nginx\n' > "$work/html/index.html"
 printf '<html><head><link rel=stylesheet href="/app.css"></head><body>chairs</body></html>\n' > "$work/html/page.html"
 head -c 2048 /dev/zero | tr '\0' 'c' > "$work/html/app.css"
