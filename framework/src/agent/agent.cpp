@@ -1,6 +1,5 @@
 #include "candar/agent/agent.hpp"
 
-#include <deque>
 #include <map>
 
 #include <boost/asio/as_tuple.hpp>
@@ -94,7 +93,8 @@ bool tls_failure(beast::error_code ec) {
 struct origin_pool {
   std::vector<std::unique_ptr<connection>> idle;
   std::size_t open = 0;  // busy + idle
-  std::deque<std::shared_ptr<asio::steady_timer>> waiters;
+  // A vector, not a deque: libstdc++'s deque allocates 512 bytes up front, per origin, per agent.
+  std::vector<std::shared_ptr<asio::steady_timer>> waiters;
   std::optional<tcp::resolver::results_type> endpoints;  // resolved once per origin
 };
 
@@ -198,7 +198,7 @@ struct agent_state {
   void wake_one(origin_pool& pool) {
     if (pool.waiters.empty()) return;
     pool.waiters.front()->cancel();
-    pool.waiters.pop_front();
+    pool.waiters.erase(pool.waiters.begin());
   }
 
   void release(origin_pool& pool, std::unique_ptr<connection> c) {
