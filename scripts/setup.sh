@@ -16,11 +16,11 @@ packages=(
   zlib1g-dev libbrotli-dev # Content-Encoding: gzip, deflate, br
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
   libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
+  nginx                   # the real-world server the agent tests run against (started by the tests)
 )
 
 # Extra groups, named as arguments: `setup.sh perf` adds what scripts/perf-agent.sh compares against.
 perf_packages=(
-  nginx                   # the target server of the performance comparison (and, later, of agent tests)
   wrk                     # the peer load generator candar load is compared with
 )
 

@@ -1,0 +1,29 @@
+#pragma once
+// nginx from Debian, started by a test on a free port with its own temporary prefix and config, for the
+// real-world behaviour a scripted server would only imitate (ETag, Last-Modified, gzip, keep-alive limits).
+#include <string>
+#include <sys/types.h>
+
+namespace candar::test {
+
+class nginx_server {
+ public:
+  // `server_block` goes inside `server { listen ...; root <docroot>; ... }`.
+  explicit nginx_server(std::string const& server_block);
+  ~nginx_server();
+  nginx_server(nginx_server const&) = delete;
+  nginx_server& operator=(nginx_server const&) = delete;
+
+  [[nodiscard]] std::string url() const;
+  [[nodiscard]] std::string const& docroot() const noexcept { return docroot_; }
+  // Writes a file under the docroot; `age_seconds` sets its modification time that far in the past.
+  void write_file(std::string const& path, std::string const& content, long age_seconds = 0) const;
+
+ private:
+  std::string prefix_;
+  std::string docroot_;
+  unsigned short port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace candar::test
