@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
+  clang libclang-rt-14-dev # libFuzzer for the fuzz targets (scripts/fuzz.sh)
   libboost1.81-dev        # Asio (awaitables, awaitable operators, cancellation slots), Beast
   libboost-url1.81-dev    # Boost.URL: resolving relative targets like a browser
   libssl-dev              # TLS for the agent

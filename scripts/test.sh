@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: the debug build with AddressSanitizer +
-# UndefinedBehaviorSanitizer, then the ThreadSanitizer build, each through ctest. Exits non-zero on any failure.
+# UndefinedBehaviorSanitizer, then the ThreadSanitizer build, each through ctest, then each fuzz target briefly.
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +18,6 @@ for preset in debug tsan; do
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --preset "${preset}" -j "${jobs}"
 done
+
+echo "== fuzz targets, briefly (scripts/fuzz.sh SECONDS for longer runs)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"

@@ -7,7 +7,7 @@
 
 namespace candar {
 
-error::error(std::string_view code, std::string message, std::source_location where)
+error::error(std::string_view code, std::string message, source_location where)
     : chain_{frame{std::string(code), where}}, message_(std::move(message)) {}
 
 std::string_view error::code_of(std::error_code ec) noexcept {
@@ -25,14 +25,14 @@ std::string_view error::code_of(std::error_code ec) noexcept {
   return codes::io;
 }
 
-error error::from(std::error_code ec, std::source_location where) { return error(code_of(ec), ec.message(), where); }
+error error::from(std::error_code ec, source_location where) { return error(code_of(ec), ec.message(), where); }
 
-error error::wrap(std::string_view code, std::source_location where) && {
+error error::wrap(std::string_view code, source_location where) && {
   chain_.insert(chain_.begin(), frame{std::string(code), where});
   return std::move(*this);
 }
 
-error error::wrap(std::string_view code, std::source_location where) const& {
+error error::wrap(std::string_view code, source_location where) const& {
   error copy = *this;
   return std::move(copy).wrap(code, where);
 }

@@ -2,7 +2,7 @@
 // An error as a benchmark sees it: a message and a chain of codes, outer to inner ("load > login > timeout"),
 // each code with the place it was added. The chain is the "multi-level trace": it is built by explicit wraps,
 // so it survives co_await, where a stack trace would show only the event loop.
-#include <source_location>
+#include "candar/failure/source_location.hpp"
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,19 +15,19 @@ class error {
  public:
   struct frame {
     std::string code;
-    std::source_location where;
+    source_location where;
   };
 
-  error(std::string_view code, std::string message, std::source_location where = std::source_location::current());
+  error(std::string_view code, std::string message, source_location where = source_location::current());
 
   // A system error with its code chosen from the condition: timeout, canceled, connection, or io.
-  static error from(std::error_code ec, std::source_location where = std::source_location::current());
+  static error from(std::error_code ec, source_location where = source_location::current());
   // The code a system error gets in from().
   static std::string_view code_of(std::error_code ec) noexcept;
 
   // Adds an outer code, recording where: `std::move(e).wrap("login")`.
-  [[nodiscard]] error wrap(std::string_view code, std::source_location where = std::source_location::current()) &&;
-  [[nodiscard]] error wrap(std::string_view code, std::source_location where = std::source_location::current()) const&;
+  [[nodiscard]] error wrap(std::string_view code, source_location where = source_location::current()) &&;
+  [[nodiscard]] error wrap(std::string_view code, source_location where = source_location::current()) const&;
 
   [[nodiscard]] bool has(std::string_view code) const noexcept;
   [[nodiscard]] std::span<frame const> chain() const noexcept { return chain_; }
