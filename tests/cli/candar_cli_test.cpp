@@ -107,6 +107,26 @@ TEST(candar_cli, fetch_shows_status_and_headers) {
   EXPECT_EQ(j.at("body_bytes"), 15);
 }
 
+TEST(candar_cli, fetch_with_resources_lists_what_the_page_loads) {
+  test::http_server server([](test::seen_request const& r) {
+    if (r.target == "/") {
+      return test::reply{.headers = {{"Set-Cookie", "sid=1; Path=/"}},
+                         .body = "<html><link rel=stylesheet href=/a.css><img src=/b.png></html>"};
+    }
+    return test::reply{.status = r.target == "/b.png" ? 404 : 200, .body = "x"};
+  });
+  auto const text = run("fetch " + server.url() + "/ --resources");
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("resources: 2"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("stylesheet 200 " + server.url() + "/a.css"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("image      404 " + server.url() + "/b.png"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("sid (domain 127.0.0.1, host only, path /)"), std::string::npos) << text.out;
+  auto const json = run("fetch " + server.url() + "/ --resources --json");
+  auto const j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j.at("resources").size(), 2U);
+  EXPECT_EQ(j.at("cookies").at(0).at("name"), "sid");
+}
+
 TEST(candar_cli, fetch_of_a_dead_target_exits_1) {
   auto const r = run("fetch http://127.0.0.1:" + std::to_string(test::closed_port()) + "/");
   EXPECT_EQ(r.exit_code, 1);
