@@ -201,6 +201,20 @@ TEST(agent, a_body_or_header_over_the_limit_is_too_large) {
              });
 }
 
+TEST(agent, too_many_headers_is_too_large) {
+  http_server server([](seen_request const&) {
+    reply r;
+    for (int i = 0; i < 30; ++i) r.headers.emplace_back("X-H" + std::to_string(i), "v");
+    return r;
+  });
+  with_agent({.base_url = server.url(), .limits = {.max_header_count = 20}}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_EQ(inner_code(co_await a.get("/").send()), codes::too_large);
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_TRUE((co_await a.get("/").send()).has_value());
+  });
+}
+
 TEST(agent, at_most_six_connections_per_origin) {
   http_server server([](seen_request const&) { return reply{.delay = 20ms}; });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {

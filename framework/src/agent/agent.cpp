@@ -374,6 +374,12 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
       co_return failure_of(hec);
     }
     auto const first_byte = clock_type::now() - start;
+    if (auto const count = static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()));
+        count > options.limits.max_header_count) {
+      discard(pool, std::move(l.conn));  // the rest of the message is not read: the connection cannot be reused
+      co_return error(codes::too_large, std::to_string(count) + " response headers, more than the limit of " +
+                                            std::to_string(options.limits.max_header_count));
+    }
     if (!parser.is_done()) {
       auto [bec, body_bytes] = co_await c.read(parser);
       if (bec) {

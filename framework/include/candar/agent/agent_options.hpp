@@ -13,6 +13,7 @@ namespace candar {
 
 struct agent_limits {
   std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_header_count = 100;
   std::size_t max_body_bytes = 16 * 1024 * 1024;     // as received
   std::size_t max_decoded_bytes = 64 * 1024 * 1024;  // after Content-Encoding is undone
 };
