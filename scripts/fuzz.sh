@@ -15,9 +15,10 @@ for name in response decompress cookie cache html; do
   corpus="build/fuzz/corpus/$name"
   log="build/fuzz/logs/$name.log"
   mkdir -p "$corpus"
+  # -timeout: an input that takes 10 s is a hang, a finding.
   # -rss_limit_mb: the decoders' caps must keep memory bounded; a bomb that passes them is a finding.
   # Crash inputs land in build/fuzz/ (-artifact_prefix).
-  if ! build/fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -rss_limit_mb=1536 -max_len=65536 -print_final_stats=1 \
+  if ! build/fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1536 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix=build/fuzz/ "$corpus" "fuzz/corpus/$name" > "$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "fuzz_$name found a problem (log: $log; input: build/fuzz/crash-* / leak-* / oom-*)" >&2

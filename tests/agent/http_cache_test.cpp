@@ -28,7 +28,7 @@ TEST(http_cache, max_age_makes_an_entry_fresh_until_it_passes) {
   ASSERT_TRUE(c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "public, max-age=60"}}), t0, t0));
   auto hit = c.lookup(url, {}, t0 + seconds(59));
   EXPECT_EQ(hit.what, kind::fresh);
-  ASSERT_NE(hit.stored, nullptr);
+  ASSERT_TRUE(hit.stored.has_value());
   EXPECT_EQ(hit.stored->body, "body");
   EXPECT_EQ(c.lookup(url, {}, t0 + seconds(61)).what, kind::miss);  // stale with no validator
 }
@@ -122,6 +122,25 @@ TEST(http_cache, the_least_recently_used_entries_go_first_past_the_size_limit) {
   EXPECT_LE(c.bytes(), 3000U);
   c.clear();
   EXPECT_EQ(c.size(), 0U);
+}
+
+}  // namespace
+}  // namespace candar
+
+namespace candar {
+namespace {
+
+// Found by fuzz_cache: a header holding a NUL byte made the packed form's reader loop forever.
+TEST(http_cache, headers_with_any_bytes_are_stored_and_read_back) {
+  http_cache c;
+  std::string const odd("a\0b\0", 4);
+  ASSERT_TRUE(c.store(url, {}, make(200, {{"Cache-Control", "max-age=60"}, {std::string("X-\0", 3), odd}, {"ETag", odd}}), t0, t0));
+  auto hit = c.lookup(url, {}, t0);
+  ASSERT_EQ(hit.what, kind::fresh);
+  ASSERT_TRUE(hit.stored.has_value());
+  ASSERT_EQ(hit.stored->headers.size(), 3U);
+  EXPECT_EQ(hit.stored->headers[1].first, std::string("X-\0", 3));
+  EXPECT_EQ(hit.stored->headers[2].second, odd);
 }
 
 }  // namespace

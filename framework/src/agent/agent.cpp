@@ -462,7 +462,7 @@ asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
     if (cacheable) cached = cache.lookup(url, headers, requested);
     if (cached.what == http_cache::lookup_result::kind::fresh) {
       ++cache_hits;
-      response hit = *cached.stored;
+      response hit = std::move(*cached.stored);
       hit.cache = cache_use::hit;
       hit.reused_connection = false;
       hit.time = {{}, {}, clock_type::now() - start};

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 
 #include "candar/agent/cookie_jar.hpp"
 
@@ -70,15 +71,16 @@ bool heuristically_cacheable(int status) {
   }
 }
 
-std::optional<http_cache::time_point> date_header(response const& r, std::string_view name) {
+template <class Message>
+std::optional<http_cache::time_point> date_header(Message const& r, std::string_view name) {
   auto v = r.header(name);
   if (!v) return std::nullopt;
   return parse_cookie_date(*v);  // RFC 6265's date parser reads every HTTP-date form
 }
 
-}  // namespace
-
-std::optional<std::chrono::seconds> http_cache::freshness_lifetime(response const& res, time_point received) {
+// Message: a response as received, or as stored (packed); both answer header() and headers_named().
+template <class Message>
+std::optional<std::chrono::seconds> freshness_lifetime(Message const& res, http_cache::time_point received) {
   auto const cc = parse_cache_control(res.headers_named("Cache-Control"));
   using std::chrono::duration_cast;
   using std::chrono::seconds;
@@ -95,26 +97,105 @@ std::optional<std::chrono::seconds> http_cache::freshness_lifetime(response cons
   return std::nullopt;
 }
 
-std::chrono::seconds http_cache::current_age(entry const& e, time_point now) {
+template <class Message>
+std::chrono::seconds current_age(Message const& res, http_cache::time_point requested, http_cache::time_point received,
+                                 http_cache::time_point now) {
   using std::chrono::duration_cast;
   using std::chrono::seconds;
-  auto const date = date_header(e.res, "Date").value_or(e.received);
-  auto const apparent = std::max(seconds(0), duration_cast<seconds>(e.received - date));
+  auto const date = date_header(res, "Date").value_or(received);
+  auto const apparent = std::max(seconds(0), duration_cast<seconds>(received - date));
   seconds age_value(0);
-  if (auto a = e.res.header("Age")) {
+  if (auto a = res.header("Age")) {
     long long n = 0;
     auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), n);
     if (ec == std::errc()) age_value = seconds(std::max(0LL, n));
   }
-  auto const corrected = age_value + duration_cast<seconds>(e.received - e.requested);
-  return std::max(apparent, corrected) + duration_cast<seconds>(now - e.received);
+  auto const corrected = age_value + duration_cast<seconds>(received - requested);
+  return std::max(apparent, corrected) + duration_cast<seconds>(now - received);
 }
 
-std::size_t http_cache::size_of(response const& r) {
-  std::size_t n = r.body.size() + r.url.size() + 64;
-  for (auto const& [k, v] : r.headers) n += k.size() + v.size() + 16;
-  return n;
+}  // namespace
+
+namespace {
+// The packed form: for each header, its name's and value's lengths (4 bytes each), then both. Lengths, not
+// separators: a value may hold any byte (a fuzzer found a NUL separator could loop forever on one).
+template <class F>
+void for_each_packed(std::string_view rest, F&& f) {
+  auto const read_length = [&rest](std::size_t& out) {
+    if (rest.size() < 4) return false;
+    std::uint32_t n = 0;
+    std::memcpy(&n, rest.data(), 4);
+    rest.remove_prefix(4);
+    out = n;
+    return true;
+  };
+  while (!rest.empty()) {
+    std::size_t k = 0, v = 0;
+    if (!read_length(k) || !read_length(v) || rest.size() < k + v) return;
+    if (!f(rest.substr(0, k), rest.substr(k, v))) return;
+    rest.remove_prefix(k + v);
+  }
 }
+}  // namespace
+
+std::optional<std::string_view> http_cache::packed_response::header(std::string_view name) const {
+  std::optional<std::string_view> found;
+  auto const wanted = lower(name);
+  for_each_packed(headers, [&](std::string_view k, std::string_view v) {
+    if (lower(k) != wanted) return true;
+    found = v;
+    return false;
+  });
+  return found;
+}
+
+std::vector<std::string_view> http_cache::packed_response::headers_named(std::string_view name) const {
+  std::vector<std::string_view> out;
+  auto const wanted = lower(name);
+  for_each_packed(headers, [&](std::string_view k, std::string_view v) {
+    if (lower(k) == wanted) out.push_back(v);
+    return true;
+  });
+  return out;
+}
+
+http_cache::header_list http_cache::packed_response::unpacked_headers() const {
+  header_list out;
+  for_each_packed(headers, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(std::string(k), std::string(v));
+    return true;
+  });
+  return out;
+}
+
+http_cache::packed_response http_cache::packed_response::pack(response const& r) {
+  packed_response p;
+  p.status = r.status;
+  std::size_t n = 0;
+  for (auto const& [k, v] : r.headers) n += k.size() + v.size() + 8;
+  p.headers.reserve(n);
+  for (auto const& [k, v] : r.headers) {
+    for (auto const length : {static_cast<std::uint32_t>(k.size()), static_cast<std::uint32_t>(v.size())}) {
+      char bytes[4];
+      std::memcpy(bytes, &length, 4);
+      p.headers.append(bytes, 4);
+    }
+    p.headers.append(k).append(v);
+  }
+  p.body = r.body;
+  return p;
+}
+
+response http_cache::packed_response::unpack(std::string const& url) const {
+  response r;
+  r.status = status;
+  r.headers = unpacked_headers();
+  r.body = body;
+  r.url = url;
+  return r;
+}
+
+std::size_t http_cache::size_of(packed_response const& r) { return r.body.capacity() + r.headers.capacity() + 64; }
 
 void http_cache::erase(std::map<std::string, entry>::iterator it) {
   bytes_ -= size_of(it->second.res);
@@ -143,17 +224,16 @@ http_cache::lookup_result http_cache::lookup(std::string const& url, header_list
   lru_.splice(lru_.begin(), lru_, e.lru);
   auto const cc = parse_cache_control(e.res.headers_named("Cache-Control"));
   auto const lifetime = freshness_lifetime(e.res, e.received).value_or(std::chrono::seconds(0));
-  bool const fresh = !cc.no_cache && !request_cc.no_cache && lifetime > current_age(e, now);
+  bool const fresh = !cc.no_cache && !request_cc.no_cache && lifetime > current_age(e.res, e.requested, e.received, now);
   if (fresh) {
     out.what = lookup_result::kind::fresh;
-    out.stored = &e.res;
+    out.stored = e.res.unpack(url);
     return out;
   }
   auto const etag = e.res.header("ETag");
   auto const last_modified = e.res.header("Last-Modified");
   if (!etag && !last_modified) return out;  // stale and nothing to revalidate with: a plain request
   out.what = lookup_result::kind::stale;
-  out.stored = &e.res;
   if (etag) out.conditional_headers.emplace_back("If-None-Match", *etag);
   if (last_modified) out.conditional_headers.emplace_back("If-Modified-Since", *last_modified);
   return out;
@@ -182,12 +262,13 @@ bool http_cache::store(std::string const& url, header_list const& request_header
       if (!name.empty()) vary.emplace_back(std::string(name), std::string(header_in(request_headers, name).value_or("")));
     }
   }
-  std::size_t const size = size_of(res);
+  auto packed = packed_response::pack(res);
+  std::size_t const size = size_of(packed);
   if (size > max_bytes_) return false;
   if (auto old = entries_.find(url); old != entries_.end()) erase(old);
   while (bytes_ + size > max_bytes_ && !lru_.empty()) erase(entries_.find(lru_.back()));
   lru_.push_front(url);
-  entries_.emplace(url, entry{res, std::move(vary), requested, received, lru_.begin()});
+  entries_.emplace(url, entry{std::move(packed), std::move(vary), requested, received, lru_.begin()});
   bytes_ += size;
   return true;
 }
@@ -198,22 +279,24 @@ std::optional<response> http_cache::revalidated(std::string const& url, response
   if (it == entries_.end()) return std::nullopt;
   auto& e = it->second;
   bytes_ -= size_of(e.res);
+  response merged = e.res.unpack(url);
   // RFC 9111 4.3.4: the 304's headers replace the stored ones of the same name.
+  auto const kept = [](std::string const& name) {
+    return name != "content-length" && name != "content-encoding" && name != "transfer-encoding" && name != "connection";
+  };
   for (auto const& [k, v] : not_modified.headers) {
     auto const name = lower(k);
-    if (name == "content-length" || name == "content-encoding" || name == "transfer-encoding" || name == "connection") continue;
-    std::erase_if(e.res.headers, [&](auto const& h) { return lower(h.first) == name; });
+    if (kept(name)) std::erase_if(merged.headers, [&](auto const& h) { return lower(h.first) == name; });
   }
   for (auto const& [k, v] : not_modified.headers) {
-    auto const name = lower(k);
-    if (name == "content-length" || name == "content-encoding" || name == "transfer-encoding" || name == "connection") continue;
-    e.res.headers.emplace_back(k, v);
+    if (kept(lower(k))) merged.headers.emplace_back(k, v);
   }
+  e.res = packed_response::pack(merged);
   e.requested = requested;
   e.received = received;
   bytes_ += size_of(e.res);
   lru_.splice(lru_.begin(), lru_, e.lru);
-  return e.res;
+  return merged;
 }
 
 }  // namespace candar

@@ -28,8 +28,8 @@ class http_cache {
   struct lookup_result {
     enum class kind { miss, fresh, stale };
     kind what = kind::miss;
-    response const* stored = nullptr;  // fresh: serve it; stale: revalidate it
-    header_list conditional_headers;   // stale: If-None-Match / If-Modified-Since to send
+    std::optional<response> stored;   // fresh: the response to serve
+    header_list conditional_headers;  // stale: If-None-Match / If-Modified-Since to send
   };
 
   // What the cache can do for a GET of `url` with `request_headers`.
@@ -48,16 +48,26 @@ class http_cache {
   [[nodiscard]] std::size_t bytes() const noexcept { return bytes_; }
 
  private:
+  // The stored form of a response: every header in one length-prefixed string, the URL only as the key.
+  // Ten thousand agents each holding a few entries made per-header strings the largest part of their memory.
+  struct packed_response {
+    int status = 0;
+    std::string headers;
+    std::string body;
+    [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
+    [[nodiscard]] std::vector<std::string_view> headers_named(std::string_view name) const;
+    [[nodiscard]] header_list unpacked_headers() const;
+    static packed_response pack(response const& r);
+    [[nodiscard]] response unpack(std::string const& url) const;
+  };
   struct entry {
-    response res;
+    packed_response res;
     header_list vary;  // request header values the response varies on
     time_point requested{};
     time_point received{};
     std::list<std::string>::iterator lru;
   };
-  [[nodiscard]] static std::optional<std::chrono::seconds> freshness_lifetime(response const& res, time_point received);
-  [[nodiscard]] static std::chrono::seconds current_age(entry const& e, time_point now);
-  static std::size_t size_of(response const& r);
+  static std::size_t size_of(packed_response const& r);
   void erase(std::map<std::string, entry>::iterator it);
 
   std::size_t max_bytes_;
