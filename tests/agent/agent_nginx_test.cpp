@@ -6,20 +6,14 @@
 #include "candar/agent/agent.hpp"
 #include "candar/runtime/runtime.hpp"
 #include "support/nginx_server.hpp"
+#include "support/with_agent.hpp"
 
 namespace candar {
 namespace {
 
 namespace asio = boost::asio;
 
-template <class Body>
-void with_agent(agent_options options, Body body) {
-  runtime rt(1);
-  rt.run([](agent_options o, Body b) -> asio::awaitable<void> {
-    agent a(co_await asio::this_coro::executor, std::move(o));
-    co_await b(a);
-  }(std::move(options), std::move(body)));
-}
+using test::with_agent;
 
 TEST(agent_with_nginx, an_old_file_is_fresh_by_heuristic_and_a_new_one_revalidates_with_304) {
   test::nginx_server nginx("");

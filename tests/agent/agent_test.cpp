@@ -17,6 +17,7 @@
 #include "candar/worker/parallel.hpp"
 #include "support/compress.hpp"
 #include "support/http_server.hpp"
+#include "support/with_agent.hpp"
 
 namespace candar {
 namespace {
@@ -32,15 +33,7 @@ std::string inner_code(outcome const& r) { return r ? std::string() : std::strin
 bool has_code(outcome const& r, std::string_view code) { return !r && r.error().has(code); }
 std::string summary(outcome const& r) { return r ? "success" : r.error().summary(); }
 
-// Runs `body(agent&)` on a one-loop runtime with an agent for `options`.
-template <class Body>
-void with_agent(agent_options options, Body body) {
-  runtime rt(1);
-  rt.run([](agent_options o, Body b) -> asio::awaitable<void> {
-    agent a(co_await asio::this_coro::executor, std::move(o));
-    co_await b(a);
-  }(std::move(options), std::move(body)));
-}
+using test::with_agent;
 
 TEST(agent, get_returns_status_headers_and_body) {
   http_server server([](seen_request const& r) {

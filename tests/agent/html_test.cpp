@@ -38,9 +38,20 @@ TEST(find_subresources, finds_what_a_browser_loads_before_the_load_event) {
   <p>unclosed <b>markup
 )");
   EXPECT_EQ(page.base, "/static/");
-  std::vector<std::string> const want{"stylesheet app.css", "preload font.woff2", "script app.js", "script mod.js",
-                                      "image chair.png",    "image big.png",      "image go.png",  "image poster.jpg"};
+  std::vector<std::string> const want{"stylesheet app.css", "stylesheet alt.css", "preload font.woff2", "script app.js",
+                                      "script mod.js",      "image chair.png",    "image small.png",    "image go.png",
+                                      "image poster.jpg"};
   EXPECT_EQ(targets(page), want);
+}
+
+TEST(find_subresources, srcset_picks_what_a_pixel_ratio_of_1_would) {
+  auto const pick = [](char const* srcset) {
+    return find_subresources(std::string("<img srcset=\"") + srcset + "\">").resources.at(0).target;
+  };
+  EXPECT_EQ(pick("a.png 2x, b.png 1x"), "b.png");
+  EXPECT_EQ(pick("a.png 3x, b.png 1.5x"), "b.png");
+  EXPECT_EQ(pick("plain.png, a.png 2x"), "plain.png");
+  EXPECT_EQ(pick("w1.png 480w, w2.png 800w"), "w1.png");
 }
 
 TEST(find_subresources, an_empty_or_broken_page_has_none) {

@@ -1,5 +1,7 @@
 #include "candar/agent/cookie_jar.hpp"
 
+#include "text.hpp"
+
 #include <libpsl.h>
 
 #include <algorithm>
@@ -11,19 +13,8 @@ namespace candar {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequal(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+using detail::ascii_lower;
+using detail::trim_ows;
 
 bool is_ip_address(std::string_view host) {
   return !host.empty() && (host.front() == '[' || std::all_of(host.begin(), host.end(), [](char c) {
@@ -104,7 +95,7 @@ std::optional<std::chrono::system_clock::time_point> parse_cookie_date(std::stri
       continue;
     }
     if (!month && token.size() >= 3) {
-      auto const name = lower(token.substr(0, 3));
+      auto const name = ascii_lower(token.substr(0, 3));
       auto it = std::find(months.begin(), months.end(), name);
       if (it != months.end()) {
         month = static_cast<int>(it - months.begin()) + 1;
@@ -130,15 +121,15 @@ std::optional<std::chrono::system_clock::time_point> parse_cookie_date(std::stri
 
 bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, std::string_view request_path,
                        bool over_https, time_point now) {
-  std::string const host = lower(host_in);
+  std::string const host = ascii_lower(host_in);
   auto const semi = set_cookie.find(';');
   std::string_view pair = set_cookie.substr(0, semi);
   std::string_view attributes = semi == std::string_view::npos ? std::string_view() : set_cookie.substr(semi + 1);
   auto const eq = pair.find('=');
   if (eq == std::string_view::npos) return false;  // RFC 6265 5.2: no '=' means ignore
   cookie c;
-  c.name = std::string(trim(pair.substr(0, eq)));
-  c.value = std::string(trim(pair.substr(eq + 1)));
+  c.name = std::string(trim_ows(pair.substr(0, eq)));
+  c.value = std::string(trim_ows(pair.substr(eq + 1)));
   if (c.name.empty()) return false;
   c.created = now;
 
@@ -148,29 +139,29 @@ bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, st
   std::string path_attr;
   while (!attributes.empty()) {
     auto const next = attributes.find(';');
-    std::string_view av = trim(attributes.substr(0, next));
+    std::string_view av = trim_ows(attributes.substr(0, next));
     attributes = next == std::string_view::npos ? std::string_view() : attributes.substr(next + 1);
     auto const aeq = av.find('=');
-    std::string_view const name = trim(av.substr(0, aeq));
-    std::string_view const value = aeq == std::string_view::npos ? std::string_view() : trim(av.substr(aeq + 1));
-    if (iequal(name, "expires")) {
+    std::string_view const name = trim_ows(av.substr(0, aeq));
+    std::string_view const value = aeq == std::string_view::npos ? std::string_view() : trim_ows(av.substr(aeq + 1));
+    if (detail::ascii_iequal(name, "expires")) {
       if (auto t = parse_cookie_date(value)) expires_attr = t;
-    } else if (iequal(name, "max-age")) {
+    } else if (detail::ascii_iequal(name, "max-age")) {
       long long seconds = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
       if (!value.empty() && p == value.data() + value.size() && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
         if (ec == std::errc::result_out_of_range) seconds = value.front() == '-' ? -1 : 400LL * 24 * 3600;
         max_age_attr = seconds <= 0 ? time_point::min() : now + std::chrono::seconds(std::min(seconds, 400LL * 24 * 3600));
       }
-    } else if (iequal(name, "domain")) {
+    } else if (detail::ascii_iequal(name, "domain")) {
       std::string_view d = value;
       if (!d.empty() && d.front() == '.') d.remove_prefix(1);
-      if (!d.empty()) domain_attr = lower(d);
-    } else if (iequal(name, "path")) {
+      if (!d.empty()) domain_attr = ascii_lower(d);
+    } else if (detail::ascii_iequal(name, "path")) {
       if (!value.empty() && value.front() == '/') path_attr = std::string(value);
-    } else if (iequal(name, "secure")) {
+    } else if (detail::ascii_iequal(name, "secure")) {
       c.secure = true;
-    } else if (iequal(name, "httponly")) {
+    } else if (detail::ascii_iequal(name, "httponly")) {
       c.http_only = true;
     }
   }
@@ -209,7 +200,7 @@ void cookie_jar::drop_expired(time_point now) {
 
 std::string cookie_jar::header_for(std::string_view host_in, std::string_view path, bool over_https, time_point now) {
   drop_expired(now);
-  std::string const host = lower(host_in);
+  std::string const host = ascii_lower(host_in);
   std::vector<cookie const*> matching;
   for (auto const& c : cookies_) {
     bool const domain_ok = c.host_only ? host == c.domain : domain_matches(host, c.domain);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "candar/agent/codes.hpp"
+#include "text.hpp"
 
 namespace candar {
 
@@ -17,13 +18,7 @@ namespace {
 
 constexpr std::size_t chunk = 16 * 1024;
 
-std::string lower_trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  return out;
-}
+std::string lower_trimmed(std::string_view s) { return detail::ascii_lower(detail::trim_ows(s)); }
 
 error too_large(std::size_t cap) {
   return error(codes::too_large, "the decoded body passed the limit of " + std::to_string(cap) + " bytes");

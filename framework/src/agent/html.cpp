@@ -4,17 +4,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <set>
+
+#include "text.hpp"
 
 namespace candar {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  return out;
-}
+using detail::ascii_lower;
 
 std::string trimmed(std::string_view s) {
   auto const first = s.find_first_not_of(" \t\r\n\f");
@@ -30,7 +29,7 @@ char const* attr(GumboElement const& e, char const* name) {
 
 bool has_token(char const* list, std::string_view token) {
   if (list == nullptr) return false;
-  std::string const l = lower(list);
+  std::string const l = ascii_lower(list);
   std::size_t pos = 0;
   while (pos < l.size()) {
     auto const start = l.find_first_not_of(" \t\r\n\f", pos);
@@ -45,9 +44,36 @@ bool has_token(char const* list, std::string_view token) {
 
 bool javascript_type(char const* type) {
   if (type == nullptr) return true;
-  auto const t = lower(trimmed(type));
+  auto const t = ascii_lower(trimmed(type));
   return t.empty() || t == "module" || t == "text/javascript" || t == "application/javascript" ||
          t == "text/ecmascript" || t == "application/ecmascript";
+}
+
+// The candidate a browser with a device pixel ratio of 1 picks from a srcset: "1x" (or no descriptor), else the
+// smallest density above 1, else the first candidate (width descriptors need layout, which we do not do).
+std::string srcset_choice(std::string_view srcset) {
+  std::string first, best;
+  double best_density = 0;
+  while (!srcset.empty()) {
+    auto const comma = srcset.find(',');
+    auto const candidate = trimmed(srcset.substr(0, comma));
+    srcset = comma == std::string_view::npos ? std::string_view() : srcset.substr(comma + 1);
+    if (candidate.empty()) continue;
+    auto const space = candidate.find_first_of(" \t");
+    std::string const target = candidate.substr(0, space);
+    std::string const descriptor = space == std::string::npos ? std::string() : trimmed(candidate.substr(space));
+    if (first.empty()) first = target;
+    double density = 1;
+    if (!descriptor.empty()) {
+      if (descriptor.back() != 'x') continue;
+      density = std::atof(descriptor.c_str());
+    }
+    if (density >= 1 && (best.empty() || density < best_density)) {
+      best = target;
+      best_density = density;
+    }
+  }
+  return best.empty() ? first : best;
 }
 
 struct collector {
@@ -74,7 +100,8 @@ struct collector {
         break;
       case GUMBO_TAG_LINK: {
         char const* rel = attr(e, "rel");
-        if (has_token(rel, "stylesheet") && attr(e, "disabled") == nullptr && !has_token(rel, "alternate")) {
+        // Alternate stylesheets too: Chromium fetches them (at a low priority), as scripts/compare-chromium.sh showed.
+        if (has_token(rel, "stylesheet") && attr(e, "disabled") == nullptr) {
           add("stylesheet", attr(e, "href"));
         } else if (has_token(rel, "preload") || has_token(rel, "modulepreload")) {
           add("preload", attr(e, "href"));
@@ -83,18 +110,16 @@ struct collector {
       }
       case GUMBO_TAG_IMG: {
         char const* loading = attr(e, "loading");
-        if (loading != nullptr && lower(trimmed(loading)) == "lazy") break;
+        if (loading != nullptr && ascii_lower(trimmed(loading)) == "lazy") break;
         if (attr(e, "src") != nullptr) {
           add("image", attr(e, "src"));
         } else if (char const* srcset = attr(e, "srcset")) {
-          std::string_view s = srcset;
-          auto const first = trimmed(s.substr(0, s.find(',')));
-          add("image", first.substr(0, first.find_first_of(" \t")).c_str());
+          add("image", srcset_choice(srcset).c_str());
         }
         break;
       }
       case GUMBO_TAG_INPUT:
-        if (char const* type = attr(e, "type"); type != nullptr && lower(trimmed(type)) == "image") add("image", attr(e, "src"));
+        if (char const* type = attr(e, "type"); type != nullptr && ascii_lower(trimmed(type)) == "image") add("image", attr(e, "src"));
         break;
       case GUMBO_TAG_VIDEO:
         add("image", attr(e, "poster"));

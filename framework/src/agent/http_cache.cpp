@@ -6,26 +6,18 @@
 #include <cstring>
 
 #include "candar/agent/cookie_jar.hpp"
+#include "text.hpp"
 
 namespace candar {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using detail::ascii_lower;
+using detail::trim_ows;
 
 std::optional<std::string_view> header_in(http_cache::header_list const& hs, std::string_view name) {
   for (auto const& [k, v] : hs) {
-    if (lower(k) == lower(name)) return v;
+    if (detail::ascii_iequal(k, name)) return v;
   }
   return std::nullopt;
 }
@@ -42,11 +34,11 @@ cache_control parse_cache_control(std::vector<std::string_view> const& values) {
   for (auto value : values) {
     while (!value.empty()) {
       auto const comma = value.find(',');
-      auto directive = trim(value.substr(0, comma));
+      auto directive = trim_ows(value.substr(0, comma));
       value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
       auto const eq = directive.find('=');
-      auto const name = lower(trim(directive.substr(0, eq)));
-      auto arg = eq == std::string_view::npos ? std::string_view() : trim(directive.substr(eq + 1));
+      auto const name = ascii_lower(trim_ows(directive.substr(0, eq)));
+      auto arg = eq == std::string_view::npos ? std::string_view() : trim_ows(directive.substr(eq + 1));
       if (arg.size() >= 2 && arg.front() == '"' && arg.back() == '"') arg = arg.substr(1, arg.size() - 2);
       if (name == "no-store") cc.no_store = true;
       if (name == "no-cache") cc.no_cache = true;
@@ -140,9 +132,9 @@ void for_each_packed(std::string_view rest, F&& f) {
 
 std::optional<std::string_view> http_cache::packed_response::header(std::string_view name) const {
   std::optional<std::string_view> found;
-  auto const wanted = lower(name);
+  auto const wanted = ascii_lower(name);
   for_each_packed(headers, [&](std::string_view k, std::string_view v) {
-    if (lower(k) != wanted) return true;
+    if (ascii_lower(k) != wanted) return true;
     found = v;
     return false;
   });
@@ -151,9 +143,9 @@ std::optional<std::string_view> http_cache::packed_response::header(std::string_
 
 std::vector<std::string_view> http_cache::packed_response::headers_named(std::string_view name) const {
   std::vector<std::string_view> out;
-  auto const wanted = lower(name);
+  auto const wanted = ascii_lower(name);
   for_each_packed(headers, [&](std::string_view k, std::string_view v) {
-    if (lower(k) == wanted) out.push_back(v);
+    if (ascii_lower(k) == wanted) out.push_back(v);
     return true;
   });
   return out;
@@ -256,7 +248,7 @@ bool http_cache::store(std::string const& url, header_list const& request_header
     std::string_view list = v;
     while (!list.empty()) {
       auto const comma = list.find(',');
-      auto const name = trim(list.substr(0, comma));
+      auto const name = trim_ows(list.substr(0, comma));
       list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
       if (name == "*") return false;  // varies on things no request can repeat
       if (!name.empty()) vary.emplace_back(std::string(name), std::string(header_in(request_headers, name).value_or("")));
@@ -285,11 +277,11 @@ std::optional<response> http_cache::revalidated(std::string const& url, response
     return name != "content-length" && name != "content-encoding" && name != "transfer-encoding" && name != "connection";
   };
   for (auto const& [k, v] : not_modified.headers) {
-    auto const name = lower(k);
-    if (kept(name)) std::erase_if(merged.headers, [&](auto const& h) { return lower(h.first) == name; });
+    auto const name = ascii_lower(k);
+    if (kept(name)) std::erase_if(merged.headers, [&](auto const& h) { return ascii_lower(h.first) == name; });
   }
   for (auto const& [k, v] : not_modified.headers) {
-    if (kept(lower(k))) merged.headers.emplace_back(k, v);
+    if (kept(ascii_lower(k))) merged.headers.emplace_back(k, v);
   }
   e.res = packed_response::pack(merged);
   e.requested = requested;

@@ -3,14 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text.hpp"
+
 namespace candar {
 
 namespace {
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
+bool same_name(std::string_view a, std::string_view b) { return detail::ascii_iequal(a, b); }
 }  // namespace
 
 std::optional<std::string_view> response::header(std::string_view name) const {

@@ -1,14 +1,16 @@
 #pragma once
 // What a browser fetches for a page between loading its HTML and its load event, found with a real HTML5
-// parser (gumbo), not regexes. The rules:
+// parser (gumbo), not regexes. Checked against headless Chromium's own requests by scripts/compare-chromium.sh.
+// The rules:
 //   <script src>                    fetched, async and defer too; not type= other than JavaScript or module, not nomodule
-//   <link rel=stylesheet href>      fetched (any media), not when disabled
+//   <link rel=stylesheet href>      fetched (any media, alternate ones too, as Chromium does), not when disabled
 //   <link rel=preload|modulepreload href>  fetched
-//   <img src>                       fetched unless loading=lazy; with srcset and no src, the first candidate
+//   <img src>                       fetched unless loading=lazy (Chromium may still fetch one after the load event);
+//                                   with srcset and no src, the candidate for a pixel ratio of 1
 //   <input type=image src>, <video poster>  fetched
 //   <base href>                     changes what relative references resolve against
 // Left out, as a simpler browser would: CSS url() references (fonts, backgrounds), <iframe> documents and their
-// own resources, favicons (Chrome fetches them after load), srcset choice by pixel density, <picture> sources,
+// own resources, favicons (Chrome fetches them after load), srcset width descriptors, <picture> sources,
 // <object>/<embed>, resources added by scripts.
 #include <string>
 #include <string_view>
