@@ -10,36 +10,22 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target candar >/dev/null
 
 work=$(mktemp -d)
-chmod 755 "$work"
 cleanup() {
   if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p "$work/html/assets" "$work/logs" "$work/tmp"
+mkdir -p "$work/html/assets"
 cp scripts/chromium-page/index.html "$work/html/"
 for f in app.css alt.css off.css font.woff2 app.js mod.js legacy.js tpl.html async.js defer.js chair.png lazy.png \
          big.png small.png go.png poster.png inert.png; do
   echo "/* $f */" > "$work/html/assets/$f"
 done
-chmod -R a+rX "$work/html"
-port=20180
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  types { text/html html; text/css css; application/javascript js; image/png png; font/woff2 woff2; }
-  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  server { listen 127.0.0.1:$port; root $work/html; }
-}
-CONF
-nginx -p "$work" -c "$work/nginx.conf"
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+# shellcheck source=lib/nginx.sh
+. scripts/lib/nginx.sh
+port=$(free_port 20180)
+start_nginx "$work" "$port" \
+  'types { text/html html; text/css css; application/javascript js; image/png png; font/woff2 woff2; }' ''
 url="http://127.0.0.1:$port/index.html"
 
 # --dump-dom waits for the load event, prints the DOM and exits; the NetLog holds every request it made.

@@ -20,39 +20,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=20080
-while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-
-mkdir -p "$work/html" "$work/logs"
-chmod 755 "$work"  # mktemp makes it private; nginx's worker runs as an unprivileged user
+# shellcheck source=lib/nginx.sh
+. scripts/lib/nginx.sh
+port=$(free_port 20080)
+mkdir -p "$work/html"
 printf 'hello from nginx\n' > "$work/html/index.html"
 printf '<html><head><link rel=stylesheet href="/app.css"></head><body>chairs</body></html>\n' > "$work/html/page.html"
 head -c 2048 /dev/zero | tr '\0' 'c' > "$work/html/app.css"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 60s;
-  client_body_temp_path $work/tmp;
-  proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp;
-  uwsgi_temp_path $work/tmp;
-  scgi_temp_path $work/tmp;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/html;
-    location = /page.html { add_header Set-Cookie "sid=\$request_id; Path=/; HttpOnly"; }
-    location = /app.css { add_header Cache-Control "max-age=3600"; }
-  }
-}
-CONF
-mkdir -p "$work/tmp"
-taskset -c 0 nginx -p "$work" -c "$work/nginx.conf"
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+NGINX_PREFIX_CMD="taskset -c 0" start_nginx "$work" "$port" \
+  'keepalive_requests 100000000; keepalive_timeout 60s;' \
+  'location = /page.html { add_header Set-Cookie "sid=$request_id; Path=/; HttpOnly"; }
+   location = /app.css { add_header Cache-Control "max-age=3600"; }'
 url="http://127.0.0.1:$port/index.html"
 status=$(build/release/bin/candar fetch "$url" | head -1 | cut -d' ' -f1)
 if [ "$status" != 200 ]; then
