@@ -167,16 +167,21 @@ struct agent_state {
 
   // The last target resolved: a user (and a load loop) asks for the same URL again and again.
   std::string last_target;
-  urls::url last_url;
+  std::shared_ptr<urls::url const> last_url;
 
-  boost::system::result<urls::url> resolve(std::string_view target) {
-    if (!last_target.empty() && target == last_target) return last_url;
+  // The resolved URL, null with `failure` set when the target cannot be resolved. Shared, not copied, for a
+  // repeated target (a load loop asks for the same URL again and again); shared, not borrowed, because other
+  // requests of this agent (a page's resources) may resolve other targets while this one is in flight.
+  std::shared_ptr<urls::url const> resolve(std::string_view target, boost::system::error_code& failure) {
+    if (last_url && target == last_target) return last_url;
     auto resolved = resolve_uncached(target);
-    if (resolved) {
-      last_target = target;
-      last_url = *resolved;
+    if (!resolved) {
+      failure = resolved.error();
+      return nullptr;
     }
-    return resolved;
+    last_target = target;
+    last_url = std::make_shared<urls::url const>(std::move(*resolved));
+    return last_url;
   }
 
   boost::system::result<urls::url> resolve_uncached(std::string_view target) const {
@@ -447,15 +452,18 @@ asio::awaitable<outcome> agent_state::send(request r) {
 asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
   auto const start = clock_type::now();
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
-  auto resolved = resolve(r.target_);
-  if (!resolved) co_return error(codes::url, "cannot resolve '" + r.target_ + "': " + resolved.error().message());
-  urls::url u = std::move(*resolved);
+  boost::system::error_code bad_target;
+  auto const resolved = resolve(r.target_, bad_target);
+  if (!resolved) co_return error(codes::url, "cannot resolve '" + r.target_ + "': " + bad_target.message());
+  // `current` points at the resolved URL (held by `resolved`) until a redirect gives a new one, kept in `redirected`.
+  urls::url const* current = resolved.get();
+  urls::url redirected;
   std::string method = std::move(r.method_);
   std::string body = std::move(r.body_);
   auto headers = std::move(r.headers_);
 
   for (int hop = 0;; ++hop) {
-    std::string const url(u.buffer());
+    std::string const url(current->buffer());
     bool const cacheable = options.cache && method == "GET";
     auto const requested = std::chrono::system_clock::now();
     http_cache::lookup_result cached;
@@ -470,7 +478,7 @@ asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
     }
     auto sent_headers = headers;
     for (auto const& h : cached.conditional_headers) sent_headers.push_back(h);
-    auto res = co_await exchange(method, u, sent_headers, body, start, deadline);
+    auto res = co_await exchange(method, *current, sent_headers, body, start, deadline);
     if (!res) co_return res;
     auto const received = std::chrono::system_clock::now();
     if (cacheable) {
@@ -494,7 +502,7 @@ asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
     }
     auto ref = urls::parse_uri_reference(*location);
     urls::url next;
-    if (!ref || !urls::resolve(u, *ref, next)) {
+    if (!ref || !urls::resolve(*current, *ref, next)) {
       co_return error(codes::url, "bad Location '" + std::string(*location) + "' from " + url);
     }
     // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
@@ -503,7 +511,8 @@ asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
       body.clear();
       std::erase_if(headers, [](auto const& h) { return beast::iequals(h.first, "Content-Type"); });
     }
-    u = std::move(next);
+    redirected = std::move(next);
+    current = &redirected;
   }
 }
 

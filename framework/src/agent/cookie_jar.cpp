@@ -199,6 +199,7 @@ void cookie_jar::drop_expired(time_point now) {
 }
 
 std::string cookie_jar::header_for(std::string_view host_in, std::string_view path, bool over_https, time_point now) {
+  if (cookies_.empty()) return {};  // the common case of a load loop: nothing to look at
   drop_expired(now);
   std::string const host = ascii_lower(host_in);
   std::vector<cookie const*> matching;
