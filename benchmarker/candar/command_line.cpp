@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include <boost/url/parse.hpp>
+
 namespace candar::cli {
 
 command_line::command_line(spec const& s, std::vector<std::string> const& args) {
@@ -67,6 +69,13 @@ double command_line::seconds(std::string const& name, double fallback) const {
     throw usage_error("--" + name + " needs a number of seconds above 0, got '" + *v + "'");
   }
   return d;
+}
+
+void require_http_url(std::string const& url) {
+  auto const parsed = boost::urls::parse_uri(url);
+  if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->encoded_host().empty()) {
+    throw usage_error("'" + url + "' is not an http:// or https:// URL with a host");
+  }
 }
 
 }  // namespace candar::cli

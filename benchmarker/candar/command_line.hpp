@@ -40,4 +40,8 @@ class command_line {
   std::map<std::string, std::vector<std::string>> values_;
 };
 
+// Throws usage_error unless `url` is an absolute http:// or https:// URL with a host: checked before any
+// load starts, so a typo is a one-line usage error, not a loop of failing requests.
+void require_http_url(std::string const& url);
+
 }  // namespace candar::cli

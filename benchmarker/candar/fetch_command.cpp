@@ -40,6 +40,7 @@ int fetch_command(std::vector<std::string> const& args) {
     }
     if (cl.positionals().size() != 1) throw usage_error("fetch needs exactly one URL");
     url = cl.positionals()[0];
+    require_http_url(url);
     for (auto const& h : cl.values("header")) {
       auto colon = h.find(':');
       if (colon == std::string::npos || colon == 0) throw usage_error("--header needs 'Name: value', got '" + h + "'");

@@ -77,9 +77,7 @@ int load_command(std::vector<std::string> const& args) {
     }
     if (cl.positionals().size() != 1) throw usage_error("load needs exactly one URL");
     s.url = cl.positionals()[0];
-    if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
-      throw usage_error("the URL must start with http:// or https://, got '" + s.url + "'");
-    }
+    require_http_url(s.url);
     s.connections = cl.integer("connections", 50, 1, 100'000);
     s.duration_s = cl.seconds("duration", 10);
     s.threads = static_cast<std::size_t>(cl.integer("threads", 0, 0, 1024));

@@ -37,7 +37,8 @@ std::string temp_path(std::string const& name) { return ::testing::TempDir() + n
 TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
   for (std::string const args : {"", "frobnicate", "load", "load http://127.0.0.1:1/ --bogus",
                                  "load http://127.0.0.1:1/ --connections 0", "load http://127.0.0.1:1/ --duration -1",
-                                 "fetch", "fetch http://x --header nocolon"}) {
+                                 "fetch", "fetch http://x --header nocolon", "load http://", "load ftp://h/",
+                                 "fetch notaurl"}) {
     auto const r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     if (!args.empty()) {
