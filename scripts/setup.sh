@@ -17,6 +17,7 @@ packages=(
   zlib1g-dev libbrotli-dev # Content-Encoding: gzip, deflate, br
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
   libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
+  libsqlite3-dev          # the isuchair reference webapp's database
   nginx                   # the real-world server the agent tests run against (started by the tests)
 )
 
