@@ -119,3 +119,15 @@ TEST(rules, gacha_items_are_deterministic_and_in_range) {
 
 }  // namespace
 }  // namespace isuchair
+
+namespace isuchair {
+namespace {
+TEST(contract, the_master_version_refusal_is_part_of_every_versioned_endpoint) {
+  auto const& c = contract::isuchair();
+  nlohmann::json const refused = {{"error", "old"}, {"master_version", "v2"}};
+  EXPECT_EQ(c.check_response(c.at("POST /api/login"), 422, refused), std::nullopt);
+  EXPECT_EQ(c.check_response(c.at("POST /api/login"), 422, nlohmann::json{{"error", "old"}}), "$.master_version: missing");
+  EXPECT_EQ(c.check_response(c.at("GET /api/version"), 422, refused), "status 422 is not in the contract");
+}
+}  // namespace
+}  // namespace isuchair

@@ -75,6 +75,7 @@ contract contract::parse(std::string_view text) {
     c.types_ = j.at("types");
     c.version_header_ = j.at("master_version").at("header").get<std::string>();
     c.refused_status_ = j.at("master_version").at("refused_status").get<int>();
+    c.refused_body_ = j.at("master_version").at("refused_body");
     c.session_cookie_ = j.at("session_cookie").get<std::string>();
     for (auto const& e : j.at("endpoints")) {
       endpoint ep;
@@ -117,6 +118,8 @@ route_match contract::match(std::string_view method, std::string_view path) cons
 }
 
 std::optional<std::string> contract::check_response(endpoint const& e, int status, json const& body) const {
+  // The master-version rule answers for every versioned endpoint.
+  if (e.versioned && status == refused_status_) return check(refused_body_, body, "$", 0);
   auto const it = e.responses.find(status);
   if (it == e.responses.end()) return fmt::format("status {} is not in the contract", status);
   return check(it->second, body, "$", 0);

@@ -59,6 +59,7 @@ class contract {
   nlohmann::json types_;
   std::string version_header_;
   int refused_status_ = 0;
+  nlohmann::json refused_body_;
   std::string session_cookie_;
 };
 

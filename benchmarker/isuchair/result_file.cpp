@@ -1,0 +1,95 @@
+#include "result_file.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace isuchair::bench {
+
+namespace {
+
+double ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
+
+nlohmann::json phase_json(candar::phase_record const& p) {
+  return {{"ran", p.ran}, {"failed", p.failed},
+          {"seconds", p.ran ? std::chrono::duration<double>(p.duration()).count() : 0.0}};
+}
+
+}  // namespace
+
+nlohmann::json result_json(candar::result const& r, contest const& c, run_summary const& s) {
+  using nlohmann::json;
+  auto const& errors = r.errors();
+  auto const& score = r.score();
+  json breakdown = json::object();
+  for (auto const& [tag, n] : score.breakdown()) {
+    breakdown[tag] = {{"count", n}, {"weight", score.weight(tag)}, {"points", n * score.weight(tag)}};
+  }
+  json messages = json::object();
+  for (auto const& [code, n] : errors.counts()) messages[code] = errors.messages(code, 5);
+  json levels = json::array();
+  for (auto const& change : c.timeline()) {
+    levels.push_back({{"at_seconds", std::chrono::duration<double>(change.at).count()}, {"level", change.level}});
+  }
+  json endpoints = json::object();
+  for (auto const& [label, st] : r.metrics().snapshot()) {
+    json statuses = json::object();
+    for (auto const& [status, n] : st.by_status) statuses[std::to_string(status)] = n;
+    endpoints[label] = {{"requests", st.requests},
+                        {"status", statuses},
+                        {"errors", st.errors_by_code},
+                        {"bytes", st.bytes},
+                        {"latency_ms",
+                         {{"p50", ms(st.latency.percentile(50))},
+                          {"p90", ms(st.latency.percentile(90))},
+                          {"p99", ms(st.latency.percentile(99))},
+                          {"max", ms(st.latency.max())},
+                          {"mean", ms(st.latency.mean())}}}};
+  }
+  json out = {
+      {"pass", s.outcome.pass},
+      {"score", score.total(errors)},
+      {"reasons", s.outcome.reasons},
+      {"interrupted", s.interrupted},
+      {"implementation", c.implementation()},
+      {"target", c.settings().target},
+      {"seed", c.settings().seed},
+      {"sum", score.sum()},
+      {"breakdown", breakdown},
+      {"deduction", score.deduction(errors)},
+      {"deductions", score.deductions(errors)},
+      {"errors",
+       {{"total", errors.count()},
+        {"by_category", errors.counts_by_class()},
+        {"by_code", errors.counts()},
+        {"first_messages", messages},
+        {"dropped", errors.dropped()}}},
+      {"load_levels", levels},
+      {"endpoints", endpoints},
+      {"phases",
+       {{"prepare", phase_json(r.record(candar::phase::prepare))},
+        {"load", phase_json(r.record(candar::phase::load))},
+        {"validate", phase_json(r.record(candar::phase::validate))}}},
+      {"benchmarker",
+       {{"cpu_seconds", s.cpu_seconds},
+        {"wall_seconds", s.wall_seconds},
+        {"cpu_share", s.wall_seconds > 0 ? s.cpu_seconds / s.wall_seconds : 0.0}}},
+  };
+  if (!s.internal_error.empty()) out["internal_error"] = s.internal_error;
+  return out;
+}
+
+void write_result(std::string const& path, nlohmann::json const& j) {
+  auto const temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", temp));
+    out << j.dump(2) << '\n';
+    if (!out.flush()) throw std::runtime_error(fmt::format("cannot write {}", temp));
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) throw std::runtime_error(fmt::format("cannot rename {} to {}", temp, path));
+}
+
+}  // namespace isuchair::bench

@@ -1,0 +1,28 @@
+#pragma once
+// The JSON result a CI job reads: pass, score, breakdown, deductions, errors by category and code with the
+// first messages of each, the load-level timeline, per-endpoint counts and latency percentiles, the
+// benchmarker's own CPU use, and whether the run was interrupted.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "candar/benchmark/result.hpp"
+#include "contest.hpp"
+#include "verdict.hpp"
+
+namespace isuchair::bench {
+
+struct run_summary {
+  verdict outcome;
+  bool interrupted = false;
+  std::string internal_error;  // empty unless the benchmarker itself failed
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+};
+
+[[nodiscard]] nlohmann::json result_json(candar::result const& r, contest const& c, run_summary const& s);
+// Writes through a temporary file and a rename, so a reader never sees half a result. Throws on failure.
+void write_result(std::string const& path, nlohmann::json const& j);
+
+}  // namespace isuchair::bench

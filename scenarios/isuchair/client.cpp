@@ -1,0 +1,95 @@
+#include "client.hpp"
+
+#include <fmt/format.h>
+
+#include "codes.hpp"
+
+namespace isuchair {
+
+client::client(candar::step& s, candar::agent& a, master_version& mv, std::string_view flow_code)
+    : step_(s), agent_(a), master_(mv), flow_code_(flow_code) {}
+
+bool client::phase_over() const { return step_.context().done(); }
+
+void client::fail(candar::error e) {
+  if (phase_over()) return;  // canceled by the end of the phase: not the webapp's fault
+  step_.add_error(std::move(e).wrap(flow_code_));
+}
+
+boost::asio::awaitable<bool> client::start() {
+  expectation const expect{.status = 200, .values = nullptr, .score = true};
+  auto const c = co_await send("GET /api/version", "/api/version", nullptr, expect);
+  if (!c.ok()) co_return false;
+  version_ = c.body.at("master_version").get<std::string>();
+  co_return true;
+}
+
+boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::string_view target,
+                                          nlohmann::json const* body, expectation expect) {
+  endpoint const& e = api_.at(endpoint_name);
+  auto req = agent_.make(e.method, target).label(e.name);
+  if (e.versioned) req.header(api_.version_header(), version_);
+  std::string const text = body != nullptr ? body->dump() : std::string();
+  if (body != nullptr) req.json(text);
+  auto const sent = master_version::clock::now();
+  auto res = co_await req.send();
+
+  call c;
+  if (!res) {
+    auto const& err = res.error();
+    auto const code = std::string(err.inner_code());
+    fail(candar::error(code, fmt::format("{}: {}", e.name, err.message())).wrap(codes::gave_up));
+    c.state_known = false;
+    co_return c;
+  }
+  c.status = res->status;
+  auto const json_body = e.responses.contains(c.status) && e.responses.at(c.status).is_string()
+                             ? e.responses.at(c.status).get<std::string>()
+                             : std::string("json");
+  if (json_body == "json") {
+    c.body = nlohmann::json::parse(res->body, nullptr, false);
+    if (c.body.is_discarded()) c.body = nullptr;
+  }
+  c.response = std::move(*res);
+
+  if (e.versioned && c.status == api_.refused_status() && expect.status != c.status) {
+    auto const theirs = c.body.is_object() && c.body.contains("master_version") && c.body["master_version"].is_string()
+                            ? c.body["master_version"].get<std::string>()
+                            : std::string();
+    if (master_.refresh_explains(version_, theirs)) {
+      c.what = call::kind::restart;
+      co_return c;
+    }
+  }
+  if (c.status != expect.status) {
+    auto const code = expect.wrong_status_code.empty() ? codes::status : expect.wrong_status_code;
+    fail(candar::error(code, fmt::format("{}: expected status {}, got {}", e.name, expect.status, c.status)));
+    co_return c;
+  }
+  if (json_body == "json" && c.body.is_null()) {
+    fail(candar::error(codes::response, fmt::format("{}: the body is not JSON", e.name)));
+    c.state_known = false;
+    co_return c;
+  }
+  if (json_body == "json") {
+    auto problem = api_.check_response(e, c.status, c.body);
+    if (!problem && expect.values != nullptr) problem = first_difference(*expect.values, c.body);
+    if (problem) {
+      fail(candar::error(codes::response, fmt::format("{}: {}", e.name, *problem)));
+      c.state_known = false;
+      co_return c;
+    }
+  }
+  if (e.versioned && c.status / 100 == 2 && master_.must_refuse(version_, sent)) {
+    fail(candar::error(codes::master_version,
+                       fmt::format("{}: served with the outdated master version {} (expected {})", e.name, version_,
+                                   api_.refused_status())));
+    co_return c;
+  }
+  if (phase_over()) co_return c;  // completed after the load window: does not score
+  c.what = call::kind::ok;
+  if (expect.score) step_.add_score(e.tag);
+  co_return c;
+}
+
+}  // namespace isuchair

@@ -1,0 +1,136 @@
+#include "contest.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "candar/context/spawn.hpp"
+#include "candar/worker/worker.hpp"
+#include "client.hpp"
+#include "codes.hpp"
+#include "flows.hpp"
+#include "isuchair/initial_data.hpp"
+#include "isuchair/rules.hpp"
+
+namespace isuchair {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One generator per loop thread: flows on a loop draw users without a lock on the generator.
+std::mt19937_64& loop_rng(std::uint64_t seed) {
+  thread_local std::mt19937_64 rng(seed * 1'000'003 + candar::runtime::current_loop().value_or(0));
+  return rng;
+}
+
+double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+contest::contest(contest_settings settings, candar::logs& log) : settings_(std::move(settings)), log_(log) {}
+
+contest::~contest() = default;
+
+void contest::add_to(candar::benchmark& b) {
+  result_ = &b.current();
+  set_score_table(b.current().score());
+  b.current().errors().set_classifier(error_table().classifier());
+  b.add({.name = "isuchair",
+         .prepare = [this](candar::step& s) { return prepare(s); },
+         .load = settings_.prepare_only ? candar::scenario::step_function() : [this](candar::step& s) { return load(s); },
+         .validate = settings_.prepare_only ? candar::scenario::step_function()
+                                            : [this](candar::step& s) { return validate(s); }});
+}
+
+std::string contest::implementation() const {
+  std::lock_guard lock(mutex_);
+  return implementation_;
+}
+
+std::vector<contest::level_change> contest::timeline() const {
+  std::lock_guard lock(mutex_);
+  return timeline_;
+}
+
+asio::awaitable<void> contest::prepare(candar::step& s) {
+  version_ = std::make_unique<master_version>(rules::initial_master_version);
+  candar::agent_options options{.base_url = settings_.target, .timeout = settings_.step_timeout};
+  options.metrics = &result_->metrics();
+
+  candar::agent_options init_options = options;
+  init_options.timeout = settings_.prepare_timeout;
+  candar::agent init(co_await asio::this_coro::executor, init_options);
+  client c(s, init, *version_, codes::initialize);
+  expectation const expect{.status = 200, .values = nullptr, .score = false};
+  auto const started = std::chrono::steady_clock::now();
+  auto const answer = co_await c.send("POST /initialize", "/initialize", nullptr, expect);
+  if (!answer.ok()) co_return;
+  {
+    std::lock_guard lock(mutex_);
+    implementation_ = answer.body.at("implementation").get<std::string>();
+  }
+  log_.contestant(fmt::format("initialize: {} answered in {:.2f}s", implementation(),
+                              seconds(std::chrono::steady_clock::now() - started)));
+
+  model_ = std::make_unique<model>(generate_initial_data());
+  env_ = std::make_unique<flow_env>(*model_, *version_, options, settings_.seed);
+  co_await validation_pass(s, *env_, loop_rng(settings_.seed));
+  if (s.result().errors().count() == 0) log_.contestant("prepare: the validation pass succeeded");
+}
+
+asio::awaitable<void> contest::load(candar::step& s) {
+  using namespace asio::experimental::awaitable_operators;
+  if (!env_) co_return;
+  auto& env = *env_;
+  auto const seed = settings_.seed;
+  auto on_exception = [&s](std::exception_ptr e) { s.add_exception(e); };
+
+  candar::worker existing(
+      s.runtime(),
+      [&s, &env, seed](candar::context const&, std::int64_t) { return existing_user_flow(s, env, loop_rng(seed)); },
+      {.parallelism = settings_.initial_level});
+  candar::worker newcomers(
+      s.runtime(), [&s, &env](candar::context const&, std::int64_t) { return new_user_flow(s, env); },
+      {.parallelism = 1});
+  candar::worker banned(
+      s.runtime(),
+      [&s, &env, seed](candar::context const&, std::int64_t) { return banned_user_flow(s, env, loop_rng(seed)); },
+      {.parallelism = 1});
+  candar::load_adjustor adjust({.successes_to_raise = settings_.successes_to_raise,
+                                .new_errors_allowed = 3,
+                                .raise_by = 1,
+                                .max_level = 256,
+                                .abort_at_errors = error_limit},
+                               {&existing, &newcomers}, log_, settings_.initial_level);
+  level_ = settings_.initial_level;
+
+  candar::context load = s.context().with_cancel();
+  auto refresher = [&]() -> asio::awaitable<void> {
+    if (!co_await candar::sleep(load, settings_.refresh_after)) co_return;
+    std::string const next = fmt::format("v2-{}", seed);
+    log_.contestant(fmt::format("master data refresh: publishing version {}", next));
+    co_await refresh_master(s, env, next);
+  };
+  auto track_level = [&]() -> asio::awaitable<void> {
+    while (co_await candar::sleep(load, 200ms)) level_ = existing.parallelism();
+  };
+  co_await (existing.process(load, on_exception) && newcomers.process(load, on_exception) &&
+            banned.process(load, on_exception) &&
+            adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()) && refresher() &&
+            track_level());
+  level_ = existing.parallelism();
+  std::lock_guard lock(mutex_);
+  timeline_ = adjust.timeline();
+}
+
+asio::awaitable<void> contest::validate(candar::step& s) {
+  if (!env_) co_return;
+  auto sample = model_->sample(settings_.validate_sample, loop_rng(settings_.seed));
+  log_.contestant(fmt::format("validate: comparing {} users with the model ({} left the pool during the load)",
+                              sample.size(), model_->retired()));
+  co_await compare_users(s, *env_, std::move(sample));
+}
+
+}  // namespace isuchair

@@ -1,0 +1,290 @@
+#include "flows.hpp"
+
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include "candar/context/spawn.hpp"
+#include "client.hpp"
+#include "codes.hpp"
+#include "isuchair/rules.hpp"
+
+namespace isuchair {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+flow_end end_of(call const& c) { return c.what == call::kind::restart ? flow_end::restart : flow_end::failed; }
+
+// The page and what a browser loads with it. `strict` (Prepare) also requires the cache headers.
+asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
+  expectation const expect{.status = 200};
+  auto page = co_await c.send("GET /", "/", nullptr, expect);
+  if (!page.ok()) co_return end_of(page);
+  auto const resources = co_await c.agent().load_resources(page.response);
+  bool ok = !resources.items.empty();
+  if (!ok) c.fail(candar::error(codes::resource, "GET /: the page links no stylesheet, script or image"));
+  for (auto const& r : resources.items) {
+    if (!r.result) {
+      c.fail(candar::error(std::string(r.result.error().inner_code()), fmt::format("GET {}: {}", r.url, r.result.error().message()))
+                 .wrap(codes::resource));
+      ok = false;
+      continue;
+    }
+    if (r.result->status != 200) {
+      c.fail(candar::error(codes::resource, fmt::format("GET {}: expected status 200, got {}", r.url, r.result->status)));
+      ok = false;
+      continue;
+    }
+    if (strict) {
+      for (std::string_view const h : {"ETag", "Last-Modified", "Cache-Control"}) {
+        if (!r.result->header(h)) {
+          c.fail(candar::error(codes::cache_headers, fmt::format("GET /static/*: {} has no {} header", r.url, h)));
+          ok = false;
+        }
+      }
+    }
+    if (!c.phase_over()) c.step().add_score("static");
+  }
+  co_return ok ? flow_end::done : flow_end::failed;
+}
+
+asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_user& u, bool strict) {
+  if (!co_await c.start()) co_return flow_end::failed;
+
+  json const login_body = {{"user_id", u.id}, {"password", u.password}};
+  json const login_expected = {{"user", u.to_json()}};
+  auto login = co_await c.send("POST /api/login", "/api/login", &login_body, {.status = 200, .values = &login_expected});
+  if (!login.ok()) co_return end_of(login);
+
+  if (auto const page = co_await load_home_page(c, strict); page != flow_end::done) co_return page;
+
+  auto const base = fmt::format("/api/users/{}", u.id);
+  // Named, not built inside co_await: g++ 12 mishandles such temporaries there.
+  auto const home_target = base + "/home";
+  auto const reward_target = base + "/reward";
+  auto const presents_target = base + "/presents";
+  auto const presents_receive_target = base + "/presents/receive";
+  auto const gacha_target = base + "/gacha";
+  json const home_expected = {{"user", u.to_json()},
+                              {"unreceived_presents", u.unreceived.size()},
+                              {"reward_available", true}};
+  auto home = co_await c.send("GET /api/users/:id/home", home_target, nullptr, {.status = 200, .values = &home_expected});
+  if (!home.ok()) co_return end_of(home);
+
+  json const reward_expected = {{"coins", u.coins + rules::reward_coins}, {"chairs", u.chairs + rules::reward_chairs}};
+  auto reward = co_await c.send("POST /api/users/:id/reward", reward_target, nullptr,
+                                {.status = 200, .values = &reward_expected});
+  if (!reward.ok()) co_return end_of(reward);
+  u.coins += rules::reward_coins;
+  u.chairs += rules::reward_chairs;
+
+  json const presents_expected = env.users.presents_page(u);
+  auto presents = co_await c.send("GET /api/users/:id/presents", presents_target, nullptr,
+                                  {.status = 200, .values = &presents_expected});
+  if (!presents.ok()) co_return end_of(presents);
+  std::size_t const listed = presents.body.at("presents").size();
+  if (listed > 0) {
+    json ids = json::array();
+    std::int64_t gained = 0;
+    for (std::size_t i = 0; i < listed; ++i) {
+      ids.push_back(u.unreceived[i].id);
+      gained += env.users.item_by_id(u.unreceived[i].item_id).chairs;
+    }
+    json const receive_body = {{"present_ids", ids}};
+    json const receive_expected = {{"received", listed}, {"chairs", u.chairs + gained}};
+    auto receive = co_await c.send("POST /api/users/:id/presents/receive", presents_receive_target, &receive_body,
+                                   {.status = 200, .values = &receive_expected});
+    if (!receive.ok()) co_return end_of(receive);
+    u.unreceived.erase(u.unreceived.begin(), u.unreceived.begin() + static_cast<std::ptrdiff_t>(listed));
+    u.chairs += gained;
+  }
+
+  for (int draw = 0; draw < 3 && u.coins >= rules::gacha_cost; ++draw) {
+    auto const& drawn = env.users.item_by_id(
+        rules::gacha_item(u.id, u.draws, static_cast<std::int64_t>(env.users.items().size())));
+    json const gacha_expected = {{"item", {{"id", drawn.id}, {"name", drawn.name}, {"chairs", drawn.chairs}}},
+                                 {"coins", u.coins - rules::gacha_cost},
+                                 {"chairs", u.chairs + drawn.chairs}};
+    auto gacha = co_await c.send("POST /api/users/:id/gacha", gacha_target, nullptr,
+                                 {.status = 200, .values = &gacha_expected});
+    if (!gacha.ok()) co_return end_of(gacha);
+    u.coins -= rules::gacha_cost;
+    u.chairs += drawn.chairs;
+    ++u.draws;
+  }
+  co_return flow_end::done;
+}
+
+// Runs an existing user's flow, again from the start when a refresh refuses it; the user goes back to the
+// pool or leaves it.
+asio::awaitable<flow_end> existing_user_with_restarts(candar::step& s, flow_env& env, model_user& u, bool strict) {
+  auto const ex = co_await asio::this_coro::executor;
+  for (int attempt = 0;; ++attempt) {
+    candar::agent a(ex, env.agent_options);
+    client c(s, a, env.version, codes::existing_user);
+    // The model changes only after a success, so a user refused by the refresh is still known.
+    auto const end = co_await play_existing_user(c, env, u, strict);
+    if (end != flow_end::restart || attempt == 2) co_return end;
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> existing_user_flow(candar::step& s, flow_env& env, std::mt19937_64& rng) {
+  auto* u = env.users.take(rng);
+  if (u == nullptr) {  // every user is busy or gone: wait a little rather than spin
+    co_await candar::sleep(s.context(), 100ms);
+    co_return;
+  }
+  auto const end = co_await existing_user_with_restarts(s, env, *u, false);
+  // A failed flow's user leaves: after a timeout or a wrong answer the model no longer knows their state.
+  end == flow_end::failed ? env.users.retire(u) : env.users.give_back(u);
+}
+
+asio::awaitable<void> new_user_flow(candar::step& s, flow_env& env) {
+  auto const ex = co_await asio::this_coro::executor;
+  auto const n = env.registered.fetch_add(1, std::memory_order_relaxed);
+  auto u = std::make_unique<model_user>();
+  u->name = fmt::format("newcomer-{}-{}", env.seed, n);
+  u->password = fmt::format("pw-{}-{}", env.seed % 9973, n);
+  u->coins = rules::starting_coins;
+  for (auto const item_id : rules::welcome_items) u->unreceived.push_back({.id = 0, .item_id = item_id, .message = rules::welcome_message});
+
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    candar::agent a(ex, env.agent_options);
+    client c(s, a, env.version, codes::new_user);
+    if (!co_await c.start()) co_return;
+    if (u->id == 0) {
+      json const body = {{"name", u->name}, {"password", u->password}};
+      json const expected = {{"user", {{"name", u->name}, {"chairs", 0}, {"coins", rules::starting_coins}}},
+                             {"presents", rules::welcome_items.size()}};
+      auto reg = co_await c.send("POST /api/register", "/api/register", &body, {.status = 201, .values = &expected});
+      if (reg.what == call::kind::restart) continue;
+      if (!reg.ok()) co_return;
+      u->id = reg.body.at("user").at("id").get<std::int64_t>();
+    } else {  // registered before a refresh: log in again
+      json const body = {{"user_id", u->id}, {"password", u->password}};
+      json const expected = {{"user", u->to_json()}};
+      auto login = co_await c.send("POST /api/login", "/api/login", &body, {.status = 200, .values = &expected});
+      if (login.what == call::kind::restart) continue;
+      if (!login.ok()) co_return;
+    }
+    auto const base = fmt::format("/api/users/{}", u->id);
+    auto const home_target = base + "/home";
+    auto const presents_target = base + "/presents";
+    auto const presents_receive_target = base + "/presents/receive";
+    json const home_expected = {{"user", u->to_json()}, {"unreceived_presents", u->unreceived.size()}};
+    auto home = co_await c.send("GET /api/users/:id/home", home_target, nullptr, {.status = 200, .values = &home_expected});
+    if (home.what == call::kind::restart) continue;
+    if (!home.ok()) co_return;
+
+    json const presents_expected = env.users.presents_page(*u);
+    auto presents = co_await c.send("GET /api/users/:id/presents", presents_target, nullptr,
+                                    {.status = 200, .values = &presents_expected});
+    if (presents.what == call::kind::restart) continue;
+    if (!presents.ok()) co_return;
+    json ids = json::array();
+    std::int64_t gained = 0;
+    auto const& listed = presents.body.at("presents");
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+      u->unreceived[i].id = listed[i].at("id").get<std::int64_t>();
+      ids.push_back(u->unreceived[i].id);
+      gained += env.users.item_by_id(u->unreceived[i].item_id).chairs;
+    }
+    json const receive_body = {{"present_ids", ids}};
+    json const receive_expected = {{"received", listed.size()}, {"chairs", u->chairs + gained}};
+    auto receive = co_await c.send("POST /api/users/:id/presents/receive", presents_receive_target, &receive_body,
+                                   {.status = 200, .values = &receive_expected});
+    if (receive.what == call::kind::restart) continue;
+    if (!receive.ok()) co_return;
+    u->unreceived.clear();
+    u->chairs += gained;
+    break;
+  }
+  if (u->id != 0 && !s.context().done()) env.users.add(std::move(u));
+  co_await candar::sleep(s.context(), 50ms);  // a newcomer arrives now and then, not in a burst
+}
+
+asio::awaitable<void> banned_user_flow(candar::step& s, flow_env& env, std::mt19937_64& rng) {
+  auto const* u = env.users.banned_user(rng);
+  if (u == nullptr) co_return;
+  candar::agent a(co_await asio::this_coro::executor, env.agent_options);
+  client c(s, a, env.version, codes::banned_user);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (!co_await c.start()) co_return;
+    json const body = {{"user_id", u->id}, {"password", u->password}};
+    auto login = co_await c.send("POST /api/login", "/api/login", &body,
+                                 {.status = 403, .values = nullptr, .score = false, .wrong_status_code = codes::banned});
+    if (login.what == call::kind::restart) continue;
+    if (login.ok()) s.add_score("banned-refused");
+    break;
+  }
+  co_await candar::sleep(s.context(), 200ms);  // banned users try now and then
+}
+
+asio::awaitable<void> refresh_master(candar::step& s, flow_env& env, std::string next) {
+  candar::agent a(co_await asio::this_coro::executor, env.agent_options);
+  client c(s, a, env.version, codes::refresh);
+  auto const old = env.version.current();
+  env.version.announce(next);
+  json const body = {{"master_version", next}};
+  json const expected = {{"master_version", next}};
+  auto published = co_await c.send("POST /admin/master", "/admin/master", &body, {.status = 200, .values = &expected});
+  if (!published.ok()) co_return;
+  env.version.confirm();
+
+  // The rule itself: a request with the old version is refused with the new one, whoever sends it.
+  c.set_version(old);
+  json const probe_body = {{"user_id", 0}, {"password", "probe"}};
+  json const probe_expected = {{"master_version", next}};
+  co_await c.send("POST /api/login", "/api/login", &probe_body,
+                  {.status = contract::isuchair().refused_status(), .values = &probe_expected, .score = false,
+                   .wrong_status_code = codes::master_version});
+}
+
+asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt19937_64& rng) {
+  auto* u = env.users.take(rng);
+  if (u == nullptr) co_return;
+  auto const end = co_await existing_user_with_restarts(s, env, *u, true);
+  end == flow_end::done ? env.users.give_back(u) : env.users.retire(u);
+
+  co_await banned_user_flow(s, env, rng);
+
+  candar::agent a(co_await asio::this_coro::executor, env.agent_options);
+  client c(s, a, env.version, codes::initialize);
+  c.set_version("no-such-version");
+  json const probe_body = {{"user_id", 0}, {"password", "probe"}};
+  json const probe_expected = {{"master_version", env.version.current()}};
+  co_await c.send("POST /api/login", "/api/login", &probe_body,
+                  {.status = contract::isuchair().refused_status(), .values = &probe_expected, .score = false,
+                   .wrong_status_code = codes::master_version});
+}
+
+asio::awaitable<void> compare_users(candar::step& s, flow_env& env, std::vector<model_user*> sample) {
+  auto const ex = co_await asio::this_coro::executor;
+  for (auto* u : sample) {
+    if (s.context().done()) co_return;
+    candar::agent a(ex, env.agent_options);
+    client c(s, a, env.version, codes::validate);
+    if (!co_await c.start()) continue;
+    json const login_body = {{"user_id", u->id}, {"password", u->password}};
+    json const login_expected = {{"user", u->to_json()}};
+    auto login = co_await c.send("POST /api/login", "/api/login", &login_body,
+                                 {.status = 200, .values = &login_expected, .score = false});
+    if (!login.ok()) continue;
+    auto const base = fmt::format("/api/users/{}", u->id);
+    auto const home_target = base + "/home";
+    auto const presents_target = base + "/presents";
+    json const home_expected = {{"user", u->to_json()}, {"unreceived_presents", u->unreceived.size()}};
+    co_await c.send("GET /api/users/:id/home", home_target, nullptr,
+                    {.status = 200, .values = &home_expected, .score = false});
+    json const presents_expected = env.users.presents_page(*u);
+    co_await c.send("GET /api/users/:id/presents", presents_target, nullptr,
+                    {.status = 200, .values = &presents_expected, .score = false});
+  }
+}
+
+}  // namespace isuchair

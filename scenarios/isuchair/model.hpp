@@ -1,0 +1,72 @@
+#pragma once
+// The benchmarker's model of the webapp's state: what each user should have. A user is in at most one flow at
+// a time (the pool hands each out once), so a flow reads and changes its user without a lock; the pool's mutex
+// orders one flow's changes before the next flow's reads.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "isuchair/initial_data.hpp"
+
+namespace isuchair {
+
+struct model_present {
+  std::int64_t id = 0;  // 0 until the webapp told it (a registered user's welcome presents)
+  std::int64_t item_id = 0;
+  std::string message;
+};
+
+struct model_user {
+  std::int64_t id = 0;
+  std::string name;
+  std::string password;
+  bool banned = false;
+  std::int64_t coins = 0;
+  std::int64_t chairs = 0;
+  std::int64_t draws = 0;
+  std::vector<model_present> unreceived;  // by id, ascending
+
+  // {"id", "name", "chairs", "coins"}: what the contract's "user" type holds.
+  [[nodiscard]] nlohmann::json to_json() const;
+};
+
+class model {
+ public:
+  explicit model(initial_data data);
+
+  [[nodiscard]] std::vector<item> const& items() const noexcept { return items_; }
+  [[nodiscard]] item const& item_by_id(std::int64_t id) const;
+  // The first presents page as GET .../presents should list it.
+  [[nodiscard]] nlohmann::json presents_page(model_user const& u) const;
+
+  // Hands out a free, not banned user (at random), or nullptr when none is free. give_back() makes it free
+  // again; retire() takes it out for good (its state is no longer known: a timeout on a write, a mismatch).
+  model_user* take(std::mt19937_64& rng);
+  void give_back(model_user* u);
+  void retire(model_user* u);
+  // A registered user joins the pool.
+  void add(std::unique_ptr<model_user> u);
+  // A banned user (read only: any number of flows may try them at once).
+  [[nodiscard]] model_user const* banned_user(std::mt19937_64& rng) const;
+  // Up to n free users, for the Validate phase (after the load, when none is in a flow).
+  [[nodiscard]] std::vector<model_user*> sample(std::size_t n, std::mt19937_64& rng);
+
+  [[nodiscard]] std::size_t retired() const;
+
+ private:
+  std::vector<item> items_;
+  std::vector<std::unique_ptr<model_user>> users_;  // every user ever, never moved (flows hold pointers)
+  std::vector<model_user const*> banned_;
+  mutable std::mutex mutex_;
+  std::vector<model_user*> free_;
+  std::size_t retired_ = 0;
+};
+
+}  // namespace isuchair
