@@ -25,6 +25,7 @@ inline constexpr std::string_view existing_user = "existing-user";
 inline constexpr std::string_view new_user = "new-user";
 inline constexpr std::string_view banned_user = "banned-user";
 inline constexpr std::string_view refresh = "master-refresh";
+inline constexpr std::string_view version_probe = "version-probe";  // Prepare's check of the master-version rule
 }  // namespace isuchair::codes
 
 namespace isuchair {

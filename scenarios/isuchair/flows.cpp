@@ -254,7 +254,7 @@ asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt199
   co_await banned_user_flow(s, env, rng);
 
   candar::agent a(co_await asio::this_coro::executor, env.agent_options);
-  client c(s, a, env.version, codes::initialize);
+  client c(s, a, env.version, codes::version_probe);
   c.set_version("no-such-version");
   json const probe_body = {{"user_id", 0}, {"password", "probe"}};
   json const probe_expected = {{"master_version", env.version.current()}};

@@ -1,0 +1,191 @@
+// isuchair-bench against isuchair-webapp, both the built executables, as a contestant and a CI job run them.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/child_process.hpp"
+
+namespace isuchair {
+namespace {
+
+using candar::test::child_process;
+using nlohmann::json;
+
+std::string temp_path(std::string const& name) {
+  static std::atomic<int> n{0};
+  return ::testing::TempDir() + "isuchair-" + std::to_string(getpid()) + "-" + std::to_string(n++) + "-" + name;
+}
+
+// The reference webapp on a free port, with its own database file.
+class webapp {
+ public:
+  explicit webapp(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {ISUCHAIR_WEBAPP_BIN, "--listen", "127.0.0.1:0", "--db", temp_path("db.sqlite")};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_.emplace(argv);
+    auto const line = process_->wait_for("listening on ");
+    if (!line) throw std::runtime_error("the webapp did not start: " + process_->output());
+    url_ = line->substr(line->find("http://"));
+    while (!url_.empty() && (url_.back() == '/' || url_.back() == '\r')) url_.pop_back();
+  }
+  [[nodiscard]] std::string const& url() const { return url_; }
+
+ private:
+  std::optional<child_process> process_;
+  std::string url_;
+};
+
+struct bench_run {
+  int exit_code = -1;
+  std::string out;
+  json result;
+};
+
+std::vector<std::string> bench_argv(std::string const& target, std::string const& result_file,
+                                    std::vector<std::string> const& extra) {
+  std::vector<std::string> argv = {ISUCHAIR_BENCH_BIN, "--target", target, "--result", result_file, "--progress",
+                                   "plain", "--threads", "2"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+bench_run run_bench(std::string const& target, std::vector<std::string> const& extra) {
+  auto const file = temp_path("result.json");
+  child_process bench(bench_argv(target, file, extra));
+  bench_run r;
+  r.exit_code = bench.wait();
+  r.out = bench.output();
+  std::ifstream in(file);
+  if (in) r.result = json::parse(in, nullptr, false);
+  return r;
+}
+
+// A short run: a few seconds of load, the refresh after one.
+std::vector<std::string> const short_run = {"--duration", "4", "--refresh-after", "1", "--adjust-every", "1"};
+
+TEST(isuchair_bench, a_correct_webapp_passes_with_every_flow_scored) {
+  webapp app;
+  auto const r = run_bench(app.url(), short_run);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_TRUE(r.result.at("pass").get<bool>());
+  EXPECT_GT(r.result.at("score").get<std::int64_t>(), 0);
+  EXPECT_FALSE(r.result.at("interrupted").get<bool>());
+  EXPECT_EQ(r.result.at("implementation"), "isuchair-cpp (naive)");
+  for (auto const* tag : {"login", "page", "home", "reward", "presents", "receive", "gacha", "register",
+                          "banned-refused", "static"}) {
+    EXPECT_GT(r.result.at("breakdown").at(tag).at("count").get<std::int64_t>(), 0) << tag << "\n" << r.out;
+  }
+  // The refresh was published and the old version refused: flows met it and started again, with no error.
+  EXPECT_EQ(r.result.at("breakdown").at("admin-master").at("count"), 1) << r.out;
+  EXPECT_NE(r.out.find("master data refresh: publishing version"), std::string::npos) << r.out;
+  EXPECT_EQ(r.result.at("errors").at("total"), 0) << r.result.at("errors").dump(2);
+  EXPECT_GE(r.result.at("load_levels").size(), 1U);
+  EXPECT_GT(r.result.at("endpoints").at("POST /api/login").at("requests").get<std::int64_t>(), 0);
+  EXPECT_GT(r.result.at("benchmarker").at("cpu_seconds").get<double>(), 0.0);
+  EXPECT_TRUE(r.result.at("phases").at("validate").at("ran").get<bool>());
+  EXPECT_NE(r.out.find("PASS: score "), std::string::npos) << r.out;
+}
+
+struct fault_case {
+  std::string fault;
+  std::string category;  // the category the error is counted under
+  std::string message;   // a part of the first message: the endpoint, and what was wrong
+};
+
+// Test names show the switch, not the bytes of the case.
+void PrintTo(fault_case const& c, std::ostream* os) { *os << c.fault; }
+
+class isuchair_fault : public ::testing::TestWithParam<fault_case> {};
+
+TEST_P(isuchair_fault, fails_the_run_naming_the_endpoint) {
+  auto const& c = GetParam();
+  webapp app({"--fault", c.fault, "--slow-ms", "1500"});
+  auto args = short_run;
+  args.insert(args.end(), {"--step-timeout", "0.5"});
+  auto const r = run_bench(app.url(), args);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_FALSE(r.result.at("pass").get<bool>());
+  auto const& errors = r.result.at("errors");
+  EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
+  bool named = false;
+  for (auto const& [code, messages] : errors.at("first_messages").items()) {
+    for (auto const& m : messages) named = named || m.get<std::string>().find(c.message) != std::string::npos;
+  }
+  EXPECT_TRUE(named) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    each_switch, isuchair_fault,
+    ::testing::Values(
+        fault_case{"wrong-chairs", "validation", "GET /api/users/:id/home: $.user.chairs: expected "},
+        fault_case{"ignore-version", "validation", "POST /api/login: expected status 422, got "},
+        fault_case{"admit-banned", "validation", "POST /api/login: expected status 403, got 200"},
+        fault_case{"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"},
+        fault_case{"slow-gacha", "scenario", "POST /api/users/:id/gacha: "},
+        fault_case{"no-cache-headers", "validation", "/static/app.css has no ETag header"}),
+    [](::testing::TestParamInfo<fault_case> const& param_info) {
+      auto name = param_info.param.fault;
+      for (auto& ch : name) ch = ch == '-' ? '_' : ch;
+      return name;
+    });
+
+TEST(isuchair_bench, an_interrupted_run_still_writes_its_result) {
+  webapp app;
+  auto const file = temp_path("interrupted.json");
+  child_process bench(bench_argv(app.url(), file, {"--duration", "60"}));
+  ASSERT_TRUE(bench.wait_for("prepare: the validation pass succeeded")) << bench.output();
+  bench.signal(SIGINT);
+  EXPECT_EQ(bench.wait(), 1) << bench.output();
+  std::ifstream in(file);
+  auto const j = json::parse(in, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << bench.output();
+  EXPECT_TRUE(j.at("interrupted").get<bool>());
+  EXPECT_FALSE(j.at("pass").get<bool>());
+  EXPECT_LT(j.at("benchmarker").at("wall_seconds").get<double>(), 60.0);
+  EXPECT_NE(bench.output().find("interrupted"), std::string::npos) << bench.output();
+}
+
+TEST(isuchair_bench, a_target_that_is_not_there_fails_prepare) {
+  // A port nobody listens on: connection refused at /initialize.
+  auto const r = run_bench("http://127.0.0.1:1", {"--duration", "1", "--prepare-timeout", "2"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_GT(r.result.at("errors").at("by_category").value("initialize", 0), 0) << r.out;
+  EXPECT_FALSE(r.result.at("phases").at("load").at("ran").get<bool>());
+}
+
+TEST(isuchair_bench, bad_usage_is_one_line_and_exit_2) {
+  for (std::vector<std::string> const& args :
+       std::vector<std::vector<std::string>>{{},
+                                             {"--target"},
+                                             {"--target", "ftp://x/"},
+                                             {"--target", "http://127.0.0.1:1", "--duration", "0"},
+                                             {"--target", "http://127.0.0.1:1", "--progress", "fancy"},
+                                             {"--target", "http://127.0.0.1:1", "--bogus"},
+                                             {"--target", "http://127.0.0.1:1", "extra"}}) {
+    std::vector<std::string> argv = {ISUCHAIR_BENCH_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    child_process bench(argv);
+    EXPECT_EQ(bench.wait(), 2) << bench.output();
+    EXPECT_EQ(std::count(bench.output().begin(), bench.output().end(), '\n'), 1) << bench.output();
+  }
+  child_process help({ISUCHAIR_BENCH_BIN, "--help"});
+  EXPECT_EQ(help.wait(), 0);
+}
+
+TEST(isuchair_webapp, bad_usage_exits_2) {
+  child_process a({ISUCHAIR_WEBAPP_BIN, "--listen", "127.0.0.1:0", "--db", temp_path("x.db"), "--fault", "nope"});
+  EXPECT_EQ(a.wait(), 2) << a.output();
+  child_process b({ISUCHAIR_WEBAPP_BIN, "--db", temp_path("y.db")});
+  EXPECT_EQ(b.wait(), 2) << b.output();
+}
+
+}  // namespace
+}  // namespace isuchair
