@@ -1,10 +1,5 @@
 # Shared by the scripts that need an nginx of their own (sourced, not run).
-# free_port START: the first port from START that nothing on 127.0.0.1 accepts on.
-free_port() {
-  local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  echo "$port"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 # start_nginx WORK PORT HTTP_EXTRA SERVER_EXTRA: nginx with WORK as its prefix, serving WORK/html on
 # 127.0.0.1:PORT, pid in WORK/nginx.pid; HTTP_EXTRA and SERVER_EXTRA go into the http and server blocks.
