@@ -127,8 +127,8 @@ void print_summary(candar::result const& r, isuchair::bench::run_summary const& 
   }
   std::cout << fmt::format("errors: {}\n", errors.count());
   for (auto const& [category, n] : errors.counts_by_class()) std::cout << fmt::format("  {:<12} {}\n", category, n);
+  int shown = 0;
   for (auto const& e : errors.all()) {
-    static int shown = 0;
     if (++shown > 10) {
       std::cout << "  ... (every code's first messages are in the result file)\n";
       break;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "candar/agent/cookie_jar.hpp"
+#include "shared_text.hpp"
 #include "text.hpp"
 
 namespace candar {
@@ -133,7 +134,7 @@ void for_each_packed(std::string_view rest, F&& f) {
 std::optional<std::string_view> http_cache::packed_response::header(std::string_view name) const {
   std::optional<std::string_view> found;
   auto const wanted = ascii_lower(name);
-  for_each_packed(headers, [&](std::string_view k, std::string_view v) {
+  for_each_packed(*headers, [&](std::string_view k, std::string_view v) {
     if (ascii_lower(k) != wanted) return true;
     found = v;
     return false;
@@ -144,7 +145,7 @@ std::optional<std::string_view> http_cache::packed_response::header(std::string_
 std::vector<std::string_view> http_cache::packed_response::headers_named(std::string_view name) const {
   std::vector<std::string_view> out;
   auto const wanted = ascii_lower(name);
-  for_each_packed(headers, [&](std::string_view k, std::string_view v) {
+  for_each_packed(*headers, [&](std::string_view k, std::string_view v) {
     if (ascii_lower(k) == wanted) out.push_back(v);
     return true;
   });
@@ -153,7 +154,7 @@ std::vector<std::string_view> http_cache::packed_response::headers_named(std::st
 
 http_cache::header_list http_cache::packed_response::unpacked_headers() const {
   header_list out;
-  for_each_packed(headers, [&](std::string_view k, std::string_view v) {
+  for_each_packed(*headers, [&](std::string_view k, std::string_view v) {
     out.emplace_back(std::string(k), std::string(v));
     return true;
   });
@@ -165,16 +166,18 @@ http_cache::packed_response http_cache::packed_response::pack(response const& r)
   p.status = r.status;
   std::size_t n = 0;
   for (auto const& [k, v] : r.headers) n += k.size() + v.size() + 8;
-  p.headers.reserve(n);
+  std::string packed;
+  packed.reserve(n);
   for (auto const& [k, v] : r.headers) {
     for (auto const length : {static_cast<std::uint32_t>(k.size()), static_cast<std::uint32_t>(v.size())}) {
       char bytes[4];
       std::memcpy(bytes, &length, 4);
-      p.headers.append(bytes, 4);
+      packed.append(bytes, 4);
     }
-    p.headers.append(k).append(v);
+    packed.append(k).append(v);
   }
-  p.body = r.body;
+  p.headers = detail::share_text(packed);
+  p.body = detail::share_text(r.body);
   return p;
 }
 
@@ -182,12 +185,13 @@ response http_cache::packed_response::unpack(std::string const& url) const {
   response r;
   r.status = status;
   r.headers = unpacked_headers();
-  r.body = body;
+  r.body = *body;
   r.url = url;
   return r;
 }
 
-std::size_t http_cache::size_of(packed_response const& r) { return r.body.capacity() + r.headers.capacity() + 64; }
+// What the entry would take unshared: the cap is per agent, whatever others happen to share.
+std::size_t http_cache::size_of(packed_response const& r) { return r.body->size() + r.headers->size() + 64; }
 
 void http_cache::erase(std::map<std::string, entry>::iterator it) {
   bytes_ -= size_of(it->second.res);
@@ -258,9 +262,10 @@ bool http_cache::store(std::string const& url, header_list const& request_header
   std::size_t const size = size_of(packed);
   if (size > max_bytes_) return false;
   if (auto old = entries_.find(url); old != entries_.end()) erase(old);
-  while (bytes_ + size > max_bytes_ && !lru_.empty()) erase(entries_.find(lru_.back()));
-  lru_.push_front(url);
-  entries_.emplace(url, entry{std::move(packed), std::move(vary), requested, received, lru_.begin()});
+  while (bytes_ + size > max_bytes_ && !lru_.empty()) erase(entries_.find(*lru_.back()));
+  auto const it = entries_.emplace(url, entry{std::move(packed), std::move(vary), requested, received, {}}).first;
+  lru_.push_front(&it->first);
+  it->second.lru = lru_.begin();
   bytes_ += size;
   return true;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,11 +50,12 @@ class http_cache {
 
  private:
   // The stored form of a response: every header in one length-prefixed string, the URL only as the key.
-  // Ten thousand agents each holding a few entries made per-header strings the largest part of their memory.
+  // Ten thousand agents each holding a few entries made per-header strings the largest part of their memory;
+  // then the bodies and headers themselves, identical across agents: both are shared (immutable) texts.
   struct packed_response {
     int status = 0;
-    std::string headers;
-    std::string body;
+    std::shared_ptr<std::string const> headers;
+    std::shared_ptr<std::string const> body;
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
     [[nodiscard]] std::vector<std::string_view> headers_named(std::string_view name) const;
     [[nodiscard]] header_list unpacked_headers() const;
@@ -65,7 +67,7 @@ class http_cache {
     header_list vary;  // request header values the response varies on
     time_point requested{};
     time_point received{};
-    std::list<std::string>::iterator lru;
+    std::list<std::string const*>::iterator lru;
   };
   static std::size_t size_of(packed_response const& r);
   void erase(std::map<std::string, entry>::iterator it);
@@ -73,7 +75,7 @@ class http_cache {
   std::size_t max_bytes_;
   std::size_t bytes_ = 0;
   std::map<std::string, entry> entries_;
-  std::list<std::string> lru_;  // front: most recently used
+  std::list<std::string const*> lru_;  // the entries' keys (map nodes do not move); front: most recently used
 };
 
 }  // namespace candar
