@@ -108,12 +108,6 @@ options parse(std::vector<std::string> const& args) {
   return o;
 }
 
-std::string_view phase_now(candar::result const& r) {
-  if (r.record(candar::phase::validate).ran) return "validate";
-  if (r.record(candar::phase::load).ran) return "load";
-  return "prepare";
-}
-
 void print_summary(candar::result const& r, isuchair::bench::run_summary const& s, std::optional<std::string> const& file) {
   auto const& errors = r.errors();
   auto const& score = r.score();
@@ -197,7 +191,7 @@ int main(int argc, char** argv) {
     ticker.async_wait([&](boost::system::error_code ec) {
       if (ec) return;
       auto const& r = bench->current();
-      out.progress({.elapsed = clock_type::now() - started, .phase = std::string(phase_now(r)), .level = game->level(),
+      out.progress({.elapsed = clock_type::now() - started, .phase = std::string(game->phase_name()), .level = game->level(),
                     .score = r.score().total(r.errors()), .errors = r.errors().count()});
       tick();
     });

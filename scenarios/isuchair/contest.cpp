@@ -54,7 +54,10 @@ std::vector<contest::level_change> contest::timeline() const {
   return timeline_;
 }
 
+std::string_view contest::phase_name() const noexcept { return candar::to_string(phase_.load()); }
+
 asio::awaitable<void> contest::prepare(candar::step& s) {
+  phase_ = candar::phase::prepare;
   version_ = std::make_unique<master_version>(rules::initial_master_version);
   candar::agent_options options{.base_url = settings_.target, .timeout = settings_.step_timeout};
   options.metrics = &result_->metrics();
@@ -82,6 +85,7 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
 
 asio::awaitable<void> contest::load(candar::step& s) {
   using namespace asio::experimental::awaitable_operators;
+  phase_ = candar::phase::load;
   if (!env_) co_return;
   auto& env = *env_;
   auto const seed = settings_.seed;
@@ -126,6 +130,7 @@ asio::awaitable<void> contest::load(candar::step& s) {
 }
 
 asio::awaitable<void> contest::validate(candar::step& s) {
+  phase_ = candar::phase::validate;
   if (!env_) co_return;
   auto sample = model_->sample(settings_.validate_sample, loop_rng(settings_.seed));
   log_.contestant(fmt::format("validate: comparing {} users with the model ({} left the pool during the load)",

@@ -8,8 +8,10 @@ namespace candar::detail {
 namespace {
 
 TEST(shared_text, identical_texts_share_one_copy_while_held) {
-  auto const a = share_text("body { color: red }");
-  auto const b = share_text(std::string("body { color: ") + "red }");
+  std::string const text = "body { color: red }";
+  std::string const same_text(text.begin(), text.end());  // another buffer, the same characters
+  auto const a = share_text(text);
+  auto const b = share_text(same_text);
   EXPECT_EQ(a.get(), b.get());
   EXPECT_EQ(*a, "body { color: red }");
   auto const c = share_text("body { color: blue }");
