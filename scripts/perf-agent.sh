@@ -80,6 +80,26 @@ awk -v w="$sum_w" -v c="$sum_c" -v wc="$sum_wc" -v cc="$sum_cc" -v n="$rounds" '
   printf "mean req/client-CPU-s: wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", wc / n, cc / n, (wc > 0 ? cc / wc : 0)
 }'
 
+# Instructions per request in the client's own code (user space), counted by callgrind: unlike seconds, the
+# same for the same binary whatever else the shared machine is doing. Kernel work (the syscalls) is not counted.
+if command -v valgrind >/dev/null; then
+  echo
+  echo "user-space instructions per request (callgrind, ${duration}s each, slowed down ~50x):"
+  for client in wrk candar; do
+    if [ "$client" = wrk ]; then
+      valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" wrk -t1 -c"$connections" -d"${duration}s" "$url" \
+        > "$work/cg.txt" 2> "$work/cg.err"
+      total=$(awk '/requests in/ {print $1}' "$work/cg.txt")
+    else
+      valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" build/release/bin/candar load "$url" \
+        --connections "$connections" --duration "$duration" --threads 1 > "$work/cg.txt" 2> "$work/cg.err"
+      total=$(awk '/^Requests:/ {print $2}' "$work/cg.txt")
+    fi
+    ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/cg.err" | awk '{ s += $1 } END { print s }')
+    awk -v c="$client" -v i="$ir" -v t="$total" 'BEGIN { printf "  %-7s %10.0f instructions per request (%d requests)\n", c, (t > 0 ? i / t : 0), t }'
+  done
+fi
+
 echo
 echo "10,000 agents held at once, each after a page that sets a cookie and a cacheable 2 KB stylesheet:"
 build/release/bin/agents_memory "http://127.0.0.1:$port/page.html" "http://127.0.0.1:$port/app.css" 10000

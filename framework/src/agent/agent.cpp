@@ -3,6 +3,7 @@
 #include <map>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/container/small_vector.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -160,6 +161,7 @@ struct agent_state {
   agent_options options;
   tcp::resolver resolver;
   std::map<std::string, origin_pool, std::less<>> pools;
+  std::string pool_key;  // scratch for finding a pool, kept to reuse its buffer
   std::size_t opened = 0;
   cookie_jar cookies;
   http_cache cache{options.cache_max_bytes};
@@ -219,6 +221,13 @@ struct agent_state {
     }
     --pool.open;
     wake_one(pool);
+  }
+
+  std::optional<lease> take_idle(origin_pool& pool) {
+    if (pool.idle.empty()) return std::nullopt;
+    auto c = std::move(pool.idle.back());
+    pool.idle.pop_back();
+    return lease{std::move(c), true, {}};
   }
 
   asio::awaitable<expected<lease>> acquire(origin_pool& pool, std::string const& host, std::string const& port, bool tls,
@@ -283,7 +292,8 @@ struct agent_state {
     co_return lease{std::move(c), false, clock_type::now() - started};
   }
 
-  asio::awaitable<outcome> send(request r);
+  // The label a request is recorded under in the metrics.
+  static std::string label_of(request const& r);
   asio::awaitable<outcome> send_unrecorded(request r);
   // One request and its response on a pooled connection (cookies and Content-Encoding handled here).
   asio::awaitable<outcome> exchange(std::string const& method, urls::url const& u,
@@ -313,7 +323,7 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
 
   // The request is serialized by hand into one buffer: Beast's general serializer cost more CPU per request
   // than everything else the agent does (measured with perf against nginx).
-  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  boost::container::small_vector<std::pair<std::string_view, std::string_view>, 16> fields;  // no allocation
   auto const set_field = [&fields](std::string_view name, std::string_view value) {
     for (auto& f : fields) {
       if (beast::iequals(f.first, name)) {
@@ -349,13 +359,19 @@ asio::awaitable<outcome> agent_state::exchange(std::string const& method, urls::
   wire.append("\r\n");
   if (has_body) wire.append(body);
 
-  std::string const key = std::string(https ? "https://" : "http://") + host + ":" + port;
-  auto& pool = pools[key];
+  pool_key.assign(https ? "https://" : "http://").append(host).append(":").append(port);  // reused: no allocation
+  auto& pool = pools[pool_key];
 
   for (int attempt = 0;; ++attempt) {
-    auto leased = co_await acquire(pool, host, port, https, deadline);
-    if (!leased) co_return std::move(leased).error().wrap(method + " " + std::string(u->buffer()));
-    auto l = std::move(*leased);
+    // An idle connection is taken without a coroutine frame: the common case of a keep-alive load. (Not as a
+    // conditional expression around co_await: g++ 12 destroys such a temporary too early.)
+    std::optional<lease> idle = take_idle(pool);
+    if (!idle) {
+      auto leased = co_await acquire(pool, host, port, https, deadline);
+      if (!leased) co_return std::move(leased).error().wrap(method + " " + std::string(u->buffer()));
+      idle.emplace(std::move(*leased));
+    }
+    auto l = std::move(*idle);
     auto& c = *l.conn;
     bool const may_retry = l.reused && attempt == 0 && idempotent(verb);
 
@@ -432,21 +448,11 @@ namespace {
 bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 }  // namespace
 
-asio::awaitable<outcome> agent_state::send(request r) {
-  if (options.metrics == nullptr) co_return co_await send_unrecorded(std::move(r));
-  std::string label = std::move(r.label_);
-  if (label.empty()) {
-    std::string_view path = r.target_;
-    if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
-    label = r.method_ + " " + std::string(path);
-  }
-  auto res = co_await send_unrecorded(std::move(r));
-  if (res) {
-    options.metrics->record(label, res->status, res->time.total, res->body.size());
-  } else {
-    options.metrics->record_error(label, res.error().inner_code());
-  }
-  co_return res;
+std::string agent_state::label_of(request const& r) {
+  if (!r.label_.empty()) return r.label_;
+  std::string_view path = r.target_;
+  if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
+  return r.method_ + " " + std::string(path);
 }
 
 asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
@@ -463,8 +469,9 @@ asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
   auto headers = std::move(r.headers_);
 
   for (int hop = 0;; ++hop) {
-    std::string const url(current->buffer());
     bool const cacheable = options.cache && method == "GET";
+    // The cache's key; not built when the cache is not involved (an allocation per request in a load loop).
+    std::string const url = cacheable ? std::string(current->buffer()) : std::string();
     auto const requested = std::chrono::system_clock::now();
     http_cache::lookup_result cached;
     if (cacheable) cached = cache.lookup(url, headers, requested);
@@ -503,7 +510,7 @@ asio::awaitable<outcome> agent_state::send_unrecorded(request r) {
     auto ref = urls::parse_uri_reference(*location);
     urls::url next;
     if (!ref || !urls::resolve(*current, *ref, next)) {
-      co_return error(codes::url, "bad Location '" + std::string(*location) + "' from " + url);
+      co_return error(codes::url, "bad Location '" + std::string(*location) + "' from " + std::string(current->buffer()));
     }
     // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
     if (res->status == 303 || ((res->status == 301 || res->status == 302) && method == "POST")) {
@@ -560,8 +567,18 @@ request& request::label(std::string_view name) {
 namespace {
 // The request is moved into this coroutine's frame when send() is called, so the awaitable owns everything it
 // needs: the builder may be a temporary, and the agent may go while a request is in flight.
+// It also records the outcome in the metrics, here rather than in a coroutine of its own: one frame less per request.
 asio::awaitable<outcome> send_request(std::shared_ptr<detail::agent_state> owner, request r) {
-  co_return co_await owner->send(std::move(r));
+  auto* const metrics = owner->options.metrics;
+  if (metrics == nullptr) co_return co_await owner->send_unrecorded(std::move(r));
+  auto const label = detail::agent_state::label_of(r);
+  auto res = co_await owner->send_unrecorded(std::move(r));
+  if (res) {
+    metrics->record(label, res->status, res->time.total, res->body.size());
+  } else {
+    metrics->record_error(label, res.error().inner_code());
+  }
+  co_return res;
 }
 }  // namespace
 
