@@ -58,7 +58,8 @@ std::string_view contest::phase_name() const noexcept { return candar::to_string
 
 asio::awaitable<void> contest::prepare(candar::step& s) {
   phase_ = candar::phase::prepare;
-  version_ = std::make_unique<master_version>(rules::initial_master_version);
+  auto data = generate_initial_data();  // what /initialize restores: the same generator, the same seed
+  version_ = std::make_unique<master_version>(data.master_versions.back());
   candar::agent_options options{.base_url = settings_.target, .timeout = settings_.step_timeout};
   options.metrics = &result_->metrics();
 
@@ -66,7 +67,8 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
   init_options.timeout = settings_.prepare_timeout;
   candar::agent init(co_await asio::this_coro::executor, init_options);
   client c(s, init, *version_, codes::initialize);
-  expectation const expect{.status = 200, .values = nullptr, .score = false};
+  nlohmann::json const restored = {{"master_version", data.master_versions.back()}};
+  expectation const expect{.status = 200, .values = &restored, .score = false};
   auto const started = std::chrono::steady_clock::now();
   auto const answer = co_await c.send("POST /initialize", "/initialize", nullptr, expect);
   if (!answer.ok()) co_return;
@@ -77,7 +79,7 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
   log_.contestant(fmt::format("initialize: {} answered in {:.2f}s", implementation(),
                               seconds(std::chrono::steady_clock::now() - started)));
 
-  model_ = std::make_unique<model>(generate_initial_data());
+  model_ = std::make_unique<model>(std::move(data));
   env_ = std::make_unique<flow_env>(*model_, *version_, options, settings_.seed);
   co_await validation_pass(s, *env_, loop_rng(settings_.seed));
   if (s.result().errors().count() == 0) log_.contestant("prepare: the validation pass succeeded");

@@ -102,6 +102,8 @@ TEST(initial_data, is_the_same_for_the_same_seed_and_consistent) {
   EXPECT_GT(banned, 10U);
   EXPECT_LT(banned, 200U);
   for (std::size_t i = 0; i < a.presents.size(); ++i) EXPECT_EQ(a.presents[i].id, static_cast<std::int64_t>(i + 1));
+  ASSERT_FALSE(a.master_versions.empty());
+  EXPECT_EQ(a.master_versions.back(), rules::initial_master_version);
 }
 
 TEST(rules, gacha_items_are_deterministic_and_in_range) {

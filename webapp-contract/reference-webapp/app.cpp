@@ -42,7 +42,8 @@ std::optional<std::string_view> cookie_value(http_request const& r, std::string_
 
 constexpr std::string_view schema = R"(
 DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS presents;
-DROP TABLE IF EXISTS user_items;
+DROP TABLE IF EXISTS user_items; DROP TABLE IF EXISTS master_versions;
+CREATE TABLE master_versions (id INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE);
 CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, chairs INTEGER NOT NULL);
 CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, password TEXT NOT NULL, banned INTEGER NOT NULL,
                     coins INTEGER NOT NULL, chairs INTEGER NOT NULL, draws INTEGER NOT NULL);
@@ -117,6 +118,8 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (tag == "admin-master") {
     auto v = body.at("master_version").get<std::string>();
     if (v.empty()) return error_reply(400, "an empty master version");
+    auto publish = db_.prepare("INSERT OR IGNORE INTO master_versions (version) VALUES (?)");
+    publish.bind(1, v).step();
     master_version_ = std::move(v);
     return json_reply(200, {{"master_version", master_version_}});
   }
@@ -148,6 +151,11 @@ http_reply app::initialize() {
   db_.exec(schema);
   db_.exec("BEGIN");
   {
+    auto versions = db_.prepare("INSERT INTO master_versions (version) VALUES (?)");
+    for (auto const& v : data.master_versions) {
+      versions.bind(1, v).step();
+      versions.reset();
+    }
     auto ins = db_.prepare("INSERT INTO items (id, name, chairs) VALUES (?, ?, ?)");
     for (auto const& i : data.items) {
       ins.bind(1, i.id).bind(2, i.name).bind(3, i.chairs).step();
@@ -174,7 +182,7 @@ http_reply app::initialize() {
   if (options_.tuned) db_.exec(tuned_indexes);
   db_.exec("ANALYZE");
   item_count_ = static_cast<std::int64_t>(data.items.size());
-  master_version_ = rules::initial_master_version;
+  master_version_ = data.master_versions.back();
   sessions_.clear();
   return json_reply(200, {{"implementation", options_.tuned ? "isuchair-cpp (tuned)" : "isuchair-cpp (naive)"},
                           {"master_version", master_version_}});

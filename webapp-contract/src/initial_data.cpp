@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "isuchair/rules.hpp"
+
 namespace isuchair {
 
 namespace {
@@ -31,6 +33,7 @@ constexpr std::array<char const*, 6> messages = {"login bonus", "thanks for play
 initial_data generate_initial_data(std::uint64_t seed, data_size size) {
   draw d(seed);
   initial_data data;
+  data.master_versions = {"v0", rules::initial_master_version};
   for (std::size_t i = 1; i <= size.items; ++i) {
     data.items.push_back({.id = static_cast<std::int64_t>(i),
                           .name = fmt::format("{} #{}", chair_kinds[(i - 1) % chair_kinds.size()], i),

@@ -32,6 +32,7 @@ struct present {
 };
 
 struct initial_data {
+  std::vector<std::string> master_versions;  // published so far, oldest first: the last one is current
   std::vector<item> items;
   std::vector<user> users;         // ids 1..n in order
   std::vector<present> presents;   // unreceived, ids 1..n in order
