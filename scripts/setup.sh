@@ -18,6 +18,7 @@ packages=(
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
   libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
   libsqlite3-dev          # the isuchair reference webapp's database
+  libmimalloc-dev         # a faster malloc for the load-making programs (release builds)
   nginx                   # the real-world server the agent tests run against (started by the tests)
 )
 
