@@ -11,6 +11,10 @@ client::client(candar::step& s, candar::agent& a, master_version& mv, std::strin
 
 bool client::phase_over() const { return step_.context().done(); }
 
+void client::score(std::string_view tag) {
+  if (step_.current_phase() == candar::phase::load) step_.add_score(tag);
+}
+
 void client::fail(candar::error e) {
   if (phase_over()) return;  // canceled by the end of the phase: not the webapp's fault
   step_.add_error(std::move(e).wrap(flow_code_));
@@ -88,7 +92,7 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   }
   if (phase_over()) co_return c;  // completed after the load window: does not score
   c.what = call::kind::ok;
-  if (expect.score) step_.add_score(e.tag);
+  if (expect.score) score(e.tag);
   co_return c;
 }
 

@@ -7,7 +7,8 @@
 //   4. the body against the contract's type for that status, then against what the model expects
 //      (`first_difference`): a `response` error (validation: the run fails) naming the endpoint and the path;
 //   5. a success sent with an outdated version after the refresh was confirmed: a `master-version` error.
-// A success scores the endpoint's tag (from the contract). Nothing is reported once the phase has ended.
+// A success in the Load phase scores the endpoint's tag (from the contract). Nothing is reported once the phase
+// has ended.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -53,6 +54,8 @@ class client {
   boost::asio::awaitable<call> send(std::string_view endpoint, std::string_view target, nlohmann::json const* body,
                                     expectation expect);
 
+  // Adds to a score tag, in the Load phase only: Prepare's and Validate's checks do not score.
+  void score(std::string_view tag);
   // Records an error of this flow (wrapped in the flow's code), unless the phase has ended.
   void fail(candar::error e);
   [[nodiscard]] bool phase_over() const;

@@ -46,7 +46,7 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
         }
       }
     }
-    if (!c.phase_over()) c.step().add_score("static");
+    if (!c.phase_over()) c.score("static");
   }
   co_return ok ? flow_end::done : flow_end::failed;
 }
@@ -219,7 +219,7 @@ asio::awaitable<void> banned_user_flow(candar::step& s, flow_env& env, std::mt19
     auto login = co_await c.send("POST /api/login", "/api/login", &body,
                                  {.status = 403, .values = nullptr, .score = false, .wrong_status_code = codes::banned});
     if (login.what == call::kind::restart) continue;
-    if (login.ok()) s.add_score("banned-refused");
+    if (login.ok()) c.score("banned-refused");
     break;
   }
   co_await candar::sleep(s.context(), 200ms);  // banned users try now and then

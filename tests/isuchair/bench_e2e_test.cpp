@@ -137,6 +137,16 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
+  webapp app;
+  auto const r = run_bench(app.url(), {"--prepare-only"});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(r.result.at("pass").get<bool>());
+  // Prepare's validation pass made every kind of request, but only the Load phase scores.
+  EXPECT_EQ(r.result.at("score"), 0) << r.out;
+  EXPECT_GT(r.result.at("endpoints").at("POST /api/users/:id/gacha").at("requests").get<std::int64_t>(), 0);
+}
+
 TEST(isuchair_bench, an_interrupted_run_still_writes_its_result) {
   webapp app;
   auto const file = temp_path("interrupted.json");
