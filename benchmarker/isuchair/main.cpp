@@ -15,6 +15,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/load/logs.hpp"
@@ -177,12 +178,38 @@ int main(int argc, char** argv) {
   // The control thread: signals, the progress line, and a watchdog should the run not stop by itself.
   asio::io_context control;
   asio::signal_set signals(control, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int sig) {
-    if (ec) return;
-    interrupted = true;
-    out.line(fmt::format("{}: stopping the run, the result will be written", sig == SIGINT ? "SIGINT" : "SIGTERM"));
-    parent.cancel();
-  });
+  // The run has not stopped when it should have: write what is known (the counters are safe to read from any
+  // thread) and leave.
+  auto give_up = [&](std::string const& why, int code) {
+    std::cerr << "isuchair-bench: " << why << '\n';
+    if (opt.result_file) {
+      auto const& r = bench->current();
+      nlohmann::json const partial = {{"pass", false},
+                                      {"score", r.score().total(r.errors())},
+                                      {"reasons", {why}},
+                                      {"interrupted", true},
+                                      {"internal_error", why},
+                                      {"breakdown", r.score().breakdown()},
+                                      {"errors", {{"total", r.errors().count()}, {"by_code", r.errors().counts()}}}};
+      try {
+        isuchair::bench::write_result(*opt.result_file, partial);
+      } catch (std::exception const& e) {
+        std::cerr << "isuchair-bench: " << e.what() << '\n';
+      }
+    }
+    std::_Exit(code);
+  };
+  std::function<void()> listen = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      if (interrupted.exchange(true)) give_up("a second signal: stopped at once", 1);
+      out.line(fmt::format("{}: stopping the run, the result will be written (again to stop at once)",
+                           sig == SIGINT ? "SIGINT" : "SIGTERM"));
+      parent.cancel();
+      listen();
+    });
+  };
+  listen();
   asio::steady_timer ticker(control);
   auto const period = opt.progress == isuchair::bench::progress_mode::live ? std::chrono::milliseconds(500)
                                                                            : std::chrono::milliseconds(5000);
@@ -199,9 +226,7 @@ int main(int argc, char** argv) {
   tick();
   asio::steady_timer watchdog(control, bound + std::chrono::seconds(10));
   watchdog.async_wait([&](boost::system::error_code ec) {
-    if (ec) return;
-    std::cerr << "isuchair-bench: internal error: the run did not stop within its upper bound\n";
-    std::_Exit(3);
+    if (!ec) give_up("internal error: the run did not stop within its upper bound", 3);
   });
   std::thread control_thread([&] { control.run(); });
 

@@ -1,5 +1,6 @@
 #include "result_file.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -82,7 +83,9 @@ nlohmann::json result_json(candar::result const& r, contest const& c, run_summar
 }
 
 void write_result(std::string const& path, nlohmann::json const& j) {
-  auto const temp = path + ".tmp";
+  // A temporary name of its own per call: the watchdog may write while the main thread does.
+  static std::atomic<int> writes{0};
+  auto const temp = fmt::format("{}.tmp{}", path, writes++);
   {
     std::ofstream out(temp, std::ios::trunc);
     if (!out) throw std::runtime_error(fmt::format("cannot write {}", temp));

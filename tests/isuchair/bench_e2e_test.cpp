@@ -163,6 +163,21 @@ TEST(isuchair_bench, an_interrupted_run_still_writes_its_result) {
   EXPECT_NE(bench.output().find("interrupted"), std::string::npos) << bench.output();
 }
 
+TEST(isuchair_bench, a_second_signal_stops_at_once_and_still_leaves_a_result) {
+  webapp app;
+  auto const file = temp_path("twice.json");
+  child_process bench(bench_argv(app.url(), file, {"--duration", "60"}));
+  ASSERT_TRUE(bench.wait_for("prepare: the validation pass succeeded")) << bench.output();
+  bench.signal(SIGTERM);
+  bench.signal(SIGTERM);
+  EXPECT_EQ(bench.wait(), 1) << bench.output();
+  std::ifstream in(file);
+  auto const j = json::parse(in, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << bench.output();
+  EXPECT_TRUE(j.at("interrupted").get<bool>());
+  EXPECT_FALSE(j.at("pass").get<bool>());
+}
+
 TEST(isuchair_bench, a_target_that_is_not_there_fails_prepare) {
   // A port nobody listens on: connection refused at /initialize.
   auto const r = run_bench("http://127.0.0.1:1", {"--duration", "1", "--prepare-timeout", "2"});
