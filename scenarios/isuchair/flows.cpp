@@ -16,7 +16,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-flow_end end_of(call const& c) { return c.what == call::kind::restart ? flow_end::restart : flow_end::failed; }
+flow_end end_of(call const& c) {
+  if (c.what == call::kind::restart) return flow_end::restart;
+  return c.state_known ? flow_end::failed : flow_end::lost;
+}
 
 // The page and what a browser loads with it. `strict` (Prepare) also requires the cache headers.
 asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
@@ -140,8 +143,8 @@ asio::awaitable<void> existing_user_flow(candar::step& s, flow_env& env, std::mt
     co_return;
   }
   auto const end = co_await existing_user_with_restarts(s, env, *u, false);
-  // A failed flow's user leaves: after a timeout or a wrong answer the model no longer knows their state.
-  end == flow_end::failed ? env.users.retire(u) : env.users.give_back(u);
+  // After a timeout or a wrong answer the model no longer knows the user's state: they leave.
+  end == flow_end::lost ? env.users.retire(u) : env.users.give_back(u);
 }
 
 asio::awaitable<void> new_user_flow(candar::step& s, flow_env& env) {

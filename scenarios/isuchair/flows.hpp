@@ -26,7 +26,12 @@ struct flow_env {
 };
 
 // How a flow attempt ended.
-enum class flow_end { done, failed, restart };
+enum class flow_end {
+  done,
+  failed,   // an error, but the model still knows the user's state (e.g. a refused request): back to the pool
+  lost,     // the user's state is no longer known (no answer, a wrong body): the user leaves the pool
+  restart,  // refused by a master refresh: start again
+};
 
 // Version, login, the home page with its sub-resources, home, the login reward, presents list and receive,
 // then the gacha while coins last (at most 3 draws). Starts again from the version (at most 3 times) when a

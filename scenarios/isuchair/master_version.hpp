@@ -26,7 +26,6 @@ class master_version {
   void confirm() {
     std::lock_guard lock(mutex_);
     if (pending_) {
-      previous_ = std::move(current_);
       current_ = std::move(*pending_);
       pending_.reset();
       confirmed_at_ = clock::now();
@@ -47,7 +46,6 @@ class master_version {
   mutable std::mutex mutex_;
   std::string current_;
   std::optional<std::string> pending_;
-  std::string previous_;
   std::optional<clock::time_point> confirmed_at_;
 };
 
