@@ -137,6 +137,45 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// The same bugs appearing only once the webapp is under load (after Prepare's requests): the Load phase's checks
+// find them, and the run fails or loses score.
+class isuchair_fault_under_load : public ::testing::TestWithParam<fault_case> {};
+
+TEST_P(isuchair_fault_under_load, is_found_by_the_load_phase) {
+  auto const& c = GetParam();
+  webapp app({"--fault", c.fault, "--faults-after", "60"});
+  auto const r = run_bench(app.url(), short_run);
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_FALSE(r.result.at("phases").at("prepare").at("failed").get<bool>()) << r.out;
+  EXPECT_TRUE(r.result.at("phases").at("load").at("ran").get<bool>()) << r.out;
+  auto const& errors = r.result.at("errors");
+  EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
+  bool named = false;
+  for (auto const& [code, messages] : errors.at("first_messages").items()) {
+    for (auto const& m : messages) named = named || m.get<std::string>().find(c.message) != std::string::npos;
+  }
+  EXPECT_TRUE(named) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+  // A critical error fails the run; a scenario error costs its deduction.
+  if (c.category == "validation") {
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+  } else {
+    EXPECT_GT(r.result.at("deduction").get<std::int64_t>(), 0) << r.out;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    each_switch, isuchair_fault_under_load,
+    ::testing::Values(
+        fault_case{"wrong-chairs", "validation", "GET /api/users/:id/home: $.user.chairs: expected "},
+        fault_case{"ignore-version", "validation", "POST /api/login: expected status 422, got "},
+        fault_case{"admit-banned", "validation", "POST /api/login: expected status 403, got 200"},
+        fault_case{"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"}),
+    [](::testing::TestParamInfo<fault_case> const& param_info) {
+      auto name = param_info.param.fault;
+      for (auto& ch : name) ch = ch == '-' ? '_' : ch;
+      return name;
+    });
+
 TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
   webapp app;
   auto const r = run_bench(app.url(), {"--prepare-only"});

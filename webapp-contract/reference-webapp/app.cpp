@@ -91,6 +91,7 @@ http_reply app::handle(http_request const& r) {
   }
 
   std::lock_guard lock(mutex_);
+  ++served_;
   if (e.versioned && !fault("ignore-version")) {
     auto const sent = r.header(contract_.version_header());
     if (!sent || *sent != master_version_) {

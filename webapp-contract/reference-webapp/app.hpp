@@ -26,6 +26,7 @@ struct app_options {
   bool tuned = false;
   std::set<std::string> faults;
   std::chrono::milliseconds slow_delay{1500};  // the slow-gacha fault's delay
+  std::int64_t faults_after = 0;  // faults start after this many requests (a bug that shows only under load)
 };
 
 // Every fault switch with what it breaks.
@@ -60,7 +61,9 @@ class app {
   std::int64_t chairs_of(std::int64_t user_id);
   std::int64_t draws_of(std::int64_t user_id);
   std::string new_session(std::int64_t user_id);
-  [[nodiscard]] bool fault(std::string_view name) const { return options_.faults.contains(std::string(name)); }
+  [[nodiscard]] bool fault(std::string_view name) const {
+    return served_ > options_.faults_after && options_.faults.contains(std::string(name));
+  }
 
   database& db_;
   app_options const options_;
@@ -69,6 +72,7 @@ class app {
   std::string master_version_;
   std::int64_t item_count_ = 0;
   std::map<std::string, session, std::less<>> sessions_;
+  std::int64_t served_ = 0;  // requests handled since the start, under mutex_
   std::mt19937_64 tokens_{std::random_device{}()};
 };
 

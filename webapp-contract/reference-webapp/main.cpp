@@ -14,11 +14,13 @@ namespace {
 
 constexpr char const* help =
     "usage: isuchair-webapp --listen ADDRESS:PORT --db FILE [--tuned] [--threads N] [--fault NAME]... [--slow-ms MS]\n"
+    "                       [--faults-after N]\n"
     "The isuchair reference webapp. It loads the initial data at start and on POST /initialize.\n"
     "  --listen   where to listen, e.g. 127.0.0.1:8080 (port 0: any free port, printed at start)\n"
     "  --db       the SQLite database file (created if missing, rewritten by /initialize)\n"
     "  --tuned    the tuned versions of the slow places (indexes, one join, no recounting)\n"
     "  --threads  server threads (default 2)\n"
+    "  --faults-after  the faults start after N requests (default 0: at once), as a bug that shows under load\n"
     "  --fault    break one thing on purpose (may be repeated):\n";
 
 int usage(std::string_view problem) {
@@ -59,6 +61,10 @@ int main(int argc, char** argv) {
       long ms = 0;
       if (!parse_number(value(), ms) || ms < 0) return usage("--slow-ms needs a whole number of milliseconds");
       options.slow_delay = std::chrono::milliseconds(ms);
+    } else if (arg == "--faults-after") {
+      long n = 0;
+      if (!parse_number(value(), n) || n < 0) return usage("--faults-after needs a whole number of requests");
+      options.faults_after = n;
     } else if (arg == "--fault") {
       std::string const name(value());
       if (!known_faults().contains(name)) return usage(fmt::format("unknown fault '{}'", name));
