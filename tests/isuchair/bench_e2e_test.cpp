@@ -101,6 +101,21 @@ struct fault_case {
 
 // Test names show the switch, not the bytes of the case.
 void PrintTo(fault_case const& c, std::ostream* os) { *os << c.fault; }
+std::string test_name(::testing::TestParamInfo<fault_case> const& info) {
+  auto name = info.param.fault;
+  for (auto& ch : name) ch = ch == '-' ? '_' : ch;
+  return name;
+}
+
+// Whether any of the first messages kept per code (the result's errors.first_messages) holds `text`.
+bool some_message_holds(json const& errors, std::string const& text) {
+  for (auto const& [code, messages] : errors.at("first_messages").items()) {
+    for (auto const& m : messages) {
+      if (m.get<std::string>().find(text) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
 
 class isuchair_fault : public ::testing::TestWithParam<fault_case> {};
 
@@ -115,11 +130,7 @@ TEST_P(isuchair_fault, fails_the_run_naming_the_endpoint) {
   EXPECT_FALSE(r.result.at("pass").get<bool>());
   auto const& errors = r.result.at("errors");
   EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
-  bool named = false;
-  for (auto const& [code, messages] : errors.at("first_messages").items()) {
-    for (auto const& m : messages) named = named || m.get<std::string>().find(c.message) != std::string::npos;
-  }
-  EXPECT_TRUE(named) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+  EXPECT_TRUE(some_message_holds(errors, c.message)) << "no message holds '" << c.message << "':\n" << errors.dump(2);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -131,11 +142,7 @@ INSTANTIATE_TEST_SUITE_P(
         fault_case{"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"},
         fault_case{"slow-gacha", "scenario", "POST /api/users/:id/gacha: "},
         fault_case{"no-cache-headers", "validation", "/static/app.css has no ETag header"}),
-    [](::testing::TestParamInfo<fault_case> const& param_info) {
-      auto name = param_info.param.fault;
-      for (auto& ch : name) ch = ch == '-' ? '_' : ch;
-      return name;
-    });
+    test_name);
 
 // The same bugs appearing only once the webapp is under load (after Prepare's requests): the Load phase's checks
 // find them, and the run fails or loses score.
@@ -150,11 +157,7 @@ TEST_P(isuchair_fault_under_load, is_found_by_the_load_phase) {
   EXPECT_TRUE(r.result.at("phases").at("load").at("ran").get<bool>()) << r.out;
   auto const& errors = r.result.at("errors");
   EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
-  bool named = false;
-  for (auto const& [code, messages] : errors.at("first_messages").items()) {
-    for (auto const& m : messages) named = named || m.get<std::string>().find(c.message) != std::string::npos;
-  }
-  EXPECT_TRUE(named) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+  EXPECT_TRUE(some_message_holds(errors, c.message)) << "no message holds '" << c.message << "':\n" << errors.dump(2);
   // A critical error fails the run; a scenario error costs its deduction.
   if (c.category == "validation") {
     EXPECT_EQ(r.exit_code, 1) << r.out;
@@ -170,11 +173,7 @@ INSTANTIATE_TEST_SUITE_P(
         fault_case{"ignore-version", "validation", "POST /api/login: expected status 422, got "},
         fault_case{"admit-banned", "validation", "POST /api/login: expected status 403, got 200"},
         fault_case{"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"}),
-    [](::testing::TestParamInfo<fault_case> const& param_info) {
-      auto name = param_info.param.fault;
-      for (auto& ch : name) ch = ch == '-' ? '_' : ch;
-      return name;
-    });
+    test_name);
 
 TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
   webapp app;
