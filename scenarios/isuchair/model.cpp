@@ -14,9 +14,8 @@ nlohmann::json model_user::to_json() const {
 model::model(initial_data data) : items_(std::move(data.items)) {
   std::map<std::int64_t, model_user*> by_id;
   for (auto& u : data.users) {
-    auto m = std::make_unique<model_user>(model_user{.id = u.id, .name = std::move(u.name),
-                                                     .password = std::move(u.password), .banned = u.banned,
-                                                     .coins = u.coins, .chairs = u.chairs, .draws = u.draws});
+    auto m = std::make_unique<model_user>();
+    static_cast<user&>(*m) = std::move(u);
     by_id[m->id] = m.get();
     (m->banned ? banned_.push_back(m.get()) : free_.push_back(m.get()));
     users_.push_back(std::move(m));

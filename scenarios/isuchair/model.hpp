@@ -23,14 +23,8 @@ struct model_present {
   std::string message;
 };
 
-struct model_user {
-  std::int64_t id = 0;
-  std::string name;
-  std::string password;
-  bool banned = false;
-  std::int64_t coins = 0;
-  std::int64_t chairs = 0;
-  std::int64_t draws = 0;
+// A user as the generator made them (id, credentials, coins, chairs, draws), and what the model adds.
+struct model_user : user {
   std::vector<model_present> unreceived;  // by id, ascending
 
   // {"id", "name", "chairs", "coins"}: what the contract's "user" type holds.
