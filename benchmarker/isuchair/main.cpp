@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -90,6 +91,14 @@ options parse(std::vector<std::string> const& args) {
   o.threads = static_cast<std::size_t>(cl.integer("threads", 0, 0, 256));
   o.contest.seed = static_cast<std::uint64_t>(cl.integer("seed", 1, 0, 1LL << 53));
   o.result_file = cl.value("result");
+  if (o.result_file) {
+    // Checked now, not after a whole run whose result would then be lost.
+    auto dir = std::filesystem::path(*o.result_file).parent_path();
+    if (dir.empty()) dir = ".";
+    if (o.result_file->empty() || std::filesystem::is_directory(*o.result_file) || access(dir.c_str(), W_OK) != 0) {
+      throw usage_error(fmt::format("--result: cannot write '{}'", *o.result_file));
+    }
+  }
   o.contest.prepare_only = cl.flag("prepare-only");
   o.contest.refresh_after = seconds_of(cl.seconds("refresh-after", 20));
   o.contest.adjust_every = seconds_of(cl.seconds("adjust-every", 10));

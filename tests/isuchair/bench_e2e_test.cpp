@@ -238,7 +238,9 @@ TEST(isuchair_bench, bad_usage_is_one_line_and_exit_2) {
                                              {"--target", "http://127.0.0.1:1", "--duration", "0"},
                                              {"--target", "http://127.0.0.1:1", "--progress", "fancy"},
                                              {"--target", "http://127.0.0.1:1", "--bogus"},
-                                             {"--target", "http://127.0.0.1:1", "extra"}}) {
+                                             {"--target", "http://127.0.0.1:1", "extra"},
+                                             {"--target", "http://127.0.0.1:1", "--result", "/nonexistent-dir/r.json"},
+                                             {"--target", "http://127.0.0.1:1", "--result", "/"}}) {
     std::vector<std::string> argv = {ISUCHAIR_BENCH_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
     child_process bench(argv);
