@@ -1,15 +1,21 @@
 #pragma once
 // Small ASCII text helpers the agent's parsers share (header names and tokens are case-insensitive ASCII).
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace candar::detail {
 
+// ASCII only, and inline: std::tolower is a call into libc per character, and depends on the locale.
+constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 inline std::string ascii_lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  for (char& c : out) c = ascii_lower(c);
   return out;
 }
 
@@ -20,10 +26,64 @@ inline std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
-inline bool ascii_iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
+inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+// RFC 9110 5.6.2 token characters: a method, a header name.
+inline constexpr auto token_chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+inline bool is_token_char(char c) noexcept { return token_chars[static_cast<unsigned char>(c)]; }
+
+inline bool is_token(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_token_char(c)) return false;
+  }
+  return true;
+}
+
+// What a header value may hold: anything but control characters, horizontal tab excepted (RFC 9110 5.5).
+inline bool is_value_char(char c) noexcept {
+  auto const u = static_cast<unsigned char>(c);
+  return (u >= 0x20 && u != 0x7f) || c == '\t';
+}
+
+// Every character of `s` may be in a header value. Eight bytes at a time (this runs over every header of
+// every response): a word with no byte below 0x20 and none equal to 0x7f is fine as it is; a word that may
+// have one (the test can report a byte that is not, never miss one that is) is looked at byte by byte.
+inline bool all_value_chars(std::string_view s) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  char const* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, 8);
+    std::uint64_t const below_space = (x - ones * 0x20) & ~x & highs;
+    std::uint64_t const y = x ^ (ones * 0x7f);
+    std::uint64_t const del = (y - ones) & ~y & highs;
+    if ((below_space | del) != 0) {
+      for (int i = 0; i < 8; ++i) {
+        if (!is_value_char(p[i])) return false;
+      }
+    }
+  }
+  for (; n > 0; ++p, --n) {
+    if (!is_value_char(*p)) return false;
+  }
+  return true;
 }
 
 }  // namespace candar::detail

@@ -1,0 +1,384 @@
+#include "response_parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "text.hpp"
+
+namespace candar::detail {
+
+namespace {
+
+constexpr auto npos = std::string_view::npos;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Where the header block ends (just past its blank line), searching for line ends from `from`; npos when the
+// blank line has not come yet. A line ends with CRLF or a bare LF.
+std::size_t header_end(std::string_view s, std::size_t from) {
+  while (from < s.size()) {
+    auto const* p = static_cast<char const*>(std::memchr(s.data() + from, '\n', s.size() - from));
+    if (p == nullptr) return npos;
+    auto const i = static_cast<std::size_t>(p - s.data());
+    if (i + 1 < s.size() && s[i + 1] == '\n') return i + 2;
+    if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') return i + 3;
+    from = i + 1;
+  }
+  return npos;
+}
+
+// A line as a message can quote it: at most 60 characters, control characters shown as '?'.
+std::string quoted(std::string_view line) {
+  std::string out(line.substr(0, 60));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (line.size() > 60) out += "...";
+  return "'" + out + "'";
+}
+
+// Each comma-separated element of a header value, trimmed; `each` returns false to stop.
+template <class F>
+void for_each_element(std::string_view value, F each) {
+  while (!value.empty()) {
+    auto const comma = value.find(',');
+    auto const element = trim_ows(value.substr(0, comma));
+    if (!element.empty() && !each(element)) return;
+    if (comma == npos) return;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
+response_parser::response_parser(response& to, response_limits limits, bool head) noexcept
+    : to_(to), limits_(limits), head_(head) {}
+
+void response_parser::fail(failure why, std::string message) {
+  state_ = state::failed;
+  failure_ = why;
+  message_ = std::move(message);
+}
+
+std::size_t response_parser::feed(std::string_view in) {
+  if (!in.empty()) started_ = true;
+  std::size_t used = 0;
+  while (used < in.size() && state_ != state::done && state_ != state::failed) {
+    auto const rest = in.substr(used);
+    switch (state_) {
+      case state::header:
+        used += feed_header(rest);
+        break;
+      case state::body_length:
+      case state::chunk_data: {
+        auto const n = static_cast<std::size_t>(std::min<std::uint64_t>(length_, rest.size()));
+        to_.body.append(rest.data(), n);
+        length_ -= n;
+        used += n;
+        if (length_ == 0) state_ = state_ == state::body_length ? state::done : state::chunk_end;
+        break;
+      }
+      case state::body_to_close:
+        if (to_.body.size() + rest.size() > limits_.max_body_bytes) {
+          fail(failure::body_too_large, "response body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
+          return in.size();
+        }
+        to_.body.append(rest);
+        used = in.size();
+        break;
+      case state::chunk_size:
+      case state::chunk_end:
+      case state::trailers:
+        used += feed_line_state(rest);
+        break;
+      case state::done:
+      case state::failed:
+        break;
+    }
+  }
+  return used;
+}
+
+std::size_t response_parser::feed_header(std::string_view in) {
+  std::size_t const old = pending_.size();
+  std::string_view data = in;
+  std::size_t from = 0;
+  if (old > 0) {
+    // Copy no more than can still fit under the limit, plus a byte to tell "over" from "just fits".
+    std::size_t const room = limits_.max_header_bytes + 1 > old ? limits_.max_header_bytes + 1 - old : 0;
+    pending_.append(in.substr(0, room));
+    data = pending_;
+    from = old >= 2 ? old - 2 : 0;  // a blank line may have begun in the last two bytes already held
+  }
+  auto const end = header_end(data, from);
+  if (end == npos || end > limits_.max_header_bytes) {
+    if (end != npos || data.size() > limits_.max_header_bytes) {
+      fail(failure::header_too_large, "response header over the limit of " + std::to_string(limits_.max_header_bytes) + " bytes");
+    } else if (old == 0) {
+      pending_.assign(in);
+    }
+    return in.size();
+  }
+  bool const ok = parse_header_block(data.substr(0, end));
+  pending_.clear();  // `data` may point into it: only now
+  if (!ok) return in.size();
+  if (to_.status >= 100 && to_.status < 200 && to_.status != 101) {
+    to_.headers.clear();  // an interim response (100 Continue, 103 Early Hints): the real one follows
+  } else {
+    start_body();
+  }
+  return end - old;
+}
+
+bool response_parser::parse_header_block(std::string_view block) {
+  to_.headers.clear();
+  to_.headers.reserve(16);  // one allocation for a usual response, not one per doubling
+  has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
+  length_ = 0;
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos < block.size()) {
+    auto const nl = block.find('\n', pos);  // the block ends with one
+    auto line = block.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (first) {
+      if (!parse_status_line(line)) return false;
+      first = false;
+      continue;
+    }
+    if (line.empty()) break;
+    if (!add_field(line)) return false;
+  }
+
+  for (auto const& [name, value] : to_.headers) {
+    if (name.size() == 14 && ascii_iequal(name, "Content-Length")) {
+      if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), is_digit)) {
+        fail(failure::malformed, "bad Content-Length " + quoted(value));
+        return false;
+      }
+      std::uint64_t n = 0;
+      for (char c : value) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      if (has_length_ && n != length_) {
+        fail(failure::malformed, "two different Content-Length headers");
+        return false;
+      }
+      has_length_ = true;
+      length_ = n;
+    } else if (name.size() == 17 && ascii_iequal(name, "Transfer-Encoding")) {
+      has_transfer_encoding_ = true;
+      chunked_ = false;
+      for_each_element(value, [this](std::string_view coding) {
+        chunked_ = ascii_iequal(coding, "chunked");  // only the last coding counts
+        return true;
+      });
+    } else if (name.size() == 10 && ascii_iequal(name, "Connection")) {
+      for_each_element(value, [this](std::string_view option) {
+        if (ascii_iequal(option, "close")) connection_close_ = true;
+        if (ascii_iequal(option, "keep-alive")) connection_keep_alive_ = true;
+        return true;
+      });
+    }
+  }
+  return true;
+}
+
+bool response_parser::parse_status_line(std::string_view line) {
+  // HTTP/1.1 200 OK   (the reason phrase may be empty or missing)
+  bool const shape = line.size() >= 12 && line.substr(0, 5) == "HTTP/" && is_digit(line[5]) && line[6] == '.' &&
+                     is_digit(line[7]) && line[8] == ' ' && is_digit(line[9]) && is_digit(line[10]) && is_digit(line[11]) &&
+                     (line.size() == 12 || line[12] == ' ');
+  if (!shape) {
+    fail(failure::malformed, "bad status line " + quoted(line));
+    return false;
+  }
+  if (line[5] != '1') {
+    fail(failure::malformed, "not HTTP/1.x: " + quoted(line));
+    return false;
+  }
+  auto const reason = line.substr(std::min<std::size_t>(line.size(), 13));
+  if (!all_value_chars(reason)) {
+    fail(failure::malformed, "control character in the status line " + quoted(line));
+    return false;
+  }
+  to_.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (to_.status < 100) {
+    fail(failure::malformed, "bad status code in " + quoted(line));
+    return false;
+  }
+  http10_ = line[7] == '0';
+  return true;
+}
+
+bool response_parser::add_field(std::string_view line) {
+  if (line.front() == ' ' || line.front() == '\t') {
+    // Obsolete line folding: the line continues the previous value (RFC 9112 5.2 says to unfold it).
+    if (to_.headers.empty()) {
+      fail(failure::malformed, "the first header line starts with whitespace");
+      return false;
+    }
+    auto const more = trim_ows(line);
+    if (!all_value_chars(more)) {
+      fail(failure::malformed, "control character in the value of " + to_.headers.back().first);
+      return false;
+    }
+    if (!more.empty()) to_.headers.back().second.append(" ").append(more);
+    return true;
+  }
+  // One pass over the name, one over the value: this runs for every header of every response.
+  std::size_t colon = 0;
+  while (colon < line.size() && is_token_char(line[colon])) ++colon;
+  if (colon == line.size() || line[colon] != ':' || colon == 0) {
+    if (colon == 0 || line.find(':') == npos) {
+      fail(failure::malformed, "bad header line " + quoted(line));
+    } else {
+      fail(failure::malformed, "bad header name " + quoted(line.substr(0, line.find(':'))));
+    }
+    return false;
+  }
+  auto const name = line.substr(0, colon);
+  auto const value = trim_ows(line.substr(colon + 1));
+  if (!all_value_chars(value)) {
+    fail(failure::malformed, "control character in the value of " + std::string(name));
+    return false;
+  }
+  if (to_.headers.size() >= limits_.max_header_count) {
+    fail(failure::too_many_headers, "more than " + std::to_string(limits_.max_header_count) + " response headers");
+    return false;
+  }
+  to_.headers.emplace_back(name, value);
+  return true;
+}
+
+void response_parser::start_body() {
+  keep_alive_ = http10_ ? connection_keep_alive_ && !connection_close_ : !connection_close_;
+  if (to_.status == 101) {  // Switching Protocols: what follows is no longer HTTP
+    keep_alive_ = false;
+    state_ = state::done;
+    return;
+  }
+  if (head_ || to_.status == 204 || to_.status == 304) {
+    state_ = state::done;
+    return;
+  }
+  if (has_transfer_encoding_) {
+    if (has_length_) keep_alive_ = false;  // RFC 9112 6.3: Transfer-Encoding wins, and the connection must close
+    if (chunked_) {
+      state_ = state::chunk_size;
+    } else {
+      keep_alive_ = false;
+      state_ = state::body_to_close;
+    }
+    return;
+  }
+  if (has_length_) {
+    if (length_ > limits_.max_body_bytes) {
+      fail(failure::body_too_large, "response body of " + std::to_string(length_) + " bytes, over the limit of " +
+                                        std::to_string(limits_.max_body_bytes));
+      return;
+    }
+    to_.body.reserve(static_cast<std::size_t>(length_));
+    state_ = length_ == 0 ? state::done : state::body_length;
+    return;
+  }
+  keep_alive_ = false;  // no length: the body runs until the server closes
+  state_ = state::body_to_close;
+}
+
+bool response_parser::take_line(std::string_view in, std::size_t& used, std::string_view& line) {
+  auto const* nl = static_cast<char const*>(std::memchr(in.data(), '\n', in.size()));
+  auto const length = nl == nullptr ? in.size() : static_cast<std::size_t>(nl - in.data());
+  if (pending_.size() + length > limits_.max_header_bytes) {
+    used = in.size();
+    fail(failure::malformed, "a chunk-size or trailer line longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+    return false;
+  }
+  if (nl == nullptr) {
+    used = in.size();
+    pending_.append(in);
+    return false;
+  }
+  used = length + 1;
+  if (pending_.empty()) {
+    line = in.substr(0, length);
+  } else {
+    pending_.append(in.data(), length);
+    line = pending_;
+  }
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return true;
+}
+
+std::size_t response_parser::feed_line_state(std::string_view in) {
+  std::size_t used = 0;
+  std::string_view line;
+  if (!take_line(in, used, line)) return used;
+  switch (state_) {
+    case state::chunk_size: {
+      std::uint64_t size = 0;
+      std::size_t i = 0;
+      for (; i < line.size() && hex_value(line[i]) >= 0; ++i) {
+        if (i == 15) {
+          fail(failure::malformed, "chunk size too large " + quoted(line));
+          return used;
+        }
+        size = size * 16 + static_cast<std::uint64_t>(hex_value(line[i]));
+      }
+      auto const rest = trim_ows(line.substr(i));
+      if (i == 0 || (!rest.empty() && rest.front() != ';')) {  // after ';' come chunk extensions, ignored
+        fail(failure::malformed, "bad chunk size " + quoted(line));
+        return used;
+      }
+      if (size == 0) {
+        state_ = state::trailers;
+        trailer_bytes_ = 0;
+      } else if (to_.body.size() + size > limits_.max_body_bytes) {
+        fail(failure::body_too_large, "response body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
+        return used;
+      } else {
+        length_ = size;
+        state_ = state::chunk_data;
+      }
+      break;
+    }
+    case state::chunk_end:
+      if (!line.empty()) {
+        fail(failure::malformed, "chunk data longer than its chunk size");
+        return used;
+      }
+      state_ = state::chunk_size;
+      break;
+    case state::trailers:  // trailer fields are read past, not kept: nothing the agent uses may come late
+      trailer_bytes_ += line.size() + 2;
+      if (trailer_bytes_ > limits_.max_header_bytes) {
+        fail(failure::header_too_large, "response trailers over the limit of " + std::to_string(limits_.max_header_bytes) + " bytes");
+        return used;
+      }
+      if (line.empty()) state_ = state::done;
+      break;
+    default:
+      break;
+  }
+  pending_.clear();
+  return used;
+}
+
+void response_parser::end_of_stream() {
+  if (state_ == state::body_to_close) {
+    state_ = state::done;
+    return;
+  }
+  if (state_ == state::done || state_ == state::failed) return;
+  fail(failure::truncated, started_ ? "the server closed the connection in the middle of the response"
+                                    : "the server closed the connection without a response");
+}
+
+}  // namespace candar::detail
