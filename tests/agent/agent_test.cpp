@@ -160,6 +160,64 @@ TEST(agent, a_silent_server_times_out_with_the_request_timeout) {
   });
 }
 
+TEST(agent, a_shorter_timeout_after_a_longer_one_on_the_same_connection_still_holds) {
+  // The connection's timer is set for the first request's far deadline; the second one's is nearer.
+  http_server server([](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_TRUE((co_await a.get("/").timeout(30s).send()).has_value());
+    auto res = co_await a.get("/silent").timeout(50ms).send();
+    EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
+    EXPECT_EQ(a.connections_opened(), 1U);
+  });
+}
+
+TEST(agent, a_reused_connection_times_out_at_its_own_requests_deadline) {
+  // The timer, set for the first request's deadline, fires while the second is in flight with a later one:
+  // it must move on to that deadline, not cut the second request off early nor let it hang.
+  http_server server([](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
+  with_agent({.base_url = server.url(), .timeout = 200ms}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_TRUE((co_await a.get("/").send()).has_value());
+    auto res = co_await a.get("/silent").send();
+    EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
+  });
+}
+
+TEST(agent, reads_chunked_and_close_delimited_bodies_and_skips_interim_responses) {
+  http_server server([](seen_request const& r) {
+    if (r.target == "/chunked") {
+      return reply{.raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\n\r\n",
+                   .keep_open = true};
+    }
+    if (r.target == "/continue") {
+      return reply{.raw = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", .keep_open = true};
+    }
+    return reply{.raw = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close", .close_after = true};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto chunked = co_await a.get("/chunked").send();
+    EXPECT_TRUE(chunked && chunked->body == "hello world") << summary(chunked);
+    auto interim = co_await a.get("/continue").send();
+    EXPECT_TRUE(interim && interim->status == 201 && interim->body == "ok") << summary(interim);
+    EXPECT_EQ(a.connections_opened(), 1U);  // both kept the connection
+    auto to_close = co_await a.get("/to-close").send();
+    EXPECT_TRUE(to_close && to_close->body == "until the close") << summary(to_close);
+    EXPECT_EQ(a.connections_idle(), 0U);  // a body that ends with the connection ends the connection
+  });
+}
+
+TEST(agent, bytes_after_the_response_are_not_taken_for_the_next_one) {
+  http_server server([](seen_request const&) {
+    return reply{.raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 500 X\r\n\r\n", .keep_open = true};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto first = co_await a.get("/").send();
+    EXPECT_TRUE(first && first->body == "ok") << summary(first);
+    auto second = co_await a.get("/").send();
+    EXPECT_TRUE(second && second->status == 200) << summary(second);
+    EXPECT_EQ(a.connections_opened(), 2U);  // the first connection was not trusted again
+  });
+}
+
 TEST(agent, a_refused_connection_is_a_connection_error) {
   auto const port = test::closed_port();
   with_agent({.base_url = "http://127.0.0.1:" + std::to_string(port)}, [&](agent& a) -> asio::awaitable<void> {

@@ -125,7 +125,7 @@ struct http_server::impl {
           co_return;
         }
       }
-      if (r.close_after || r.raw) {
+      if (r.close_after || (r.raw && !r.keep_open)) {
         close(socket);
         co_return;
       }
