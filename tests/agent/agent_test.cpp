@@ -18,6 +18,7 @@
 #include "support/compress.hpp"
 #include "support/http_server.hpp"
 #include "support/with_agent.hpp"
+#include "text.hpp"
 
 namespace candar {
 namespace {
@@ -81,6 +82,36 @@ TEST(agent, sends_browser_like_default_headers_and_the_callers) {
   EXPECT_EQ(last.header("Host"), "127.0.0.1:" + std::to_string(server.port()));
   EXPECT_EQ(last.header("X-Contest"), "isu");
   EXPECT_EQ(last.header("X-Trace"), "7");
+}
+
+TEST(agent, a_requests_own_header_replaces_the_agents_but_not_the_length_it_computes) {
+  std::mutex m;
+  std::vector<seen_request> seen;
+  http_server server([&](seen_request const& r) {
+    std::lock_guard lock(m);
+    seen.push_back(r);
+    return reply{};
+  });
+  with_agent({.base_url = server.url(), .keep_alive = false, .default_headers = {{"X-Round", "1"}}},
+             [&](agent& a) -> asio::awaitable<void> {
+               co_await a.post("/").header("Accept", "application/json").header("x-round", "2").header("Content-Length", "999")
+                   .header("Connection", "keep-alive").json("{}").send();
+               co_await a.get("/").send();
+             });
+  std::lock_guard lock(m);
+  ASSERT_EQ(seen.size(), 2U);
+  auto const count = [](seen_request const& r, std::string_view name) {
+    return std::count_if(r.headers.begin(), r.headers.end(), [&](auto const& h) { return detail::ascii_iequal(h.first, name); });
+  };
+  EXPECT_EQ(seen[0].header("Accept"), "application/json");
+  EXPECT_EQ(count(seen[0], "Accept"), 1);
+  EXPECT_EQ(seen[0].header("X-Round"), "2");
+  EXPECT_EQ(count(seen[0], "X-Round"), 1);
+  EXPECT_EQ(seen[0].header("Content-Length"), "2");  // the body's length, not what the request claimed
+  EXPECT_EQ(seen[0].header("Connection"), "close");  // keep-alive is off for this agent
+  EXPECT_EQ(seen[0].body, "{}");
+  EXPECT_NE(seen[1].header("Accept").find("text/html"), std::string::npos);  // the next request has the agent's again
+  EXPECT_EQ(seen[1].header("X-Round"), "1");
 }
 
 TEST(agent, posts_json_and_form_bodies) {

@@ -15,7 +15,7 @@ std::string const url = "http://isu.example/static/app.css";
 response make(int status, http_cache::header_list headers, std::string body = "body") {
   response r;
   r.status = status;
-  r.headers = std::move(headers);
+  for (auto const& [k, v] : headers) r.headers.add(k, v);
   r.body = std::move(body);
   r.url = url;
   return r;

@@ -50,7 +50,7 @@ void expect_same_at_every_cut(std::string_view wire, bool close = false) {
   }
 }
 
-using headers = std::vector<std::pair<std::string, std::string>>;
+using headers = header_fields;
 
 TEST(response_parser, reads_status_headers_in_order_and_a_sized_body) {
   constexpr std::string_view wire =
@@ -75,7 +75,14 @@ TEST(response_parser, trims_values_and_accepts_bare_line_feeds_and_a_missing_rea
 TEST(response_parser, unfolds_obsolete_line_folding) {
   auto const r = parse("HTTP/1.1 200 OK\r\nX-Long: one\r\n  two\r\n\tthree\r\nContent-Length: 0\r\n\r\n");
   EXPECT_TRUE(r.done);
-  EXPECT_EQ(r.res.headers.at(0).second, "one two three");
+  EXPECT_EQ(r.res.headers[0].second, "one two three");
+  // Folds in two fields, each value longer than the first: the text they are kept in grows and moves.
+  std::string const a(40, 'a');
+  std::string const b(300, 'b');
+  auto const two = parse("HTTP/1.1 200 OK\r\nX-A: " + a + "\r\n " + a + "\r\nX-B: " + b + "\r\n\t" + b +
+                         "\r\nX-C: c\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_TRUE(two.done) << two.message;
+  EXPECT_EQ(two.res.headers, (headers{{"X-A", a + " " + a}, {"X-B", b + " " + b}, {"X-C", "c"}, {"Content-Length", "0"}}));
 }
 
 TEST(response_parser, decodes_chunks_with_extensions_and_skips_trailers) {

@@ -152,10 +152,10 @@ std::vector<std::string_view> http_cache::packed_response::headers_named(std::st
   return out;
 }
 
-http_cache::header_list http_cache::packed_response::unpacked_headers() const {
-  header_list out;
+header_fields http_cache::packed_response::unpacked_headers() const {
+  header_fields out;
   for_each_packed(*headers, [&](std::string_view k, std::string_view v) {
-    out.emplace_back(std::string(k), std::string(v));
+    out.add(k, v);
     return true;
   });
   return out;
@@ -283,10 +283,10 @@ std::optional<response> http_cache::revalidated(std::string const& url, response
   };
   for (auto const& [k, v] : not_modified.headers) {
     auto const name = ascii_lower(k);
-    if (kept(name)) std::erase_if(merged.headers, [&](auto const& h) { return ascii_lower(h.first) == name; });
+    if (kept(name)) merged.headers.remove(name);
   }
   for (auto const& [k, v] : not_modified.headers) {
-    if (kept(ascii_lower(k))) merged.headers.emplace_back(k, v);
+    if (kept(ascii_lower(k))) merged.headers.add(k, v);
   }
   e.res = packed_response::pack(merged);
   e.requested = requested;

@@ -138,14 +138,17 @@ std::size_t response_parser::feed_header(std::string_view in) {
   return end - old;
 }
 
-bool response_parser::parse_header_block(std::string_view block) {
-  to_.headers.clear();
-  to_.headers.reserve(16);  // one allocation for a usual response, not one per doubling
+bool response_parser::parse_header_block(std::string_view received) {
+  // The fields point into the response's own copy of the block: one copy, not one per name and value.
+  to_.headers.entries_.reserve(16);  // one allocation for a usual response, not one per doubling
+  auto const block_size = to_.headers.hold(received).size();
   has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
   length_ = 0;
   std::size_t pos = 0;
   bool first = true;
-  while (pos < block.size()) {
+  while (pos < block_size) {
+    // Taken again each time: unfolding a folded line may move the text.
+    std::string_view const block(to_.headers.text_.data(), block_size);
     auto const nl = block.find('\n', pos);  // the block ends with one
     auto line = block.substr(pos, nl - pos);
     pos = nl + 1;
@@ -227,10 +230,10 @@ bool response_parser::add_field(std::string_view line) {
     }
     auto const more = trim_ows(line);
     if (!all_value_chars(more)) {
-      fail(failure::malformed, "control character in the value of " + to_.headers.back().first);
+      fail(failure::malformed, "control character in the value of " + std::string(to_.headers[to_.headers.size() - 1].first));
       return false;
     }
-    if (!more.empty()) to_.headers.back().second.append(" ").append(more);
+    if (!more.empty()) to_.headers.extend_last(more);
     return true;
   }
   // One pass over the name, one over the value: this runs for every header of every response.
@@ -254,7 +257,7 @@ bool response_parser::add_field(std::string_view line) {
     fail(failure::too_many_headers, "more than " + std::to_string(limits_.max_header_count) + " response headers");
     return false;
   }
-  to_.headers.emplace_back(name, value);
+  to_.headers.add_held(name, value);
   return true;
 }
 

@@ -58,7 +58,7 @@ class http_cache {
     std::shared_ptr<std::string const> body;
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
     [[nodiscard]] std::vector<std::string_view> headers_named(std::string_view name) const;
-    [[nodiscard]] header_list unpacked_headers() const;
+    [[nodiscard]] header_fields unpacked_headers() const;
     static packed_response pack(response const& r);
     [[nodiscard]] response unpack(std::string const& url) const;
   };

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "candar/agent/header_fields.hpp"
+
 namespace candar {
 
 struct timings {
@@ -25,7 +27,7 @@ enum class cache_use : std::uint8_t {
 
 struct response {
   int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;  // in the order received
+  header_fields headers;  // in the order received
   std::string body;
   timings time;
   bool reused_connection = false;
