@@ -23,7 +23,9 @@
 #include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/worker/parallel.hpp"
 #include "connection.hpp"
+#include "deadline_watch.hpp"
 #include "response_parser.hpp"
+#include "shared_text.hpp"
 #include "text.hpp"
 
 namespace candar {
@@ -40,6 +42,7 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 using detail::connection;
+using detail::deadline_watch;
 
 // What a browser sends for a page when the caller gave no Accept.
 constexpr std::string_view browser_accept =
@@ -70,7 +73,7 @@ bool tls_failure(error_code ec) {
 }
 
 struct origin_pool {
-  std::vector<std::shared_ptr<connection>> idle;
+  std::vector<std::unique_ptr<connection>> idle;
   std::size_t open = 0;  // busy + idle
   // A vector, not a deque: libstdc++'s deque allocates 512 bytes up front, per origin, per agent.
   std::vector<std::shared_ptr<asio::steady_timer>> waiters;
@@ -78,7 +81,7 @@ struct origin_pool {
 };
 
 struct lease {
-  std::shared_ptr<connection> conn;
+  std::unique_ptr<connection> conn;
   bool reused = false;
   clock_type::duration connect_time{};
 };
@@ -178,33 +181,51 @@ struct agent_state {
     for (auto const& [k, v] : options.default_headers) {
       if (!sendable_header(k, v)) bad_option_header = k;
     }
-    auto const set = [this](std::string_view name, std::string_view value) {
-      for (auto& f : own_fields) {
+    std::vector<std::pair<std::string_view, std::string_view>> fields;
+    auto const set = [&fields](std::string_view name, std::string_view value) {
+      for (auto& f : fields) {
         if (ascii_iequal(f.first, name)) {
           f.second = value;
           return;
         }
       }
-      own_fields.emplace_back(name, value);
+      fields.emplace_back(name, value);
     };
     set("User-Agent", options.user_agent);
     set("Accept", browser_accept);
     if (options.decompress) set("Accept-Encoding", supported_encodings);
     for (auto const& [k, v] : options.default_headers) set(k, v);
     if (!options.keep_alive) set("Connection", "close");
-    for (auto const& [k, v] : own_fields) own_lines.append(k).append(": "sv).append(v).append("\r\n"sv);
+    std::string lines;
+    for (auto const& [k, v] : fields) lines.append(k).append(": "sv).append(v).append("\r\n"sv);
+    own_lines = share_text(lines);
+  }
+
+  // The agent's own fields one by one, read back from own_lines (only for a request that replaces one).
+  template <class F>
+  void for_each_own_field(F each) const {
+    std::string_view rest = *own_lines;
+    while (!rest.empty()) {
+      auto const end = rest.find("\r\n"sv);
+      auto const line = rest.substr(0, end);
+      auto const colon = line.find(':');
+      each(line.substr(0, colon), line.substr(colon + 2));
+      rest.remove_prefix(end + 2);
+    }
   }
 
   asio::any_io_executor ex;
   agent_options options;
   tcp::resolver resolver;
+  // Before the pools: their connections leave it when they are destroyed.
+  std::shared_ptr<deadline_watch> deadlines = std::make_shared<deadline_watch>(ex);
   std::map<std::string, origin_pool, std::less<>> pools;
   std::string pool_key;  // scratch for finding a pool, kept to reuse its buffer
   std::string bad_option_header;  // a default header that cannot be sent: every request fails with it
   // The agent's own header fields (User-Agent, Accept, Accept-Encoding, the default headers, Connection: close
-  // without keep-alive), and the same serialized once: a load loop sends them unchanged with every request.
-  std::vector<std::pair<std::string, std::string>> own_fields;
-  std::string own_lines;
+  // without keep-alive) serialized once: a load loop sends them unchanged with every request. Shared by the
+  // agents of a loop made with the same options, as ten thousand users send the same lines.
+  std::shared_ptr<std::string const> own_lines;
   std::size_t opened = 0;
   cookie_jar cookies;
   http_cache cache{options.cache_max_bytes};
@@ -251,13 +272,13 @@ struct agent_state {
     pool.waiters.erase(pool.waiters.begin());
   }
 
-  void release(origin_pool& pool, std::shared_ptr<connection> c) {
-    c->unwatch();
+  void release(origin_pool& pool, std::unique_ptr<connection> c) {
+    deadlines->unwatch(*c);
     pool.idle.push_back(std::move(c));
     wake_one(pool);
   }
 
-  void discard(origin_pool& pool, std::shared_ptr<connection> const& c) {
+  void discard(origin_pool& pool, std::unique_ptr<connection> const& c) {
     if (c) c->close();
     --pool.open;
     wake_one(pool);
@@ -295,7 +316,7 @@ struct agent_state {
     ++pool.open;
     ++opened;
     auto const started = clock_type::now();
-    auto c = std::make_shared<connection>(ex);
+    auto c = std::make_unique<connection>(ex);
     if (!pool.endpoints) {
       auto [rec, results] = co_await resolver.async_resolve(host, port, use_tuple);
       if (rec) {
@@ -304,7 +325,7 @@ struct agent_state {
       }
       pool.endpoints = std::move(results);
     }
-    c->watch(std::min(deadline, started + options.connect_timeout));
+    deadlines->watch(*c, std::min(deadline, started + options.connect_timeout));
     auto [cec, ep] = co_await asio::async_connect(c->socket(), *pool.endpoints, use_tuple);
     if (cec) {
       auto e = failure_of(*c, cec);
@@ -424,10 +445,11 @@ expected<agent_state::outgoing> agent_state::prepare(std::string const& method, 
   auto const requested = [&fields](std::string_view name) {
     return std::any_of(fields.begin(), fields.end(), [name](auto const& f) { return ascii_iequal(f.first, name); });
   };
-  bool const replaces_own = std::any_of(own_fields.begin(), own_fields.end(), [&](auto const& f) { return requested(f.first); });
+  bool replaces_own = false;
+  if (!fields.empty()) for_each_own_field([&](std::string_view name, std::string_view) { replaces_own = replaces_own || requested(name); });
 
   auto& wire = out.wire;
-  wire.reserve(64 + out.target.size() + out.host.size() + own_lines.size() + cookie_header.size() + body.size() + fields.size() * 48);
+  wire.reserve(64 + out.target.size() + out.host.size() + own_lines->size() + cookie_header.size() + body.size() + fields.size() * 48);
   wire.append(method).append(" "sv).append(out.target).append(" HTTP/1.1\r\n"sv);
   if (!requested("Host")) {
     wire.append("Host: "sv).append(out.host);
@@ -435,11 +457,11 @@ expected<agent_state::outgoing> agent_state::prepare(std::string const& method, 
     wire.append("\r\n"sv);
   }
   if (!replaces_own) {
-    wire.append(own_lines);
+    wire.append(*own_lines);
   } else {
-    for (auto const& [k, v] : own_fields) {
-      if (!requested(k)) wire.append(k).append(": "sv).append(v).append("\r\n"sv);
-    }
+    for_each_own_field([&](std::string_view name, std::string_view value) {
+      if (!requested(name)) wire.append(name).append(": "sv).append(value).append("\r\n"sv);
+    });
   }
   for (auto const& [k, v] : fields) wire.append(k).append(": "sv).append(v).append("\r\n"sv);
   if (!cookie_header.empty()) wire.append("Cookie: "sv).append(cookie_header).append("\r\n"sv);
@@ -529,7 +551,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       auto& c = *l.conn;
       bool const may_retry = l.reused && attempt == 0 && out.retry_safe;
 
-      c.watch(deadline);
+      deadlines->watch(c, deadline);
       auto [wec, sent] = c.write_now(out.wire);
       if (!wec && sent < out.wire.size()) {
         auto [rest_ec, rest_sent] = co_await c.write(std::string_view(out.wire).substr(sent));

@@ -2,6 +2,8 @@
 
 #include <boost/asio/write.hpp>
 
+#include "deadline_watch.hpp"
+
 namespace candar::detail {
 
 namespace asio = boost::asio;
@@ -10,10 +12,12 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 }
 
-connection::connection(asio::any_io_executor const& ex) : plain_(ex), timer_(ex) {}
+connection::~connection() {
+  if (watch_ != nullptr) watch_->unwatch(*this);
+}
 
 asio::ssl::stream<connection::tcp::socket>& connection::start_tls(asio::ssl::context& context) {
-  tls_.emplace(std::move(plain_), context);
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(plain_), context);
   return *tls_;
 }
 
@@ -23,30 +27,7 @@ void connection::connected() {
   socket().non_blocking(true, ignored);
 }
 
-void connection::watch(clock_type::time_point deadline) {
-  deadline_ = deadline;
-  busy_ = true;
-  timed_out_ = false;
-  if (armed_for_ <= deadline) return;  // the timer fires first and then moves on to this deadline
-  arm(deadline);
-}
-
-void connection::arm(clock_type::time_point at) {
-  armed_for_ = at;
-  timer_.expires_at(at);  // a wait already pending ends with operation_aborted
-  timer_.async_wait([self = weak_from_this()](error_code ec) {
-    if (ec) return;  // moved, or the connection closed
-    if (auto c = self.lock()) c->on_timer();
-  });
-}
-
-void connection::on_timer() {
-  armed_for_ = clock_type::time_point::max();
-  if (!busy_) return;
-  if (clock_type::now() < deadline_) {
-    arm(deadline_);
-    return;
-  }
+void connection::cut_off() noexcept {
   timed_out_ = true;
   error_code ignored;  // nothing to learn: the operations end with operation_aborted either way
   socket().cancel(ignored);
@@ -75,9 +56,7 @@ void connection::close() noexcept {
   error_code ignored;  // closing a socket that may have failed already: nothing to learn from its error
   socket().shutdown(tcp::socket::shutdown_both, ignored);
   socket().close(ignored);
-  timer_.cancel();
-  armed_for_ = clock_type::time_point::max();
-  busy_ = false;
+  if (watch_ != nullptr) watch_->unwatch(*this);
 }
 
 }  // namespace candar::detail

@@ -1,14 +1,7 @@
 #pragma once
-// One connection of an agent's pool: a TCP socket, TLS over it for an https origin, and the deadline of the
-// request it carries.
-//
-// The deadline has one timer per connection, armed lazily: a request whose deadline is no earlier than the
-// time the timer is already set for (the usual case: the same timeout, a later start) costs no timer
-// operation at all. When the timer fires it moves itself on to the current request's deadline or, past it,
-// cancels the socket's operations, which then end with operation_aborted and timed_out() true. Arming and
-// cancelling a timer around every read and write, as Beast's tcp_stream does, cost more CPU per request than
-// parsing the response. An idle connection's timer is left to run out, not cancelled: that is what saves the
-// work, and it only keeps an event loop busy until then (loops are stopped, not drained, by the runtime).
+// One connection of an agent's pool: a TCP socket, and TLS over it for an https origin. Kept small: a run
+// may hold tens of thousands of idle ones (the deadline of the request it carries is the agent's
+// deadline_watch's business; TLS state lives apart, only for https).
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -23,32 +16,34 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace candar::detail {
 
-class connection : public std::enable_shared_from_this<connection> {
+class deadline_watch;
+
+class connection {
  public:
   using tcp = boost::asio::ip::tcp;
   using clock_type = std::chrono::steady_clock;
   using error_code = boost::system::error_code;
   using io_result = std::tuple<error_code, std::size_t>;
 
-  explicit connection(boost::asio::any_io_executor const& ex);
+  explicit connection(boost::asio::any_io_executor const& ex) : plain_(ex) {}
+  ~connection();
+  connection(connection const&) = delete;
+  connection& operator=(connection const&) = delete;
 
   // The TCP layer, under TLS or not.
   tcp::socket& socket() noexcept { return tls_ ? tls_->next_layer() : plain_; }
   // Puts TLS over the connected socket (the TLS stream takes the socket over) and returns it for the handshake.
   boost::asio::ssl::stream<tcp::socket>& start_tls(boost::asio::ssl::context& context);
+  [[nodiscard]] bool tls() const noexcept { return tls_ != nullptr; }
   // The socket is connected: Nagle off as browsers do, and non-blocking so that write_now never waits.
   void connected();
 
-  // The request now carried must be done by `deadline`.
-  void watch(clock_type::time_point deadline);
-  // The request is over; the timer, if set, runs out by itself.
-  void unwatch() noexcept { busy_ = false; }
-  // The deadline passed: the operation that ended with operation_aborted was cut off by it.
+  // The deadline of the request now carried passed: the operation that ended with operation_aborted was cut
+  // off by it (see deadline_watch).
   [[nodiscard]] bool timed_out() const noexcept { return timed_out_; }
 
   // Writes what the socket takes at once, without waiting (plain TCP; TLS takes nothing this way): a request
@@ -58,19 +53,18 @@ class connection : public std::enable_shared_from_this<connection> {
   boost::asio::awaitable<io_result> write(std::string_view bytes);
   boost::asio::awaitable<io_result> read_some(boost::asio::mutable_buffer into);
 
-  // Closes the socket without a TLS close_notify (not worth a round trip) and stops the timer.
+  // Closes the socket without a TLS close_notify (not worth a round trip).
   void close() noexcept;
 
  private:
-  void arm(clock_type::time_point at);
-  void on_timer();
+  friend class deadline_watch;
+  void cut_off() noexcept;  // the deadline passed: ends the socket's operations
 
   tcp::socket plain_;  // moved into tls_ once TLS starts
-  std::optional<boost::asio::ssl::stream<tcp::socket>> tls_;
-  boost::asio::steady_timer timer_;
-  clock_type::time_point armed_for_ = clock_type::time_point::max();  // max: no wait pending that matters
+  std::unique_ptr<boost::asio::ssl::stream<tcp::socket>> tls_;
+  deadline_watch* watch_ = nullptr;  // watching this connection's deadline, if any
+  std::size_t watch_index_ = 0;      // where in it
   clock_type::time_point deadline_{};
-  bool busy_ = false;
   bool timed_out_ = false;
 };
 
