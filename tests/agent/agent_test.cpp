@@ -84,6 +84,29 @@ TEST(agent, sends_browser_like_default_headers_and_the_callers) {
   EXPECT_EQ(last.header("X-Trace"), "7");
 }
 
+TEST(agent, a_repeated_request_follows_the_cookies_as_they_change) {
+  // The same GET again and again is sent from the bytes built the first time, as long as nothing changed.
+  std::mutex m;
+  std::vector<std::string> cookies_seen;
+  int n = 0;
+  http_server server([&](seen_request const& r) {
+    std::lock_guard lock(m);
+    cookies_seen.push_back(r.header("Cookie"));
+    ++n;
+    if (n == 2) return reply{.headers = {{"Set-Cookie", "sid=one; Path=/"}}};
+    if (n == 4) return reply{.headers = {{"Set-Cookie", "sid=two; Path=/"}}};
+    return reply{};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    for (int i = 0; i < 6; ++i) {
+      if (i == 5) a.cookies().clear();
+      EXPECT_TRUE((co_await a.get("/same").send()).has_value());
+    }
+  });
+  std::lock_guard lock(m);
+  EXPECT_EQ(cookies_seen, (std::vector<std::string>{"", "", "sid=one", "sid=one", "sid=two", ""}));
+}
+
 TEST(agent, a_requests_own_header_replaces_the_agents_but_not_the_length_it_computes) {
   std::mutex m;
   std::vector<seen_request> seen;

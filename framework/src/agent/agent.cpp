@@ -363,14 +363,25 @@ struct agent_state {
     bool head = false;
     bool retry_safe = false;  // idempotent: may be sent again on a fresh connection
     origin_pool* pool = nullptr;
+    std::size_t cookie_at = 0;  // where the Cookie value is in `wire`, and how long (0: none)
+    std::size_t cookie_size = 0;
   };
+
+  // The last request with nothing of its own (a GET or HEAD with no header, body or condition), kept to send
+  // again as it is while its URL and cookies stay the same: a user polling an endpoint, or a load loop, asks
+  // for the same URL again and again, and building the bytes cost more than parsing the response.
+  std::shared_ptr<outgoing const> last_sent;
+  std::shared_ptr<urls::url const> last_sent_url;
 
   // The label a request is recorded under in the metrics.
   static std::string label_of(request const& r);
   // Records `result` under `label` when the agent has a metrics sink, and passes it on.
   outcome recorded(std::string const& label, outcome result);
-  expected<outgoing> prepare(std::string const& method, urls::url const& u, fields_type const& headers,
-                             fields_type const& conditional, std::string const& body);
+  // `shared_url` is `u` when it is the agent's resolved (shared) URL, null for a redirect's.
+  expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, urls::url const& u,
+                                                    std::shared_ptr<urls::url const> const& shared_url,
+                                                    fields_type const& headers, fields_type const& conditional,
+                                                    std::string const& body);
   // A response read whole: its connection goes back to the pool or is closed, cookies are stored and the
   // Content-Encoding is undone.
   outcome received(outgoing const& out, lease l, response res, bool reusable, std::string const& method, urls::url const& u);
@@ -396,10 +407,22 @@ outcome agent_state::recorded(std::string const& label, outcome result) {
   return result;
 }
 
-expected<agent_state::outgoing> agent_state::prepare(std::string const& method, urls::url const& u,
-                                                     fields_type const& headers, fields_type const& conditional,
-                                                     std::string const& body) {
-  outgoing out;
+expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
+    std::string const& method, urls::url const& u, std::shared_ptr<urls::url const> const& shared_url,
+    fields_type const& headers, fields_type const& conditional, std::string const& body) {
+  bool const plain = headers.empty() && conditional.empty() && body.empty() && (method == "GET" || method == "HEAD");
+  bool const repeatable = plain && shared_url != nullptr;
+  if (repeatable && last_sent && last_sent_url == shared_url) {
+    auto const& last = *last_sent;
+    std::string_view const wire = last.wire;
+    bool const same_method = wire.size() > method.size() && wire.substr(0, method.size()) == method && wire[method.size()] == ' ';
+    if (same_method) {
+      std::string const cookie = options.cookies ? cookies.header_for(last.host, last.target, last.https) : std::string();
+      if (cookie == wire.substr(last.cookie_at, last.cookie_size)) return last_sent;
+    }
+  }
+  auto built = std::make_shared<outgoing>();
+  auto& out = *built;
   out.https = u.scheme() == "https";
   if (!out.https && u.scheme() != "http") return error(codes::url, "unsupported scheme in " + std::string(u.buffer()));
   if (!is_token(method)) return error(codes::url, "bad method '" + method + "'");
@@ -464,7 +487,12 @@ expected<agent_state::outgoing> agent_state::prepare(std::string const& method, 
     });
   }
   for (auto const& [k, v] : fields) wire.append(k).append(": "sv).append(v).append("\r\n"sv);
-  if (!cookie_header.empty()) wire.append("Cookie: "sv).append(cookie_header).append("\r\n"sv);
+  if (!cookie_header.empty()) {
+    wire.append("Cookie: "sv);
+    out.cookie_at = wire.size();
+    out.cookie_size = cookie_header.size();
+    wire.append(cookie_header).append("\r\n"sv);
+  }
   if (has_body) {
     char digits[24];
     auto const end = std::to_chars(digits, digits + sizeof digits, body.size()).ptr;
@@ -475,7 +503,11 @@ expected<agent_state::outgoing> agent_state::prepare(std::string const& method, 
 
   pool_key.assign(out.https ? "https://"sv : "http://"sv).append(out.host).append(":"sv).append(out.port);  // no allocation
   out.pool = &pools[pool_key];
-  return out;
+  if (repeatable) {
+    last_sent = built;
+    last_sent_url = shared_url;
+  }
+  return std::shared_ptr<outgoing const>(std::move(built));
 }
 
 outcome agent_state::received(outgoing const& out, lease l, response res, bool reusable, std::string const& method,
@@ -532,9 +564,11 @@ asio::awaitable<outcome> agent_state::send(request r) {
       hit.time = {{}, {}, clock_type::now() - start};
       co_return recorded(label, std::move(hit));
     }
-    auto prepared = prepare(method, *current, headers, cached.conditional_headers, body);
+    auto prepared = prepare(method, *current, current == resolved.get() ? resolved : nullptr, headers,
+                            cached.conditional_headers, body);
     if (!prepared) co_return recorded(label, std::move(prepared).error());
-    auto& out = *prepared;
+    auto const out_held = std::move(*prepared);  // held: another request of this agent may replace last_sent
+    auto const& out = *out_held;
     auto& pool = *out.pool;
 
     std::optional<outcome> res;
