@@ -376,7 +376,7 @@ struct agent_state {
   // The label a request is recorded under in the metrics.
   static std::string label_of(request const& r);
   // Records `result` under `label` when the agent has a metrics sink, and passes it on.
-  outcome recorded(std::string const& label, outcome result);
+  outcome recorded(std::string const& label, outcome&& result);
   // `shared_url` is `u` when it is the agent's resolved (shared) URL, null for a redirect's.
   expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, urls::url const& u,
                                                     std::shared_ptr<urls::url const> const& shared_url,
@@ -384,7 +384,8 @@ struct agent_state {
                                                     std::string const& body);
   // A response read whole: its connection goes back to the pool or is closed, cookies are stored and the
   // Content-Encoding is undone.
-  outcome received(outgoing const& out, lease l, response res, bool reusable, std::string const& method, urls::url const& u);
+  std::optional<error> received(outgoing const& out, lease l, response& res, response_parser const& parser, bool reusable,
+                                std::string const& method, urls::url const& u);
   // The whole request, redirects and the cache included, as one coroutine: every coroutine frame on a
   // request's path costs an allocation and a resumption per request.
   asio::awaitable<outcome> send(request r);
@@ -397,7 +398,7 @@ std::string agent_state::label_of(request const& r) {
   return r.method_ + " " + std::string(path);
 }
 
-outcome agent_state::recorded(std::string const& label, outcome result) {
+outcome agent_state::recorded(std::string const& label, outcome&& result) {
   if (options.metrics == nullptr) return result;
   if (result) {
     options.metrics->record(label, result->status, result->time.total, result->body.size());
@@ -510,24 +511,25 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   return std::shared_ptr<outgoing const>(std::move(built));
 }
 
-outcome agent_state::received(outgoing const& out, lease l, response res, bool reusable, std::string const& method,
-                              urls::url const& u) {
+std::optional<error> agent_state::received(outgoing const& out, lease l, response& res, response_parser const& parser,
+                                           bool reusable, std::string const& method, urls::url const& u) {
   if (reusable) {
     release(*out.pool, std::move(l.conn));
   } else {
     discard(*out.pool, l.conn);
   }
-  if (options.cookies) {
+  // The parser saw every field name: no lookup for what is not there (the usual case in a load loop).
+  if (options.cookies && parser.has_set_cookie()) {
     for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies.store(set_cookie, out.host, out.target, out.https);
   }
-  if (auto coding = res.header("Content-Encoding"); coding && options.decompress && !out.head) {
-    auto decoded = decode_content(*coding, std::move(res.body), options.limits.max_decoded_bytes);
+  if (options.decompress && parser.has_content_encoding() && !out.head) {
+    auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
     if (!decoded) return std::move(decoded).error().wrap(method + " " + std::string(u.buffer()));
     res.body = std::move(*decoded);
   }
   res.reused_connection = l.reused;
   res.url = std::string(u.buffer());
-  return res;
+  return std::nullopt;
 }
 
 namespace {
@@ -571,8 +573,9 @@ asio::awaitable<outcome> agent_state::send(request r) {
     auto const& out = *out_held;
     auto& pool = *out.pool;
 
-    std::optional<outcome> res;
-    for (int attempt = 0; !res; ++attempt) {
+    // The response is read into `got` and moved only to be returned: a response is a dozen members to move.
+    response got;
+    for (int attempt = 0;; ++attempt) {
       // An idle connection is taken without a coroutine frame: the common case of a keep-alive load. (Not as a
       // conditional expression around co_await: g++ 12 destroys such a temporary too early.)
       std::optional<lease> idle = take_idle(pool);
@@ -598,7 +601,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         co_return recorded(label, std::move(e));
       }
 
-      response got;
+      got = response{};
       response_parser parser(got, limits, out.head);
       read_buffer buffer;
       error_code rec;
@@ -625,11 +628,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
       }
       got.time = {l.connect_time, first_byte, clock_type::now() - start};
       bool const reusable = options.keep_alive && parser.keep_alive() && !extra_bytes;  // the server may refuse keep-alive
-      res.emplace(received(out, std::move(l), std::move(got), reusable, method, *current));
+      if (auto failed = received(out, std::move(l), got, parser, reusable, method, *current)) {
+        co_return recorded(label, std::move(*failed));
+      }
+      break;
     }
-    if (!*res) co_return recorded(label, std::move(*res));
     auto const received_at = std::chrono::system_clock::now();
-    response& got = **res;
     if (cacheable) {
       if (got.status == 304 && cached.what == http_cache::lookup_result::kind::stale) {
         if (auto restored = cache.revalidated(url, got, requested, received_at)) {
@@ -642,9 +646,9 @@ asio::awaitable<outcome> agent_state::send(request r) {
         cache.store(url, headers, got, requested, received_at);
       }
     }
-    if (options.max_redirects <= 0 || !is_redirect(got.status)) co_return recorded(label, std::move(*res));
+    if (options.max_redirects <= 0 || !is_redirect(got.status)) co_return recorded(label, std::move(got));
     auto location = got.header("Location");
-    if (!location) co_return recorded(label, std::move(*res));
+    if (!location) co_return recorded(label, std::move(got));
     if (hop >= options.max_redirects) {
       co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
                                                            " redirects, last to " + std::string(*location)));

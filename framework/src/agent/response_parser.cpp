@@ -143,6 +143,7 @@ bool response_parser::parse_header_block(std::string_view received) {
   to_.headers.entries_.reserve(16);  // one allocation for a usual response, not one per doubling
   auto const block_size = to_.headers.hold(received).size();
   has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
+  has_set_cookie_ = has_content_encoding_ = false;
   length_ = 0;
   std::size_t pos = 0;
   bool first = true;
@@ -183,6 +184,10 @@ bool response_parser::parse_header_block(std::string_view received) {
         chunked_ = ascii_iequal(coding, "chunked");  // only the last coding counts
         return true;
       });
+    } else if (name.size() == 10 && ascii_iequal(name, "Set-Cookie")) {
+      has_set_cookie_ = true;
+    } else if (name.size() == 16 && ascii_iequal(name, "Content-Encoding")) {
+      has_content_encoding_ = true;
     } else if (name.size() == 10 && ascii_iequal(name, "Connection")) {
       for_each_element(value, [this](std::string_view option) {
         if (ascii_iequal(option, "close")) connection_close_ = true;

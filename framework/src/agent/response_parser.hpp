@@ -52,6 +52,9 @@ class response_parser {
   [[nodiscard]] bool started() const noexcept { return started_; }
   // Whether the connection may carry another request once this response is done.
   [[nodiscard]] bool keep_alive() const noexcept { return keep_alive_; }
+  // Fields the agent acts on, seen while parsing: no lookup is needed when they are not there.
+  [[nodiscard]] bool has_set_cookie() const noexcept { return has_set_cookie_; }
+  [[nodiscard]] bool has_content_encoding() const noexcept { return has_content_encoding_; }
 
  private:
   enum class state : std::uint8_t { header, body_length, chunk_size, chunk_data, chunk_end, trailers, body_to_close, done, failed };
@@ -79,6 +82,8 @@ class response_parser {
   bool has_length_ = false;
   bool chunked_ = false;
   bool has_transfer_encoding_ = false;
+  bool has_set_cookie_ = false;
+  bool has_content_encoding_ = false;
   std::uint64_t length_ = 0;     // Content-Length, then what is left of it or of the current chunk
   std::size_t trailer_bytes_ = 0;
   std::string pending_;  // a header block or line cut between feeds
