@@ -281,6 +281,11 @@ struct agent_state {
   void discard(origin_pool& pool, std::unique_ptr<connection> const& c) {
     if (c) c->close();
     --pool.open;
+    if (pool.open == 0 && last_sent && last_sent->pool == &pool) {
+      // No connection left to that origin: the agent is idle there, and an idle agent holds no request bytes.
+      last_sent.reset();
+      last_sent_url.reset();
+    }
     wake_one(pool);
   }
 
@@ -368,8 +373,9 @@ struct agent_state {
   };
 
   // The last request with nothing of its own (a GET or HEAD with no header, body or condition), kept to send
-  // again as it is while its URL and cookies stay the same: a user polling an endpoint, or a load loop, asks
-  // for the same URL again and again, and building the bytes cost more than parsing the response.
+  // again as it is while its URL and cookies stay the same and a connection to its origin is open: a user
+  // polling an endpoint, or a load loop, asks for the same URL again and again, and building the bytes cost
+  // more than parsing the response.
   std::shared_ptr<outgoing const> last_sent;
   std::shared_ptr<urls::url const> last_sent_url;
 
@@ -473,7 +479,10 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   if (!fields.empty()) for_each_own_field([&](std::string_view name, std::string_view) { replaces_own = replaces_own || requested(name); });
 
   auto& wire = out.wire;
-  wire.reserve(64 + out.target.size() + out.host.size() + own_lines->size() + cookie_header.size() + body.size() + fields.size() * 48);
+  std::size_t size = method.size() + out.target.size() + 13 + 10 + out.host.size() + out.port.size() + own_lines->size() +
+                     (cookie_header.empty() ? 0 : cookie_header.size() + 10) + 2 + (has_body ? body.size() + 40 : 0);
+  for (auto const& [k, v] : fields) size += k.size() + v.size() + 4;
+  wire.reserve(size);  // as exact as cheap: a kept request holds its bytes
   wire.append(method).append(" "sv).append(out.target).append(" HTTP/1.1\r\n"sv);
   if (!requested("Host")) {
     wire.append("Host: "sv).append(out.host);
