@@ -217,8 +217,7 @@ struct agent_state {
   asio::any_io_executor ex;
   agent_options options;
   tcp::resolver resolver;
-  // Before the pools: their connections leave it when they are destroyed.
-  std::shared_ptr<deadline_watch> deadlines = std::make_shared<deadline_watch>(ex);
+  deadline_watch& deadlines = deadline_watch::of(ex);  // the loop's
   std::map<std::string, origin_pool, std::less<>> pools;
   std::string pool_key;  // scratch for finding a pool, kept to reuse its buffer
   std::string bad_option_header;  // a default header that cannot be sent: every request fails with it
@@ -273,7 +272,7 @@ struct agent_state {
   }
 
   void release(origin_pool& pool, std::unique_ptr<connection> c) {
-    deadlines->unwatch(*c);
+    deadlines.unwatch(*c);
     pool.idle.push_back(std::move(c));
     wake_one(pool);
   }
@@ -330,7 +329,7 @@ struct agent_state {
       }
       pool.endpoints = std::move(results);
     }
-    deadlines->watch(*c, std::min(deadline, started + options.connect_timeout));
+    deadlines.watch(*c, std::min(deadline, started + options.connect_timeout), ex);
     auto [cec, ep] = co_await asio::async_connect(c->socket(), *pool.endpoints, use_tuple);
     if (cec) {
       auto e = failure_of(*c, cec);
@@ -597,7 +596,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       auto& c = *l.conn;
       bool const may_retry = l.reused && attempt == 0 && out.retry_safe;
 
-      deadlines->watch(c, deadline);
+      deadlines.watch(c, deadline, ex);
       auto [wec, sent] = c.write_now(out.wire);
       if (!wec && sent < out.wire.size()) {
         auto [rest_ec, rest_sent] = co_await c.write(std::string_view(out.wire).substr(sent));

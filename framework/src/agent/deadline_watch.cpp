@@ -4,7 +4,22 @@
 
 namespace candar::detail {
 
-void deadline_watch::watch(connection& c, clock_type::time_point deadline) {
+boost::asio::execution_context::id deadline_watch::id;
+
+deadline_watch& deadline_watch::of(boost::asio::any_io_executor const& ex) {
+  return boost::asio::use_service<deadline_watch>(boost::asio::query(ex, boost::asio::execution::context));
+}
+
+void deadline_watch::shutdown() {
+  // The loop is going: its pending operations are destroyed, not run. The timer goes now, while the services
+  // it uses are still there; connections destroyed after this still leave in_flight_ (unwatch).
+  shut_down_ = true;
+  timer_.reset();
+  armed_for_ = clock_type::time_point::max();
+}
+
+void deadline_watch::watch(connection& c, clock_type::time_point deadline, boost::asio::any_io_executor const& ex) {
+  if (!timer_ && !shut_down_) timer_.emplace(ex);
   if (c.watch_ != this) {
     if (c.watch_ != nullptr) c.watch_->unwatch(c);
     c.watch_ = this;
@@ -28,11 +43,12 @@ void deadline_watch::unwatch(connection& c) noexcept {
 }
 
 void deadline_watch::arm(clock_type::time_point at) {
+  if (!timer_) return;  // shut down
   armed_for_ = at;
-  timer_.expires_at(at);  // a wait already pending ends with operation_aborted
-  timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
-    if (ec) return;  // moved, or the agent is gone
-    if (auto w = self.lock()) w->on_timer();
+  timer_->expires_at(at);  // a wait already pending ends with operation_aborted
+  // `this` lives as long as the loop, and the wait cannot outlive the loop.
+  timer_->async_wait([this](boost::system::error_code ec) {
+    if (!ec) on_timer();  // else moved on, or shutting down
   });
 }
 
