@@ -37,10 +37,6 @@ std::string_view header_fields::hold(std::string_view block) {
   return text_;
 }
 
-void header_fields::add_held(std::string_view name, std::string_view value) {
-  auto const offset = [this](std::string_view part) { return static_cast<std::uint32_t>(part.data() - text_.data()); };
-  entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value), static_cast<std::uint32_t>(value.size())});
-}
 
 void header_fields::remove(std::string_view name) {
   header_fields kept;

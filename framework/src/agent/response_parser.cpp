@@ -145,26 +145,79 @@ bool response_parser::parse_header_block(std::string_view received) {
   has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
   has_set_cookie_ = has_content_encoding_ = false;
   length_ = 0;
-  std::size_t pos = 0;
-  bool first = true;
-  while (pos < block_size) {
-    // Taken again each time: unfolding a folded line may move the text.
-    std::string_view const block(to_.headers.text_.data(), block_size);
-    auto const nl = block.find('\n', pos);  // the block ends with one
-    auto line = block.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (first) {
-      if (!parse_status_line(line)) return false;
-      first = false;
+
+  char const* base = to_.headers.text_.data();
+  auto const* nl = static_cast<char const*>(std::memchr(base, '\n', block_size));  // the block ends with a blank line
+  std::string_view status(base, static_cast<std::size_t>(nl - base));
+  if (!status.empty() && status.back() == '\r') status.remove_suffix(1);
+  if (!parse_status_line(status)) return false;
+
+  // One pass per field line: this runs for every header of every response. A line the quick reading does not
+  // take as it is (a folded line, anything malformed) goes to add_field, which handles it or says what is wrong.
+  bool folded = false;
+  std::size_t pos = static_cast<std::size_t>(nl - base) + 1;
+  for (;;) {
+    base = to_.headers.text_.data();  // again each time: unfolding a line may move the text
+    char const* const p = base + pos;
+    char const* const end = base + block_size;
+    if (*p == '\n' || (*p == '\r' && p[1] == '\n')) break;  // the blank line (the block ends with it)
+    auto const* const line_end = static_cast<char const*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    pos = static_cast<std::size_t>(line_end - base) + 1;
+    char const* colon = p;
+    while (is_token_char(*colon)) ++colon;  // stops at the line end at the latest: CR and LF are no token characters
+    char const* value = colon + 1;
+    char const* value_end = line_end;
+    bool quick = colon != p && *colon == ':' && to_.headers.size() < limits_.max_header_count;
+    if (quick) {
+      if (value_end > value && value_end[-1] == '\r') --value_end;
+      while (value < value_end && (*value == ' ' || *value == '\t')) ++value;
+      while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
+      quick = all_value_chars(std::string_view(value, static_cast<std::size_t>(value_end - value)));
+    }
+    if (quick) {
+      std::string_view const name(p, static_cast<std::size_t>(colon - p));
+      std::string_view const text(value, static_cast<std::size_t>(value_end - value));
+      to_.headers.add_held(name, text);
+      if (!note_field(name, text)) return false;
       continue;
     }
-    if (line.empty()) break;
+    std::string_view line(p, static_cast<std::size_t>(line_end - p));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    folded = folded || line.front() == ' ' || line.front() == '\t';
+    std::size_t const before = to_.headers.size();
     if (!add_field(line)) return false;
+    if (to_.headers.size() > before) {
+      auto const [name, text] = to_.headers[before];
+      if (!note_field(name, text)) return false;
+    }
   }
+  if (folded) {
+    // A folded value was read in pieces: what the fields say is read again from the whole values.
+    has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
+    has_set_cookie_ = has_content_encoding_ = false;
+    length_ = 0;
+    for (auto const& [name, text] : to_.headers) {
+      if (!note_field(name, text)) return false;
+    }
+  }
+  return true;
+}
 
-  for (auto const& [name, value] : to_.headers) {
-    if (name.size() == 14 && ascii_iequal(name, "Content-Length")) {
+bool response_parser::note_field(std::string_view name, std::string_view value) {
+  switch (name.size()) {
+    case 10:
+      if (ascii_iequal(name, "Set-Cookie")) {
+        has_set_cookie_ = true;
+      } else if (ascii_iequal(name, "Connection")) {
+        for_each_element(value, [this](std::string_view option) {
+          if (ascii_iequal(option, "close")) connection_close_ = true;
+          if (ascii_iequal(option, "keep-alive")) connection_keep_alive_ = true;
+          return true;
+        });
+      }
+      return true;
+    case 14: {
+      if (!ascii_iequal(name, "Content-Length")) return true;
       if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), is_digit)) {
         fail(failure::malformed, "bad Content-Length " + quoted(value));
         return false;
@@ -177,26 +230,24 @@ bool response_parser::parse_header_block(std::string_view received) {
       }
       has_length_ = true;
       length_ = n;
-    } else if (name.size() == 17 && ascii_iequal(name, "Transfer-Encoding")) {
-      has_transfer_encoding_ = true;
-      chunked_ = false;
-      for_each_element(value, [this](std::string_view coding) {
-        chunked_ = ascii_iequal(coding, "chunked");  // only the last coding counts
-        return true;
-      });
-    } else if (name.size() == 10 && ascii_iequal(name, "Set-Cookie")) {
-      has_set_cookie_ = true;
-    } else if (name.size() == 16 && ascii_iequal(name, "Content-Encoding")) {
-      has_content_encoding_ = true;
-    } else if (name.size() == 10 && ascii_iequal(name, "Connection")) {
-      for_each_element(value, [this](std::string_view option) {
-        if (ascii_iequal(option, "close")) connection_close_ = true;
-        if (ascii_iequal(option, "keep-alive")) connection_keep_alive_ = true;
-        return true;
-      });
+      return true;
     }
+    case 16:
+      if (ascii_iequal(name, "Content-Encoding")) has_content_encoding_ = true;
+      return true;
+    case 17:
+      if (ascii_iequal(name, "Transfer-Encoding")) {
+        has_transfer_encoding_ = true;
+        chunked_ = false;
+        for_each_element(value, [this](std::string_view coding) {
+          chunked_ = ascii_iequal(coding, "chunked");  // only the last coding counts
+          return true;
+        });
+      }
+      return true;
+    default:
+      return true;
   }
-  return true;
 }
 
 bool response_parser::parse_status_line(std::string_view line) {

@@ -65,6 +65,9 @@ class response_parser {
   bool parse_header_block(std::string_view block);
   bool parse_status_line(std::string_view line);
   bool add_field(std::string_view line);
+  // What a field says about the framing and the connection (Content-Length, Transfer-Encoding, Connection),
+  // and whether it is one the agent acts on. False when it broke the response.
+  bool note_field(std::string_view name, std::string_view value);
   void start_body();
   bool take_line(std::string_view in, std::size_t& used, std::string_view& line);
   void fail(failure why, std::string message);
