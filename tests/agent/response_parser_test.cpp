@@ -265,3 +265,31 @@ TEST(header_text, every_control_character_is_found_wherever_it_is) {
 
 }  // namespace
 }  // namespace candar::detail
+
+namespace candar::detail {
+namespace {
+
+TEST(header_text, token_iequals_agrees_with_a_plain_case_insensitive_comparison) {
+  for (std::string_view lower : {"set-cookie", "connection", "content-length", "content-encoding", "transfer-encoding", "etag"}) {
+    std::string const upper = [&] {
+      std::string u(lower);
+      for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return u;
+    }();
+    EXPECT_TRUE(token_iequals(lower, lower));
+    EXPECT_TRUE(token_iequals(upper, lower)) << upper;
+    for (std::size_t at = 0; at < lower.size(); ++at) {
+      for (int c = 0; c < 256; ++c) {
+        std::string name(upper);
+        name[at] = static_cast<char>(c);
+        if (!is_token(name)) continue;  // only token characters come here
+        ASSERT_EQ(token_iequals(name, lower), ascii_iequal(name, lower)) << name;
+      }
+    }
+    EXPECT_FALSE(token_iequals(std::string(lower) + "x", lower));
+    EXPECT_FALSE(token_iequals(lower.substr(1), lower));
+  }
+}
+
+}  // namespace
+}  // namespace candar::detail

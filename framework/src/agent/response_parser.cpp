@@ -163,8 +163,14 @@ bool response_parser::parse_header_block(std::string_view received) {
     if (*p == '\n' || (*p == '\r' && p[1] == '\n')) break;  // the blank line (the block ends with it)
     auto const* const line_end = static_cast<char const*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     pos = static_cast<std::size_t>(line_end - base) + 1;
+    // The name: token characters up to the colon. The scan stops at the line end at the latest (CR and LF are
+    // no token characters); four at a time while four more bytes are surely in the block.
     char const* colon = p;
-    while (is_token_char(*colon)) ++colon;  // stops at the line end at the latest: CR and LF are no token characters
+    while (line_end - colon >= 4 && is_token_char(colon[0]) && is_token_char(colon[1]) && is_token_char(colon[2]) &&
+           is_token_char(colon[3])) {
+      colon += 4;
+    }
+    while (is_token_char(*colon)) ++colon;
     char const* value = colon + 1;
     char const* value_end = line_end;
     bool quick = colon != p && *colon == ':' && to_.headers.size() < limits_.max_header_count;
@@ -206,9 +212,9 @@ bool response_parser::parse_header_block(std::string_view received) {
 bool response_parser::note_field(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 10:
-      if (ascii_iequal(name, "Set-Cookie")) {
+      if (token_iequals(name, "set-cookie")) {
         has_set_cookie_ = true;
-      } else if (ascii_iequal(name, "Connection")) {
+      } else if (token_iequals(name, "connection")) {
         for_each_element(value, [this](std::string_view option) {
           if (ascii_iequal(option, "close")) connection_close_ = true;
           if (ascii_iequal(option, "keep-alive")) connection_keep_alive_ = true;
@@ -217,7 +223,7 @@ bool response_parser::note_field(std::string_view name, std::string_view value) 
       }
       return true;
     case 14: {
-      if (!ascii_iequal(name, "Content-Length")) return true;
+      if (!token_iequals(name, "content-length")) return true;
       if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), is_digit)) {
         fail(failure::malformed, "bad Content-Length " + quoted(value));
         return false;
@@ -233,10 +239,10 @@ bool response_parser::note_field(std::string_view name, std::string_view value) 
       return true;
     }
     case 16:
-      if (ascii_iequal(name, "Content-Encoding")) has_content_encoding_ = true;
+      if (token_iequals(name, "content-encoding")) has_content_encoding_ = true;
       return true;
     case 17:
-      if (ascii_iequal(name, "Transfer-Encoding")) {
+      if (token_iequals(name, "transfer-encoding")) {
         has_transfer_encoding_ = true;
         chunked_ = false;
         for_each_element(value, [this](std::string_view coding) {

@@ -80,10 +80,53 @@ inline bool all_value_chars(std::string_view s) noexcept {
       }
     }
   }
+  if (n > 0 && s.size() >= 8) {
+    // The last few bytes: the last eight again (they overlap what was checked already), not byte by byte.
+    p = s.data() + s.size() - 8;
+    n = 8;
+  }
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, p, 8);
+    std::uint64_t const below_space = (x - ones * 0x20) & ~x & highs;
+    std::uint64_t const y = x ^ (ones * 0x7f);
+    std::uint64_t const del = (y - ones) & ~y & highs;
+    if ((below_space | del) != 0) {
+      for (int i = 0; i < 8; ++i) {
+        if (!is_value_char(p[i])) return false;
+      }
+    }
+  }
   for (; n > 0; ++p, --n) {
     if (!is_value_char(*p)) return false;
   }
   return true;
+}
+
+// `token` (a header name, made of token characters) equals `lower`, a lowercase literal of letters, digits and
+// dashes, ignoring case. OR-ing 0x20 lowercases a letter and leaves a digit or a dash as it is; the only other
+// byte it turns into one of those is a control character, which no token holds. Eight bytes at a time: this
+// runs for the framing fields of every response.
+inline bool token_iequals(std::string_view token, std::string_view lower) noexcept {
+  if (token.size() != lower.size()) return false;
+  constexpr std::uint64_t case_bits = 0x2020202020202020ULL;
+  std::size_t const n = token.size();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((token[i] | 0x20) != lower[i]) return false;
+    }
+    return true;
+  }
+  auto const word = [](char const* at) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, at, 8);
+    return x;
+  };
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    if ((word(token.data() + i) | case_bits) != word(lower.data() + i)) return false;
+  }
+  // The last eight bytes (overlapping the words already compared).
+  return (word(token.data() + n - 8) | case_bits) == word(lower.data() + n - 8);
 }
 
 }  // namespace candar::detail
