@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -93,6 +94,12 @@ int load_command(std::vector<std::string> const& args) {
   endpoint_metrics metrics;
   std::vector<agent_shelf> shelves(rt.size());
   agent_options options;
+  // The agents' base is the URL's origin and each request names the rest, as a scenario does: a short target
+  // is kept inline by std::string, the whole URL would be an allocation per request.
+  auto const parsed = boost::urls::parse_uri(s.url);  // checked by require_http_url
+  options.base_url = std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_authority());
+  std::string target(parsed->encoded_resource());
+  if (!target.starts_with('/')) target = "/" + target;
   options.timeout = seconds_of(s.timeout_s);
   options.keep_alive = s.keep_alive;
   // Like wrk, every request goes to the server: a cache would turn the load into revalidations and hits.
@@ -113,7 +120,7 @@ int load_command(std::vector<std::string> const& args) {
           a = std::move(shelf.free.back());
           shelf.free.pop_back();
         }
-        auto res = co_await a->get(s.url).send();
+        auto res = co_await a->get(target).send();
         if (ctx.done()) co_return;  // completed after the end: not counted, as wrk drops it
         if (res) {
           metrics.record("GET", res->status, res->time.total, res->body.size());

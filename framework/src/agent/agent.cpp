@@ -382,6 +382,7 @@ struct agent_state {
   static std::string label_of(request const& r);
   // Records `result` under `label` when the agent has a metrics sink, and passes it on.
   outcome recorded(std::string const& label, outcome&& result);
+  void record(std::string const& label, response const& res);
   // `shared_url` is `u` when it is the agent's resolved (shared) URL, null for a redirect's.
   expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, urls::url const& u,
                                                     std::shared_ptr<urls::url const> const& shared_url,
@@ -401,6 +402,10 @@ std::string agent_state::label_of(request const& r) {
   std::string_view path = r.target_;
   if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
   return r.method_ + " " + std::string(path);
+}
+
+void agent_state::record(std::string const& label, response const& res) {
+  if (options.metrics != nullptr) options.metrics->record(label, res.status, res.time.total, res.body.size());
 }
 
 outcome agent_state::recorded(std::string const& label, outcome&& result) {
@@ -609,7 +614,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         co_return recorded(label, std::move(e));
       }
 
-      got = response{};
+      if (attempt > 0) got = response{};  // a retry starts over
       response_parser parser(got, limits, out.head);
       read_buffer buffer;
       error_code rec;
@@ -641,8 +646,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
       }
       break;
     }
-    auto const received_at = std::chrono::system_clock::now();
     if (cacheable) {
+      auto const received_at = std::chrono::system_clock::now();
       if (got.status == 304 && cached.what == http_cache::lookup_result::kind::stale) {
         if (auto restored = cache.revalidated(url, got, requested, received_at)) {
           restored->cache = cache_use::revalidated;
@@ -654,9 +659,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
         cache.store(url, headers, got, requested, received_at);
       }
     }
-    if (options.max_redirects <= 0 || !is_redirect(got.status)) co_return recorded(label, std::move(got));
+    if (options.max_redirects <= 0 || !is_redirect(got.status) || !got.header("Location")) {
+      // Straight into the awaitable's result: no intermediate outcome to move through.
+      record(label, got);
+      co_return std::move(got);
+    }
     auto location = got.header("Location");
-    if (!location) co_return recorded(label, std::move(got));
     if (hop >= options.max_redirects) {
       co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
                                                            " redirects, last to " + std::string(*location)));
