@@ -620,10 +620,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
       error_code rec;
       bool extra_bytes = false;  // the server sent more than the response: the connection cannot be trusted again
       clock_type::duration first_byte{};
+      clock_type::duration last_byte{};  // when the read that ended the response came: one clock read per read
       while (!parser.done() && parser.failed() == response_parser::failure::none) {
         auto [ec, n] = co_await c.read_some(asio::buffer(buffer.data(), read_buffer::size));
         if (n > 0) {
-          if (first_byte == clock_type::duration::zero()) first_byte = clock_type::now() - start;
+          last_byte = clock_type::now() - start;
+          if (first_byte == clock_type::duration::zero()) first_byte = last_byte;
           extra_bytes = parser.feed(std::string_view(buffer.data(), n)) < n;
         }
         if (!ec) continue;
@@ -639,7 +641,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         if (may_retry && !parser.started() && silent_close) continue;
         co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser));
       }
-      got.time = {l.connect_time, first_byte, clock_type::now() - start};
+      got.time = {l.connect_time, first_byte, last_byte};
       bool const reusable = options.keep_alive && parser.keep_alive() && !extra_bytes;  // the server may refuse keep-alive
       if (auto failed = received(out, std::move(l), got, parser, reusable, method, *current)) {
         co_return recorded(label, std::move(*failed));

@@ -14,8 +14,8 @@ namespace candar {
 
 struct timings {
   std::chrono::steady_clock::duration connect{};     // zero on a reused connection
-  std::chrono::steady_clock::duration first_byte{};  // from the start until the response header was read
-  std::chrono::steady_clock::duration total{};
+  std::chrono::steady_clock::duration first_byte{};  // from the start until the response's first bytes came
+  std::chrono::steady_clock::duration total{};       // until its last bytes came (a cache hit: until served)
 };
 
 // Where a response came from.
