@@ -383,9 +383,10 @@ struct agent_state {
   // Records `result` under `label` when the agent has a metrics sink, and passes it on.
   outcome recorded(std::string const& label, outcome&& result);
   void record(std::string const& label, response const& res);
-  // `shared_url` is `u` when it is the agent's resolved (shared) URL, null for a redirect's.
+  // `shared_url` holds `u` when it is the agent's resolved (shared) URL; null for a redirect's. (A pointer, not a
+  // copy: a copy of a shared_ptr is two atomic operations per request for nothing.)
   expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, urls::url const& u,
-                                                    std::shared_ptr<urls::url const> const& shared_url,
+                                                    std::shared_ptr<urls::url const> const* shared_url,
                                                     fields_type const& headers, fields_type const& conditional,
                                                     std::string const& body);
   // A response read whole: its connection goes back to the pool or is closed, cookies are stored and the
@@ -419,11 +420,11 @@ outcome agent_state::recorded(std::string const& label, outcome&& result) {
 }
 
 expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
-    std::string const& method, urls::url const& u, std::shared_ptr<urls::url const> const& shared_url,
+    std::string const& method, urls::url const& u, std::shared_ptr<urls::url const> const* shared_url,
     fields_type const& headers, fields_type const& conditional, std::string const& body) {
   bool const plain = headers.empty() && conditional.empty() && body.empty() && (method == "GET" || method == "HEAD");
   bool const repeatable = plain && shared_url != nullptr;
-  if (repeatable && last_sent && last_sent_url == shared_url) {
+  if (repeatable && last_sent && last_sent_url == *shared_url) {
     auto const& last = *last_sent;
     std::string_view const wire = last.wire;
     bool const same_method = wire.size() > method.size() && wire.substr(0, method.size()) == method && wire[method.size()] == ' ';
@@ -519,7 +520,7 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   out.pool = &pools[pool_key];
   if (repeatable) {
     last_sent = built;
-    last_sent_url = shared_url;
+    last_sent_url = *shared_url;
   }
   return std::shared_ptr<outgoing const>(std::move(built));
 }
@@ -579,7 +580,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       hit.time = {{}, {}, clock_type::now() - start};
       co_return recorded(label, std::move(hit));
     }
-    auto prepared = prepare(method, *current, current == resolved.get() ? resolved : nullptr, headers,
+    auto prepared = prepare(method, *current, current == resolved.get() ? &resolved : nullptr, headers,
                             cached.conditional_headers, body);
     if (!prepared) co_return recorded(label, std::move(prepared).error());
     auto const out_held = std::move(*prepared);  // held: another request of this agent may replace last_sent
