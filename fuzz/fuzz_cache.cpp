@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
     auto const colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    res.headers.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 1)));
+    res.headers.add(line.substr(0, colon), line.substr(colon + 1));
   }
   candar::http_cache cache(4096);
   auto const t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
