@@ -107,8 +107,82 @@ std::size_t response_parser::feed(std::string_view in) {
   return used;
 }
 
+// The usual case, taken first: the whole header block came in `in` and every line in it is an ordinary one.
+// The block is then read in one pass straight from the caller's buffer and only it is copied, where the careful
+// path below first looks for the block's end and then reads a copy of it. Returns the block's size, or npos
+// when that does not hold (the block is cut, or a line needs the careful path, malformed ones included), with
+// nothing done that the careful path does not redo.
+std::size_t response_parser::quick_header(std::string_view in) {
+  char const* const base = in.data();
+  char const* const end = base + in.size();
+  auto const* const status_end = static_cast<char const*>(std::memchr(base, '\n', in.size()));
+  if (status_end == nullptr) return npos;
+  std::string_view status(base, static_cast<std::size_t>(status_end - base));
+  if (!status.empty() && status.back() == '\r') status.remove_suffix(1);
+  // Leaves nothing half done: no failure recorded, no field pointing into `in`.
+  auto const undo = [this] {
+    state_ = state::header;
+    failure_ = failure::none;
+    message_.clear();
+    to_.headers.entries_.clear();
+    return npos;
+  };
+  if (!parse_status_line(status)) return undo();
+  to_.headers.entries_.clear();
+  to_.headers.entries_.reserve(16);
+  has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
+  has_set_cookie_ = has_content_encoding_ = false;
+  length_ = 0;
+  char const* p = status_end + 1;
+  for (;;) {
+    if (p >= end) return undo();
+    if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {  // the blank line
+      p += *p == '\n' ? 1 : 2;
+      break;
+    }
+    auto const* const line_end = static_cast<char const*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    if (line_end == nullptr) return undo();
+    char const* colon = p;
+    while (line_end - colon >= 4 && is_token_char(colon[0]) && is_token_char(colon[1]) && is_token_char(colon[2]) &&
+           is_token_char(colon[3])) {
+      colon += 4;
+    }
+    while (is_token_char(*colon)) ++colon;  // stops at the line end at the latest
+    if (colon == p || *colon != ':' || to_.headers.size() >= limits_.max_header_count) return undo();
+    char const* value = colon + 1;
+    char const* value_end = line_end;
+    if (value_end > value && value_end[-1] == '\r') --value_end;
+    while (value < value_end && (*value == ' ' || *value == '\t')) ++value;
+    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
+    std::string_view const text(value, static_cast<std::size_t>(value_end - value));
+    if (!all_value_chars(text)) return undo();
+    std::string_view const name(p, static_cast<std::size_t>(colon - p));
+    to_.headers.add_in(base, name, text);
+    if (!note_field(name, text)) return undo();
+    p = line_end + 1;
+  }
+  auto const size = static_cast<std::size_t>(p - base);
+  if (size > limits_.max_header_bytes) return undo();
+  to_.headers.keep(in.substr(0, size));
+  return size;
+}
+
+void response_parser::after_header() {
+  if (to_.status >= 100 && to_.status < 200 && to_.status != 101) {
+    to_.headers.clear();  // an interim response (100 Continue, 103 Early Hints): the real one follows
+  } else {
+    start_body();
+  }
+}
+
 std::size_t response_parser::feed_header(std::string_view in) {
   std::size_t const old = pending_.size();
+  if (old == 0) {
+    if (auto const size = quick_header(in); size != npos) {
+      after_header();
+      return size;
+    }
+  }
   std::string_view data = in;
   std::size_t from = 0;
   if (old > 0) {
@@ -130,11 +204,7 @@ std::size_t response_parser::feed_header(std::string_view in) {
   bool const ok = parse_header_block(data.substr(0, end));
   pending_.clear();  // `data` may point into it: only now
   if (!ok) return in.size();
-  if (to_.status >= 100 && to_.status < 200 && to_.status != 101) {
-    to_.headers.clear();  // an interim response (100 Continue, 103 Early Hints): the real one follows
-  } else {
-    start_body();
-  }
+  after_header();
   return end - old;
 }
 

@@ -60,6 +60,8 @@ class response_parser {
   enum class state : std::uint8_t { header, body_length, chunk_size, chunk_data, chunk_end, trailers, body_to_close, done, failed };
 
   std::size_t feed_header(std::string_view in);
+  std::size_t quick_header(std::string_view in);
+  void after_header();
   std::size_t feed_line_state(std::string_view in);
   // The whole header block, its blank line included. False when it broke (the failure is set).
   bool parse_header_block(std::string_view block);

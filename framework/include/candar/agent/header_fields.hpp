@@ -81,6 +81,12 @@ class header_fields {
   // none per field. `name` and `value` given to add_held must lie in the text that hold() returned.
   friend class detail::response_parser;
   std::string_view hold(std::string_view block);
+  // A field whose name and value lie in `block`, which is kept by keep() once all its fields are added.
+  void add_in(char const* block, std::string_view name, std::string_view value) {
+    auto const offset = [block](std::string_view part) { return static_cast<std::uint32_t>(part.data() - block); };
+    entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value), static_cast<std::uint32_t>(value.size())});
+  }
+  void keep(std::string_view block) { text_.assign(block); }
   void add_held(std::string_view name, std::string_view value) {
     auto const offset = [this](std::string_view part) { return static_cast<std::uint32_t>(part.data() - text_.data()); };
     entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value), static_cast<std::uint32_t>(value.size())});
