@@ -62,6 +62,9 @@ run_candar() {
 echo "nginx on core 0, client on core 1, $connections connections, keep-alive, 1 client thread, ${duration}s rounds"
 printf '%-6s %-8s %12s %10s %14s %16s\n' round client "req/s" "client-CPU" "req/CPU-s" "CPU-s/100k req"
 sum_w=0; sum_c=0; sum_wc=0; sum_cc=0
+# Each round runs wrk then candar back to back, so the ratio within a round is the figure the host's swings
+# disturb least; the lowest and highest of those are printed with the means.
+ratios=""
 for r in $(seq "$rounds"); do
   for client in wrk candar; do
     read -r rps cpu total < <(run_$client)
@@ -70,8 +73,10 @@ for r in $(seq "$rounds"); do
     printf '%-6s %-8s %12.0f %10.2f %14s %16s\n' "$r" "$client" "$rps" "$cpu" "$per_cpu" "$per_100k"
     if [ "$client" = wrk ]; then
       sum_w=$(awk -v a="$sum_w" -v b="$rps" 'BEGIN { print a + b }'); sum_wc=$(awk -v a="$sum_wc" -v b="$per_cpu" 'BEGIN { print a + b }')
+      wrk_per_cpu=$per_cpu
     else
       sum_c=$(awk -v a="$sum_c" -v b="$rps" 'BEGIN { print a + b }'); sum_cc=$(awk -v a="$sum_cc" -v b="$per_cpu" 'BEGIN { print a + b }')
+      ratios="$ratios $(awk -v c="$per_cpu" -v w="$wrk_per_cpu" 'BEGIN { printf "%.3f", (w > 0 ? c / w : 0) }')"
     fi
   done
 done
@@ -79,6 +84,8 @@ awk -v w="$sum_w" -v c="$sum_c" -v wc="$sum_wc" -v cc="$sum_cc" -v n="$rounds" '
   printf "\nmean req/s:            wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", w / n, c / n, (w > 0 ? c / w : 0)
   printf "mean req/client-CPU-s: wrk %.0f, candar %.0f, ratio candar/wrk %.2f\n", wc / n, cc / n, (wc > 0 ? cc / wc : 0)
 }'
+echo "$ratios" | awk '{ lo = $1; hi = $1; for (i = 2; i <= NF; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i }
+  printf "req/client-CPU-s ratio candar/wrk within each round: %.2f to %.2f\n", lo, hi }'
 
 # Instructions per request in the client's own code (user space), counted by callgrind: unlike seconds, the
 # same for the same binary whatever else the shared machine is doing. Kernel work (the syscalls) is not counted.
