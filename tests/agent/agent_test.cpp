@@ -236,6 +236,29 @@ TEST(agent, a_reused_connection_times_out_at_its_own_requests_deadline) {
   });
 }
 
+TEST(agent, agents_on_one_loop_each_keep_their_own_deadline) {
+  // One timer per loop watches every agent's requests: the impatient one is cut off, the patient one, in flight
+  // at the same time on the same loop, gets its slow answer.
+  http_server silent([](seen_request const&) { return reply{.never_answer = true}; });
+  http_server slow([](seen_request const&) { return reply{.body = "late but fine", .delay = 300ms}; });
+  runtime rt(1);
+  rt.run([&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    agent_options impatient_options{.base_url = silent.url(), .timeout = 50ms};
+    agent_options patient_options{.base_url = slow.url(), .timeout = 30s};
+    agent impatient(ex, impatient_options);
+    agent patient(ex, patient_options);
+    std::optional<outcome> cut;
+    std::optional<outcome> served;
+    parallel both(ex, 2);
+    both.spawn([&]() -> asio::awaitable<void> { cut = co_await impatient.get("/").send(); });
+    both.spawn([&]() -> asio::awaitable<void> { served = co_await patient.get("/").send(); });
+    co_await both.wait();
+    EXPECT_EQ(inner_code(*cut), codes::timeout) << summary(*cut);
+    EXPECT_TRUE(*served && (*served)->body == "late but fine") << summary(*served);
+  }());
+}
+
 TEST(agent, reads_chunked_and_close_delimited_bodies_and_skips_interim_responses) {
   http_server server([](seen_request const& r) {
     if (r.target == "/chunked") {

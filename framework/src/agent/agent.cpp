@@ -24,6 +24,7 @@
 #include "candar/worker/parallel.hpp"
 #include "connection.hpp"
 #include "deadline_watch.hpp"
+#include "read_buffer.hpp"
 #include "response_parser.hpp"
 #include "shared_text.hpp"
 #include "text.hpp"
@@ -125,35 +126,6 @@ bool idempotent(std::string_view method) {
 bool sendable_header(std::string_view name, std::string_view value) {
   return is_token(name) && std::all_of(value.begin(), value.end(), is_value_char);
 }
-
-// The buffer a connection reads a response into, lent for one response: taken from this thread's spares so
-// that a load loop does not allocate one per request, and given back after, so that idle connections (a run
-// may hold tens of thousands) hold none.
-class read_buffer {
- public:
-  static constexpr std::size_t size = 16 * 1024;
-  read_buffer() {
-    if (spares().empty()) {
-      data_.reset(new char[size]);  // not zero-filled: it is written before it is read
-    } else {
-      data_ = std::move(spares().back());
-      spares().pop_back();
-    }
-  }
-  ~read_buffer() {
-    if (spares().size() < 64) spares().push_back(std::move(data_));
-  }
-  read_buffer(read_buffer const&) = delete;
-  read_buffer& operator=(read_buffer const&) = delete;
-  char* data() noexcept { return data_.get(); }
-
- private:
-  static std::vector<std::unique_ptr<char[]>>& spares() {
-    thread_local std::vector<std::unique_ptr<char[]>> kept;
-    return kept;
-  }
-  std::unique_ptr<char[]> data_;
-};
 
 std::string form_encode(std::string_view s) {
   static constexpr char hex[] = "0123456789ABCDEF";

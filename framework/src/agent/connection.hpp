@@ -1,7 +1,7 @@
 #pragma once
 // One connection of an agent's pool: a TCP socket, and TLS over it for an https origin. Kept small: a run
-// may hold tens of thousands of idle ones (the deadline of the request it carries is the agent's
-// deadline_watch's business; TLS state lives apart, only for https).
+// may hold tens of thousands of idle ones. The deadline of the request it carries is kept by its event loop's
+// deadline_watch; TLS state lives apart, only for https.
 #include <chrono>
 #include <cstddef>
 #include <memory>

@@ -57,6 +57,29 @@ void for_each_element(std::string_view value, F each) {
   }
 }
 
+// An ordinary field line from `p` to `line_end` (its LF): a token name, a colon, a value of allowed characters
+// (optional whitespace around it dropped). False for anything else (a folded or malformed line), which the
+// careful path (add_field) reads and explains. Both paths read the lines of every response with it.
+bool ordinary_field(char const* p, char const* line_end, std::string_view& name, std::string_view& value) {
+  char const* colon = p;
+  // Four at a time while four more bytes are surely in the line; the scan stops at the line end at the latest
+  // (CR and LF are no token characters).
+  while (line_end - colon >= 4 && is_token_char(colon[0]) && is_token_char(colon[1]) && is_token_char(colon[2]) &&
+         is_token_char(colon[3])) {
+    colon += 4;
+  }
+  while (is_token_char(*colon)) ++colon;
+  if (colon == p || *colon != ':') return false;
+  char const* first = colon + 1;
+  char const* last = line_end;
+  if (last > first && last[-1] == '\r') --last;
+  while (first < last && (*first == ' ' || *first == '\t')) ++first;
+  while (last > first && (last[-1] == ' ' || last[-1] == '\t')) --last;
+  name = std::string_view(p, static_cast<std::size_t>(colon - p));
+  value = std::string_view(first, static_cast<std::size_t>(last - first));
+  return all_value_chars(value);
+}
+
 }  // namespace
 
 response_parser::response_parser(response& to, response_limits limits, bool head) noexcept
@@ -130,9 +153,7 @@ std::size_t response_parser::quick_header(std::string_view in) {
   if (!parse_status_line(status)) return undo();
   to_.headers.entries_.clear();
   to_.headers.entries_.reserve(16);
-  has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
-  has_set_cookie_ = has_content_encoding_ = false;
-  length_ = 0;
+  reset_framing();
   char const* p = status_end + 1;
   for (;;) {
     if (p >= end) return undo();
@@ -142,21 +163,9 @@ std::size_t response_parser::quick_header(std::string_view in) {
     }
     auto const* const line_end = static_cast<char const*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     if (line_end == nullptr) return undo();
-    char const* colon = p;
-    while (line_end - colon >= 4 && is_token_char(colon[0]) && is_token_char(colon[1]) && is_token_char(colon[2]) &&
-           is_token_char(colon[3])) {
-      colon += 4;
-    }
-    while (is_token_char(*colon)) ++colon;  // stops at the line end at the latest
-    if (colon == p || *colon != ':' || to_.headers.size() >= limits_.max_header_count) return undo();
-    char const* value = colon + 1;
-    char const* value_end = line_end;
-    if (value_end > value && value_end[-1] == '\r') --value_end;
-    while (value < value_end && (*value == ' ' || *value == '\t')) ++value;
-    while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
-    std::string_view const text(value, static_cast<std::size_t>(value_end - value));
-    if (!all_value_chars(text)) return undo();
-    std::string_view const name(p, static_cast<std::size_t>(colon - p));
+    std::string_view name;
+    std::string_view text;
+    if (!ordinary_field(p, line_end, name, text) || to_.headers.size() >= limits_.max_header_count) return undo();
     to_.headers.add_in(base, name, text);
     if (!note_field(name, text)) return undo();
     p = line_end + 1;
@@ -165,6 +174,12 @@ std::size_t response_parser::quick_header(std::string_view in) {
   if (size > limits_.max_header_bytes) return undo();
   to_.headers.keep(in.substr(0, size));
   return size;
+}
+
+void response_parser::reset_framing() noexcept {
+  has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
+  has_set_cookie_ = has_content_encoding_ = false;
+  length_ = 0;
 }
 
 void response_parser::after_header() {
@@ -212,9 +227,7 @@ bool response_parser::parse_header_block(std::string_view received) {
   // The fields point into the response's own copy of the block: one copy, not one per name and value.
   to_.headers.entries_.reserve(16);  // one allocation for a usual response, not one per doubling
   auto const block_size = to_.headers.hold(received).size();
-  has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
-  has_set_cookie_ = has_content_encoding_ = false;
-  length_ = 0;
+  reset_framing();
 
   char const* base = to_.headers.text_.data();
   auto const* nl = static_cast<char const*>(std::memchr(base, '\n', block_size));  // the block ends with a blank line
@@ -222,8 +235,8 @@ bool response_parser::parse_header_block(std::string_view received) {
   if (!status.empty() && status.back() == '\r') status.remove_suffix(1);
   if (!parse_status_line(status)) return false;
 
-  // One pass per field line: this runs for every header of every response. A line the quick reading does not
-  // take as it is (a folded line, anything malformed) goes to add_field, which handles it or says what is wrong.
+  // The careful path: a block cut between reads, or one with a line quick_header does not take as it is (a
+  // folded line, anything malformed), which goes to add_field to be handled or explained.
   bool folded = false;
   std::size_t pos = static_cast<std::size_t>(nl - base) + 1;
   for (;;) {
@@ -233,26 +246,9 @@ bool response_parser::parse_header_block(std::string_view received) {
     if (*p == '\n' || (*p == '\r' && p[1] == '\n')) break;  // the blank line (the block ends with it)
     auto const* const line_end = static_cast<char const*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     pos = static_cast<std::size_t>(line_end - base) + 1;
-    // The name: token characters up to the colon. The scan stops at the line end at the latest (CR and LF are
-    // no token characters); four at a time while four more bytes are surely in the block.
-    char const* colon = p;
-    while (line_end - colon >= 4 && is_token_char(colon[0]) && is_token_char(colon[1]) && is_token_char(colon[2]) &&
-           is_token_char(colon[3])) {
-      colon += 4;
-    }
-    while (is_token_char(*colon)) ++colon;
-    char const* value = colon + 1;
-    char const* value_end = line_end;
-    bool quick = colon != p && *colon == ':' && to_.headers.size() < limits_.max_header_count;
-    if (quick) {
-      if (value_end > value && value_end[-1] == '\r') --value_end;
-      while (value < value_end && (*value == ' ' || *value == '\t')) ++value;
-      while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t')) --value_end;
-      quick = all_value_chars(std::string_view(value, static_cast<std::size_t>(value_end - value)));
-    }
-    if (quick) {
-      std::string_view const name(p, static_cast<std::size_t>(colon - p));
-      std::string_view const text(value, static_cast<std::size_t>(value_end - value));
+    std::string_view name;
+    std::string_view text;
+    if (ordinary_field(p, line_end, name, text) && to_.headers.size() < limits_.max_header_count) {
       to_.headers.add_held(name, text);
       if (!note_field(name, text)) return false;
       continue;
@@ -263,15 +259,13 @@ bool response_parser::parse_header_block(std::string_view received) {
     std::size_t const before = to_.headers.size();
     if (!add_field(line)) return false;
     if (to_.headers.size() > before) {
-      auto const [name, text] = to_.headers[before];
-      if (!note_field(name, text)) return false;
+      auto const [added_name, added_text] = to_.headers[before];
+      if (!note_field(added_name, added_text)) return false;
     }
   }
   if (folded) {
     // A folded value was read in pieces: what the fields say is read again from the whole values.
-    has_length_ = chunked_ = has_transfer_encoding_ = connection_close_ = connection_keep_alive_ = false;
-    has_set_cookie_ = has_content_encoding_ = false;
-    length_ = 0;
+    reset_framing();
     for (auto const& [name, text] : to_.headers) {
       if (!note_field(name, text)) return false;
     }

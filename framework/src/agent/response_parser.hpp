@@ -61,7 +61,8 @@ class response_parser {
 
   std::size_t feed_header(std::string_view in);
   std::size_t quick_header(std::string_view in);
-  void after_header();
+  void after_header();  // a header block was read: an interim one is skipped, else the body starts
+  void reset_framing() noexcept;  // what a header block said, before the next one
   std::size_t feed_line_state(std::string_view in);
   // The whole header block, its blank line included. False when it broke (the failure is set).
   bool parse_header_block(std::string_view block);
