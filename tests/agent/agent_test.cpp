@@ -36,6 +36,21 @@ std::string summary(outcome const& r) { return r ? "success" : r.error().summary
 
 using test::with_agent;
 
+// A server that answers 200 to everything and keeps the requests it was sent.
+struct recording_server {
+  std::mutex m;
+  std::vector<seen_request> seen;
+  http_server server{[this](seen_request const& r) {
+    std::lock_guard lock(m);
+    seen.push_back(r);
+    return reply{};
+  }};
+  std::vector<seen_request> requests() {
+    std::lock_guard lock(m);
+    return seen;
+  }
+};
+
 TEST(agent, get_returns_status_headers_and_body) {
   http_server server([](seen_request const& r) {
     return reply{.status = 201, .headers = {{"X-Seen", r.target}}, .body = "hello"};
@@ -108,20 +123,14 @@ TEST(agent, a_repeated_request_follows_the_cookies_as_they_change) {
 }
 
 TEST(agent, a_requests_own_header_replaces_the_agents_but_not_the_length_it_computes) {
-  std::mutex m;
-  std::vector<seen_request> seen;
-  http_server server([&](seen_request const& r) {
-    std::lock_guard lock(m);
-    seen.push_back(r);
-    return reply{};
-  });
-  with_agent({.base_url = server.url(), .keep_alive = false, .default_headers = {{"X-Round", "1"}}},
+  recording_server recorder;
+  with_agent({.base_url = recorder.server.url(), .keep_alive = false, .default_headers = {{"X-Round", "1"}}},
              [&](agent& a) -> asio::awaitable<void> {
                co_await a.post("/").header("Accept", "application/json").header("x-round", "2").header("Content-Length", "999")
                    .header("Connection", "keep-alive").json("{}").send();
                co_await a.get("/").send();
              });
-  std::lock_guard lock(m);
+  auto const seen = recorder.requests();
   ASSERT_EQ(seen.size(), 2U);
   auto const count = [](seen_request const& r, std::string_view name) {
     return std::count_if(r.headers.begin(), r.headers.end(), [&](auto const& h) { return detail::ascii_iequal(h.first, name); });
@@ -138,14 +147,8 @@ TEST(agent, a_requests_own_header_replaces_the_agents_but_not_the_length_it_comp
 }
 
 TEST(agent, posts_json_and_form_bodies) {
-  std::mutex m;
-  std::vector<seen_request> seen;
-  http_server server([&](seen_request const& r) {
-    std::lock_guard lock(m);
-    seen.push_back(r);
-    return reply{};
-  });
-  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+  recording_server recorder;
+  with_agent({.base_url = recorder.server.url()}, [&](agent& a) -> asio::awaitable<void> {
     co_await a.post("/api/login").json(R"({"id":1})").send();
     // Built before the co_await: g++ 12 cannot keep array temporaries (the literals) in a coroutine frame.
     std::vector<std::pair<std::string, std::string>> fields;
@@ -154,7 +157,7 @@ TEST(agent, posts_json_and_form_bodies) {
     co_await a.post("/form").form(fields).send();
     co_await a.put("/empty").send();
   });
-  std::lock_guard lock(m);
+  auto const seen = recorder.requests();
   ASSERT_EQ(seen.size(), 3U);
   EXPECT_EQ(seen[0].method, "POST");
   EXPECT_EQ(seen[0].header("Content-Type"), "application/json");

@@ -62,45 +62,31 @@ inline bool is_value_char(char c) noexcept {
 
 // Every character of `s` may be in a header value. Eight bytes at a time (this runs over every header of
 // every response): a word with no byte below 0x20 and none equal to 0x7f is fine as it is; a word that may
-// have one (the test can report a byte that is not, never miss one that is) is looked at byte by byte.
+// have one (the test can report a byte that is not, never miss one that is) is looked at byte by byte. The
+// last few bytes are the last eight again, overlapping what was checked already.
 inline bool all_value_chars(std::string_view s) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ULL;
-  constexpr std::uint64_t highs = 0x8080808080808080ULL;
-  char const* p = s.data();
-  std::size_t n = s.size();
-  for (; n >= 8; p += 8, n -= 8) {
+  auto const bytes_fine = [](char const* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!is_value_char(p[i])) return false;
+    }
+    return true;
+  };
+  if (s.size() < 8) return bytes_fine(s.data(), s.size());
+  auto const word_fine = [&bytes_fine](char const* p) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
     std::uint64_t x = 0;
     std::memcpy(&x, p, 8);
     std::uint64_t const below_space = (x - ones * 0x20) & ~x & highs;
     std::uint64_t const y = x ^ (ones * 0x7f);
     std::uint64_t const del = (y - ones) & ~y & highs;
-    if ((below_space | del) != 0) {
-      for (int i = 0; i < 8; ++i) {
-        if (!is_value_char(p[i])) return false;
-      }
-    }
+    return (below_space | del) == 0 || bytes_fine(p, 8);
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    if (!word_fine(s.data() + i)) return false;
   }
-  if (n > 0 && s.size() >= 8) {
-    // The last few bytes: the last eight again (they overlap what was checked already), not byte by byte.
-    p = s.data() + s.size() - 8;
-    n = 8;
-  }
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, p, 8);
-    std::uint64_t const below_space = (x - ones * 0x20) & ~x & highs;
-    std::uint64_t const y = x ^ (ones * 0x7f);
-    std::uint64_t const del = (y - ones) & ~y & highs;
-    if ((below_space | del) != 0) {
-      for (int i = 0; i < 8; ++i) {
-        if (!is_value_char(p[i])) return false;
-      }
-    }
-  }
-  for (; n > 0; ++p, --n) {
-    if (!is_value_char(*p)) return false;
-  }
-  return true;
+  return i == s.size() || word_fine(s.data() + s.size() - 8);
 }
 
 // `token` (a header name, made of token characters) equals `lower`, a lowercase literal of letters, digits and
