@@ -117,6 +117,25 @@ bool some_message_holds(json const& errors, std::string const& text) {
   return false;
 }
 
+// The error the fault causes is counted under its category, and one of the kept messages says what it was.
+void expect_reported(json const& result, fault_case const& c) {
+  auto const& errors = result.at("errors");
+  EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
+  EXPECT_TRUE(some_message_holds(errors, c.message)) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+}
+
+// The faults that can also be switched on after the first requests (--faults-after), and the ones that cannot.
+std::vector<fault_case> const faults_under_load{
+    {"wrong-chairs", "validation", "GET /api/users/:id/home: $.user.chairs: expected "},
+    {"ignore-version", "validation", "POST /api/login: expected status 422, got "},
+    {"admit-banned", "validation", "POST /api/login: expected status 403, got 200"},
+    {"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"},
+};
+std::vector<fault_case> const faults_from_the_start{
+    {"slow-gacha", "scenario", "POST /api/users/:id/gacha: "},
+    {"no-cache-headers", "validation", "/static/app.css has no ETag header"},
+};
+
 class isuchair_fault : public ::testing::TestWithParam<fault_case> {};
 
 TEST_P(isuchair_fault, fails_the_run_naming_the_endpoint) {
@@ -128,21 +147,13 @@ TEST_P(isuchair_fault, fails_the_run_naming_the_endpoint) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   ASSERT_TRUE(r.result.is_object()) << r.out;
   EXPECT_FALSE(r.result.at("pass").get<bool>());
-  auto const& errors = r.result.at("errors");
-  EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
-  EXPECT_TRUE(some_message_holds(errors, c.message)) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+  expect_reported(r.result, c);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    each_switch, isuchair_fault,
-    ::testing::Values(
-        fault_case{"wrong-chairs", "validation", "GET /api/users/:id/home: $.user.chairs: expected "},
-        fault_case{"ignore-version", "validation", "POST /api/login: expected status 422, got "},
-        fault_case{"admit-banned", "validation", "POST /api/login: expected status 403, got 200"},
-        fault_case{"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"},
-        fault_case{"slow-gacha", "scenario", "POST /api/users/:id/gacha: "},
-        fault_case{"no-cache-headers", "validation", "/static/app.css has no ETag header"}),
-    test_name);
+INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault,
+                         ::testing::Values(faults_under_load[0], faults_under_load[1], faults_under_load[2],
+                                           faults_under_load[3], faults_from_the_start[0], faults_from_the_start[1]),
+                         test_name);
 
 // The same bugs appearing only once the webapp is under load (after Prepare's requests): the Load phase's checks
 // find them, and the run fails or loses score.
@@ -155,9 +166,7 @@ TEST_P(isuchair_fault_under_load, is_found_by_the_load_phase) {
   ASSERT_TRUE(r.result.is_object()) << r.out;
   EXPECT_FALSE(r.result.at("phases").at("prepare").at("failed").get<bool>()) << r.out;
   EXPECT_TRUE(r.result.at("phases").at("load").at("ran").get<bool>()) << r.out;
-  auto const& errors = r.result.at("errors");
-  EXPECT_GT(errors.at("by_category").value(c.category, 0), 0) << errors.dump(2);
-  EXPECT_TRUE(some_message_holds(errors, c.message)) << "no message holds '" << c.message << "':\n" << errors.dump(2);
+  expect_reported(r.result, c);
   // A critical error fails the run; a scenario error costs its deduction.
   if (c.category == "validation") {
     EXPECT_EQ(r.exit_code, 1) << r.out;
@@ -166,14 +175,7 @@ TEST_P(isuchair_fault_under_load, is_found_by_the_load_phase) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    each_switch, isuchair_fault_under_load,
-    ::testing::Values(
-        fault_case{"wrong-chairs", "validation", "GET /api/users/:id/home: $.user.chairs: expected "},
-        fault_case{"ignore-version", "validation", "POST /api/login: expected status 422, got "},
-        fault_case{"admit-banned", "validation", "POST /api/login: expected status 403, got 200"},
-        fault_case{"error-reward", "scenario", "POST /api/users/:id/reward: expected status 200, got 500"}),
-    test_name);
+INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault_under_load, ::testing::ValuesIn(faults_under_load), test_name);
 
 TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
   webapp app;
