@@ -21,6 +21,7 @@
 #include "candar/agent/decompress.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
+#include "candar/runtime/runtime.hpp"
 #include "candar/worker/parallel.hpp"
 #include "connection.hpp"
 #include "deadline_watch.hpp"
@@ -127,23 +128,6 @@ bool sendable_header(std::string_view name, std::string_view value) {
   return is_token(name) && std::all_of(value.begin(), value.end(), is_value_char);
 }
 
-std::string form_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    auto const c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -672,16 +656,29 @@ request& request::header(std::string_view name, std::string_view value) {
 
 request& request::json(std::string_view body) { return this->body(body, "application/json"); }
 
-request& request::form(std::vector<std::pair<std::string, std::string>> const& fields) {
-  std::string encoded;
-  for (auto const& [k, v] : fields) {
-    if (!encoded.empty()) encoded += '&';
-    encoded += detail::form_encode(k);
-    encoded += '=';
-    encoded += detail::form_encode(v);
-  }
-  body_ = std::move(encoded);
-  headers_.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+request& request::field(std::string_view name, std::string_view value) {
+  form_.add(name, value);
+  has_form_ = true;
+  return *this;
+}
+
+request& request::file(std::string_view name, std::string_view filename, std::string_view content_type,
+                       std::string_view bytes) {
+  form_.add_file(name, filename, content_type, bytes);
+  has_form_ = true;
+  return *this;
+}
+
+request& request::form(form_data fields) {
+  form_ = std::move(fields);
+  has_form_ = true;
+  return *this;
+}
+
+request& request::multipart(form_data fields) {
+  form_ = std::move(fields);
+  has_form_ = true;
+  multipart_ = true;
   return *this;
 }
 
@@ -704,9 +701,19 @@ request& request::label(std::string_view name) {
 // The request (with the agent it holds) is moved into the coroutine's frame when send() is called, so the
 // awaitable owns everything it needs: the builder may be a temporary, and the agent may go while it is in flight.
 asio::awaitable<outcome> request::send() {
+  if (has_form_) {
+    // The default boundary seed: the same form is the same bytes on every run (form_data checks the boundary
+    // occurs in no value).
+    auto encoded = multipart_ || form_.has_files() ? form_.multipart() : form_.urlencoded();
+    body(encoded.content, encoded.content_type);
+    form_ = {};
+    has_form_ = false;
+  }
   auto& owner = *owner_;
   return owner.send(std::move(*this));
 }
+
+agent::agent(agent_options options) : agent(runtime::current_executor(), std::move(options)) {}
 
 agent::agent(asio::any_io_executor ex, agent_options options)
     : state_(std::make_shared<detail::agent_state>(std::move(ex), std::move(options))) {}

@@ -115,7 +115,7 @@ asio::awaitable<void> benchmark::start(runtime& rt, context parent) {
     if (timed_out && plan.which != phase::load && run.result.errors().count() == errors_before) {
       // Every step returned, but the phase's time ran out on the way (a step may have given up quietly).
       step s(run, "", plan.which, phase_ctx);
-      s.add_error(error(codes::timeout, "the phase did not finish in time").wrap(to_string(plan.which)));
+      run.record(error(codes::timeout, "the phase did not finish in time").wrap(to_string(plan.which)), s);
     }
     phase_ctx.cancel();  // releases the phase's timer
     record.end = std::chrono::steady_clock::now();

@@ -22,6 +22,8 @@ struct benchmark_run {
   std::exception_ptr first_uncaught;  // with catch_panics off
 
   [[nodiscard]] bool ignored(error const& e) const;
+  // Collects `e` (unless its code is ignored) and shows it to the hooks, whatever the step's window.
+  void record(error e, step& s);
 };
 
 }  // namespace candar::detail

@@ -13,9 +13,13 @@ runtime& step::runtime() const noexcept { return *run_.rt; }
 candar::result const& step::result() const noexcept { return run_.result; }
 
 void step::add_error(error e) {
-  if (run_.ignored(e)) return;
-  run_.result.errors().add(e);
-  for (auto const& hook : run_.hooks) hook(e, *this);
+  if (context_.done()) {
+    // The phase (or the run) has ended: what fails now failed because it was cut off (a request canceled at the
+    // end of Load), not through the webapp's fault. Counted apart, never a deduction.
+    run_.result.errors_after_window().add(std::move(e));
+    return;
+  }
+  run_.record(std::move(e), *this);
 }
 
 void step::add_score(std::string_view tag, std::int64_t n) {
@@ -28,7 +32,7 @@ void step::add_exception(std::exception_ptr e) {
   if (is_cancellation(e) && context_.done()) {
     // The phase ending is the normal end of Load; for Prepare and Validate it means they did not finish.
     if (phase_ == phase::load) return;
-    add_error(error(to_code(context_.reason()), "did not finish before the phase ended").wrap(to_string(phase_)));
+    run_.record(error(to_code(context_.reason()), "did not finish before the phase ended").wrap(to_string(phase_)), *this);
     return;
   }
   if (!run_.options.catch_panics) {
@@ -50,6 +54,12 @@ void step::add_exception(std::exception_ptr e) {
 void step::cancel() { run_.root.cancel(); }
 
 namespace detail {
+void benchmark_run::record(error e, step& s) {
+  if (ignored(e)) return;
+  result.errors().add(e);
+  for (auto const& hook : hooks) hook(e, s);
+}
+
 bool benchmark_run::ignored(error const& e) const {
   return std::any_of(options.ignore_codes.begin(), options.ignore_codes.end(),
                      [&](std::string const& code) { return e.has(code); });

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <future>
+#include <stdexcept>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +13,7 @@ namespace candar {
 
 namespace {
 thread_local std::optional<std::size_t> this_thread_loop;
+thread_local boost::asio::io_context* this_thread_io = nullptr;
 }
 
 struct runtime::impl {
@@ -31,7 +33,9 @@ runtime::runtime(std::size_t threads) : impl_(std::make_unique<impl>()) {
   for (std::size_t i = 0; i < threads; ++i) {
     impl_->threads.emplace_back([this, i] {
       this_thread_loop = i;
+      this_thread_io = &impl_->loops[i]->io;
       impl_->loops[i]->io.run();
+      this_thread_io = nullptr;
     });
   }
 }
@@ -50,6 +54,14 @@ boost::asio::any_io_executor runtime::next_executor() noexcept {
 }
 
 std::optional<std::size_t> runtime::current_loop() noexcept { return this_thread_loop; }
+
+boost::asio::any_io_executor runtime::current_executor() {
+  if (this_thread_io == nullptr) {
+    throw std::logic_error("no candar event loop runs on this thread: make agents inside a scenario (on a loop), "
+                           "or pass an executor");
+  }
+  return this_thread_io->get_executor();
+}
 
 void runtime::run(boost::asio::awaitable<void> work) {
   std::promise<void> finished;

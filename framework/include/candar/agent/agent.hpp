@@ -1,10 +1,11 @@
 #pragma once
-// A browser-like HTTP/1.1 client for one virtual user. It lives on one event loop (the executor it is made
-// with) and must be used from that loop only: its connections, and later its cookies and cache, are its own.
+// A browser-like HTTP/1.1 client for one virtual user. It lives on one event loop (the one it is made on) and
+// must be used from that loop only: its connections, cookies and cache are its own.
 //
-//   agent a(co_await this_coro::executor, {.base_url = "http://127.0.0.1:8080"});
+//   agent a({.base_url = "http://127.0.0.1:8080"});                 // on the loop running this code
 //   auto res = co_await a.get("/api/me").header("X-Trace", "1").send();
 //   if (!res) step.add_error(std::move(res.error()).wrap("me"));   // "me > timeout"
+//   co_await a.post("/login").field("name", name).field("password", pw).send();   // a form, no braces needed
 //
 // Failures come back as values with a code: timeout, connection, http-parse, too-large, canceled, url.
 #include <chrono>
@@ -19,6 +20,7 @@
 
 #include "candar/agent/agent_options.hpp"
 #include "candar/agent/cookie_jar.hpp"
+#include "candar/agent/form_data.hpp"
 #include "candar/agent/html.hpp"
 #include "candar/agent/http_cache.hpp"
 #include "candar/agent/response.hpp"
@@ -41,9 +43,15 @@ class request {
   request& header(std::string_view name, std::string_view value);
   // Body with Content-Type application/json (the text is sent as given: serialize with your JSON library).
   request& json(std::string_view body);
-  // Body with Content-Type application/x-www-form-urlencoded, fields percent-encoded.
-  request& form(std::vector<std::pair<std::string, std::string>> const& fields);
-  // string_view, not std::string: g++ 12 rejects a string literal converted to std::string inside co_await.
+  // A form field, as a browser submits it: the body is application/x-www-form-urlencoded, or
+  // multipart/form-data once a file is added. Chained, so no braced list is needed inside co_await.
+  request& field(std::string_view name, std::string_view value);
+  request& file(std::string_view name, std::string_view filename, std::string_view content_type,
+                std::string_view bytes);
+  // A whole form: urlencoded, or multipart when it holds a file.
+  request& form(form_data fields);
+  // A whole form as multipart/form-data even without a file (a form with enctype="multipart/form-data").
+  request& multipart(form_data fields);
   request& body(std::string_view content, std::string_view content_type);
   request& timeout(std::chrono::steady_clock::duration t);
   // The endpoint this request counts under in the metrics ("GET /api/users/:id"); default: method and path.
@@ -64,6 +72,9 @@ class request {
   std::string target_;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string body_;
+  form_data form_;         // fields added with field()/file()/form(), encoded when sent
+  bool has_form_ = false;  // a form was given, even an empty one (a browser still sends its Content-Type)
+  bool multipart_ = false;
   std::chrono::steady_clock::duration timeout_{};
   std::string label_;
 };
@@ -84,6 +95,8 @@ struct page_resources {
 
 class agent {
  public:
+  // On the event loop of the calling thread (runtime::current_executor(): throws off a loop).
+  explicit agent(agent_options options = {});
   agent(boost::asio::any_io_executor ex, agent_options options = {});
   ~agent();
   agent(agent const&) = delete;

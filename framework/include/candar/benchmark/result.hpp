@@ -32,6 +32,10 @@ class result {
   [[nodiscard]] candar::score const& score() const noexcept { return score_; }
   [[nodiscard]] error_collection& errors() noexcept { return errors_; }
   [[nodiscard]] error_collection const& errors() const noexcept { return errors_; }
+  // Errors reported after their phase had ended (or the run was stopped): mostly requests canceled because
+  // the Load window closed. Not the webapp's fault, so never deductions; kept to be shown.
+  [[nodiscard]] error_collection& errors_after_window() noexcept { return after_window_; }
+  [[nodiscard]] error_collection const& errors_after_window() const noexcept { return after_window_; }
   // Per-endpoint request metrics: give &metrics() to the agents (agent_options::metrics).
   [[nodiscard]] endpoint_metrics& metrics() noexcept { return metrics_; }
   [[nodiscard]] endpoint_metrics const& metrics() const noexcept { return metrics_; }
@@ -46,6 +50,7 @@ class result {
  private:
   candar::score score_;
   error_collection errors_;
+  error_collection after_window_{1000};
   endpoint_metrics metrics_;
   std::array<phase_record, 3> phases_{};
   stop_reason interrupted_ = stop_reason::none;

@@ -31,7 +31,9 @@ class step {
   [[nodiscard]] phase current_phase() const noexcept { return phase_; }
   [[nodiscard]] std::string const& scenario() const noexcept { return scenario_; }
 
-  // Errors carrying an ignored code are dropped; the others are collected and shown to the error hooks.
+  // Errors carrying an ignored code are dropped; the others are collected and shown to the error hooks. Once
+  // the step's context has ended (its phase is over, or the run was stopped) an error goes to
+  // result().errors_after_window() instead: a request cut off by the end of Load is not a deduction.
   void add_error(error e);
   // Scores only while the step's context runs: a response that completes after the phase ended does not count.
   void add_score(std::string_view tag, std::int64_t n = 1);

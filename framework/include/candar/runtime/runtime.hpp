@@ -27,6 +27,10 @@ class runtime {
 
   // The index of the loop the calling thread runs, if it is one of a runtime's.
   [[nodiscard]] static std::optional<std::size_t> current_loop() noexcept;
+  // The executor of the loop the calling thread runs: every loop is one thread, so code running on a loop (a
+  // scenario, a worker's iteration) finds its executor without being handed one. Throws std::logic_error on a
+  // thread that runs no loop of a runtime.
+  [[nodiscard]] static boost::asio::any_io_executor current_executor();
 
   // Runs `work` on loop 0 and blocks until it finishes; rethrows what escaped it.
   void run(boost::asio::awaitable<void> work);

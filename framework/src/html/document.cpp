@@ -1,0 +1,219 @@
+#include "candar/html/document.hpp"
+
+#include <gumbo.h>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+#include "candar/agent/response.hpp"
+#include "selector.hpp"
+
+namespace candar::html {
+
+namespace detail {
+
+struct parsed_page {
+  std::string text;  // gumbo's tree points into it
+  std::string url;
+  std::string base;
+  GumboOutput* output = nullptr;
+
+  parsed_page(std::string_view html, std::string_view u) : text(html), url(u), base(u) {
+    output = gumbo_parse_with_options(&kGumboDefaultOptions, text.data(), text.size());
+  }
+  ~parsed_page() { gumbo_destroy_output(&kGumboDefaultOptions, output); }
+  parsed_page(parsed_page const&) = delete;
+  parsed_page& operator=(parsed_page const&) = delete;
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::parsed_page;
+
+GumboNode const* as_node(void const* p) { return static_cast<GumboNode const*>(p); }
+
+GumboVector const& children_of(GumboNode const* n) {
+  return n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
+}
+
+// Every element under `from` (not `from` itself) in document order, to `visit`; stops when it returns true.
+// <template> contents are children in gumbo's tree, as they are not in a browser's DOM: skipped.
+template <class Visit>
+bool walk(GumboNode const* from, Visit&& visit) {
+  GumboVector const& kids = children_of(from);
+  for (unsigned i = 0; i < kids.length; ++i) {
+    auto const* n = static_cast<GumboNode const*>(kids.data[i]);
+    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    if (visit(n)) return true;
+    if (walk(n, visit)) return true;
+  }
+  return false;
+}
+
+std::string resolve(std::string_view base, std::string_view ref) {
+  auto const b = boost::urls::parse_uri(base);
+  auto const r = boost::urls::parse_uri_reference(ref);
+  if (!r) return {};
+  if (!b) return r->has_scheme() ? std::string(r->buffer()) : std::string();
+  boost::urls::url out;
+  if (!boost::urls::resolve(*b, *r, out)) return {};
+  return std::string(out.buffer());
+}
+
+std::string trimmed(std::string_view s) {
+  auto const first = s.find_first_not_of(" \t\r\n\f");
+  if (first == std::string_view::npos) return {};
+  auto const last = s.find_last_not_of(" \t\r\n\f");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+void append_text(GumboNode const* n, std::string& out) {
+  GumboVector const& kids = children_of(n);
+  for (unsigned i = 0; i < kids.length; ++i) {
+    auto const* k = static_cast<GumboNode const*>(kids.data[i]);
+    if (k->type == GUMBO_NODE_ELEMENT || k->type == GUMBO_NODE_TEMPLATE) {
+      append_text(k, out);
+    } else if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) {
+      out += k->v.text.text;
+    }
+  }
+}
+
+std::vector<element> select_under(std::shared_ptr<parsed_page const> const& page, GumboNode const* from,
+                                  std::string_view text, bool first_only);
+
+}  // namespace
+
+}  // namespace candar::html
+
+namespace candar::html {
+
+// Elements are made only here, where the private constructor is reachable.
+struct detail_access {
+  static element make(std::shared_ptr<detail::parsed_page const> page, void const* node) {
+    return element(std::move(page), node);
+  }
+};
+
+namespace {
+
+std::vector<element> select_under(std::shared_ptr<parsed_page const> const& page, GumboNode const* from,
+                                  std::string_view text, bool first_only) {
+  detail::selector const sel(text);
+  std::vector<element> out;
+  walk(from, [&](GumboNode const* n) {
+    if (!sel.matches(n)) return false;
+    out.push_back(detail_access::make(page, n));
+    return first_only;
+  });
+  return out;
+}
+
+}  // namespace
+
+std::string element::tag() const { return detail::tag_name(as_node(node_)); }
+
+std::optional<std::string_view> element::attr(std::string_view name) const {
+  std::string const key(name);
+  std::string lowered = key;
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  GumboAttribute const* a = gumbo_get_attribute(&as_node(node_)->v.element.attributes, lowered.c_str());
+  if (a == nullptr) return std::nullopt;
+  return std::string_view(a->value);
+}
+
+std::string element::text() const {
+  std::string out;
+  append_text(as_node(node_), out);
+  return out;
+}
+
+std::vector<element> element::select(std::string_view selector) const {
+  return select_under(page_, as_node(node_), selector, false);
+}
+
+std::optional<element> element::first(std::string_view selector) const {
+  auto found = select_under(page_, as_node(node_), selector, true);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<element> element::children() const {
+  std::vector<element> out;
+  GumboVector const& kids = children_of(as_node(node_));
+  for (unsigned i = 0; i < kids.length; ++i) {
+    auto const* k = static_cast<GumboNode const*>(kids.data[i]);
+    if (k->type == GUMBO_NODE_ELEMENT) out.push_back(element(page_, k));
+  }
+  return out;
+}
+
+std::optional<element> element::parent() const {
+  GumboNode const* p = as_node(node_)->parent;
+  if (p == nullptr || p->type != GUMBO_NODE_ELEMENT) return std::nullopt;
+  return element(page_, p);
+}
+
+bool element::is(std::string_view selector) const { return detail::selector(selector).matches(as_node(node_)); }
+
+std::string const& element::base_url() const { return page_->base; }
+
+std::string const& element::document_url() const { return page_->url; }
+
+std::string element::url_attr(std::string_view name) const {
+  auto const v = attr(name);
+  if (!v) return {};
+  return resolve(page_->base, trimmed(*v));
+}
+
+document::document(std::string_view html, std::string_view url) {
+  auto page = std::make_shared<parsed_page>(html, url);
+  // The document's base URL: the first <base href>, resolved against the document's own URL (HTML 2.4.1).
+  walk(page->output->document, [&](GumboNode const* n) {
+    if (n->v.element.tag != GUMBO_TAG_BASE) return false;
+    GumboAttribute const* href = gumbo_get_attribute(&n->v.element.attributes, "href");
+    if (href == nullptr) return false;
+    if (auto resolved = resolve(page->base, trimmed(href->value)); !resolved.empty()) page->base = resolved;
+    return true;
+  });
+  page_ = std::move(page);
+}
+
+document document::of(response const& r) { return document(r.body, r.url); }
+
+std::vector<element> document::select(std::string_view selector) const {
+  return select_under(page_, page_->output->document, selector, false);
+}
+
+std::optional<element> document::first(std::string_view selector) const {
+  auto found = select_under(page_, page_->output->document, selector, true);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+element document::root() const { return detail_access::make(page_, page_->output->root); }
+
+std::string document::title() const {
+  auto const t = first("title");
+  if (!t) return {};
+  // Whitespace collapsed and stripped, as document.title is.
+  std::string out;
+  for (char const c : t->text()) {
+    bool const space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string const& document::base_url() const { return page_->base; }
+
+std::string const& document::url() const { return page_->url; }
+
+}  // namespace candar::html

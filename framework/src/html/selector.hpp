@@ -1,0 +1,45 @@
+#pragma once
+// A compiled CSS selector list (the subset document.hpp lists) and its matching against gumbo's tree,
+// right to left as browsers match.
+#include <gumbo.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace candar::html::detail {
+
+// The element's name in lowercase, also for elements gumbo does not know (custom elements).
+std::string tag_name(GumboNode const* n);
+
+class selector {
+ public:
+  // Throws selector_error.
+  explicit selector(std::string_view text);
+  [[nodiscard]] bool matches(GumboNode const* element) const;
+
+  struct attribute_test {
+    std::string name;  // lowercase
+    char op = 0;       // 0 (present), '=', '~', '|', '^', '$', '*'
+    std::string value;
+  };
+  struct compound {
+    std::string tag;  // lowercase; empty for any
+    std::vector<std::string> ids;
+    std::vector<std::string> classes;
+    std::vector<attribute_test> attributes;
+    bool first_child = false;
+    bool last_child = false;
+    std::vector<compound> negated;  // :not(...)
+  };
+  // compounds[i] is joined to compounds[i - 1] by combinators[i] (' ', '>', '+', '~'); combinators[0] unused.
+  struct complex {
+    std::vector<compound> compounds;
+    std::vector<char> combinators;
+  };
+
+ private:
+  std::vector<complex> alternatives_;
+};
+
+}  // namespace candar::html::detail

@@ -1,0 +1,110 @@
+#include "candar/html/document.hpp"
+
+#include <gtest/gtest.h>
+
+namespace candar::html {
+namespace {
+
+constexpr std::string_view page = R"(<!doctype html>
+<html><head><title>
+  The  Timeline </title><base href="/app/"></head>
+<body>
+<div id="timeline" class="posts main">
+  <article class="post" data-id="1"><a href="posts/1" class="user-link">alice</a><p>first &amp; best</p></article>
+  <article class="post hidden" data-id="2"><a href="https://other.example/x">bob</a><p>second</p></article>
+  <section><article class="post" data-id="3" lang="en-US"><p>nested</p></article></section>
+</div>
+<ul><li>a</li><li class="mid">b</li><li>c</li></ul>
+<my-widget Data-Kind="x">custom</my-widget>
+<input name="csrf_token" type="hidden" value="t0k3n">
+</body></html>)";
+
+std::vector<std::string> ids(std::vector<element> const& es) {
+  std::vector<std::string> out;
+  for (auto const& e : es) out.emplace_back(e.attr("data-id").value_or("?"));
+  return out;
+}
+
+TEST(html_document, selects_by_type_id_class_and_attributes) {
+  document const d(page, "http://127.0.0.1:8080/home");
+  EXPECT_EQ(ids(d.select("article")), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(ids(d.select("#timeline .post")), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(ids(d.select(".post.hidden")), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(ids(d.select("article:not(.hidden)")), (std::vector<std::string>{"1", "3"}));
+  EXPECT_EQ(ids(d.select("[data-id]")), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(ids(d.select("[data-id=\"2\"]")), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(ids(d.select("[data-id='3']")), (std::vector<std::string>{"3"}));
+  EXPECT_EQ(d.select("a[href^=https]").size(), 1U);
+  EXPECT_EQ(d.select("a[href$='/1']").size(), 1U);
+  EXPECT_EQ(d.select("a[href*=other]").size(), 1U);
+  EXPECT_EQ(d.select("[class~=posts]").size(), 1U);
+  EXPECT_EQ(d.select("[lang|=en]").size(), 1U);
+  EXPECT_EQ(d.select("DIV#timeline").size(), 1U);  // element names match case-insensitively
+  EXPECT_EQ(d.select("#Timeline").size(), 0U);     // ids do not
+  EXPECT_EQ(d.select("my-widget[data-kind=x]").size(), 1U);
+  EXPECT_EQ(d.select("*").size(), d.select("html, head, title, base, body, div, article, a, p, section, ul, li, my-widget, input").size());
+}
+
+TEST(html_document, combinators_and_lists) {
+  document const d(page);
+  EXPECT_EQ(ids(d.select("#timeline > article")), (std::vector<std::string>{"1", "2"}));  // not the nested one
+  EXPECT_EQ(ids(d.select("div article")), (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(ids(d.select("article + article")), (std::vector<std::string>{"2"}));
+  EXPECT_EQ(d.select("article ~ section").size(), 1U);
+  EXPECT_EQ(d.select("li:first-child")[0].text(), "a");
+  EXPECT_EQ(d.select("li:last-child")[0].text(), "c");
+  EXPECT_EQ(d.select("li.mid + li")[0].text(), "c");
+  // A list gives document order, each element once.
+  auto const both = d.select("p, a");
+  ASSERT_EQ(both.size(), 5U);
+  EXPECT_EQ(both[0].tag(), "a");
+  EXPECT_EQ(both[1].text(), "first & best");  // character references decoded
+}
+
+TEST(html_document, reads_text_attributes_title_and_resolves_urls_against_base) {
+  document const d(page, "http://127.0.0.1:8080/home");
+  EXPECT_EQ(d.title(), "The Timeline");
+  EXPECT_EQ(d.base_url(), "http://127.0.0.1:8080/app/");
+  auto const token = d.first("input[name=csrf_token]");
+  ASSERT_TRUE(token.has_value());
+  EXPECT_EQ(token->attr("value"), "t0k3n");
+  EXPECT_EQ(token->attr("VALUE"), "t0k3n");
+  EXPECT_FALSE(token->attr("missing").has_value());
+  auto const link = d.first("a.user-link");
+  ASSERT_TRUE(link.has_value());
+  EXPECT_EQ(link->url_attr("href"), "http://127.0.0.1:8080/app/posts/1");
+  EXPECT_EQ(link->parent()->tag(), "article");
+  EXPECT_TRUE(link->parent()->is("#timeline > .post"));
+  auto const timeline = d.first("#timeline");
+  ASSERT_TRUE(timeline.has_value());
+  EXPECT_EQ(timeline->select("p").size(), 3U);
+  EXPECT_EQ(timeline->children().size(), 3U);
+  EXPECT_FALSE(d.first("table").has_value());
+}
+
+TEST(html_document, a_bad_selector_is_a_clear_error) {
+  document const d(page);
+  for (std::string_view bad : {"", "a >", "[href", "a:hover", "#", "a[href~]", "p,", "a b)"}) {
+    EXPECT_THROW((void)d.select(bad), selector_error) << bad;
+  }
+  try {
+    (void)d.select("li:nth-child(2)");
+    FAIL();
+  } catch (selector_error const& e) {
+    EXPECT_NE(std::string(e.what()).find("unsupported pseudo-class ':nth-child'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(html_document, survives_broken_markup_and_outlives_its_document) {
+  std::optional<element> kept;
+  {
+    document const d("<p class=a>one<p class=a>two<div><span>unclosed", "http://x/");
+    kept = d.first("div > span");
+    EXPECT_EQ(d.select("p.a").size(), 2U);  // implied </p>, as a browser parses it
+  }
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->text(), "unclosed");
+}
+
+}  // namespace
+}  // namespace candar::html
