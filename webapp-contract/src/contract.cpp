@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "candar/check/json_difference.hpp"
+
 namespace isuchair {
 
 extern char const* const contract_json;  // generated from contract.json at build time
@@ -11,20 +13,6 @@ extern char const* const contract_json;  // generated from contract.json at buil
 namespace {
 
 using nlohmann::json;
-
-std::string_view kind_of(json const& v) {
-  switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "integer";
-    case json::value_t::number_float: return "number";
-    case json::value_t::string: return "string";
-    case json::value_t::array: return "array";
-    case json::value_t::object: return "object";
-    default: return "something else";
-  }
-}
 
 std::vector<std::string_view> segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -51,14 +39,6 @@ bool matches(std::vector<std::string_view> const& pattern, std::vector<std::stri
     }
   }
   return pattern.size() == parts.size();
-}
-
-std::string field_path(std::string const& parent, std::string_view key) { return fmt::format("{}.{}", parent, key); }
-
-std::string short_dump(json const& v) {
-  auto s = v.dump();
-  if (s.size() > 80) s = s.substr(0, 77) + "...";
-  return s;
 }
 
 }  // namespace
@@ -119,76 +99,25 @@ route_match contract::match(std::string_view method, std::string_view path) cons
 
 std::optional<std::string> contract::check_response(endpoint const& e, int status, json const& body) const {
   // The master-version rule answers for every versioned endpoint.
-  if (e.versioned && status == refused_status_) return check(refused_body_, body, "$", 0);
+  if (e.versioned && status == refused_status_) return check(refused_body_, body);
   auto const it = e.responses.find(status);
   if (it == e.responses.end()) return fmt::format("status {} is not in the contract", status);
-  return check(it->second, body, "$", 0);
+  return check(it->second, body);
 }
 
 std::optional<std::string> contract::check_request(endpoint const& e, json const& body) const {
   if (e.request.is_null()) return std::nullopt;
-  return check(e.request, body, "$", 0);
+  return check(e.request, body);
 }
 
-std::optional<std::string> contract::check(json const& type, json const& value, std::string const& path,
-                                           int depth) const {
-  if (depth > 32) return fmt::format("{}: the contract's types nest too deep", path);
-  if (type.is_string()) {
-    auto const& name = type.get_ref<std::string const&>();
-    if (name == "any" || name == "html") return std::nullopt;
-    if (!name.empty() && name.front() == '#') {
-      auto const t = types_.find(name.substr(1));
-      if (t == types_.end()) return fmt::format("{}: the contract has no type '{}'", path, name);
-      return check(*t, value, path, depth + 1);
-    }
-    auto const kind = kind_of(value);
-    if (kind != name) return fmt::format("{}: expected {}, got {}", path, name, kind);
-    return std::nullopt;
-  }
-  if (type.is_array()) {
-    if (!value.is_array()) return fmt::format("{}: expected array, got {}", path, kind_of(value));
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (auto m = check(type.at(0), value[i], fmt::format("{}[{}]", path, i), depth + 1)) return m;
-    }
-    return std::nullopt;
-  }
-  if (!value.is_object()) return fmt::format("{}: expected object, got {}", path, kind_of(value));
-  for (auto const& [key, field_type] : type.items()) {
-    auto const f = value.find(key);
-    if (f == value.end()) return fmt::format("{}: missing", field_path(path, key));
-    if (auto m = check(field_type, *f, field_path(path, key), depth + 1)) return m;
-  }
-  return std::nullopt;
+std::optional<std::string> contract::check(json const& type, json const& value) const {
+  // "html" bodies are not JSON: the shape says nothing about them.
+  if (type.is_string() && type.get_ref<std::string const&>() == "html") return std::nullopt;
+  return candar::json_shape_difference(type, value, &types_);
 }
-
-namespace {
-std::optional<std::string> difference(json const& expected, json const& actual, std::string const& path) {
-  if (expected.is_object()) {
-    if (!actual.is_object()) return fmt::format("{}: expected an object, got {}", path, short_dump(actual));
-    for (auto const& [key, value] : expected.items()) {
-      auto const f = actual.find(key);
-      if (f == actual.end()) return fmt::format("{}: missing", field_path(path, key));
-      if (auto d = difference(value, *f, field_path(path, key))) return d;
-    }
-    return std::nullopt;
-  }
-  if (expected.is_array()) {
-    if (!actual.is_array()) return fmt::format("{}: expected an array, got {}", path, short_dump(actual));
-    if (actual.size() != expected.size()) {
-      return fmt::format("{}: expected {} elements, got {}", path, expected.size(), actual.size());
-    }
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      if (auto d = difference(expected[i], actual[i], fmt::format("{}[{}]", path, i))) return d;
-    }
-    return std::nullopt;
-  }
-  if (expected != actual) return fmt::format("{}: expected {}, got {}", path, short_dump(expected), short_dump(actual));
-  return std::nullopt;
-}
-}  // namespace
 
 std::optional<std::string> first_difference(json const& expected, json const& actual) {
-  return difference(expected, actual, "$");
+  return candar::json_value_difference(expected, actual);
 }
 
 }  // namespace isuchair

@@ -52,8 +52,7 @@ class contract {
   [[nodiscard]] std::optional<std::string> check_request(endpoint const& e, nlohmann::json const& body) const;
 
  private:
-  std::optional<std::string> check(nlohmann::json const& type, nlohmann::json const& value, std::string const& path,
-                                   int depth) const;
+  std::optional<std::string> check(nlohmann::json const& type, nlohmann::json const& value) const;
 
   std::vector<endpoint> endpoints_;
   nlohmann::json types_;
@@ -63,8 +62,7 @@ class contract {
   std::string session_cookie_;
 };
 
-// Compares only what `expected` holds (objects field by field, arrays element by element and by length):
-// "$.user.chairs: expected 42, got 41". The benchmarker's model writes what it knows; the rest is not compared.
+// candar::json_value_difference: "$.user.chairs: expected 42, got 41".
 [[nodiscard]] std::optional<std::string> first_difference(nlohmann::json const& expected, nlohmann::json const& actual);
 
 }  // namespace isuchair
