@@ -639,6 +639,30 @@ TEST(agent, records_each_request_under_its_label) {
   EXPECT_EQ(snap.at("GET /slow").errors_by_code.at("timeout"), 1U);
 }
 
+// 10,000 users' own paths make one row per endpoint (route templates); labels a scenario makes from ids
+// anyway stop at the cap, the rest counted under one row.
+TEST(agent, metrics_rows_stay_bounded_for_ten_thousand_distinct_ids) {
+  http_server server([](seen_request const&) { return reply{.body = "ok"}; });
+  endpoint_metrics metrics(50);
+  with_agent({.base_url = server.url(), .metrics = &metrics}, [&](agent& a) -> asio::awaitable<void> {
+    co_await a.get("/files/0123456789abcdef0123/raw").send();
+    co_await a.get("/u/123e4567-e89b-12d3-a456-426614174000").send();
+    for (int id = 0; id < 10'000; ++id) {
+      auto const path = "/api/users/" + std::to_string(id) + "/home?v=" + std::to_string(id);
+      co_await a.get(path).send();
+      if (id < 200) co_await a.get("/x").label("GET /x/" + std::to_string(id)).send();
+    }
+  });
+  auto const snap = metrics.snapshot();
+  EXPECT_EQ(snap.at("GET /api/users/:id/home").requests, 10'000U);
+  EXPECT_EQ(snap.at("GET /files/:id/raw").requests, 1U);
+  EXPECT_EQ(snap.at("GET /u/:id").requests, 1U);
+  EXPECT_EQ(snap.size(), 51U);  // the cap, and the row of the labels past it
+  // Admitted: the three templated rows and 47 of the 200 labels; the other 153 share a row.
+  EXPECT_EQ(snap.at(std::string(endpoint_metrics::other_label)).requests, 153U);
+  EXPECT_EQ(route_template("/a/42/b/c0ffee"), "/a/:id/b/c0ffee");  // short hex words stay
+}
+
 }  // namespace
 }  // namespace candar
 
@@ -680,6 +704,30 @@ TEST(agent, loads_a_pages_resources_through_the_cache) {
   });
   std::lock_guard lock(m);
   EXPECT_EQ(fetched.size(), 6U);  // the page, four resources, then the 404 again
+}
+
+TEST(agent, a_pages_resources_take_a_label_and_a_timeout) {
+  http_server server([](seen_request const& r) {
+    if (r.target == "/") return reply{.body = R"(<img src="/fast.png"><img src="/silent.png">)"};
+    if (r.target == "/silent.png") return reply{.never_answer = true};
+    return reply{.body = "png"};
+  });
+  endpoint_metrics metrics;
+  std::string silent_code;
+  with_agent({.base_url = server.url(), .timeout = std::chrono::seconds(30), .metrics = &metrics},
+             [&](agent& a) -> asio::awaitable<void> {
+               auto page = co_await a.get("/").label("GET /").send();
+               if (!page) co_return;
+               auto res = co_await a.load_resources(*page, "GET /img/*", std::chrono::milliseconds(100));
+               for (auto const& item : res.items) {
+                 if (item.url.ends_with("silent.png") && !item.result) silent_code = item.result.error().inner_code();
+               }
+             });
+  EXPECT_EQ(silent_code, "timeout");  // the resources' own timeout, not the agent's 30 s
+  auto const snap = metrics.snapshot();
+  EXPECT_EQ(snap.size(), 2U);
+  EXPECT_EQ(snap.at("GET /img/*").requests, 1U);
+  EXPECT_EQ(snap.at("GET /img/*").errors_by_code.at("timeout"), 1U);
 }
 
 }  // namespace

@@ -356,9 +356,8 @@ struct agent_state {
 
 std::string agent_state::label_of(request const& r) {
   if (!r.label_.empty()) return r.label_;
-  std::string_view path = r.target_;
-  if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
-  return r.method_ + " " + std::string(path);
+  // Ids in the path become ":id": one row per endpoint, not per user.
+  return r.method_ + " " + route_template(r.target_);
 }
 
 void agent_state::record(std::string const& label, response const& res) {
@@ -762,6 +761,12 @@ std::size_t page_resources::from_cache() const noexcept {
 }
 
 asio::awaitable<page_resources> agent::load_resources(response const& page, std::size_t parallelism) {
+  return load_resources(page, std::string(), {}, parallelism);
+}
+
+asio::awaitable<page_resources> agent::load_resources(response const& page, std::string label,
+                                                      std::chrono::steady_clock::duration timeout,
+                                                      std::size_t parallelism) {
   auto refs = find_subresources(page.body);
   urls::url base;
   if (auto page_url = urls::parse_uri(page.url)) base = *page_url;
@@ -778,7 +783,12 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
   std::vector<std::optional<outcome>> results(refs.resources.size());
   parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    jobs.spawn([this, &results, &targets, i]() -> asio::awaitable<void> { results[i] = co_await get(targets[i]).send(); });
+    jobs.spawn([this, &results, &targets, &label, timeout, i]() -> asio::awaitable<void> {
+      auto req = get(targets[i]);
+      if (!label.empty()) req.label(label);
+      if (timeout != std::chrono::steady_clock::duration::zero()) req.timeout(timeout);
+      results[i] = co_await req.send();
+    });
   }
   co_await jobs.wait();
   page_resources out;

@@ -1,5 +1,7 @@
 #include "candar/metrics/endpoint_metrics.hpp"
 
+#include <algorithm>
+
 namespace candar {
 
 void endpoint_stats::merge(endpoint_stats const& other) {
@@ -12,7 +14,51 @@ void endpoint_stats::merge(endpoint_stats const& other) {
 
 endpoint_stats& endpoint_metrics::entry(shard& s, std::string_view label) {
   if (auto it = s.find(label); it != s.end()) return it->second;
+  {
+    // New to this thread: admitted if another thread has it already or the cap is not reached.
+    std::lock_guard lock(admitted_mutex_);
+    if (!admitted_.contains(label)) {
+      if (admitted_.size() >= max_labels_) {
+        if (auto it = s.find(other_label); it != s.end()) return it->second;
+        return s.emplace(std::string(other_label), endpoint_stats{}).first->second;
+      }
+      admitted_.emplace(label);
+    }
+  }
   return s.emplace(std::string(label), endpoint_stats{}).first->second;
+}
+
+namespace {
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// An id-like path segment: digits, a UUID, or 16 or more hex digits.
+bool id_like(std::string_view seg) {
+  if (seg.empty()) return false;
+  if (std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; })) return true;
+  if (seg.size() == 36 && seg[8] == '-' && seg[13] == '-' && seg[18] == '-' && seg[23] == '-') {
+    return std::all_of(seg.begin(), seg.end(), [](char c) { return is_hex(c) || c == '-'; });
+  }
+  return seg.size() >= 16 && std::all_of(seg.begin(), seg.end(), is_hex);
+}
+
+}  // namespace
+
+std::string route_template(std::string_view path) {
+  if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
+  std::string out;
+  out.reserve(path.size());
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    auto end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    auto const seg = path.substr(pos, end - pos);
+    out += id_like(seg) ? std::string_view(":id") : seg;
+    if (end == path.size()) break;
+    out += '/';
+    pos = end + 1;
+  }
+  return out;
 }
 
 void endpoint_metrics::record(std::string_view label, int status, std::chrono::nanoseconds latency,

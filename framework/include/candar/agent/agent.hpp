@@ -113,6 +113,11 @@ class agent {
   // Loads what a browser loads for `page` before its load event: scripts, stylesheets, non-lazy images,
   // preloads, through the cache, `parallelism` at once (the pool still keeps 6 connections per origin).
   [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::size_t parallelism = 6);
+  // The same with every request counted under `label` in the metrics ("GET /static/*"), each with `timeout`
+  // (zero: the agent's).
+  [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::string label,
+                                                                      std::chrono::steady_clock::duration timeout = {},
+                                                                      std::size_t parallelism = 6);
 
   // Connections this agent opened over its life, and those idle now (for tests and figures).
   [[nodiscard]] std::size_t connections_opened() const noexcept;

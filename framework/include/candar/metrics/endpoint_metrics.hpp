@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +28,15 @@ struct endpoint_stats {
 
 class endpoint_metrics {
  public:
+  // Where requests past the label cap are counted.
+  static constexpr std::string_view other_label = "(other labels)";
+
+  // At most `max_labels` distinct labels are kept; the requests of any label past that are counted under
+  // other_label, so memory does not grow with ids a scenario puts in its labels.
+  explicit endpoint_metrics(std::size_t max_labels = 500) : max_labels_(max_labels) {}
+  endpoint_metrics(endpoint_metrics const&) = delete;
+  endpoint_metrics& operator=(endpoint_metrics const&) = delete;
+
   void record(std::string_view label, int status, std::chrono::nanoseconds latency, std::uint64_t body_bytes);
   void record_error(std::string_view label, std::string_view code);
 
@@ -40,9 +51,16 @@ class endpoint_metrics {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   using shard = std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>>;
-  static endpoint_stats& entry(shard& s, std::string_view label);
+  endpoint_stats& entry(shard& s, std::string_view label);
 
+  std::size_t const max_labels_;
+  std::mutex admitted_mutex_;  // taken only the first time a thread meets a label
+  std::set<std::string, std::less<>> admitted_;
   detail::thread_shards<shard> shards_;
 };
+
+// A path as a metrics label, with its ids replaced by ":id" so that one endpoint is one row: segments of digits,
+// UUIDs and long hex strings ("/api/users/42/home" -> "/api/users/:id/home"). The query is dropped.
+[[nodiscard]] std::string route_template(std::string_view path);
 
 }  // namespace candar
