@@ -3,11 +3,14 @@
 #include <strings.h>
 
 #include <stdexcept>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -38,9 +41,19 @@ std::string_view http_request::path() const {
 }
 
 struct http_server::impl {
-  asio::io_context io;
+  // One io_context per thread, each connection's coroutine on one of them for its whole life: with clang a
+  // coroutine that resumes on another thread may still use the first thread's thread_local data (the address
+  // is kept across the suspension), which corrupted Asio's per-thread frame cache under one shared io_context.
+  asio::io_context io{1};
+  std::vector<std::unique_ptr<asio::io_context>> others;
+  std::size_t next = 0;
   tcp::acceptor acceptor{io};
   http_handler handler;
+
+  asio::io_context& next_context() {
+    auto const i = next++ % (others.size() + 1);
+    return i == 0 ? io : *others[i - 1];
+  }
 
   asio::awaitable<void> serve(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
@@ -93,11 +106,12 @@ struct http_server::impl {
 
   asio::awaitable<void> accept() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+      auto& home = next_context();
+      auto [ec, socket] = co_await acceptor.async_accept(home, use_tuple);
       if (ec == asio::error::operation_aborted) co_return;
       if (ec) continue;  // e.g. too many open files: keep serving those we have
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(acceptor.get_executor(), serve(std::move(socket)), asio::detached);
+      asio::co_spawn(home, serve(std::move(socket)), asio::detached);
     }
   }
 };
@@ -123,11 +137,19 @@ std::uint16_t http_server::port() const noexcept { return impl_->acceptor.local_
 void http_server::run(std::size_t threads) {
   asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
   signals.async_wait([this](beast::error_code, int) { impl_->io.stop(); });
+  using guard = asio::executor_work_guard<asio::io_context::executor_type>;
+  std::vector<guard> keep_running;
+  for (std::size_t i = 1; i < threads; ++i) {
+    impl_->others.push_back(std::make_unique<asio::io_context>(1));
+    keep_running.emplace_back(impl_->others.back()->get_executor());
+  }
   asio::co_spawn(impl_->io, impl_->accept(), asio::detached);
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->io.run(); });
+  for (auto& other : impl_->others) pool.emplace_back([&ctx = *other] { ctx.run(); });
   impl_->io.run();
   impl_->io.stop();
+  keep_running.clear();
+  for (auto& other : impl_->others) other->stop();
   for (auto& t : pool) t.join();
 }
 
