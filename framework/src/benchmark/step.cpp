@@ -16,7 +16,7 @@ void step::add_error(error e) {
   if (context_.done()) {
     // The phase (or the run) has ended: what fails now failed because it was cut off (a request canceled at the
     // end of Load), not through the webapp's fault. Counted apart, never a deduction.
-    run_.result.errors_after_window().add(std::move(e));
+    if (!run_.ignored(e)) run_.result.errors_after_window().add(std::move(e));
     return;
   }
   run_.record(std::move(e), *this);

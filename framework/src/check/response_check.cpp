@@ -141,7 +141,7 @@ response_check redirect_to(std::string target) {
 response_check asset(asset_table const& table) {
   return [&table](response const& r) -> std::optional<check_failure> {
     std::string path = r.url;
-    if (auto u = boost::urls::parse_uri(r.url)) path = std::string(u->encoded_path());
+    if (auto u = boost::urls::parse_uri(r.url)) path = u->path();  // decoded: the table holds file names
     if (auto why = table.verify(path, r.body)) return fail(check_codes::asset, std::move(*why));
     return std::nullopt;
   };

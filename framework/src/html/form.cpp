@@ -103,7 +103,8 @@ form::form(element const& e) {
     auto const type = lower(c.attr("type").value_or(tag == "button" ? "submit" : "text"));
     if ((tag == "input" && (type == "submit" || type == "image")) || (tag == "button" && type == "submit")) {
       button b{name, std::string(c.attr("value").value_or("")), type == "image", {}, {}, {}};
-      if (c.has_attr("formaction")) b.action = c.url_attr("formaction");
+      // An empty formaction, as an empty action, submits to the document's own URL.
+      if (auto v = c.attr("formaction")) b.action = v->empty() ? c.document_url() : c.url_attr("formaction");
       if (auto v = c.attr("formmethod")) b.method = method_of(*v);
       if (auto v = c.attr("formenctype")) b.enctype = enctype_of(*v);
       buttons_.push_back(std::move(b));

@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/post.hpp>
+
 #include "candar/agent/agent.hpp"
 #include "candar/runtime/runtime.hpp"
 
@@ -55,6 +57,7 @@ class user_pool {
     void retire() noexcept { retired_ = true; }
     // Ends the lease now (the user goes back, or leaves if retired).
     void give_back() {
+      member_ = nullptr;  // the user may be in another flow from now on
       if (auto* p = std::exchange(pool_, nullptr)) p->release(slot_, retired_);
     }
 
@@ -68,13 +71,20 @@ class user_pool {
   };
 
   explicit user_pool(agent_options options = {}) : options_(std::move(options)) {}
+  // Each agent is closed on its own loop: destroy the pool before its runtime (declare it after), with no
+  // lease still held.
+  ~user_pool() {
+    for (auto& s : slots_) {
+      if (s.value && s.executor) boost::asio::post(*s.executor, [m = std::shared_ptr<member>(std::move(s.value))] {});
+    }
+  }
   user_pool(user_pool const&) = delete;
   user_pool& operator=(user_pool const&) = delete;
 
   // Adds a user who has not visited yet (any thread).
   void add(User u) {
     std::lock_guard lock(mutex_);
-    slots_.push_back({std::make_unique<User>(std::move(u)), nullptr, std::nullopt, state::free});
+    slots_.push_back({std::make_unique<User>(std::move(u)), nullptr, std::nullopt, std::nullopt, state::free});
     newcomers_.push_back(slots_.size() - 1);
   }
 
@@ -100,6 +110,7 @@ class user_pool {
       newcomers_.pop_front();
       slots_[slot].status = state::busy;
       slots_[slot].loop = *loop;
+      slots_[slot].executor = runtime::current_executor();
       fresh = std::move(slots_[slot].pending);
     }
     // The agent is made outside the lock, on this loop: the member is this slot's alone while busy.
@@ -113,7 +124,7 @@ class user_pool {
   [[nodiscard]] std::size_t size() const { return count_if_state([](state) { return true; }); }
   [[nodiscard]] std::size_t busy() const { return count_if_state([](state s) { return s == state::busy; }); }
   [[nodiscard]] std::size_t retired() const { return count_if_state([](state s) { return s == state::retired; }); }
-  [[nodiscard]] std::size_t available() const { return size() - busy() - retired(); }
+  [[nodiscard]] std::size_t available() const { return count_if_state([](state s) { return s == state::free; }); }
 
   // Every user still in the pool and not busy, copied (e.g. for Validate to compare with the model).
   [[nodiscard]] std::vector<User> snapshot() const {
@@ -132,6 +143,7 @@ class user_pool {
     std::unique_ptr<User> pending;   // a newcomer's data, before their first flow
     std::unique_ptr<member> value;   // after it: the user and their agent
     std::optional<std::size_t> loop; // the loop their agent lives on
+    std::optional<boost::asio::any_io_executor> executor;  // and its executor, to close the agent there
     state status = state::free;
   };
 
