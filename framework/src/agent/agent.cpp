@@ -357,7 +357,12 @@ struct agent_state {
 std::string agent_state::label_of(request const& r) {
   if (!r.label_.empty()) return r.label_;
   // Ids in the path become ":id": one row per endpoint, not per user.
-  return r.method_ + " " + route_template(r.target_);
+  std::string label;
+  label.reserve(r.method_.size() + 1 + r.target_.size());
+  label += r.method_;
+  label += ' ';
+  append_route_template(label, r.target_);
+  return label;
 }
 
 void agent_state::record(std::string const& label, response const& res) {

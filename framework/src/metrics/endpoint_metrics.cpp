@@ -13,19 +13,24 @@ void endpoint_stats::merge(endpoint_stats const& other) {
 }
 
 endpoint_stats& endpoint_metrics::entry(shard& s, std::string_view label) {
-  if (auto it = s.find(label); it != s.end()) return it->second;
+  if (auto it = s.stats.find(label); it != s.stats.end()) return it->second;
+  auto other = [&]() -> endpoint_stats& {
+    if (auto it = s.stats.find(other_label); it != s.stats.end()) return it->second;
+    return s.stats.emplace(std::string(other_label), endpoint_stats{}).first->second;
+  };
+  if (s.overflow.contains(label)) return other();
   {
     // New to this thread: admitted if another thread has it already or the cap is not reached.
     std::lock_guard lock(admitted_mutex_);
     if (!admitted_.contains(label)) {
       if (admitted_.size() >= max_labels_) {
-        if (auto it = s.find(other_label); it != s.end()) return it->second;
-        return s.emplace(std::string(other_label), endpoint_stats{}).first->second;
+        s.overflow.emplace(label);
+        return other();
       }
       admitted_.emplace(label);
     }
   }
-  return s.emplace(std::string(label), endpoint_stats{}).first->second;
+  return s.stats.emplace(std::string(label), endpoint_stats{}).first->second;
 }
 
 namespace {
@@ -44,12 +49,10 @@ bool id_like(std::string_view seg) {
 
 }  // namespace
 
-std::string route_template(std::string_view path) {
+void append_route_template(std::string& out, std::string_view path) {
   if (auto q = path.find_first_of("?#"); q != std::string_view::npos) path = path.substr(0, q);
-  std::string out;
-  out.reserve(path.size());
   std::size_t pos = 0;
-  while (pos <= path.size()) {
+  for (;;) {
     auto end = path.find('/', pos);
     if (end == std::string_view::npos) end = path.size();
     auto const seg = path.substr(pos, end - pos);
@@ -58,8 +61,14 @@ std::string route_template(std::string_view path) {
     out += '/';
     pos = end + 1;
   }
+}
+
+std::string route_template(std::string_view path) {
+  std::string out;
+  append_route_template(out, path);
   return out;
 }
+
 
 void endpoint_metrics::record(std::string_view label, int status, std::chrono::nanoseconds latency,
                               std::uint64_t body_bytes) {
@@ -84,7 +93,7 @@ void endpoint_metrics::record_error(std::string_view label, std::string_view cod
 std::map<std::string, endpoint_stats, std::less<>> endpoint_metrics::snapshot() const {
   std::map<std::string, endpoint_stats, std::less<>> out;
   shards_.for_each([&](shard const& s) {
-    for (auto const& [label, stats] : s) out[label].merge(stats);
+    for (auto const& [label, stats] : s.stats) out[label].merge(stats);
   });
   return out;
 }
@@ -92,7 +101,7 @@ std::map<std::string, endpoint_stats, std::less<>> endpoint_metrics::snapshot() 
 endpoint_stats endpoint_metrics::total() const {
   endpoint_stats out;
   shards_.for_each([&](shard const& s) {
-    for (auto const& [label, stats] : s) out.merge(stats);
+    for (auto const& [label, stats] : s.stats) out.merge(stats);
   });
   return out;
 }

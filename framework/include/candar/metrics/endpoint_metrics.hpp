@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "candar/detail/thread_shards.hpp"
 #include "candar/metrics/histogram.hpp"
@@ -50,7 +51,11 @@ class endpoint_metrics {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  using shard = std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>>;
+  struct shard {
+    std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>> stats;
+    // Labels this thread met past the cap: counted under other_label without asking the cap again.
+    std::unordered_set<std::string, string_hash, std::equal_to<>> overflow;
+  };
   endpoint_stats& entry(shard& s, std::string_view label);
 
   std::size_t const max_labels_;
@@ -62,5 +67,7 @@ class endpoint_metrics {
 // A path as a metrics label, with its ids replaced by ":id" so that one endpoint is one row: segments of digits,
 // UUIDs and long hex strings ("/api/users/42/home" -> "/api/users/:id/home"). The query is dropped.
 [[nodiscard]] std::string route_template(std::string_view path);
+// The same, appended to `out` (the agent builds "METHOD " + template in one string per request).
+void append_route_template(std::string& out, std::string_view path);
 
 }  // namespace candar
