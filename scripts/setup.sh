@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   clang-16                # the compiler of every preset: g++ 12 miscompiles coroutine code (see README)
   libclang-rt-16-dev      # clang 16's sanitizer runtimes and libFuzzer (scripts/fuzz.sh)
+  libcli11-dev            # command-line parsing for the ready benchmarker main (candar/app)
   libboost1.81-dev        # Asio (awaitables, awaitable operators, cancellation slots), Beast
   libboost-url1.81-dev    # Boost.URL: resolving relative targets like a browser
   libssl-dev              # TLS for the agent

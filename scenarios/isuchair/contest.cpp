@@ -54,10 +54,7 @@ std::vector<contest::level_change> contest::timeline() const {
   return timeline_;
 }
 
-std::string_view contest::phase_name() const noexcept { return candar::to_string(phase_.load()); }
-
 asio::awaitable<void> contest::prepare(candar::step& s) {
-  phase_ = candar::phase::prepare;
   auto data = generate_initial_data();  // what /initialize restores: the same generator, the same seed
   version_ = std::make_unique<master_version>(data.master_versions.back());
   candar::agent_options options{.base_url = settings_.target, .timeout = settings_.step_timeout};
@@ -87,7 +84,6 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
 
 asio::awaitable<void> contest::load(candar::step& s) {
   using namespace asio::experimental::awaitable_operators;
-  phase_ = candar::phase::load;
   if (!env_) co_return;
   auto& env = *env_;
   auto const seed = settings_.seed;
@@ -132,7 +128,6 @@ asio::awaitable<void> contest::load(candar::step& s) {
 }
 
 asio::awaitable<void> contest::validate(candar::step& s) {
-  phase_ = candar::phase::validate;
   if (!env_) co_return;
   auto sample = model_->sample(settings_.validate_sample, loop_rng(settings_.seed));
   log_.contestant(fmt::format("validate: comparing {} users with the model ({} left the pool during the load)",

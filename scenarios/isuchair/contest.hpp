@@ -52,9 +52,6 @@ class contest {
   [[nodiscard]] std::string implementation() const;
   // The existing-user flows' parallelism now (any thread).
   [[nodiscard]] std::int64_t level() const noexcept { return level_.load(std::memory_order_relaxed); }
-  // "prepare", "load" or "validate": the phase running now (any thread; the result's records are not for
-  // reading while the run goes).
-  [[nodiscard]] std::string_view phase_name() const noexcept;
   // The load level over time (after the run).
   [[nodiscard]] std::vector<level_change> timeline() const;
   [[nodiscard]] contest_settings const& settings() const noexcept { return settings_; }
@@ -71,7 +68,6 @@ class contest {
   std::unique_ptr<master_version> version_;
   std::unique_ptr<flow_env> env_;
   std::atomic<std::int64_t> level_{0};
-  std::atomic<candar::phase> phase_{candar::phase::prepare};
   mutable std::mutex mutex_;  // guards implementation_ and timeline_
   std::string implementation_;
   std::vector<level_change> timeline_;

@@ -84,7 +84,10 @@ TEST(benchmark, a_prepare_that_runs_out_of_time_fails_with_timeout) {
   EXPECT_FALSE(loaded);
   auto const msgs = r.errors().messages("prepare");
   ASSERT_EQ(msgs.size(), 1U);
-  EXPECT_EQ(msgs[0], "prepare > timeout: did not finish before the phase ended");
+  // The step was cut off while awaiting, or (on a loaded machine) the 10 ms passed before it started at all.
+  EXPECT_TRUE(msgs[0] == "prepare > timeout: did not finish before the phase ended" ||
+              msgs[0] == "prepare > timeout: the phase did not finish in time")
+      << msgs[0];
 }
 
 TEST(benchmark, a_throwing_load_step_becomes_a_panic_and_the_run_still_finishes) {
@@ -191,9 +194,10 @@ TEST(benchmark, ignored_codes_are_not_counted_or_hooked) {
 
 TEST(benchmark, score_added_after_the_phase_ended_does_not_count) {
   runtime rt(2);
-  benchmark b({.load_timeout = 10ms});
+  benchmark b({.load_timeout = 60s});
   b.add({.name = "late", .load = [](step& s) -> asio::awaitable<void> {
            s.add_score("in-time");
+           s.cancel();  // ends the window now, as its timeout would (a short timeout could pass before the start)
            try {
              co_await never_finish();
            } catch (...) {

@@ -72,6 +72,12 @@ benchmark& benchmark::on_error(error_hook hook) {
 
 result& benchmark::current() noexcept { return run_->result; }
 
+std::optional<phase> benchmark::phase_now() const noexcept {
+  auto const i = run_->running.load();
+  if (i < 0) return std::nullopt;
+  return static_cast<phase>(i);
+}
+
 asio::awaitable<void> benchmark::start(runtime& rt, context parent) {
   auto& run = *run_;
   if (run.started) throw std::logic_error("benchmark: a benchmark runs once");
@@ -94,6 +100,8 @@ asio::awaitable<void> benchmark::start(runtime& rt, context parent) {
 
   for (auto const& plan : plans) {
     if (run.root.done()) break;
+    if (run.options.prepare_only && plan.which != phase::prepare) break;
+    run.running = static_cast<int>(plan.which);
     auto& record = run.result.record(plan.which);
     record.ran = true;
     record.start = std::chrono::steady_clock::now();
@@ -122,6 +130,7 @@ asio::awaitable<void> benchmark::start(runtime& rt, context parent) {
     record.failed = run.result.errors().count() != errors_before || (plan.which != phase::load && timed_out);
     if (plan.which == phase::prepare && record.failed) break;
   }
+  run.running = -1;
   run.result.set_interrupted(run.root.reason());
   run.root.cancel();
   std::exception_ptr uncaught;

@@ -1,5 +1,6 @@
 #pragma once
 // The state a benchmark shares with its steps.
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <vector>
@@ -17,6 +18,7 @@ struct benchmark_run {
   runtime* rt = nullptr;
   context root;  // ends the whole run: step.cancel()
   bool started = false;
+  std::atomic<int> running{-1};  // the phase running now, as an index; -1: none
 
   std::mutex exception_mutex;
   std::exception_ptr first_uncaught;  // with catch_panics off

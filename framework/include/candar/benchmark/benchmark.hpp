@@ -6,6 +6,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct benchmark_options {
   bool catch_panics = true;
   // Errors carrying any of these codes are dropped (not counted, not shown to hooks).
   std::vector<std::string> ignore_codes;
+  // Stop after Prepare (a check that the webapp initializes and answers correctly).
+  bool prepare_only = false;
 };
 
 struct scenario {
@@ -52,6 +55,8 @@ class benchmark {
 
   // The result, live: set score weights and error categories here before the run.
   [[nodiscard]] result& current() noexcept;
+  // The phase running now, none before and after the run (any thread).
+  [[nodiscard]] std::optional<phase> phase_now() const noexcept;
 
   // Runs every phase on `rt` and blocks until done. `parent` ending (e.g. on SIGINT) ends the run.
   result const& run(runtime& rt, context parent = context());

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace isuchair::bench {
+namespace candar::detail {
 
 namespace {
 
@@ -20,7 +20,7 @@ nlohmann::json phase_json(candar::phase_record const& p) {
 
 }  // namespace
 
-nlohmann::json result_json(candar::result const& r, contest const& c, run_summary const& s) {
+nlohmann::json result_json(candar::result const& r, run_settings const& settings, run_summary const& s) {
   using nlohmann::json;
   auto const& errors = r.errors();
   auto const& score = r.score();
@@ -30,10 +30,6 @@ nlohmann::json result_json(candar::result const& r, contest const& c, run_summar
   }
   json messages = json::object();
   for (auto const& [code, n] : errors.counts()) messages[code] = errors.messages(code, 5);
-  json levels = json::array();
-  for (auto const& change : c.timeline()) {
-    levels.push_back({{"at_seconds", std::chrono::duration<double>(change.at).count()}, {"level", change.level}});
-  }
   json endpoints = json::object();
   for (auto const& [label, st] : r.metrics().snapshot()) {
     json statuses = json::object();
@@ -54,9 +50,8 @@ nlohmann::json result_json(candar::result const& r, contest const& c, run_summar
       {"score", score.total(errors)},
       {"reasons", s.outcome.reasons},
       {"interrupted", s.interrupted},
-      {"implementation", c.implementation()},
-      {"target", c.settings().target},
-      {"seed", c.settings().seed},
+      {"target", settings.target},
+      {"seed", settings.seed},
       {"sum", score.sum()},
       {"breakdown", breakdown},
       {"deduction", score.deduction(errors)},
@@ -67,7 +62,9 @@ nlohmann::json result_json(candar::result const& r, contest const& c, run_summar
         {"by_code", errors.counts()},
         {"first_messages", messages},
         {"dropped", errors.dropped()}}},
-      {"load_levels", levels},
+      // Errors reported once their phase had ended (requests cut off by the end of Load): no deductions.
+      {"errors_after_window",
+       {{"total", r.errors_after_window().count()}, {"by_code", r.errors_after_window().counts()}}},
       {"endpoints", endpoints},
       {"phases",
        {{"prepare", phase_json(r.record(candar::phase::prepare))},
@@ -95,4 +92,4 @@ void write_result(std::string const& path, nlohmann::json const& j) {
   if (std::rename(temp.c_str(), path.c_str()) != 0) throw std::runtime_error(fmt::format("cannot rename {} to {}", temp, path));
 }
 
-}  // namespace isuchair::bench
+}  // namespace candar::detail

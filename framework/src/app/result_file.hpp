@@ -1,17 +1,17 @@
 #pragma once
 // The JSON result a CI job reads: pass, score, breakdown, deductions, errors by category and code with the
-// first messages of each, the load-level timeline, per-endpoint counts and latency percentiles, the
-// benchmarker's own CPU use, and whether the run was interrupted.
+// first messages of each, the errors after the phase window, per-endpoint counts and latency percentiles, the
+// phases, the benchmarker's own CPU use, and whether the run was interrupted. The contest adds its own fields.
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "candar/app/benchmarker_app.hpp"
+#include "candar/app/verdict.hpp"
 #include "candar/benchmark/result.hpp"
-#include "contest.hpp"
-#include "verdict.hpp"
 
-namespace isuchair::bench {
+namespace candar::detail {
 
 struct run_summary {
   verdict outcome;
@@ -21,8 +21,8 @@ struct run_summary {
   double cpu_seconds = 0;
 };
 
-[[nodiscard]] nlohmann::json result_json(candar::result const& r, contest const& c, run_summary const& s);
+[[nodiscard]] nlohmann::json result_json(candar::result const& r, run_settings const& settings, run_summary const& s);
 // Writes through a temporary file and a rename, so a reader never sees half a result. Throws on failure.
 void write_result(std::string const& path, nlohmann::json const& j);
 
-}  // namespace isuchair::bench
+}  // namespace candar::detail

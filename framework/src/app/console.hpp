@@ -1,20 +1,22 @@
 #pragma once
 // What the contestant sees while the run goes: the benchmarker's sentences, and a progress line (elapsed,
-// load level, score so far, errors) redrawn in place on a terminal, printed every few seconds otherwise.
+// phase, the contest's own figures, score so far, errors) redrawn in place on a terminal, printed every few
+// seconds otherwise.
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
 
-namespace isuchair::bench {
+namespace candar::detail {
 
 enum class progress_mode { live, plain, none };
+
 
 struct progress_figures {
   std::chrono::steady_clock::duration elapsed{};
   std::string phase;
-  std::int64_t level = 0;
+  std::string extra;  // the contest's figures, e.g. "load level   3"
   std::int64_t score = 0;
   std::int64_t errors = 0;
 };
@@ -36,4 +38,4 @@ class console {
   bool live_line_shown_ = false;
 };
 
-}  // namespace isuchair::bench
+}  // namespace candar::detail

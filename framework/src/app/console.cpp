@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-namespace isuchair::bench {
+namespace candar::detail {
 
 namespace {
 std::string render(progress_figures const& f) {
-  return fmt::format("[{:6.1f}s] {:<8} load level {:>3} | score {:>7} | errors {}",
-                     std::chrono::duration<double>(f.elapsed).count(), f.phase, f.level, f.score, f.errors);
+  return fmt::format("[{:6.1f}s] {:<8} {}{}score {:>7} | errors {}", std::chrono::duration<double>(f.elapsed).count(),
+                     f.phase, f.extra, f.extra.empty() ? "" : " | ", f.score, f.errors);
 }
 }  // namespace
 
@@ -44,4 +44,4 @@ void console::finish() {
   std::fflush(stdout);
 }
 
-}  // namespace isuchair::bench
+}  // namespace candar::detail

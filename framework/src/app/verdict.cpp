@@ -1,8 +1,8 @@
-#include "verdict.hpp"
+#include "candar/app/verdict.hpp"
 
 #include <fmt/format.h>
 
-namespace isuchair {
+namespace candar {
 
 verdict judge(run_facts const& f) {
   verdict v;
@@ -15,4 +15,4 @@ verdict judge(run_facts const& f) {
   return v;
 }
 
-}  // namespace isuchair
+}  // namespace candar

@@ -4,12 +4,12 @@
 #include <string>
 #include <vector>
 
-namespace isuchair {
+namespace candar {
 
 struct run_facts {
   bool prepare_failed = false;
   bool validate_failed = false;
-  std::int64_t critical_errors = 0;  // validation category
+  std::int64_t critical_errors = 0;  // errors of a critical class (default: validation)
   std::int64_t errors = 0;           // every error
   std::int64_t error_limit = 0;
   std::int64_t score = 0;            // the total after deductions
@@ -22,4 +22,4 @@ struct verdict {
 
 [[nodiscard]] verdict judge(run_facts const& f);
 
-}  // namespace isuchair
+}  // namespace candar

@@ -1,0 +1,87 @@
+#pragma once
+// The program around a contest's benchmark, ready-made: the flags every benchmarker has, SIGINT/SIGTERM (the
+// result still written, marked interrupted; a second signal stops at once), a watchdog over the run's upper
+// bound, the progress line, the verdict, the JSON result (written through a rename) and the printed breakdown.
+// A contest's main() says what is its own and hands over:
+//
+//   int main(int argc, char** argv) {
+//     candar::benchmarker_app app("mycontest-bench", "Benchmarks a mycontest webapp.");
+//     std::int64_t users = 100;
+//     app.integer_flag("users", users, 1, 100'000, "users in the initial data");
+//     std::optional<my_contest> game;
+//     return app.run(argc, argv, {.setup = [&](candar::benchmark& b, candar::run_settings const& s, candar::logs& log) {
+//       game.emplace(s, users, log);
+//       game->add_to(b);                         // scenarios, score table, error classes
+//     }});
+//   }
+//
+// Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
+// --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20).
+// Exit codes: 0 pass, 1 fail, 2 bad usage, 3 internal error.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace candar {
+
+class benchmark;
+class logs;
+
+// What the standard flags said.
+struct run_settings {
+  using duration = std::chrono::steady_clock::duration;
+  std::string target;  // without a trailing '/'
+  duration load_duration = std::chrono::seconds(60);
+  duration prepare_timeout = std::chrono::seconds(20);
+  duration validate_timeout = std::chrono::seconds(20);
+  std::size_t threads = 0;  // 0: one loop per hardware thread
+  std::uint64_t seed = 1;
+  std::optional<std::string> result_file;
+  bool prepare_only = false;
+};
+
+struct contest_definition {
+  // Called once the flags are read, before the run: add the scenarios, score table and error classes to `b`,
+  // and say things to the contestant through `log` (its contestant lines go to the console).
+  std::function<void(benchmark& b, run_settings const& settings, logs& log)> setup;
+  // The contest's own figures for the progress line ("load level   3"); any thread, while running.
+  std::function<std::string()> progress;
+  // The contest's own fields of the JSON result (e.g. its load-level timeline); after the run.
+  std::function<void(nlohmann::json& result)> add_to_result;
+  // Errors of these classes (error_collection's classifier) fail the run.
+  std::vector<std::string> critical_classes = {"validation"};
+  // More errors than this fail the run.
+  std::int64_t error_limit = 200;
+};
+
+class benchmarker_app {
+ public:
+  // `name` is the program's (in messages and --help), `about` a sentence for --help.
+  benchmarker_app(std::string name, std::string about);
+  ~benchmarker_app();
+  benchmarker_app(benchmarker_app const&) = delete;
+  benchmarker_app& operator=(benchmarker_app const&) = delete;
+
+  // The contest's own flags, read into `into` (which keeps its value when the flag is absent). Seconds may
+  // have fractions and must be above zero; integers must lie in [min, max].
+  benchmarker_app& seconds_flag(std::string const& name, std::chrono::steady_clock::duration& into, std::string const& help);
+  benchmarker_app& integer_flag(std::string const& name, std::int64_t& into, std::int64_t min, std::int64_t max,
+                                std::string const& help);
+  benchmarker_app& switch_flag(std::string const& name, bool& into, std::string const& help);
+  benchmarker_app& text_flag(std::string const& name, std::string& into, std::string const& help);
+
+  // Parses the flags, runs the benchmark and returns the exit code.
+  int run(int argc, char** argv, contest_definition const& contest);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace candar

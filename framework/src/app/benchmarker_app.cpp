@@ -1,0 +1,349 @@
+#include "candar/app/benchmarker_app.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "candar/app/verdict.hpp"
+#include "candar/benchmark/benchmark.hpp"
+#include "candar/load/logs.hpp"
+#include "console.hpp"
+#include "result_file.hpp"
+
+namespace candar {
+
+namespace {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+using detail::progress_mode;
+
+// Grace after the three phases' timeouts before the run is stopped from outside.
+constexpr auto grace = std::chrono::seconds(5);
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+clock_type::duration seconds_of(double s) {
+  return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto const tv = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return tv(u.ru_utime) + tv(u.ru_stime);
+}
+
+// An absolute http:// or https:// URL with a host, checked before any load starts: a typo is one line of usage
+// error, not a loop of failing requests.
+void require_http_url(std::string const& url) {
+  auto const u = boost::urls::parse_uri(url);
+  if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty()) {
+    throw usage_error(fmt::format("--target: '{}' is not an http:// or https:// URL", url));
+  }
+}
+
+// A number of seconds above zero and at most a million (so that no duration overflows), fractions allowed.
+CLI::Validator const seconds_check(
+    [](std::string& text) -> std::string {
+      double v = 0;
+      std::size_t used = 0;
+      try {
+        v = std::stod(text, &used);
+      } catch (std::exception const&) {
+        used = 0;
+      }
+      if (used != text.size() || !(v > 0 && v <= 1e6)) return fmt::format("takes seconds above zero, not '{}'", text);
+      return {};
+    },
+    "", "seconds");
+
+std::string one_line(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+void print_summary(result const& r, detail::run_summary const& s, std::optional<std::string> const& file) {
+  auto const& errors = r.errors();
+  auto const& score = r.score();
+  std::cout << fmt::format("{}: score {} (sum {}, deductions {}){}\n", s.outcome.pass ? "PASS" : "FAIL",
+                           score.total(errors), score.sum(), score.deduction(errors),
+                           s.interrupted ? " — interrupted" : "");
+  for (auto const& reason : s.outcome.reasons) std::cout << "  failed: " << reason << '\n';
+  std::cout << "breakdown:\n";
+  for (auto const& [tag, n] : score.breakdown()) {
+    std::cout << fmt::format("  {:<15} {:>8} x {:>2} = {}\n", tag, n, score.weight(tag), n * score.weight(tag));
+  }
+  std::cout << fmt::format("errors: {}\n", errors.count());
+  for (auto const& [category, n] : errors.counts_by_class()) std::cout << fmt::format("  {:<12} {}\n", category, n);
+  int shown = 0;
+  for (auto const& e : errors.all()) {
+    if (++shown > 10) {
+      std::cout << "  ... (every code's first messages are in the result file)\n";
+      break;
+    }
+    std::cout << "  " << e.summary() << '\n';
+  }
+  if (auto const late = r.errors_after_window().count(); late > 0) {
+    std::cout << fmt::format("cut off by the end of their phase (not counted): {}\n", late);
+  }
+  std::cout << fmt::format("benchmarker CPU: {:.2f}s over {:.2f}s\n", s.cpu_seconds, s.wall_seconds);
+  if (file) std::cout << "result: " << *file << '\n';
+}
+
+}  // namespace
+
+struct benchmarker_app::impl {
+  std::string name;
+  CLI::App cli;
+  run_settings settings;
+  std::string progress = "auto";
+  double duration_s = 60, prepare_s = 20, validate_s = 20;
+  std::string result_file;
+  // The contest's seconds flags: read as numbers, converted after parsing.
+  std::deque<std::pair<double, clock_type::duration*>> seconds;
+  std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options;
+
+  impl(std::string n, std::string const& about) : name(std::move(n)), cli(about, name) {
+    cli.add_option("--target", settings.target, "the webapp's base URL, e.g. http://127.0.0.1:8080")->type_name("URL");
+    cli.add_option("--duration", duration_s, "the Load phase in seconds (default 60)")->check(seconds_check)->type_name("S");
+    cli.add_option("--threads", settings.threads, "event loops (default: one per hardware thread)")
+        ->check(CLI::Range(0, 256))->type_name("T");
+    cli.add_option("--seed", settings.seed, "the benchmarker's random choices (default 1)")
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 53))->type_name("N");
+    cli.add_option("--result", result_file, "write the JSON result there (also when interrupted)")->type_name("FILE");
+    cli.add_flag("--prepare-only", settings.prepare_only, "stop after Prepare (pass: the webapp initializes and answers correctly)");
+    cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
+        ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
+    cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+    cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+    cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error.");
+  }
+
+  // Throws usage_error; returns false when --help was asked (and printed).
+  bool parse(int argc, char** argv) {
+    try {
+      cli.parse(argc, argv);
+    } catch (CLI::CallForHelp const&) {
+      std::cout << cli.help();
+      return false;
+    } catch (CLI::ParseError const& e) {
+      throw usage_error(one_line(e.what()));
+    }
+    if (settings.target.empty()) throw usage_error("--target URL is required");
+    require_http_url(settings.target);
+    while (!settings.target.empty() && settings.target.back() == '/') settings.target.pop_back();
+    settings.load_duration = seconds_of(duration_s);
+    settings.prepare_timeout = seconds_of(prepare_s);
+    settings.validate_timeout = seconds_of(validate_s);
+    for (auto const& [opt, i] : seconds_options) {
+      if (opt->count() > 0) *seconds[i].second = seconds_of(seconds[i].first);
+    }
+    if (!result_file.empty()) {
+      // Checked now, not after a whole run whose result would then be lost.
+      auto dir = std::filesystem::path(result_file).parent_path();
+      if (dir.empty()) dir = ".";
+      if (std::filesystem::is_directory(result_file) || access(dir.c_str(), W_OK) != 0) {
+        throw usage_error(fmt::format("--result: cannot write '{}'", result_file));
+      }
+      settings.result_file = result_file;
+    }
+    return true;
+  }
+
+  int run(contest_definition const& contest);
+};
+
+benchmarker_app::benchmarker_app(std::string name, std::string about)
+    : impl_(std::make_unique<impl>(std::move(name), about)) {}
+
+benchmarker_app::~benchmarker_app() = default;
+
+benchmarker_app& benchmarker_app::seconds_flag(std::string const& name, clock_type::duration& into, std::string const& help) {
+  auto& slot = impl_->seconds.emplace_back(std::chrono::duration<double>(into).count(), &into);
+  auto* opt = impl_->cli.add_option("--" + name, slot.first, help)->check(seconds_check)->type_name("S");
+  impl_->seconds_options.emplace_back(opt, impl_->seconds.size() - 1);
+  return *this;
+}
+
+benchmarker_app& benchmarker_app::integer_flag(std::string const& name, std::int64_t& into, std::int64_t min,
+                                               std::int64_t max, std::string const& help) {
+  impl_->cli.add_option("--" + name, into, help)->check(CLI::Range(min, max))->type_name("N");
+  return *this;
+}
+
+benchmarker_app& benchmarker_app::switch_flag(std::string const& name, bool& into, std::string const& help) {
+  impl_->cli.add_flag("--" + name, into, help);
+  return *this;
+}
+
+benchmarker_app& benchmarker_app::text_flag(std::string const& name, std::string& into, std::string const& help) {
+  impl_->cli.add_option("--" + name, into, help)->type_name("TEXT");
+  return *this;
+}
+
+int benchmarker_app::run(int argc, char** argv, contest_definition const& contest) {
+  try {
+    if (!impl_->parse(argc, argv)) return 0;
+  } catch (usage_error const& e) {
+    std::cerr << impl_->name << ": " << e.what() << " (see " << impl_->name << " --help)\n";
+    return 2;
+  }
+  return impl_->run(contest);
+}
+
+int benchmarker_app::impl::run(contest_definition const& contest) {
+  auto const mode = progress == "none"    ? progress_mode::none
+                    : progress == "plain" ? progress_mode::plain
+                    : isatty(STDOUT_FILENO) ? progress_mode::live
+                                            : progress_mode::plain;
+  detail::console out(mode);
+  logs log([&out](std::string_view line) { out.line(line); }, logs::discard());
+  auto const& cs = settings;
+  auto const bound = cs.prepare_timeout + (cs.prepare_only ? clock_type::duration() : cs.load_duration + cs.validate_timeout) + grace;
+
+  detail::run_summary summary;
+  std::optional<runtime> rt;
+  std::optional<benchmark> bench;
+  std::atomic<bool> interrupted{false};
+  try {
+    rt.emplace(cs.threads);
+    bench.emplace(benchmark_options{.prepare_timeout = cs.prepare_timeout,
+                                    .load_timeout = cs.load_duration,
+                                    .validate_timeout = cs.validate_timeout,
+                                    .prepare_only = cs.prepare_only});
+    if (contest.setup) contest.setup(*bench, cs, log);
+  } catch (std::exception const& e) {
+    std::cerr << name << ": internal error: " << e.what() << '\n';
+    return 3;
+  }
+
+  auto const started = clock_type::now();
+  auto const cpu_before = cpu_seconds();
+  context parent = context().with_deadline(rt->executor(0), started + bound);
+
+  // The control thread: signals, the progress line, and a watchdog should the run not stop by itself.
+  asio::io_context control;
+  asio::signal_set signals(control, SIGINT, SIGTERM);
+  // The run has not stopped when it should have: write what is known (the counters are safe to read from any
+  // thread) and leave.
+  auto give_up = [&](std::string const& why, int code) {
+    std::cerr << name << ": " << why << '\n';
+    if (cs.result_file) {
+      auto const& r = bench->current();
+      nlohmann::json const partial = {{"pass", false},
+                                      {"score", r.score().total(r.errors())},
+                                      {"reasons", {why}},
+                                      {"interrupted", true},
+                                      {"internal_error", why},
+                                      {"breakdown", r.score().breakdown()},
+                                      {"errors", {{"total", r.errors().count()}, {"by_code", r.errors().counts()}}}};
+      try {
+        detail::write_result(*cs.result_file, partial);
+      } catch (std::exception const& e) {
+        std::cerr << name << ": " << e.what() << '\n';
+      }
+    }
+    std::_Exit(code);
+  };
+  std::function<void()> listen = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      if (interrupted.exchange(true)) give_up("a second signal: stopped at once", 1);
+      out.line(fmt::format("{}: stopping the run, the result will be written (again to stop at once)",
+                           sig == SIGINT ? "SIGINT" : "SIGTERM"));
+      parent.cancel();
+      listen();
+    });
+  };
+  listen();
+  asio::steady_timer ticker(control);
+  auto const period = mode == progress_mode::live ? std::chrono::milliseconds(500) : std::chrono::milliseconds(5000);
+  std::function<void()> tick = [&] {
+    ticker.expires_after(period);
+    ticker.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      auto const& r = bench->current();
+      auto const now = bench->phase_now();
+      out.progress({.elapsed = clock_type::now() - started,
+                    .phase = now ? std::string(to_string(*now)) : std::string("done"),
+                    .extra = contest.progress ? contest.progress() : std::string(),
+                    .score = r.score().total(r.errors()),
+                    .errors = r.errors().count()});
+      tick();
+    });
+  };
+  tick();
+  asio::steady_timer watchdog(control, bound + std::chrono::seconds(10));
+  watchdog.async_wait([&](boost::system::error_code ec) {
+    if (!ec) give_up("internal error: the run did not stop within its upper bound", 3);
+  });
+  std::thread control_thread([&] { control.run(); });
+
+  int exit_code = 1;
+  try {
+    auto const& r = bench->run(*rt, parent);
+    summary.interrupted = interrupted.load() || r.interrupted() != stop_reason::none;
+    auto const classes = r.errors().counts_by_class();
+    std::int64_t critical = 0;
+    for (auto const& c : contest.critical_classes) critical += classes.contains(c) ? classes.at(c) : 0;
+    summary.outcome = judge({.prepare_failed = r.prepare_failed(),
+                             .validate_failed = r.record(phase::validate).failed,
+                             .critical_errors = critical,
+                             .errors = r.errors().count(),
+                             .error_limit = contest.error_limit,
+                             .score = cs.prepare_only ? 1 : r.score().total(r.errors())});
+    if (summary.interrupted) {
+      summary.outcome.pass = false;
+      summary.outcome.reasons.emplace_back("the run was interrupted");
+    }
+    exit_code = summary.outcome.pass ? 0 : 1;
+  } catch (std::exception const& e) {
+    summary.internal_error = e.what();
+    summary.outcome.pass = false;
+    summary.outcome.reasons.push_back(fmt::format("internal error: {}", e.what()));
+    exit_code = 3;
+  }
+  summary.wall_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+  summary.cpu_seconds = cpu_seconds() - cpu_before;
+  control.stop();
+  control_thread.join();
+  rt->stop();
+  out.finish();
+
+  auto const& r = bench->current();
+  if (cs.result_file) {
+    try {
+      auto j = detail::result_json(r, cs, summary);
+      if (contest.add_to_result) contest.add_to_result(j);
+      detail::write_result(*cs.result_file, j);
+    } catch (std::exception const& e) {
+      std::cerr << name << ": internal error: " << e.what() << '\n';
+      exit_code = 3;
+    }
+  }
+  print_summary(r, summary, cs.result_file);
+  return exit_code;
+}
+
+}  // namespace candar
