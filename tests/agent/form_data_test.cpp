@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
 
 #include "candar/agent/agent.hpp"
 #include "support/http_server.hpp"
+#include "support/multipart.hpp"
 #include "support/with_agent.hpp"
 
 namespace candar {
@@ -55,47 +55,12 @@ TEST(form_data, multipart_writes_parts_as_a_browser_and_a_boundary_absent_from_t
   EXPECT_EQ(tricky.multipart().content_type.find(boundary), std::string::npos);
 }
 
-// The parts of a multipart body, read by a parser written apart from the encoder: name -> (filename, type, bytes).
-struct part {
-  std::string filename;
-  std::string type;
-  std::string bytes;
-};
-std::map<std::string, part> parse_multipart(seen_request const& r) {
-  std::map<std::string, part> parts;
-  auto const ct = r.header("Content-Type");
-  auto const at = ct.find("boundary=");
-  if (at == std::string::npos) return parts;
-  auto const delimiter = "--" + ct.substr(at + 9);
-  std::size_t pos = r.body.find(delimiter);
-  while (pos != std::string::npos) {
-    pos += delimiter.size();
-    if (r.body.compare(pos, 2, "--") == 0) break;
-    pos += 2;  // CRLF
-    auto const head_end = r.body.find("\r\n\r\n", pos);
-    auto const head = r.body.substr(pos, head_end - pos);
-    auto const next = r.body.find("\r\n" + delimiter, head_end);
-    auto const value = r.body.substr(head_end + 4, next - head_end - 4);
-    auto quoted_after = [&](std::string const& key) {
-      auto const k = head.find(key + "=\"");
-      if (k == std::string::npos) return std::string();
-      auto const start = k + key.size() + 2;
-      return head.substr(start, head.find('"', start) - start);
-    };
-    auto const type_at = head.find("Content-Type: ");
-    parts[quoted_after("name")] = {quoted_after("filename"),
-                                   type_at == std::string::npos ? "" : head.substr(type_at + 14), value};
-    pos = next + 2;
-  }
-  return parts;
-}
-
 TEST(form_data, a_multipart_upload_arrives_byte_for_byte) {
   std::string image;  // every byte value, CR LF pairs and something that looks like a boundary
   for (int i = 0; i < 256; ++i) image += static_cast<char>(i);
   image += "\r\n--\r\n------WebKitFormBoundary\r\n";
   http_server server([](seen_request const& r) {
-    auto parts = parse_multipart(r);
+    auto parts = test::parse_multipart(r);
     auto const& file = parts["image"];
     return reply{.headers = {{"X-Filename", file.filename}, {"X-Type", file.type}, {"X-Title", parts["title"].bytes}},
                  .body = file.bytes};

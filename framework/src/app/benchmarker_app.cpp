@@ -123,6 +123,10 @@ struct benchmarker_app::impl {
   // The contest's seconds flags: read as numbers, converted after parsing.
   std::deque<std::pair<double, clock_type::duration*>> seconds;
   std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options;
+  // Kept until the app goes, so that a contest's objects holding agents (a user_pool), declared after the app,
+  // are destroyed while their loops still exist.
+  std::optional<runtime> loops;
+  std::optional<benchmark> the_benchmark;
 
   impl(std::string n, std::string const& about) : name(std::move(n)), cli(about, name) {
     cli.add_option("--target", settings.target, "the webapp's base URL, e.g. http://127.0.0.1:8080")->type_name("URL");
@@ -223,8 +227,8 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   auto const bound = cs.prepare_timeout + (cs.prepare_only ? clock_type::duration() : cs.load_duration + cs.validate_timeout) + grace;
 
   detail::run_summary summary;
-  std::optional<runtime> rt;
-  std::optional<benchmark> bench;
+  auto& rt = loops;
+  auto& bench = the_benchmark;
   std::atomic<bool> interrupted{false};
   try {
     rt.emplace(cs.threads);

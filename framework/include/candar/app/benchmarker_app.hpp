@@ -15,6 +15,8 @@
 //     }});
 //   }
 //
+// Declare objects that hold agents (a user_pool) after the app: the app keeps the event loops until it goes.
+//
 // Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
 // --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20).
 // Exit codes: 0 pass, 1 fail, 2 bad usage, 3 internal error.

@@ -1,4 +1,4 @@
-#include "candar/random/random_data.hpp"
+#include "candar/random/seeded_random.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,8 +15,8 @@ std::uint32_t read32(std::string const& s, std::size_t at) {
   return v;
 }
 
-TEST(random_data, the_same_seed_gives_the_same_values_and_another_seed_others) {
-  random_data a(7), b(7), c(8);
+TEST(seeded_random, the_same_seed_gives_the_same_values_and_another_seed_others) {
+  seeded_random a(7), b(7), c(8);
   for (int i = 0; i < 100; ++i) {
     auto const x = a.integer(-5, 5);
     EXPECT_EQ(x, b.integer(-5, 5));
@@ -25,19 +25,19 @@ TEST(random_data, the_same_seed_gives_the_same_values_and_another_seed_others) {
   }
   EXPECT_EQ(a.name(), b.name());
   EXPECT_EQ(a.text(5), b.text(5));
-  EXPECT_NE(random_data(7).bytes(32), c.bytes(32));
+  EXPECT_NE(seeded_random(7).bytes(32), c.bytes(32));
   // Streams: reproducible, independent of each other and of how much the parent drew.
-  random_data parent(7);
+  seeded_random parent(7);
   auto const s1 = parent.fork(1).alphanumeric(16);
   (void)parent.next();
-  EXPECT_NE(s1, random_data(7).fork(2).alphanumeric(16));
-  EXPECT_EQ(s1, random_data(7).fork(1).alphanumeric(16));
+  EXPECT_NE(s1, seeded_random(7).fork(2).alphanumeric(16));
+  EXPECT_EQ(s1, seeded_random(7).fork(1).alphanumeric(16));
   // A pinned value: the generator must not change under a seeded run's feet.
-  EXPECT_EQ(random_data(1).next(), 0x910a2dec89025cc1ULL);
+  EXPECT_EQ(seeded_random(1).next(), 0x910a2dec89025cc1ULL);
 }
 
-TEST(random_data, draws_cover_their_range_evenly_enough) {
-  random_data r(42);
+TEST(seeded_random, draws_cover_their_range_evenly_enough) {
+  seeded_random r(42);
   std::vector<int> counts(6);
   for (int i = 0; i < 6000; ++i) ++counts[static_cast<std::size_t>(r.integer(0, 5))];
   for (int n : counts) {
@@ -53,8 +53,8 @@ TEST(random_data, draws_cover_their_range_evenly_enough) {
   EXPECT_LE(n.size(), 12U);
 }
 
-TEST(random_data, png_is_a_valid_image_of_the_size_asked) {
-  random_data r(3);
+TEST(seeded_random, png_is_a_valid_image_of_the_size_asked) {
+  seeded_random r(3);
   auto const img = r.png(5, 4);
   ASSERT_GT(img.size(), 8U + 25U + 12U + 12U);
   EXPECT_EQ(img.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));

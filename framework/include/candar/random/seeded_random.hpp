@@ -4,7 +4,7 @@
 // whose results differ between standard libraries). Not thread-safe: give each loop or user its own with
 // fork(), which stays reproducible.
 //
-//   random_data rnd(seed);                          // from --seed
+//   seeded_random rnd(seed);                          // from --seed
 //   auto user = rnd.fork(user_id);                  // an independent stream per user
 //   auto name = user.name();                        // "kovahiru42"
 //   auto img  = user.png(32, 32);                   // a valid 32x32 PNG, different each call
@@ -15,12 +15,12 @@
 
 namespace candar {
 
-class random_data {
+class seeded_random {
  public:
-  explicit random_data(std::uint64_t seed);
+  explicit seeded_random(std::uint64_t seed);
 
   // An independent generator for `stream` (a user id, a loop index): same seed and stream, same values.
-  [[nodiscard]] random_data fork(std::uint64_t stream) const;
+  [[nodiscard]] seeded_random fork(std::uint64_t stream) const;
 
   // Uniform in [lo, hi] (both included); lo <= hi.
   std::int64_t integer(std::int64_t lo, std::int64_t hi);

@@ -1,4 +1,4 @@
-#include "candar/random/random_data.hpp"
+#include "candar/random/seeded_random.hpp"
 
 #include <zlib.h>
 
@@ -33,17 +33,17 @@ void chunk(std::string& out, std::string_view type, std::string const& data) {
 
 }  // namespace
 
-random_data::random_data(std::uint64_t seed) : state_(seed) {}
+seeded_random::seeded_random(std::uint64_t seed) : state_(seed) {}
 
-random_data random_data::fork(std::uint64_t stream) const {
+seeded_random seeded_random::fork(std::uint64_t stream) const {
   std::uint64_t s = state_ ^ (stream * 0xd1342543de82ef95ULL + 0x2545f4914f6cdd1dULL);
-  return random_data(splitmix(s));
+  return seeded_random(splitmix(s));
 }
 
-std::uint64_t random_data::next() { return splitmix(state_); }
+std::uint64_t seeded_random::next() { return splitmix(state_); }
 
-std::int64_t random_data::integer(std::int64_t lo, std::int64_t hi) {
-  if (lo > hi) throw std::invalid_argument("random_data::integer: lo > hi");
+std::int64_t seeded_random::integer(std::int64_t lo, std::int64_t hi) {
+  if (lo > hi) throw std::invalid_argument("seeded_random::integer: lo > hi");
   auto const span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;  // 0: the whole range
   if (span == 0) return static_cast<std::int64_t>(next());
   // Lemire's multiply-and-reject: unbiased, and the same on every platform.
@@ -57,11 +57,11 @@ std::int64_t random_data::integer(std::int64_t lo, std::int64_t hi) {
   }
 }
 
-double random_data::real() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double seeded_random::real() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
-bool random_data::chance(double p) { return real() < p; }
+bool seeded_random::chance(double p) { return real() < p; }
 
-std::string random_data::name() {
+std::string seeded_random::name() {
   static constexpr std::string_view consonants = "bdfghjkmnprstvwz";
   static constexpr std::string_view vowels = "aeiou";
   auto const letters = integer(6, 10);
@@ -75,7 +75,7 @@ std::string random_data::name() {
   return out;
 }
 
-std::string random_data::text(std::size_t words) {
+std::string seeded_random::text(std::size_t words) {
   std::string out;
   for (std::size_t w = 0; w < words; ++w) {
     if (w > 0) out += ' ';
@@ -86,14 +86,14 @@ std::string random_data::text(std::size_t words) {
   return out;
 }
 
-std::string random_data::alphanumeric(std::size_t length) {
+std::string seeded_random::alphanumeric(std::size_t length) {
   static constexpr std::string_view chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::string out;
   for (std::size_t i = 0; i < length; ++i) out += chars[static_cast<std::size_t>(integer(0, 61))];
   return out;
 }
 
-std::string random_data::bytes(std::size_t length) {
+std::string seeded_random::bytes(std::size_t length) {
   std::string out;
   out.reserve(length);
   while (out.size() < length) {
@@ -103,9 +103,9 @@ std::string random_data::bytes(std::size_t length) {
   return out;
 }
 
-std::string random_data::png(std::uint32_t width, std::uint32_t height) {
+std::string seeded_random::png(std::uint32_t width, std::uint32_t height) {
   if (width == 0 || height == 0 || width > 4096 || height > 4096) {
-    throw std::invalid_argument("random_data::png: width and height from 1 to 4096");
+    throw std::invalid_argument("seeded_random::png: width and height from 1 to 4096");
   }
   // Scanlines: filter byte 0 (none), then RGB pixels.
   std::string raw;
@@ -117,7 +117,7 @@ std::string random_data::png(std::uint32_t width, std::uint32_t height) {
   std::string packed(packed_size, '\0');
   if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<Bytef const*>(raw.data()),
                 static_cast<uLong>(raw.size()), Z_DEFAULT_COMPRESSION) != Z_OK) {
-    throw std::runtime_error("random_data::png: zlib failed");
+    throw std::runtime_error("seeded_random::png: zlib failed");
   }
   packed.resize(packed_size);
   std::string header;

@@ -1,0 +1,152 @@
+// tinysns-bench: the contest of the guide "Writing a benchmarker" (docs/writing-a-benchmarker.md), a small
+// image SNS: users log in through a form with a CSRF token, post an image with a caption (multipart), and
+// read the timeline. The tests build it and run it against a local tinysns server, honest and cheating.
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <fmt/format.h>
+
+#include "candar/app/benchmarker_app.hpp"
+#include "candar/benchmark/benchmark.hpp"
+#include "candar/check/asset_table.hpp"
+#include "candar/check/response_check.hpp"
+#include "candar/failure/category.hpp"
+#include "candar/html/form.hpp"
+#include "candar/load/logs.hpp"
+#include "candar/random/seeded_random.hpp"
+#include "candar/users/user_pool.hpp"
+#include "candar/worker/worker.hpp"
+
+namespace {
+
+using namespace candar;
+using boost::asio::awaitable;
+
+// [guide:member]
+struct member {
+  int id = 0;
+  std::string name;
+  std::string password;
+  int posts = 0;  // what this user posted that the webapp confirmed
+};
+// [/guide:member]
+
+class tinysns {
+ public:
+  tinysns(run_settings const& settings, std::string const& assets, benchmark& b)
+      : settings_(settings),
+        assets_(asset_table::from_directory(assets, "/static")),
+        users_({.base_url = settings.target, .metrics = &b.current().metrics()}) {
+    // [guide:score]
+    b.current().score().set_weight("login", 1).set_weight("post", 5).set_weight("timeline", 1).set_deduction("visit", 1);
+    b.current().errors().set_classifier(error_categories()
+                                            .assign("initialize", category::initialize)
+                                            .assign("visit", category::scenario)
+                                            .assign("wrong-data", category::validation)
+                                            .classifier());
+    // [/guide:score]
+    for (int i = 0; i < 50; ++i) users_.add({i, fmt::format("user{}", i), fmt::format("pw-user{}", i)});
+    b.add({.name = "tinysns",
+           .prepare = [this](step& s) { return prepare(s); },
+           .load = [this](step& s) { return load(s); }});
+  }
+
+ private:
+  // [guide:prepare]
+  awaitable<void> prepare(step& s) {
+    agent a({.base_url = settings_.target, .timeout = settings_.prepare_timeout});
+    auto init = co_await a.post("/initialize").send();
+    if (auto e = check(init, "POST /initialize", expect::status(200))) co_return s.add_error(std::move(*e).wrap("initialize"));
+    auto css = co_await a.get("/static/style.css").send();
+    if (auto e = check(css, "GET /static/style.css", expect::status(200), expect::asset(assets_))) {
+      s.add_error(std::move(*e).wrap("initialize"));
+    }
+  }
+  // [/guide:prepare]
+
+  // [guide:load]
+  awaitable<void> load(step& s) {
+    worker visits(s.runtime(), [this, &s](context const&, std::int64_t) { return visit(s); }, {.parallelism = 4});
+    co_await visits.process(s);
+  }
+  // [/guide:load]
+
+  // [guide:visit]
+  awaitable<void> visit(step& s) {
+    auto u = users_.take();  // a returning browser (cookies, cache), in one flow at a time
+    if (!u) co_return;
+    auto fail = [&](error e) {
+      // Wrong bytes or a post gone missing: the webapp lost or faked data, which fails the run. Anything else
+      // (a status, a timeout) is a deduction.
+      bool const wrong_data = e.has(check_codes::body) || e.has(check_codes::asset);
+      s.add_error(std::move(e).wrap(wrong_data ? "wrong-data" : "visit"));
+    };
+
+    auto home = co_await u->agent.get("/").send();
+    if (home && home->status == 302) {  // not logged in (yet, or any more): the login form
+      auto page = co_await u->agent.get("/login").send();
+      if (auto e = check(page, "GET /login", expect::status(200))) co_return fail(std::move(*e));
+      auto login = html::form::find(html::document::of(*page), "form#login");
+      if (!login) co_return fail(error("page", "GET /login: no form#login"));
+      login->set("account_name", u->user.name).set("password", u->user.password);
+      auto res = co_await login->submit(u->agent).send();
+      if (auto e = check(res, "POST /login", expect::redirect_to("/"))) co_return fail(std::move(*e));
+      s.add_score("login");
+      home = co_await u->agent.get("/").send();
+    }
+    if (auto e = check(home, "GET /", expect::status(200), expect::content_type("text/html"))) co_return fail(std::move(*e));
+    auto const page = html::document::of(*home);
+    auto resources = co_await u->agent.load_resources(*home, "GET (page resources)");
+    for (auto const& r : resources.items) {  // the stylesheet must be the contest's; the images are users'
+      auto e = r.ref.kind == "stylesheet" ? check(r.result, "GET " + r.ref.target, expect::status(200), expect::asset(assets_))
+                                          : check(r.result, "GET " + r.ref.target, expect::status(200));
+      if (e) co_return fail(std::move(*e));
+    }
+
+    // A post: a caption and a PNG drawn from --seed (the same for this user's n-th post on every run), sent as
+    // the page's form sends it.
+    auto rnd = seeded_random(settings_.seed).fork(static_cast<std::uint64_t>(u->user.id)).fork(static_cast<std::uint64_t>(u->user.posts));
+    auto const caption = rnd.text(6);
+    auto const image = rnd.png(16, 16);
+    auto form = html::form::find(page, "form#post");
+    if (!form) co_return fail(error("page", "GET /: no form#post"));
+    form->set("body", caption).attach("file", "photo.png", "image/png", image);
+    auto posted = co_await form->submit(u->agent).send();
+    if (auto e = check(posted, "POST /posts", expect::redirect_to("/"))) {
+      u.retire();  // was it stored? the benchmarker no longer knows this user's posts
+      co_return fail(std::move(*e));
+    }
+    s.add_score("post");
+    ++u->user.posts;
+
+    // The timeline shows the post first, with the very bytes that were sent.
+    auto timeline = co_await u->agent.get("/").send();
+    if (auto e = check(timeline, "GET /", expect::status(200))) co_return fail(std::move(*e));
+    auto const newest = html::document::of(*timeline).first(fmt::format("article.post[data-user={}]", u->user.name));
+    if (!newest || !newest->first("p.body") || newest->first("p.body")->text() != caption) {
+      co_return fail(error(check_codes::body, "GET /: the new post is not on the timeline"));
+    }
+    auto const img = newest->first("img");
+    auto got = co_await u->agent.get(img ? img->url_attr("src") : std::string("/")).label("GET /image/:id").send();
+    if (auto e = check(got, "GET /image/:id", expect::status(200), expect::body(image))) co_return fail(std::move(*e));
+    s.add_score("timeline");
+  }
+  // [/guide:visit]
+
+  run_settings const settings_;
+  asset_table const assets_;
+  user_pool<member> users_;
+};
+
+}  // namespace
+
+// [guide:main]
+int main(int argc, char** argv) {
+  benchmarker_app app("tinysns-bench", "Benchmarks a tinysns webapp (the guide's sample contest).");
+  std::string assets = "benchmarker/tinysns/static";
+  app.text_flag("assets", assets, "the folder of the webapp's static files (default benchmarker/tinysns/static)");
+  std::optional<tinysns> contest;  // after the app: its agents close while the app's loops still exist
+  return app.run(argc, argv, {.setup = [&](benchmark& b, run_settings const& s, logs&) { contest.emplace(s, assets, b); }});
+}
+// [/guide:main]

@@ -1,0 +1,105 @@
+// The guide's contest (benchmarker/tinysns, docs/writing-a-benchmarker.md) run as a contestant runs it: the
+// built tinysns-bench against a local tinysns webapp, honest and cheating; and the guide's code excerpts
+// checked against the source, so that the guide cannot drift from what is compiled and run here.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/child_process.hpp"
+#include "support/tinysns_server.hpp"
+
+namespace candar::test {
+namespace {
+
+using json = nlohmann::json;
+
+std::string read_file(std::string const& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string const assets = std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysns/static";
+
+struct bench_run {
+  int exit_code = -1;
+  std::string out;
+  json result;
+};
+
+bench_run run_against(tinysns_server::cheat c) {
+  tinysns_server app(read_file(assets + "/style.css"), c);
+  auto const file = ::testing::TempDir() + "tinysns-" + std::to_string(::getpid()) + ".json";
+  child_process bench({TINYSNS_BENCH_BIN, "--target", app.url(), "--duration", "2", "--threads", "2", "--assets", assets,
+                       "--result", file, "--progress", "none"});
+  bench_run r;
+  r.exit_code = bench.wait();
+  r.out = bench.output();
+  std::ifstream in(file);
+  if (in) r.result = json::parse(in, nullptr, false);
+  return r;
+}
+
+TEST(guide_tinysns, an_honest_webapp_passes_with_logins_posts_and_timelines_scored) {
+  auto const r = run_against(tinysns_server::cheat::none);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_TRUE(r.result.at("pass").get<bool>());
+  auto const& b = r.result.at("breakdown");
+  EXPECT_GT(b.at("login").at("count").get<int>(), 0) << r.out;
+  EXPECT_GT(b.at("post").at("count").get<int>(), 0) << r.out;
+  EXPECT_GT(b.at("timeline").at("count").get<int>(), 0) << r.out;
+  EXPECT_EQ(r.result.at("errors").at("total").get<int>(), 0) << r.out;
+  // Returning users: fewer logins than visits (their session cookie came back).
+  EXPECT_LT(b.at("login").at("count").get<int>(), b.at("post").at("count").get<int>()) << r.out;
+  // One row per endpoint: the images' ids are not in the labels.
+  EXPECT_TRUE(r.result.at("endpoints").contains("GET /image/:id")) << r.result.at("endpoints").dump();
+  EXPECT_TRUE(r.result.at("endpoints").contains("GET (page resources)")) << r.result.at("endpoints").dump();
+}
+
+TEST(guide_tinysns, placeholder_images_are_caught_by_their_bytes) {
+  auto const r = run_against(tinysns_server::cheat::placeholder_images);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_GT(r.result.at("errors").at("by_code").value("body", 0), 0) << r.out;
+  EXPECT_GT(r.result.at("errors").at("by_category").value("validation", 0), 0) << r.out;
+  EXPECT_NE(r.out.find("GET /image/:id: the body differs"), std::string::npos) << r.out;
+}
+
+TEST(guide_tinysns, a_timeline_served_from_a_stale_copy_is_caught) {
+  auto const r = run_against(tinysns_server::cheat::stale_timeline);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("the new post is not on the timeline"), std::string::npos) << r.out;
+}
+
+TEST(guide_tinysns, a_wrong_stylesheet_fails_prepare) {
+  tinysns_server app("body{}", tinysns_server::cheat::none);
+  child_process bench({TINYSNS_BENCH_BIN, "--target", app.url(), "--duration", "1", "--assets", assets, "--progress", "none"});
+  EXPECT_EQ(bench.wait(), 1) << bench.output();
+  EXPECT_NE(bench.output().find("GET /static/style.css: the body differs from the expected asset"), std::string::npos)
+      << bench.output();
+}
+
+// Every ```cpp block of the guide is a [guide:NAME] excerpt of the contest's source, word for word.
+TEST(guide_tinysns, the_guide_quotes_the_source_it_runs) {
+  auto const guide = read_file(std::string(CANDAR_SOURCE_DIR) + "/docs/writing-a-benchmarker.md");
+  auto const source = read_file(std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysns/main.cpp");
+  ASSERT_FALSE(guide.empty());
+  std::regex const block("```cpp\n([\\s\\S]*?)```");
+  int blocks = 0;
+  for (std::sregex_iterator it(guide.begin(), guide.end(), block), end; it != end; ++it, ++blocks) {
+    auto const code = (*it)[1].str();
+    EXPECT_NE(source.find(code), std::string::npos) << "this block of the guide is not in main.cpp:\n" << code;
+  }
+  EXPECT_GE(blocks, 5);
+}
+
+}  // namespace
+}  // namespace candar::test

@@ -1,0 +1,124 @@
+#include "support/tinysns_server.hpp"
+
+#include <fmt/format.h>
+
+#include "support/multipart.hpp"
+
+namespace candar::test {
+
+namespace {
+
+std::string cookie_value(seen_request const& r, std::string const& name) {
+  auto const cookies = r.header("Cookie");
+  auto const at = cookies.find(name + "=");
+  if (at == std::string::npos) return {};
+  auto const start = at + name.size() + 1;
+  return cookies.substr(start, cookies.find(';', start) - start);
+}
+
+std::string escaped(std::string const& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') {
+      out += "&lt;";
+    } else if (c == '&') {
+      out += "&amp;";
+    } else if (c == '"') {
+      out += "&quot;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+reply see_other(std::string const& where) { return reply{.status = 302, .headers = {{"Location", where}}}; }
+
+}  // namespace
+
+tinysns_server::tinysns_server(std::string stylesheet, cheat c)
+    : stylesheet_(std::move(stylesheet)), cheat_(c), server_([this](seen_request const& r) { return handle(r); }) {}
+
+std::size_t tinysns_server::posts() const {
+  std::lock_guard lock(mutex_);
+  return posts_.size();
+}
+
+reply tinysns_server::handle(seen_request const& r) {
+  std::lock_guard lock(mutex_);
+  auto const path = r.target.substr(0, r.target.find('?'));
+  if (r.method == "POST" && path == "/initialize") {
+    sessions_.clear();
+    posts_.clear();
+    frozen_timeline_.reset();
+    return reply{.headers = {{"Content-Type", "application/json"}}, .body = R"({"ok":true})"};
+  }
+  if (path == "/static/style.css") {
+    return reply{.headers = {{"Content-Type", "text/css"}, {"ETag", "\"css\""}, {"Cache-Control", "max-age=60"}},
+                 .body = stylesheet_};
+  }
+  if (path.starts_with("/image/")) {
+    auto const id = static_cast<std::size_t>(std::stoul(path.substr(7)));
+    if (id >= posts_.size()) return reply{.status = 404};
+    auto const body = cheat_ == cheat::placeholder_images ? std::string("\x89PNG placeholder") : posts_[id].image;
+    return reply{.headers = {{"Content-Type", "image/png"}}, .body = body};
+  }
+
+  // Everything else belongs to a session: a cookie names it, the first visit makes one.
+  auto sid = cookie_value(r, "sid");
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!sessions_.contains(sid)) {
+    sid = std::to_string(++next_session_);
+    sessions_[sid].csrf = fmt::format("csrf-{}-{}", sid, sid.size() * 7919);
+    headers.emplace_back("Set-Cookie", "sid=" + sid + "; Path=/; HttpOnly");
+  }
+  auto& s = sessions_[sid];
+  auto with_cookie = [&](reply rep) {
+    rep.headers.insert(rep.headers.end(), headers.begin(), headers.end());
+    return rep;
+  };
+
+  if (r.method == "GET" && path == "/login") {
+    return with_cookie(reply{
+        .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+        .body = fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+<body><form id="login" method="post" action="/login"><input type="hidden" name="csrf_token" value="{}">
+<input name="account_name"><input type="password" name="password"><button>Log in</button></form></body></html>)",
+                            s.csrf)});
+  }
+  if (r.method == "POST" && path == "/login") {
+    auto const f = parse_urlencoded(r.body);
+    auto const get = [&](char const* k) { return f.contains(k) ? f.at(k) : std::string(); };
+    bool const token_ok = cheat_ == cheat::no_csrf_check || get("csrf_token") == s.csrf;
+    if (!token_ok || get("password") != "pw-" + get("account_name")) return with_cookie(reply{.status = 422});
+    s.user = get("account_name");
+    return with_cookie(see_other("/"));
+  }
+  if (s.user.empty()) return with_cookie(see_other("/login"));
+  if (r.method == "POST" && path == "/posts") {
+    auto parts = parse_multipart(r);
+    if (parts["csrf_token"].bytes != s.csrf || parts["file"].type != "image/png") return reply{.status = 422};
+    posts_.push_back({s.user, parts["body"].bytes, parts["file"].bytes});
+    return see_other("/");
+  }
+  if (r.method == "GET" && path == "/") {
+    std::string articles;
+    for (auto i = posts_.size(); i-- > 0 && posts_.size() - i <= 30;) {
+      articles += fmt::format(R"(<article class="post" data-user="{}"><img src="/image/{}"><p class="body">{}</p></article>)",
+                              escaped(posts_[i].user), i, escaped(posts_[i].body));
+    }
+    if (cheat_ == cheat::stale_timeline) {
+      if (!frozen_timeline_) frozen_timeline_ = articles;
+      articles = *frozen_timeline_;
+    }
+    return reply{.headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                 .body = fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+<body><form id="post" method="post" action="/posts" enctype="multipart/form-data">
+<input type="hidden" name="csrf_token" value="{}"><textarea name="body"></textarea><input type="file" name="file">
+<button>Post</button></form><div id="timeline">{}</div></body></html>)",
+                                     s.csrf, articles)};
+  }
+  return reply{.status = 404};
+}
+
+}  // namespace candar::test
