@@ -99,6 +99,14 @@ TEST(guide_tinysns, the_guide_quotes_the_source_it_runs) {
     EXPECT_NE(source.find(code), std::string::npos) << "this block of the guide is not in main.cpp:\n" << code;
   }
   EXPECT_GE(blocks, 5);
+  // The README shows the guide's main: the same words.
+  auto const readme = read_file(std::string(CANDAR_SOURCE_DIR) + "/README.md");
+  auto const at = readme.find("## Writing a benchmarker");
+  ASSERT_NE(at, std::string::npos);
+  std::smatch first;
+  auto const tail = readme.substr(at);
+  ASSERT_TRUE(std::regex_search(tail, first, block));
+  EXPECT_NE(source.find(first[1].str()), std::string::npos) << first[1].str();
 }
 
 }  // namespace
