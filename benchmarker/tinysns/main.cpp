@@ -1,6 +1,7 @@
 // tinysns-bench: the contest of the guide "Writing a benchmarker" (docs/writing-a-benchmarker.md), a small
 // image SNS: users log in through a form with a CSRF token, post an image with a caption (multipart), and
 // read the timeline. The tests build it and run it against a local tinysns server, honest and cheating.
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "candar/app/benchmarker_app.hpp"
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/check/asset_table.hpp"
+#include "candar/context/spawn.hpp"
 #include "candar/check/response_check.hpp"
 #include "candar/failure/category.hpp"
 #include "candar/html/form.hpp"
@@ -37,7 +39,7 @@ class tinysns {
   tinysns(run_settings const& settings, std::string const& assets, benchmark& b)
       : settings_(settings),
         assets_(asset_table::from_directory(assets, "/static")),
-        users_({.base_url = settings.target, .metrics = &b.current().metrics()}) {
+        users_({.base_url = settings.target, .timeout = std::chrono::seconds(5), .metrics = &b.current().metrics()}) {
     // [guide:score]
     b.current().score().set_weight("login", 1).set_weight("post", 5).set_weight("timeline", 1).set_deduction("visit", 1);
     b.current().errors().set_classifier(error_categories()
@@ -60,7 +62,17 @@ class tinysns {
     if (auto e = check(init, "POST /initialize", expect::status(200))) co_return s.add_error(std::move(*e).wrap("initialize"));
     auto css = co_await a.get("/static/style.css").send();
     if (auto e = check(css, "GET /static/style.css", expect::status(200), expect::asset(assets_))) {
-      s.add_error(std::move(*e).wrap("initialize"));
+      co_return s.add_error(std::move(*e).wrap("initialize"));
+    }
+    // What must be refused: a login whose CSRF token is not the one the page gave (a webapp that skips the
+    // check would otherwise score as much for less work).
+    auto page = co_await a.get("/login").send();
+    auto login = page ? html::form::find(html::document::of(*page), "form#login") : std::nullopt;
+    if (!login) co_return s.add_error(error("page", "GET /login: no form#login").wrap("initialize"));
+    login->set("account_name", "user0").set("password", "pw-user0").set("csrf_token", "forged");
+    auto forged = co_await login->submit(a).send();
+    if (auto e = check(forged, "POST /login with a forged csrf_token", expect::status({400, 403, 422}))) {
+      s.add_error(std::move(*e).wrap("wrong-data"));
     }
   }
   // [/guide:prepare]
@@ -75,7 +87,10 @@ class tinysns {
   // [guide:visit]
   awaitable<void> visit(step& s) {
     auto u = users_.take();  // a returning browser (cookies, cache), in one flow at a time
-    if (!u) co_return;
+    if (!u) {                // every user of this loop is busy or retired: wait a little rather than spin
+      co_await sleep(s.context(), std::chrono::milliseconds(50));
+      co_return;
+    }
     auto fail = [&](error e) {
       // Wrong bytes or a post gone missing: the webapp lost or faked data, which fails the run. Anything else
       // (a status, a timeout) is a deduction.
@@ -98,6 +113,9 @@ class tinysns {
     if (auto e = check(home, "GET /", expect::status(200), expect::content_type("text/html"))) co_return fail(std::move(*e));
     auto const page = html::document::of(*home);
     auto resources = co_await u->agent.load_resources(*home, "GET (page resources)");
+    if (!html::document::of(*home).first("link[rel=stylesheet][href='/static/style.css']")) {
+      co_return fail(error(check_codes::asset, "GET /: the page does not load /static/style.css"));
+    }
     for (auto const& r : resources.items) {  // the stylesheet must be the contest's; the images are users'
       auto e = r.ref.kind == "stylesheet" ? check(r.result, "GET " + r.ref.target, expect::status(200), expect::asset(assets_))
                                           : check(r.result, "GET " + r.ref.target, expect::status(200));
@@ -117,10 +135,8 @@ class tinysns {
       u.retire();  // was it stored? the benchmarker no longer knows this user's posts
       co_return fail(std::move(*e));
     }
-    s.add_score("post");
-    ++u->user.posts;
 
-    // The timeline shows the post first, with the very bytes that were sent.
+    // The timeline shows the post, with the very bytes that were sent; only then does the post score.
     auto timeline = co_await u->agent.get("/").send();
     if (auto e = check(timeline, "GET /", expect::status(200))) co_return fail(std::move(*e));
     auto const newest = html::document::of(*timeline).first(fmt::format("article.post[data-user={}]", u->user.name));
@@ -128,9 +144,12 @@ class tinysns {
       co_return fail(error(check_codes::body, "GET /: the new post is not on the timeline"));
     }
     auto const img = newest->first("img");
-    auto got = co_await u->agent.get(img ? img->url_attr("src") : std::string("/")).label("GET /image/:id").send();
+    if (!img) co_return fail(error(check_codes::body, "GET /: the new post has no <img>"));
+    auto got = co_await u->agent.get(img->url_attr("src")).label("GET /image/:id").send();
     if (auto e = check(got, "GET /image/:id", expect::status(200), expect::body(image))) co_return fail(std::move(*e));
+    s.add_score("post");
     s.add_score("timeline");
+    ++u->user.posts;
   }
   // [/guide:visit]
 
@@ -146,7 +165,10 @@ int main(int argc, char** argv) {
   benchmarker_app app("tinysns-bench", "Benchmarks a tinysns webapp (the guide's sample contest).");
   std::string assets = "benchmarker/tinysns/static";
   app.text_flag("assets", assets, "the folder of the webapp's static files (default benchmarker/tinysns/static)");
-  std::optional<tinysns> contest;  // after the app: its agents close while the app's loops still exist
-  return app.run(argc, argv, {.setup = [&](benchmark& b, run_settings const& s, logs&) { contest.emplace(s, assets, b); }});
+  std::optional<tinysns> contest;  // after the app, which keeps the event loops its agents were made on
+  return app.run(argc, argv, {.setup = [&](benchmark& b, run_settings const& s, logs&) {
+                                if (!std::filesystem::is_directory(assets)) throw bad_usage("--assets: no folder " + assets);
+                                contest.emplace(s, assets, b);
+                              }});
 }
 // [/guide:main]

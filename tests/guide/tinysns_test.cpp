@@ -87,6 +87,19 @@ TEST(guide_tinysns, a_wrong_stylesheet_fails_prepare) {
       << bench.output();
 }
 
+TEST(guide_tinysns, a_login_that_accepts_a_forged_csrf_token_fails) {
+  auto const r = run_against(tinysns_server::cheat::no_csrf_check);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("POST /login with a forged csrf_token: expected status 400 or 403 or 422, got 302"), std::string::npos)
+      << r.out;
+}
+
+TEST(guide_tinysns, a_missing_assets_folder_is_bad_usage) {
+  child_process bench({TINYSNS_BENCH_BIN, "--target", "http://127.0.0.1:1", "--assets", "/nonexistent-assets"});
+  EXPECT_EQ(bench.wait(), 2) << bench.output();
+  EXPECT_NE(bench.output().find("--assets: no folder /nonexistent-assets"), std::string::npos) << bench.output();
+}
+
 // Every ```cpp block of the guide is a [guide:NAME] excerpt of the contest's source, word for word.
 TEST(guide_tinysns, the_guide_quotes_the_source_it_runs) {
   auto const guide = read_file(std::string(CANDAR_SOURCE_DIR) + "/docs/writing-a-benchmarker.md");

@@ -18,7 +18,7 @@ class tinysns_server {
   enum class cheat {
     none,
     placeholder_images,  // every image is the same few bytes (no storage, no I/O)
-    no_csrf_check,       // accepts a login whose token is wrong (must still score: it is not checked here)
+    no_csrf_check,       // accepts a login whose CSRF token is wrong
     stale_timeline,      // answers every timeline with the first one it served
   };
 

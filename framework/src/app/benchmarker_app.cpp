@@ -237,6 +237,9 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
                                     .validate_timeout = cs.validate_timeout,
                                     .prepare_only = cs.prepare_only});
     if (contest.setup) contest.setup(*bench, cs, log);
+  } catch (bad_usage const& e) {
+    std::cerr << name << ": " << e.what() << " (see " << name << " --help)\n";
+    return 2;
   } catch (std::exception const& e) {
     std::cerr << name << ": internal error: " << e.what() << '\n';
     return 3;

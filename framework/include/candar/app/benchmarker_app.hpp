@@ -15,7 +15,8 @@
 //     }});
 //   }
 //
-// Declare objects that hold agents (a user_pool) after the app: the app keeps the event loops until it goes.
+// Declare objects that hold agents (a user_pool) after the app: the app keeps the event loops (stopped once the
+// run is over) until it goes, so those agents are destroyed after every loop thread has ended.
 //
 // Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
 // --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20).
@@ -25,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,11 @@ namespace candar {
 
 class benchmark;
 class logs;
+
+// Thrown by a contest's setup for a flag it finds wrong (a missing folder): exit 2 with the message.
+struct bad_usage : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // What the standard flags said.
 struct run_settings {

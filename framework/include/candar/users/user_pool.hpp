@@ -2,11 +2,11 @@
 // Virtual users that come back: each user keeps one agent (cookies, cache, connections) across their flows, is
 // in at most one flow at a time, and leaves the pool when the benchmarker no longer knows their state.
 //
-//   user_pool<member> users({.base_url = target, .metrics = &s.result().metrics()});
+//   user_pool<member> users({.base_url = target, .metrics = &b.current().metrics()});   // b: the benchmark
 //   users.add(member{"alice", "pw"});                  // any thread, any time (new users join as they register)
 //   ... in a worker's iteration:
 //   auto u = users.take();                             // a free user of this loop, or none (all busy)
-//   if (!u) co_return;
+//   if (!u) { co_await sleep(s.context(), 50ms); co_return; }   // wait a little: do not spin
 //   co_await u->agent.get("/").send();                 // the same browser as last time: a returning visitor
 //   if (lost) u.retire();                              // e.g. no answer to a write: the model cannot know
 //                                                      // (otherwise the user goes back when `u` goes away)
@@ -71,8 +71,8 @@ class user_pool {
   };
 
   explicit user_pool(agent_options options = {}) : options_(std::move(options)) {}
-  // Each agent is closed on its own loop: destroy the pool before its runtime (declare it after), with no
-  // lease still held.
+  // Each agent is closed on its own loop, or after the loops have stopped: destroy the pool before its runtime
+  // (declare it after), with no lease still held.
   ~user_pool() {
     for (auto& s : slots_) {
       if (s.value && s.executor) boost::asio::post(*s.executor, [m = std::shared_ptr<member>(std::move(s.value))] {});
