@@ -163,6 +163,42 @@ TEST(agent, posts_json_and_form_bodies) {
   EXPECT_EQ(seen[2].header("Content-Length"), "0");
 }
 
+TEST(agent, two_agents_can_share_one_cookie_jar) {
+  std::mutex m;
+  std::vector<std::string> cookies_seen;
+  http_server server([&](seen_request const& r) {
+    std::lock_guard lock(m);
+    cookies_seen.push_back(r.target + " " + r.header("Cookie"));
+    if (r.target == "/login") return reply{.headers = {{"Set-Cookie", "session=s1; Path=/"}}};
+    return reply{};
+  });
+  runtime rt(1);
+  rt.run([&]() -> asio::awaitable<void> {
+    agent shop({.base_url = server.url()});
+    agent admin({.base_url = server.url()});
+    agent stranger({.base_url = server.url()});
+    admin.share_cookies_with(shop);
+    co_await shop.post("/login").send();
+    co_await admin.get("/admin").send();       // the shop's session cookie, from the shared jar
+    co_await stranger.get("/stranger").send();  // a jar of its own: nothing
+  }());
+  std::lock_guard lock(m);
+  EXPECT_EQ(cookies_seen, (std::vector<std::string>{"/login ", "/admin session=s1", "/stranger "}));
+  runtime other(1);
+  std::string thrown;
+  other.run([&]() -> asio::awaitable<void> {
+    agent here({.base_url = server.url()});
+    agent there(rt.executor(0), {.base_url = server.url()});
+    try {
+      here.share_cookies_with(there);
+    } catch (std::logic_error const& e) {
+      thrown = e.what();
+    }
+    co_return;
+  }());
+  EXPECT_NE(thrown.find("different event loops"), std::string::npos);
+}
+
 TEST(agent, keep_alive_reuses_one_connection) {
   http_server server([](seen_request const&) { return reply{.body = "ok"}; });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {

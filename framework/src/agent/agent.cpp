@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -182,7 +183,7 @@ struct agent_state {
   // agents of a loop made with the same options, as ten thousand users send the same lines.
   std::shared_ptr<std::string const> own_lines;
   std::size_t opened = 0;
-  cookie_jar cookies;
+  std::shared_ptr<cookie_jar> cookies = std::make_shared<cookie_jar>();  // shared when a scenario asks
   http_cache cache{options.cache_max_bytes};
   std::size_t cache_hits = 0;
 
@@ -389,7 +390,7 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
     std::string_view const wire = last.wire;
     bool const same_method = wire.size() > method.size() && wire.substr(0, method.size()) == method && wire[method.size()] == ' ';
     if (same_method) {
-      std::string const cookie = options.cookies ? cookies.header_for(last.host, last.target, last.https) : std::string();
+      std::string const cookie = options.cookies ? cookies->header_for(last.host, last.target, last.https) : std::string();
       if (cookie == wire.substr(last.cookie_at, last.cookie_size)) return last_sent;
     }
   }
@@ -417,7 +418,7 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   // The request is serialized by hand into one buffer: Beast's general serializer cost more CPU per request
   // than everything else the agent does (measured with perf against nginx). The agent's own fields go as the
   // block serialized when it was made, unless the request replaces one of them.
-  std::string const cookie_header = options.cookies ? cookies.header_for(out.host, out.target, out.https) : std::string();
+  std::string const cookie_header = options.cookies ? cookies->header_for(out.host, out.target, out.https) : std::string();
   bool const has_body = !body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   // What the agent decides whatever the request says: the length, the jar's cookies, closing without keep-alive.
   auto const decided_by_agent = [&](std::string_view name) {
@@ -494,7 +495,7 @@ std::optional<error> agent_state::received(outgoing const& out, lease l, respons
   }
   // The parser saw every field name: no lookup for what is not there (the usual case in a load loop).
   if (options.cookies && parser.has_set_cookie()) {
-    for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies.store(set_cookie, out.host, out.target, out.https);
+    for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies->store(set_cookie, out.host, out.target, out.https);
   }
   if (options.decompress && parser.has_content_encoding() && !out.head) {
     auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
@@ -803,7 +804,14 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
   co_return out;
 }
 
-cookie_jar& agent::cookies() noexcept { return state_->cookies; }
+cookie_jar& agent::cookies() noexcept { return *state_->cookies; }
+
+void agent::share_cookies_with(agent const& other) {
+  if (state_->ex != other.state_->ex) {
+    throw std::logic_error("agent::share_cookies_with: the agents live on different event loops");
+  }
+  state_->cookies = other.state_->cookies;
+}
 
 http_cache& agent::cache() noexcept { return state_->cache; }
 

@@ -128,6 +128,9 @@ class agent {
   [[nodiscard]] agent_options const& options() const noexcept;
   // The agent's cookies: read them, or clear() them to start as a new visitor.
   [[nodiscard]] cookie_jar& cookies() noexcept;
+  // From now on this agent keeps its cookies in `other`'s jar (as two tabs of one browser: an admin page and
+  // the shop in the same session). Both must live on the same event loop (std::logic_error otherwise).
+  void share_cookies_with(agent const& other);
   // The agent's cache, and how many responses it served with no request.
   [[nodiscard]] http_cache& cache() noexcept;
   [[nodiscard]] std::size_t cache_hits() const noexcept;
