@@ -82,6 +82,20 @@ TEST(html_document, reads_text_attributes_title_and_resolves_urls_against_base) 
   EXPECT_FALSE(d.first("table").has_value());
 }
 
+TEST(html_document, templates_are_elements_whose_contents_are_not_in_the_document) {
+  document const d(R"(<div id=box><template id=t><p class=inside>x</p></template><p class=after>y</p></div>
+<form><input TYPE=SUBMIT name=go><link rel=StyleSheet href=a.css></form>)");
+  EXPECT_EQ(d.select("template").size(), 1U);
+  EXPECT_EQ(d.select("p").size(), 1U);  // not the template's
+  EXPECT_EQ(d.select("template + p.after").size(), 1U);
+  EXPECT_EQ(d.select("p.after:first-child").size(), 0U);
+  EXPECT_EQ(d.first("#box")->text(), "y");
+  // Enumerated attributes match case-insensitively, as in a browser; others do not.
+  EXPECT_EQ(d.select("input[type=submit]").size(), 1U);
+  EXPECT_EQ(d.select("link[rel~=stylesheet]").size(), 1U);
+  EXPECT_EQ(d.select("input[name=GO]").size(), 0U);
+}
+
 TEST(html_document, a_bad_selector_is_a_clear_error) {
   document const d(page);
   for (std::string_view bad : {"", "a >", "[href", "a:hover", "#", "a[href~]", "p,", "a b)"}) {

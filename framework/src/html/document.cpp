@@ -45,9 +45,9 @@ bool walk(GumboNode const* from, Visit&& visit) {
   GumboVector const& kids = children_of(from);
   for (unsigned i = 0; i < kids.length; ++i) {
     auto const* n = static_cast<GumboNode const*>(kids.data[i]);
-    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    if (!detail::is_element(n)) continue;
     if (visit(n)) return true;
-    if (walk(n, visit)) return true;
+    if (n->type == GUMBO_NODE_ELEMENT && walk(n, visit)) return true;  // a template's contents are not in the DOM
   }
   return false;
 }
@@ -73,7 +73,7 @@ void append_text(GumboNode const* n, std::string& out) {
   GumboVector const& kids = children_of(n);
   for (unsigned i = 0; i < kids.length; ++i) {
     auto const* k = static_cast<GumboNode const*>(kids.data[i]);
-    if (k->type == GUMBO_NODE_ELEMENT || k->type == GUMBO_NODE_TEMPLATE) {
+    if (k->type == GUMBO_NODE_ELEMENT) {  // not into a <template>: its contents are not in the DOM
       append_text(k, out);
     } else if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) {
       out += k->v.text.text;
@@ -145,14 +145,14 @@ std::vector<element> element::children() const {
   GumboVector const& kids = children_of(as_node(node_));
   for (unsigned i = 0; i < kids.length; ++i) {
     auto const* k = static_cast<GumboNode const*>(kids.data[i]);
-    if (k->type == GUMBO_NODE_ELEMENT) out.push_back(element(page_, k));
+    if (detail::is_element(k)) out.push_back(element(page_, k));
   }
   return out;
 }
 
 std::optional<element> element::parent() const {
   GumboNode const* p = as_node(node_)->parent;
-  if (p == nullptr || p->type != GUMBO_NODE_ELEMENT) return std::nullopt;
+  if (!detail::is_element(p)) return std::nullopt;
   return element(page_, p);
 }
 

@@ -204,25 +204,42 @@ bool has_word(std::string_view list, std::string_view word) {
   return false;
 }
 
-bool attribute_matches(GumboNode const* n, selector::attribute_test const& t) {
-  char const* raw = attribute_of(n, t.name);
-  if (raw == nullptr) return false;
-  std::string_view const v(raw);
-  switch (t.op) {
+// Attributes whose values HTML matches case-insensitively in selectors (HTML, "Selectors": the list of
+// attributes of HTML 4 with enumerated values), so that input[type=submit] finds type=SUBMIT.
+bool value_case_insensitive(std::string_view name) {
+  static constexpr std::string_view names[] = {
+      "accept", "accept-charset", "align", "alink", "axis", "bgcolor", "charset", "checked", "clear", "codetype",
+      "color", "compact", "declare", "defer", "dir", "direction", "disabled", "enctype", "face", "frame", "hreflang",
+      "http-equiv", "lang", "language", "link", "media", "method", "multiple", "nohref", "noresize", "noshade",
+      "nowrap", "readonly", "rel", "rev", "rules", "scope", "scrolling", "selected", "shape", "target", "text",
+      "type", "valign", "valuetype", "vlink"};
+  return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
+
+// An attribute's value against a test's, by the test's operator.
+bool value_matches(char op, std::string_view v, std::string_view want) {
+  switch (op) {
     case 0: return true;
-    case '=': return v == t.value;
-    case '~': return !t.value.empty() && has_word(v, t.value);
-    case '|': return v == t.value || (v.size() > t.value.size() && v.starts_with(t.value) && v[t.value.size()] == '-');
-    case '^': return !t.value.empty() && v.starts_with(t.value);
-    case '$': return !t.value.empty() && v.ends_with(t.value);
-    case '*': return !t.value.empty() && v.find(t.value) != std::string_view::npos;
+    case '=': return v == want;
+    case '~': return !want.empty() && has_word(v, want);
+    case '|': return v == want || (v.size() > want.size() && v.starts_with(want) && v[want.size()] == '-');
+    case '^': return !want.empty() && v.starts_with(want);
+    case '$': return !want.empty() && v.ends_with(want);
+    case '*': return !want.empty() && v.find(want) != std::string_view::npos;
     default: return false;
   }
 }
 
+bool attribute_matches(GumboNode const* n, selector::attribute_test const& t) {
+  char const* raw = attribute_of(n, t.name);
+  if (raw == nullptr) return false;
+  if (t.op != 0 && value_case_insensitive(t.name)) return value_matches(t.op, lower(raw), lower(t.value));
+  return value_matches(t.op, raw, t.value);
+}
+
 GumboNode const* element_parent(GumboNode const* n) {
   GumboNode const* p = n->parent;
-  return p != nullptr && p->type == GUMBO_NODE_ELEMENT ? p : nullptr;
+  return is_element(p) ? p : nullptr;
 }
 
 // The element siblings before `n`, nearest first, through `visit` (stops when it returns true).
@@ -233,7 +250,7 @@ bool any_previous_element(GumboNode const* n, Visit visit, bool nearest_only) {
   GumboVector const& kids = p->type == GUMBO_NODE_DOCUMENT ? p->v.document.children : p->v.element.children;
   for (auto i = n->index_within_parent; i > 0; --i) {
     auto const* s = static_cast<GumboNode const*>(kids.data[i - 1]);
-    if (s->type != GUMBO_NODE_ELEMENT) continue;
+    if (!is_element(s)) continue;
     if (visit(s)) return true;
     if (nearest_only) return false;
   }
@@ -242,17 +259,17 @@ bool any_previous_element(GumboNode const* n, Visit visit, bool nearest_only) {
 
 bool is_first_or_last(GumboNode const* n, bool first) {
   GumboNode const* p = n->parent;
-  if (p == nullptr || p->type != GUMBO_NODE_ELEMENT) return false;
+  if (!is_element(p)) return false;
   GumboVector const& kids = p->v.element.children;
   for (unsigned i = 0; i < kids.length; ++i) {
     auto const* s = static_cast<GumboNode const*>(kids.data[first ? i : kids.length - 1 - i]);
-    if (s->type == GUMBO_NODE_ELEMENT) return s == n;
+    if (is_element(s)) return s == n;
   }
   return false;
 }
 
 bool compound_matches(GumboNode const* n, selector::compound const& c) {
-  if (n == nullptr || n->type != GUMBO_NODE_ELEMENT) return false;
+  if (!is_element(n)) return false;
   if (!c.tag.empty() && tag_name(n) != c.tag) return false;
   for (auto const& id : c.ids) {
     char const* v = attribute_of(n, "id");

@@ -9,6 +9,12 @@
 
 namespace candar::html::detail {
 
+// An element of the DOM: gumbo gives <template> a node type of its own (its contents are its children in
+// gumbo's tree, though not in a browser's DOM).
+inline bool is_element(GumboNode const* n) {
+  return n != nullptr && (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE);
+}
+
 // The element's name in lowercase, also for elements gumbo does not know (custom elements).
 std::string tag_name(GumboNode const* n);
 
