@@ -38,6 +38,23 @@ line2</textarea>
 <input name="outside" value="o" form="signup">
 <input name="not-mine" value="n">)";
 
+TEST(html_form, radio_groups_list_boxes_and_buttons_as_a_browser_has_them) {
+  document const d(R"(<form action="/f"><input type=radio name=r value=a checked><input type=radio name=r value=b checked>
+<select name=box size=3><option>one</option><option>two</option></select>
+<button type=bogus name=b value=1>go</button><input type=image src=i.png></form>)",
+                   "http://h/");
+  auto const f = form::find(d);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->entries().urlencoded().content, "r=b");  // the last checked radio of a group; a list box gives nothing
+  EXPECT_EQ(f->buttons(), (std::vector<std::string>{"b", ""}));  // an unknown button type submits
+  std::string target;
+  test::with_agent({.base_url = "http://127.0.0.1:1"}, [&](agent& a) -> asio::awaitable<void> {
+    target = f->submit(a, "").target();   // the default button: b
+    co_return;
+  });
+  EXPECT_EQ(target, "http://h/f?r=b&b=1");
+}
+
 TEST(html_form, reads_the_entries_a_browser_would_submit) {
   document const d(signup, "http://127.0.0.1:9/page");
   auto const f = form::find(d, "#signup");
@@ -86,11 +103,11 @@ TEST(html_form, submits_as_a_browser_through_the_pressed_button) {
   EXPECT_EQ(post.header("Content-Type"), "application/x-www-form-urlencoded");
   EXPECT_EQ(post.body,
             "csrf_token=abc+123&account=isu&nickname=&password=p%26ss&terms=on&plan=pro&country=Japan&tags=a&tags=c"
-            "&bio=a%0D%0Ab&outside=o&go=now");
+            "&bio=a%0D%0Ab&go=now&outside=o");  // the button's entry where it stands in tree order
   auto const& get = rec.seen[2];
   EXPECT_EQ(get.method, "GET");
   EXPECT_EQ(get.target.substr(0, 30), "/draft?csrf_token=abc+123&acco");
-  EXPECT_TRUE(get.target.ends_with("&draft=1"));
+  EXPECT_TRUE(get.target.ends_with("&draft=1&outside=o")) << get.target;
   EXPECT_TRUE(get.body.empty());
 }
 

@@ -1,6 +1,8 @@
 #include "candar/html/form.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <set>
 #include <stdexcept>
 
 #include <boost/url/parse.hpp>
@@ -94,6 +96,7 @@ form::form(element const& e) {
     return top;
   }()
                                : e;
+  std::set<std::string> radio_groups;
   for (auto const& c : root.select("input, select, textarea, button")) {
     auto const owner = c.attr("form");
     bool const owned = owner ? (!id.empty() && *owner == id) : inside(c, e);
@@ -101,8 +104,10 @@ form::form(element const& e) {
     auto const name = std::string(c.attr("name").value_or(""));
     auto const tag = c.tag();
     auto const type = lower(c.attr("type").value_or(tag == "button" ? "submit" : "text"));
-    if ((tag == "input" && (type == "submit" || type == "image")) || (tag == "button" && type == "submit")) {
-      button b{name, std::string(c.attr("value").value_or("")), type == "image", {}, {}, {}};
+    // A <button> of no or an unknown type is a submit button (HTML: the type's invalid value default).
+    bool const submits = tag == "input" ? (type == "submit" || type == "image") : tag == "button" && type != "button" && type != "reset";
+    if (submits) {
+      button b{name, std::string(c.attr("value").value_or("")), type == "image", {}, {}, {}, entries_.fields().size()};
       // An empty formaction, as an empty action, submits to the document's own URL.
       if (auto v = c.attr("formaction")) b.action = v->empty() ? c.document_url() : c.url_attr("formaction");
       if (auto v = c.attr("formmethod")) b.method = method_of(*v);
@@ -114,6 +119,10 @@ form::form(element const& e) {
     if (tag == "input") {
       if (type == "reset" || type == "button") continue;
       if ((type == "checkbox" || type == "radio") && !c.has_attr("checked")) continue;
+      if (type == "radio" && !radio_groups.insert(name).second) {
+        entries_.set(name, c.attr("value").value_or("on"));  // a later checked radio unchecks the group's others
+        continue;
+      }
       if (type == "file") {
         entries_.add_file(name, "", "application/octet-stream", "");
         continue;
@@ -126,8 +135,10 @@ form::form(element const& e) {
       for (auto const& o : options) {
         if (o.has_attr("selected") && !disabled(o)) chosen.push_back(o);
       }
-      // A single select shows its first enabled option when none is selected, and submits it.
-      if (chosen.empty() && !c.has_attr("multiple")) {
+      // A drop-down (single, size 1) shows its first enabled option when none is selected, and submits it; a
+      // list box submits nothing then.
+      auto const size = c.attr("size") ? std::atoi(std::string(*c.attr("size")).c_str()) : 1;
+      if (chosen.empty() && !c.has_attr("multiple") && size <= 1) {
         auto const first = std::find_if(options.begin(), options.end(), [](element const& o) { return !disabled(o); });
         if (first != options.end()) chosen.push_back(*first);
       }
@@ -196,20 +207,28 @@ request form::submit(agent& a, std::string_view submitter) const {
   auto const action = pressed != nullptr && pressed->action ? *pressed->action : action_;
 
   form_data sent;
-  for (auto const& f : entries_.fields()) {
+  // The submitter's entry goes where the button stands among the controls (tree order); an image button adds
+  // the click's coordinates, under its name or bare.
+  auto add_submitter = [&] {
+    if (pressed == nullptr) return;
+    if (pressed->image) {
+      auto const prefix = pressed->name.empty() ? std::string() : pressed->name + ".";
+      sent.add(prefix + "x", "0").add(prefix + "y", "0");
+    } else if (!pressed->name.empty()) {
+      sent.add(pressed->name, pressed->value);
+    }
+  };
+  auto const& fields = entries_.fields();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (pressed != nullptr && pressed->position == i) add_submitter();
+    auto const& f = fields[i];
     if (f.filename) {
       sent.add_file(crlf(f.name), *f.filename, f.content_type, f.value);
     } else {
       sent.add(crlf(f.name), crlf(f.value));
     }
   }
-  if (pressed != nullptr && !pressed->name.empty()) {
-    if (pressed->image) {
-      sent.add(pressed->name + ".x", "0").add(pressed->name + ".y", "0");
-    } else {
-      sent.add(pressed->name, pressed->value);
-    }
-  }
+  if (pressed != nullptr && pressed->position >= fields.size()) add_submitter();
 
   if (method == "GET") {
     // The entries replace the action's query, urlencoded (a file as its name).

@@ -51,6 +51,7 @@ class form {
     std::string value;
     bool image = false;
     std::optional<std::string> action, method, enctype;
+    std::size_t position = 0;  // the entries before it in tree order (where its own entry goes)
   };
   std::string method_ = "GET";
   std::string action_;
