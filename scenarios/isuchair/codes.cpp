@@ -24,7 +24,8 @@ void set_score_table(candar::score& s) {
 candar::error_categories error_table() {
   candar::error_categories t;
   t.assign(codes::initialize, candar::category::initialize);
-  for (auto const code : {codes::response, codes::master_version, codes::banned, codes::cache_headers}) {
+  for (auto const code : {codes::response, codes::master_version, codes::banned, codes::cache_headers, codes::asset,
+                          codes::page}) {
     t.assign(code, candar::category::validation);
   }
   for (auto const code : {codes::status, codes::gave_up, codes::resource}) t.assign(code, candar::category::scenario);

@@ -16,6 +16,8 @@ inline constexpr std::string_view response = "response";          // a body does
 inline constexpr std::string_view master_version = "master-version";  // an old master version was served
 inline constexpr std::string_view banned = "banned";              // a banned user was let in
 inline constexpr std::string_view cache_headers = "cache-headers";  // a static file without its cache headers
+inline constexpr std::string_view asset = "asset";                // a static file that is not the contest's
+inline constexpr std::string_view page = "page";                  // the home page lacks what a browser needs
 // Phases: the outermost code of errors raised there.
 inline constexpr std::string_view initialize = "initialize";
 inline constexpr std::string_view validate = "validate";
@@ -38,7 +40,7 @@ inline constexpr std::int64_t error_limit = 200;
 // Weights per score tag (the contract's endpoint tags, and "banned-refused"); written in the README.
 void set_score_table(candar::score& s);
 // initialize → initialize; status, timeout, connection, ... → scenario; response, master-version, banned,
-// cache-headers → validation.
+// cache-headers, asset, page → validation.
 [[nodiscard]] candar::error_categories error_table();
 
 }  // namespace isuchair

@@ -3,10 +3,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
+#include "candar/check/asset_table.hpp"
+#include "candar/check/response_check.hpp"
 #include "candar/context/spawn.hpp"
+#include "candar/html/document.hpp"
 #include "client.hpp"
 #include "codes.hpp"
 #include "isuchair/rules.hpp"
+#include "isuchair/static_assets.hpp"
 
 namespace isuchair {
 
@@ -21,14 +25,35 @@ flow_end end_of(call const& c) {
   return c.state_known ? flow_end::failed : flow_end::lost;
 }
 
-// The page and what a browser loads with it. `strict` (Prepare) also requires the cache headers.
+// The static files as the contest has them (webapp-contract/static/): every body served is compared with them.
+candar::asset_table const& expected_assets() {
+  static candar::asset_table const table = [] {
+    candar::asset_table t;
+    for (auto const& a : static_assets()) t.add(std::string(a.path), a.body);
+    return t;
+  }();
+  return table;
+}
+
+// What the flows and the page's script need of the page: without them a browser shows nothing.
+constexpr std::string_view page_needs[] = {R"(link[rel=stylesheet][href="/static/app.css"])",
+                                           R"(script[src="/static/app.js"])", "main#app"};
+
+// The page and what a browser loads with it: each static body must be the contest's file, and only a verified
+// one scores. `strict` (Prepare) also requires the cache headers.
 asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   expectation const expect{.status = 200};
   auto page = co_await c.send("GET /", "/", nullptr, expect);
   if (!page.ok()) co_return end_of(page);
-  auto const resources = co_await c.agent().load_resources(page.response);
-  bool ok = !resources.items.empty();
-  if (!ok) c.fail(candar::error(codes::resource, "GET /: the page links no stylesheet, script or image"));
+  auto const document = candar::html::document::of(page.response);
+  for (auto const needed : page_needs) {
+    if (!document.first(needed)) {
+      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}", needed)));
+      co_return flow_end::failed;
+    }
+  }
+  auto const resources = co_await c.agent().load_resources(page.response, "GET /static/*");
+  bool ok = true;
   for (auto const& r : resources.items) {
     if (!r.result) {
       c.fail(candar::error(std::string(r.result.error().inner_code()), fmt::format("GET {}: {}", r.url, r.result.error().message()))
@@ -38,6 +63,11 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
     }
     if (r.result->status != 200) {
       c.fail(candar::error(codes::resource, fmt::format("GET {}: expected status 200, got {}", r.url, r.result->status)));
+      ok = false;
+      continue;
+    }
+    if (auto e = candar::check(r.result, "GET " + r.ref.target, candar::expect::asset(expected_assets()))) {
+      c.fail(std::move(*e));  // code asset: the contest's file, or a critical error
       ok = false;
       continue;
     }

@@ -69,6 +69,7 @@ std::map<std::string, std::string> const& known_faults() {
       {"error-reward", "POST /api/users/:id/reward answers 500"},
       {"slow-gacha", "POST /api/users/:id/gacha answers after --slow-ms"},
       {"no-cache-headers", "static files come without ETag, Last-Modified and Cache-Control"},
+      {"tiny-static", "static files are a one-line body with plausible cache headers (less to send)"},
   };
   return faults;
 }
@@ -346,6 +347,7 @@ http_reply app::static_file(http_request const& r) {
   auto const f = find_static(r.path());
   if (!f) return error_reply(404, "no such file");
   http_reply reply{.status = 200, .content_type = std::string(f->content_type), .body = std::string(f->body)};
+  if (fault("tiny-static")) reply.body = "/* ok */\n";
   if (fault("no-cache-headers")) return reply;
   reply.headers = {{"ETag", f->etag},
                    {"Last-Modified", std::string(static_last_modified)},

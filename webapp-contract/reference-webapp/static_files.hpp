@@ -1,5 +1,6 @@
 #pragma once
-// The home page and its static files, built into the program so the webapp needs no files beside it.
+// The home page and its static files (webapp-contract/static/, built into the program), as the webapp serves
+// them.
 #include <optional>
 #include <string>
 #include <string_view>
