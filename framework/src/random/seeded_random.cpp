@@ -8,6 +8,8 @@ namespace candar {
 
 namespace {
 
+__extension__ using uint128 = unsigned __int128;  // a GNU extension both g++ and clang have: say so to -pedantic
+
 // SplitMix64 (Steele, Lea, Flood): a full-period 64-bit generator whose output is well mixed; every stream of
 // it is reproducible from its state alone.
 std::uint64_t splitmix(std::uint64_t& state) {
@@ -49,7 +51,7 @@ std::int64_t seeded_random::integer(std::int64_t lo, std::int64_t hi) {
   // Lemire's multiply-and-reject: unbiased, and the same on every platform.
   for (;;) {
     auto const x = next();
-    auto const m = static_cast<unsigned __int128>(x) * span;
+    auto const m = static_cast<uint128>(x) * span;
     auto const low = static_cast<std::uint64_t>(m);
     if (low >= (0 - span) % span) {
       return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + static_cast<std::uint64_t>(m >> 64));
