@@ -25,7 +25,7 @@ candar::error_categories error_table() {
   candar::error_categories t;
   t.assign(codes::initialize, candar::category::initialize);
   for (auto const code : {codes::response, codes::master_version, codes::banned, codes::cache_headers, codes::asset,
-                          codes::page}) {
+                          codes::page, codes::must_refuse}) {
     t.assign(code, candar::category::validation);
   }
   for (auto const code : {codes::status, codes::gave_up, codes::resource}) t.assign(code, candar::category::scenario);

@@ -18,6 +18,7 @@ inline constexpr std::string_view banned = "banned";              // a banned us
 inline constexpr std::string_view cache_headers = "cache-headers";  // a static file without its cache headers
 inline constexpr std::string_view asset = "asset";                // a static file that is not the contest's
 inline constexpr std::string_view page = "page";                  // the home page lacks what a browser needs
+inline constexpr std::string_view must_refuse = "must-refuse";    // a request the contract refuses was served
 // Phases: the outermost code of errors raised there.
 inline constexpr std::string_view initialize = "initialize";
 inline constexpr std::string_view validate = "validate";
@@ -28,6 +29,7 @@ inline constexpr std::string_view new_user = "new-user";
 inline constexpr std::string_view banned_user = "banned-user";
 inline constexpr std::string_view refresh = "master-refresh";
 inline constexpr std::string_view version_probe = "version-probe";  // Prepare's check of the master-version rule
+inline constexpr std::string_view refusal_probe = "refusal-probe";  // Prepare's requests that must be refused
 }  // namespace isuchair::codes
 
 namespace isuchair {
@@ -40,7 +42,7 @@ inline constexpr std::int64_t error_limit = 200;
 // Weights per score tag (the contract's endpoint tags, and "banned-refused"); written in the README.
 void set_score_table(candar::score& s);
 // initialize → initialize; status, timeout, connection, ... → scenario; response, master-version, banned,
-// cache-headers, asset, page → validation.
+// cache-headers, asset, page, must-refuse → validation.
 [[nodiscard]] candar::error_categories error_table();
 
 }  // namespace isuchair

@@ -278,6 +278,47 @@ asio::awaitable<void> refresh_master(candar::step& s, flow_env& env, std::string
                    .wrong_status_code = codes::master_version});
 }
 
+// Requests a correct webapp refuses (contract.json's 401, 403 and 409): without them a webapp that skips the
+// session check, lets one user act on another's data, or grants the login reward twice would score as much for
+// less work. Each served one is a critical must-refuse error naming the endpoint and the status expected.
+asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt19937_64& rng) {
+  auto* owner = env.users.take(rng);
+  auto* other = env.users.take(rng);
+  auto give_back = [&](bool known) {
+    for (auto* u : {owner, other}) {
+      if (u != nullptr) known ? env.users.give_back(u) : env.users.retire(u);
+    }
+  };
+  if (owner == nullptr || other == nullptr) co_return give_back(true);
+  candar::agent a(co_await asio::this_coro::executor, env.agent_options);
+  client c(s, a, env.version, codes::refusal_probe);
+  if (!co_await c.start()) co_return give_back(true);
+  auto refused = [](int status) {
+    return expectation{.status = status, .values = nullptr, .score = false, .wrong_status_code = codes::must_refuse};
+  };
+  auto const owner_home = fmt::format("/api/users/{}/home", owner->id);
+  auto const other_reward = fmt::format("/api/users/{}/reward", other->id);
+
+  // No session at all.
+  if (!(co_await c.send("GET /api/users/:id/home", owner_home, nullptr, refused(401))).ok()) co_return give_back(true);
+  // Logged in as `other`: the owner's data is not theirs.
+  json const login_body = {{"user_id", other->id}, {"password", other->password}};
+  json const login_expected = {{"user", other->to_json()}};
+  auto login = co_await c.send("POST /api/login", "/api/login", &login_body,
+                               {.status = 200, .values = &login_expected, .score = false});
+  if (!login.ok()) co_return give_back(login.state_known);
+  if (!(co_await c.send("GET /api/users/:id/home", owner_home, nullptr, refused(403))).ok()) co_return give_back(false);
+  // One reward per login: the second claim is refused.
+  json const reward_expected = {{"coins", other->coins + rules::reward_coins}, {"chairs", other->chairs + rules::reward_chairs}};
+  auto reward = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr,
+                                {.status = 200, .values = &reward_expected, .score = false});
+  if (!reward.ok()) co_return give_back(false);
+  other->coins += rules::reward_coins;
+  other->chairs += rules::reward_chairs;
+  auto again = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr, refused(409));
+  give_back(again.ok());  // a second reward granted changed the user in a way the model does not follow
+}
+
 asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt19937_64& rng) {
   auto* u = env.users.take(rng);
   if (u == nullptr) co_return;
@@ -285,6 +326,7 @@ asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt199
   end == flow_end::done ? env.users.give_back(u) : env.users.retire(u);
 
   co_await banned_user_flow(s, env, rng);
+  co_await refusal_probes(s, env, rng);
 
   candar::agent a(co_await asio::this_coro::executor, env.agent_options);
   client c(s, a, env.version, codes::version_probe);

@@ -135,6 +135,8 @@ std::vector<fault_case> const faults_under_load{
 std::vector<fault_case> const faults_from_the_start{
     {"slow-gacha", "scenario", "POST /api/users/:id/gacha: "},
     {"no-cache-headers", "validation", "/static/app.css has no ETag header"},
+    {"skip-ownership", "validation", "GET /api/users/:id/home: expected status 403, got 200"},
+    {"double-reward", "validation", "POST /api/users/:id/reward: expected status 409, got 200"},
 };
 
 class isuchair_fault : public ::testing::TestWithParam<fault_case> {};
@@ -154,7 +156,7 @@ TEST_P(isuchair_fault, fails_the_run_naming_the_endpoint) {
 INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault,
                          ::testing::Values(faults_under_load[0], faults_under_load[1], faults_under_load[2],
                                            faults_under_load[3], faults_under_load[4], faults_from_the_start[0],
-                                           faults_from_the_start[1]),
+                                           faults_from_the_start[1], faults_from_the_start[2], faults_from_the_start[3]),
                          test_name);
 
 // The same bugs appearing only once the webapp is under load (after Prepare's requests): the Load phase's checks

@@ -70,6 +70,8 @@ std::map<std::string, std::string> const& known_faults() {
       {"slow-gacha", "POST /api/users/:id/gacha answers after --slow-ms"},
       {"no-cache-headers", "static files come without ETag, Last-Modified and Cache-Control"},
       {"tiny-static", "static files are a one-line body with plausible cache headers (less to send)"},
+      {"skip-ownership", "a session may act on any user's path (no 403)"},
+      {"double-reward", "the login reward can be claimed again and again (no 409)"},
   };
   return faults;
 }
@@ -139,7 +141,7 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (s == sessions_.end()) return error_reply(401, "not logged in");
   auto const id_param = m.params.find(":id");
   auto const id = id_param == m.params.end() ? std::nullopt : parse_id(id_param->second);
-  if (!id || *id != s->second.user_id) return error_reply(403, "another user's data");
+  if (!id || (*id != s->second.user_id && !fault("skip-ownership"))) return error_reply(403, "another user's data");
   if (tag == "home") return home(*id, s->second);
   if (tag == "reward") return reward(*id, s->second);
   if (tag == "presents") return presents(*id);
@@ -254,7 +256,7 @@ http_reply app::home(std::int64_t user_id, session const& s) {
 
 http_reply app::reward(std::int64_t user_id, session& s) {
   if (fault("error-reward")) return error_reply(500, "reward service unavailable");
-  if (!s.reward_available) return error_reply(409, "the reward of this login was claimed");
+  if (!s.reward_available && !fault("double-reward")) return error_reply(409, "the reward of this login was claimed");
   db_.exec("BEGIN");
   auto up = db_.prepare("UPDATE users SET coins = coins + ?, chairs = chairs + ? WHERE id = ?");
   up.bind(1, rules::reward_coins).bind(2, rules::reward_chairs).bind(3, user_id).step();
