@@ -100,6 +100,10 @@ asio::awaitable<void> contest::load(candar::step& s) {
       s.runtime(),
       [&s, &env, seed](candar::context const&, std::int64_t) { return banned_user_flow(s, env, loop_rng(seed)); },
       {.parallelism = 1});
+  candar::worker refusals(
+      s.runtime(),
+      [&s, &env, seed](candar::context const& ctx, std::int64_t) { return refusal_flow(s, env, ctx, loop_rng(seed)); },
+      {.parallelism = 1});
   candar::load_adjustor adjust({.successes_to_raise = settings_.successes_to_raise,
                                 .new_errors_allowed = 3,
                                 .raise_by = 1,
@@ -119,7 +123,7 @@ asio::awaitable<void> contest::load(candar::step& s) {
     while (co_await candar::sleep(load, 200ms)) level_ = existing.parallelism();
   };
   co_await (existing.process(load, on_exception) && newcomers.process(load, on_exception) &&
-            banned.process(load, on_exception) &&
+            banned.process(load, on_exception) && refusals.process(load, on_exception) &&
             adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()) && refresher() &&
             track_level());
   level_ = existing.parallelism();

@@ -316,7 +316,21 @@ asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt1993
   other->coins += rules::reward_coins;
   other->chairs += rules::reward_chairs;
   auto again = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr, refused(409));
-  give_back(again.ok());  // a second reward granted changed the user in a way the model does not follow
+  if (!again.ok()) co_return give_back(false);  // a second reward granted changed the user unseen by the model
+  // Presents are received only by their owner: another's present ids are ignored (received 0, no chairs).
+  if (!owner->unreceived.empty()) {
+    auto const receive_target = fmt::format("/api/users/{}/presents/receive", other->id);
+    json const receive_body = {{"present_ids", {owner->unreceived.front().id}}};
+    json const nothing = {{"received", 0}, {"chairs", other->chairs}};
+    auto receive = co_await c.send("POST /api/users/:id/presents/receive", receive_target, &receive_body,
+                                   {.status = 200, .values = &nothing, .score = false});
+    if (!receive.ok()) co_return give_back(false);
+  }
+  give_back(true);
+}
+
+asio::awaitable<void> refusal_flow(candar::step& s, flow_env& env, candar::context const& ctx, std::mt19937_64& rng) {
+  if (co_await candar::sleep(ctx, refusal_period)) co_await refusal_probes(s, env, rng);
 }
 
 asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt19937_64& rng) {

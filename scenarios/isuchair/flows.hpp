@@ -41,6 +41,11 @@ boost::asio::awaitable<void> existing_user_flow(candar::step& s, flow_env& env, 
 boost::asio::awaitable<void> new_user_flow(candar::step& s, flow_env& env);
 // A banned user tries to log in and must get 403.
 boost::asio::awaitable<void> banned_user_flow(candar::step& s, flow_env& env, std::mt19937_64& rng);
+// Every refusal_period during the load: requests the contract refuses (no session, another user's session, a
+// second reward, another's presents), as Prepare sends them; served ones are critical must-refuse errors.
+inline constexpr std::chrono::seconds refusal_period{2};
+boost::asio::awaitable<void> refusal_flow(candar::step& s, flow_env& env, candar::context const& ctx,
+                                          std::mt19937_64& rng);
 // Publishes `next` as the master version, then checks that a request with the old one is refused.
 boost::asio::awaitable<void> refresh_master(candar::step& s, flow_env& env, std::string next);
 
