@@ -68,6 +68,9 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   if (c.status != expect.status) {
     auto const code = expect.wrong_status_code.empty() ? codes::status : expect.wrong_status_code;
     fail(candar::error(code, fmt::format("{}: expected status {}, got {}", e.name, expect.status, c.status)));
+    // After an unexpected answer to a write, whether it was applied is unknown (a proxy's 504 after the commit):
+    // the user leaves, so that a later read of theirs is not blamed for it.
+    if (e.method != "GET") c.state_known = false;
     co_return c;
   }
   if (json_body == "json" && c.body.is_null()) {
