@@ -78,6 +78,7 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
 
   model_ = std::make_unique<model>(std::move(data));
   env_ = std::make_unique<flow_env>(*model_, *version_, options, settings_.seed);
+  env_->browsers.resize(s.runtime().size());
   co_await validation_pass(s, *env_, loop_rng(settings_.seed));
   if (s.result().errors().count() == 0) log_.contestant("prepare: the validation pass succeeded");
 }

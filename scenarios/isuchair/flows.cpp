@@ -80,7 +80,8 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
         }
       }
     }
-    if (!c.phase_over()) c.score("static");
+    // A fresh copy from the cache cost the webapp nothing: counted only when it answered (200 or 304).
+    if (!c.phase_over() && r.result->cache != candar::cache_use::hit) c.score("static");
   }
   co_return ok ? flow_end::done : flow_end::failed;
 }
@@ -152,13 +153,24 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
   co_return flow_end::done;
 }
 
+// The user's browser on this loop: the same one as on their last visit here, so that the static files come
+// from its cache (fresh) or are revalidated (304), as a returning visitor's are.
+candar::agent& browser_of(flow_env& env, model_user const& u) {
+  auto& slot = env.browsers.at(candar::runtime::current_loop().value_or(0))[u.id];
+  if (!slot) slot = std::make_unique<candar::agent>(env.agent_options);
+  return *slot;
+}
+
+// A user who left the pool: their browser on this loop goes too.
+void forget_browser(flow_env& env, model_user const& u) {
+  env.browsers.at(candar::runtime::current_loop().value_or(0)).erase(u.id);
+}
+
 // Runs an existing user's flow, again from the start when a refresh refuses it; the user goes back to the
 // pool or leaves it.
 asio::awaitable<flow_end> existing_user_with_restarts(candar::step& s, flow_env& env, model_user& u, bool strict) {
-  auto const ex = co_await asio::this_coro::executor;
   for (int attempt = 0;; ++attempt) {
-    candar::agent a(ex, env.agent_options);
-    client c(s, a, env.version, codes::existing_user);
+    client c(s, browser_of(env, u), env.version, codes::existing_user);
     // The model changes only after a success, so a user refused by the refresh is still known.
     auto const end = co_await play_existing_user(c, env, u, strict);
     if (end != flow_end::restart || attempt == 2) co_return end;
@@ -175,6 +187,7 @@ asio::awaitable<void> existing_user_flow(candar::step& s, flow_env& env, std::mt
   }
   auto const end = co_await existing_user_with_restarts(s, env, *u, false);
   // After a timeout or a wrong answer the model no longer knows the user's state: they leave.
+  if (end == flow_end::lost) forget_browser(env, *u);
   end == flow_end::lost ? env.users.retire(u) : env.users.give_back(u);
 }
 
@@ -338,6 +351,7 @@ asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt199
   auto* u = env.users.take(rng);
   if (u == nullptr) co_return;
   auto const end = co_await existing_user_with_restarts(s, env, *u, true);
+  if (end != flow_end::done) forget_browser(env, *u);
   end == flow_end::done ? env.users.give_back(u) : env.users.retire(u);
 
   co_await banned_user_flow(s, env, rng);

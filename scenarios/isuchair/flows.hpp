@@ -5,10 +5,13 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "candar/agent/agent.hpp"
 #include "candar/agent/agent_options.hpp"
 #include "candar/benchmark/step.hpp"
 #include "master_version.hpp"
@@ -23,6 +26,10 @@ struct flow_env {
   candar::agent_options agent_options;  // base URL, the step timeout, metrics
   std::uint64_t seed = 1;
   std::atomic<std::int64_t> registered{0};  // numbers new users' names
+  // Each existing user's browser, kept across their flows (cookies, cache), per loop (an agent lives on one):
+  // a user whose flows land on two loops has two browsers, as a user with two devices. Sized to the runtime's
+  // loops before the first flow; each loop's map is touched by that loop's thread only.
+  std::vector<std::map<std::int64_t, std::unique_ptr<candar::agent>>> browsers;
 };
 
 // How a flow attempt ended.
