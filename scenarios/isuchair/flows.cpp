@@ -41,7 +41,7 @@ constexpr std::string_view page_needs[] = {R"(link[rel=stylesheet][href="/static
                                            R"(script[src="/static/app.js"])", "main#app"};
 
 // The page and what a browser loads with it: each static body must be the contest's file, and only a verified
-// one scores. `strict` (Prepare) also requires the cache headers.
+// one scores. Every answer must carry the contract's cache headers (`strict`, in Prepare: also a cached copy).
 asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   expectation const expect{.status = 200};
   auto page = co_await c.send("GET /", "/", nullptr, expect);
@@ -72,7 +72,8 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
       ok = false;
       continue;
     }
-    if (strict) {
+    // The contract's cache headers, on every answer the webapp gave (a cached copy keeps the ones it came with).
+    if (strict || r.result->cache != candar::cache_use::hit) {
       for (std::string_view const h : {"ETag", "Last-Modified", "Cache-Control"}) {
         if (!r.result->header(h)) {
           c.fail(candar::error(codes::cache_headers, fmt::format("GET /static/*: {} has no {} header", r.url, h)));
@@ -297,7 +298,9 @@ asio::awaitable<void> refresh_master(candar::step& s, flow_env& env, std::string
 // less work. Each served one is a critical must-refuse error naming the endpoint and the status expected.
 asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt19937_64& rng) {
   auto* owner = env.users.take(rng);
-  auto* other = env.users.take(rng);
+  // Preferably a user who cannot afford a draw yet: their gacha must be refused.
+  auto* other = env.users.take_if(rng, [](model_user const& u) { return u.coins < rules::gacha_cost; });
+  if (other == nullptr) other = env.users.take(rng);
   auto give_back = [&](bool known) {
     for (auto* u : {owner, other}) {
       if (u != nullptr) known ? env.users.give_back(u) : env.users.retire(u);
@@ -322,6 +325,18 @@ asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt1993
                                {.status = 200, .values = &login_expected, .score = false});
   if (!login.ok()) co_return give_back(login.state_known);
   if (!(co_await c.send("GET /api/users/:id/home", owner_home, nullptr, refused(403))).ok()) co_return give_back(false);
+  // No draw without the coins for it.
+  if (other->coins < rules::gacha_cost) {
+    auto const other_gacha = fmt::format("/api/users/{}/gacha", other->id);
+    if (!(co_await c.send("POST /api/users/:id/gacha", other_gacha, nullptr, refused(409))).ok()) co_return give_back(false);
+  }
+  // A read, then a write, then the read again must show the write (a webapp caching per-user reads fails).
+  auto const other_home = fmt::format("/api/users/{}/home", other->id);
+  json const home_before = {{"user", other->to_json()}};
+  if (!(co_await c.send("GET /api/users/:id/home", other_home, nullptr,
+                        {.status = 200, .values = &home_before, .score = false})).ok()) {
+    co_return give_back(false);
+  }
   // One reward per login: the second claim is refused.
   json const reward_expected = {{"coins", other->coins + rules::reward_coins}, {"chairs", other->chairs + rules::reward_chairs}};
   auto reward = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr,
@@ -329,6 +344,11 @@ asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt1993
   if (!reward.ok()) co_return give_back(false);
   other->coins += rules::reward_coins;
   other->chairs += rules::reward_chairs;
+  json const home_after = {{"user", other->to_json()}, {"reward_available", false}};
+  if (!(co_await c.send("GET /api/users/:id/home", other_home, nullptr,
+                        {.status = 200, .values = &home_after, .score = false})).ok()) {
+    co_return give_back(false);
+  }
   auto again = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr, refused(409));
   if (!again.ok()) co_return give_back(false);  // a second reward granted changed the user unseen by the model
   // Presents are received only by their owner: another's present ids are ignored (received 0, no chairs).

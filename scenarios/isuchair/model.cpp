@@ -52,6 +52,21 @@ model_user* model::take(std::mt19937_64& rng) {
   return u;
 }
 
+model_user* model::take_if(std::mt19937_64& rng, std::function<bool(model_user const&)> const& wanted) {
+  std::lock_guard lock(mutex_);
+  if (free_.empty()) return nullptr;
+  auto const start = rng() % free_.size();
+  for (std::size_t k = 0; k < free_.size(); ++k) {
+    auto const i = (start + k) % free_.size();
+    if (!wanted(*free_[i])) continue;
+    auto* u = free_[i];
+    free_[i] = free_.back();
+    free_.pop_back();
+    return u;
+  }
+  return nullptr;
+}
+
 void model::give_back(model_user* u) {
   std::lock_guard lock(mutex_);
   free_.push_back(u);

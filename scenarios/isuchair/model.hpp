@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -43,6 +44,8 @@ class model {
   // Hands out a free, not banned user (at random), or nullptr when none is free. give_back() makes it free
   // again; retire() takes it out for good (its state is no longer known: a timeout on a write, a mismatch).
   model_user* take(std::mt19937_64& rng);
+  // A free user for whom `wanted` holds (the first found from a random start), or nullptr.
+  model_user* take_if(std::mt19937_64& rng, std::function<bool(model_user const&)> const& wanted);
   void give_back(model_user* u);
   void retire(model_user* u);
   // A registered user joins the pool.

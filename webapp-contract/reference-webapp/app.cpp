@@ -69,9 +69,13 @@ std::map<std::string, std::string> const& known_faults() {
       {"error-reward", "POST /api/users/:id/reward answers 500"},
       {"slow-gacha", "POST /api/users/:id/gacha answers after --slow-ms"},
       {"no-cache-headers", "static files come without ETag, Last-Modified and Cache-Control"},
-      {"tiny-static", "static files are a one-line body with plausible cache headers (less to send)"},
-      {"skip-ownership", "a session may act on any user's path (no 403)"},
+      {"garbage-static", "static files are a one-line body with plausible cache headers (less to send)"},
+      {"no-validators", "static files come without ETag and Last-Modified (nothing to revalidate)"},
+      {"no-auth", "the session is not checked: a request without one acts on the path's user"},
+      {"foreign-user", "a session may act on any user's path (no 403)"},
       {"double-reward", "the login reward can be claimed again and again (no 409)"},
+      {"free-gacha", "the gacha draws without enough coins (no 409)"},
+      {"stale-home", "GET /api/users/:id/home answers each user's first answer again (a per-user cache)"},
   };
   return faults;
 }
@@ -136,14 +140,22 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (tag == "static") return static_file(r);
 
   // The rest act on one user, the session's.
-  auto const token = cookie_value(r, contract_.session_cookie());
-  auto const s = token ? sessions_.find(*token) : sessions_.end();
-  if (s == sessions_.end()) return error_reply(401, "not logged in");
   auto const id_param = m.params.find(":id");
   auto const id = id_param == m.params.end() ? std::nullopt : parse_id(id_param->second);
-  if (!id || (*id != s->second.user_id && !fault("skip-ownership"))) return error_reply(403, "another user's data");
-  if (tag == "home") return home(*id, s->second);
-  if (tag == "reward") return reward(*id, s->second);
+  auto const token = cookie_value(r, contract_.session_cookie());
+  auto const s = token ? sessions_.find(*token) : sessions_.end();
+  session anonymous{.user_id = id.value_or(0), .reward_available = true};  // the no-auth fault's "session"
+  session* who = s != sessions_.end() ? &s->second : nullptr;
+  if (who == nullptr && fault("no-auth")) who = &anonymous;
+  if (who == nullptr) return error_reply(401, "not logged in");
+  if (!id || (*id != who->user_id && !fault("foreign-user"))) return error_reply(403, "another user's data");
+  if (tag == "home") {
+    if (!fault("stale-home")) return home(*id, *who);
+    auto const cached = stale_homes_.find(*id);
+    if (cached != stale_homes_.end()) return cached->second;
+    return stale_homes_[*id] = home(*id, *who);
+  }
+  if (tag == "reward") return reward(*id, *who);
   if (tag == "presents") return presents(*id);
   if (tag == "receive") return receive(*id, body);
   if (tag == "gacha") return gacha(*id);
@@ -188,6 +200,7 @@ http_reply app::initialize() {
   item_count_ = static_cast<std::int64_t>(data.items.size());
   master_version_ = data.master_versions.back();
   sessions_.clear();
+  stale_homes_.clear();
   return json_reply(200, {{"implementation", options_.tuned ? "isuchair-cpp (tuned)" : "isuchair-cpp (naive)"},
                           {"master_version", master_version_}});
 }
@@ -325,7 +338,7 @@ http_reply app::receive(std::int64_t user_id, json const& body) {
 
 http_reply app::gacha(std::int64_t user_id) {
   auto const coins = db_.scalar("SELECT coins FROM users WHERE id = ?", user_id).value_or(0);
-  if (coins < rules::gacha_cost) return error_reply(409, "not enough coins");
+  if (coins < rules::gacha_cost && !fault("free-gacha")) return error_reply(409, "not enough coins");
   auto const item_id = rules::gacha_item(user_id, draws_of(user_id), item_count_);
   auto item = db_.prepare("SELECT name, chairs FROM items WHERE id = ?");
   item.bind(1, item_id);
@@ -349,11 +362,12 @@ http_reply app::static_file(http_request const& r) {
   auto const f = find_static(r.path());
   if (!f) return error_reply(404, "no such file");
   http_reply reply{.status = 200, .content_type = std::string(f->content_type), .body = std::string(f->body)};
-  if (fault("tiny-static")) reply.body = "/* ok */\n";
+  if (fault("garbage-static")) reply.body = "/* ok */\n";
   if (fault("no-cache-headers")) return reply;
   reply.headers = {{"ETag", f->etag},
                    {"Last-Modified", std::string(static_last_modified)},
                    {"Cache-Control", "public, max-age=3600"}};
+  if (fault("no-validators")) reply.headers.erase(reply.headers.begin(), reply.headers.begin() + 2);
   if (auto const inm = r.header("If-None-Match"); inm && *inm == f->etag) {
     reply.status = 304;
     reply.body.clear();
