@@ -10,14 +10,3 @@ if(CANDAR_SANITIZE)
   endif()
 endif()
 
-# mimalloc (Debian's libmimalloc-dev) in place of glibc's malloc for the programs that make load: the agent
-# allocates per request (Beast's header fields, response strings, coroutine frames), and callgrind counted 13 %
-# fewer user-space instructions per request with it. Not under the sanitizers, which bring their own allocator.
-function(candar_fast_allocator target)
-  if(CANDAR_SANITIZE STREQUAL "")
-    find_package(mimalloc 2 CONFIG REQUIRED)
-    # --no-as-needed: nothing calls mimalloc by name; it is linked for the malloc it exports.
-    target_link_options(${target} PRIVATE "LINKER:--no-as-needed")
-    target_link_libraries(${target} PRIVATE mimalloc)
-  endif()
-endfunction()

@@ -22,6 +22,7 @@ packages=(
   libsqlite3-dev          # the isuchair reference webapp's database
   libmimalloc-dev         # a faster malloc for the load-making programs (release builds)
   nginx                   # the real-world server the agent tests run against (started by the tests)
+  python3                 # the local web server scripts/package-test.sh runs the starter contest against
 )
 
 # Extra groups, named as arguments: `setup.sh perf` adds what scripts/perf-agent.sh compares against.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: the debug build with AddressSanitizer +
-# UndefinedBehaviorSanitizer, then the ThreadSanitizer build, each through ctest, then each fuzz target briefly.
+# UndefinedBehaviorSanitizer, then the ThreadSanitizer build, each through ctest, then candar as a package
+# (install, find_package, add_subdirectory, the starter contest: scripts/package-test.sh), then each fuzz
+# target briefly.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,9 @@ for preset in debug tsan; do
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     ctest --preset "${preset}" -j "${jobs}"
 done
+
+echo "== candar as a package"
+bash scripts/package-test.sh
 
 echo "== fuzz targets, briefly (scripts/fuzz.sh SECONDS for longer runs)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"

@@ -7,5 +7,6 @@ namespace candar::cli {
 
 int fetch_command(std::vector<std::string> const& args);
 int load_command(std::vector<std::string> const& args);
+int new_command(std::vector<std::string> const& args);
 
 }  // namespace candar::cli

@@ -22,6 +22,7 @@
 #include "candar/app/verdict.hpp"
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/load/logs.hpp"
+#include "candar/version.hpp"
 #include "console.hpp"
 #include "result_file.hpp"
 
@@ -141,15 +142,19 @@ struct benchmarker_app::impl {
         ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
     cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
     cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+    cli.set_version_flag("--version", name + " (candar " + std::string(version) + ")");
     cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error.");
   }
 
-  // Throws usage_error; returns false when --help was asked (and printed).
+  // Throws usage_error; returns false when --help or --version was asked (and printed).
   bool parse(int argc, char** argv) {
     try {
       cli.parse(argc, argv);
     } catch (CLI::CallForHelp const&) {
       std::cout << cli.help();
+      return false;
+    } catch (CLI::CallForVersion const&) {
+      std::cout << cli.version() << '\n';
       return false;
     } catch (CLI::ParseError const& e) {
       throw usage_error(one_line(e.what()));

@@ -81,13 +81,13 @@ class request {
 
 // A page's sub-resources as the agent fetched them (see html.hpp for which ones).
 struct fetched_resource {
-  subresource ref;
-  std::string url;  // resolved
+  subresource ref{};
+  std::string url{};  // resolved
   outcome result;
 };
 
 struct page_resources {
-  std::vector<fetched_resource> items;
+  std::vector<fetched_resource> items{};
   // Every resource came back 2xx (from the network or the cache).
   [[nodiscard]] bool all_ok() const noexcept;
   [[nodiscard]] std::size_t from_cache() const noexcept;

@@ -1,15 +1,16 @@
 #pragma once
+// How an agent behaves: its timeouts, connection pool, headers, cache, cookies and limits.
 #include <chrono>
-
-namespace candar {
-class endpoint_metrics;
-}
 #include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "candar/version.hpp"
+
 namespace candar {
+
+class endpoint_metrics;
 
 struct agent_limits {
   std::size_t max_header_bytes = 64 * 1024;
@@ -19,20 +20,20 @@ struct agent_limits {
 };
 
 struct agent_options {
-  std::string base_url;                                        // relative targets resolve against it
+  std::string base_url{};                                        // relative targets resolve against it
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
   std::chrono::steady_clock::duration connect_timeout = std::chrono::seconds(1);
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
   std::size_t max_connections_per_origin = 6;                   // as a browser
-  std::string user_agent = "candar/0.1";
-  bool decompress = true;
+  std::string user_agent = std::string("candar/").append(version);
+  bool decompress = true;  // send Accept-Encoding: gzip, deflate, br and decode what comes back
   bool cookies = true;     // keep a cookie jar: store Set-Cookie, send Cookie
   bool cache = true;       // a private HTTP cache (GET): fresh hits need no request, stale entries revalidate
   std::size_t cache_max_bytes = 32 * 1024 * 1024;
   bool tls_verify = false;  // contest targets use self-signed certificates; on for real hosts (CI)
-  int max_redirects = 0;   // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N  // send Accept-Encoding: gzip, deflate, br and decode what comes back
-  std::vector<std::pair<std::string, std::string>> default_headers;  // sent with every request
-  agent_limits limits;
+  int max_redirects = 0;   // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N
+  std::vector<std::pair<std::string, std::string>> default_headers{};  // sent with every request
+  agent_limits limits{};
   // Where every request is recorded (status, latency, bytes; errors by code) under its label; none: nowhere.
   // Must outlive the agent; a benchmark's result().metrics() is the usual place.
   endpoint_metrics* metrics = nullptr;

@@ -12,14 +12,14 @@
 namespace candar {
 
 struct cookie {
-  std::string name;
-  std::string value;
-  std::string domain;  // lowercase, no leading dot
-  std::string path;
+  std::string name{};
+  std::string value{};
+  std::string domain{};  // lowercase, no leading dot
+  std::string path{};
   bool host_only = true;
   bool secure = false;
   bool http_only = false;
-  std::optional<std::chrono::system_clock::time_point> expires;  // none: a session cookie
+  std::optional<std::chrono::system_clock::time_point> expires{};  // none: a session cookie
   std::chrono::system_clock::time_point created{};
 };
 

@@ -17,17 +17,17 @@
 namespace candar {
 
 struct form_field {
-  std::string name;
-  std::string value;  // a file's bytes
+  std::string name{};
+  std::string value{};  // a file's bytes
   // Set for a file part only.
-  std::optional<std::string> filename;
-  std::string content_type;  // a file's type; empty for a plain field
+  std::optional<std::string> filename{};
+  std::string content_type{};  // a file's type; empty for a plain field
 };
 
 // An encoded body and the Content-Type it goes with.
 struct encoded_body {
-  std::string content;
-  std::string content_type;
+  std::string content{};
+  std::string content_type{};
 };
 
 class form_data {

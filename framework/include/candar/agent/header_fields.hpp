@@ -93,10 +93,10 @@ class header_fields {
   }
 
   struct entry {
-    std::uint32_t name_at;
-    std::uint32_t name_size;
-    std::uint32_t value_at;
-    std::uint32_t value_size;
+    std::uint32_t name_at{};
+    std::uint32_t name_size{};
+    std::uint32_t value_at{};
+    std::uint32_t value_size{};
   };
   std::string text_;
   std::vector<entry> entries_;

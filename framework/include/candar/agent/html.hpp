@@ -19,13 +19,13 @@
 namespace candar {
 
 struct subresource {
-  std::string kind;    // script, stylesheet, preload, image
-  std::string target;  // as written in the page, trimmed
+  std::string kind{};    // script, stylesheet, preload, image
+  std::string target{};  // as written in the page, trimmed
 };
 
 struct page_references {
-  std::string base;  // <base href>, "" if none
-  std::vector<subresource> resources;  // in document order, duplicates removed
+  std::string base{};  // <base href>, "" if none
+  std::vector<subresource> resources{};  // in document order, duplicates removed
 };
 
 [[nodiscard]] page_references find_subresources(std::string_view html);

@@ -29,8 +29,8 @@ class http_cache {
   struct lookup_result {
     enum class kind { miss, fresh, stale };
     kind what = kind::miss;
-    std::optional<response> stored;   // fresh: the response to serve
-    header_list conditional_headers;  // stale: If-None-Match / If-Modified-Since to send
+    std::optional<response> stored{};   // fresh: the response to serve
+    header_list conditional_headers{};  // stale: If-None-Match / If-Modified-Since to send
   };
 
   // What the cache can do for a GET of `url` with `request_headers`.
@@ -54,8 +54,8 @@ class http_cache {
   // then the bodies and headers themselves, identical across agents: both are shared (immutable) texts.
   struct packed_response {
     int status = 0;
-    std::shared_ptr<std::string const> headers;
-    std::shared_ptr<std::string const> body;
+    std::shared_ptr<std::string const> headers{};
+    std::shared_ptr<std::string const> body{};
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
     [[nodiscard]] std::vector<std::string_view> headers_named(std::string_view name) const;
     [[nodiscard]] header_fields unpacked_headers() const;
@@ -63,11 +63,11 @@ class http_cache {
     [[nodiscard]] response unpack(std::string const& url) const;
   };
   struct entry {
-    packed_response res;
-    header_list vary;  // request header values the response varies on
+    packed_response res{};
+    header_list vary{};  // request header values the response varies on
     time_point requested{};
     time_point received{};
-    std::list<std::string const*>::iterator lru;
+    std::list<std::string const*>::iterator lru{};
   };
   static std::size_t size_of(packed_response const& r);
   void erase(std::map<std::string, entry>::iterator it);

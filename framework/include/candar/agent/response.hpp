@@ -27,12 +27,12 @@ enum class cache_use : std::uint8_t {
 
 struct response {
   int status = 0;
-  header_fields headers;  // in the order received
-  std::string body;
-  timings time;
+  header_fields headers{};  // in the order received
+  std::string body{};
+  timings time{};
   bool reused_connection = false;
   cache_use cache = cache_use::network;
-  std::string url;  // the absolute URL that was requested
+  std::string url{};  // the absolute URL that was requested
 
   // The first header of that name, matched case-insensitively.
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;

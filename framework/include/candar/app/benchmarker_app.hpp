@@ -45,24 +45,24 @@ struct bad_usage : std::runtime_error {
 // What the standard flags said.
 struct run_settings {
   using duration = std::chrono::steady_clock::duration;
-  std::string target;  // without a trailing '/'
+  std::string target{};  // without a trailing '/'
   duration load_duration = std::chrono::seconds(60);
   duration prepare_timeout = std::chrono::seconds(20);
   duration validate_timeout = std::chrono::seconds(20);
   std::size_t threads = 0;  // 0: one loop per hardware thread
   std::uint64_t seed = 1;
-  std::optional<std::string> result_file;
+  std::optional<std::string> result_file{};
   bool prepare_only = false;
 };
 
 struct contest_definition {
   // Called once the flags are read, before the run: add the scenarios, score table and error classes to `b`,
   // and say things to the contestant through `log` (its contestant lines go to the console).
-  std::function<void(benchmark& b, run_settings const& settings, logs& log)> setup;
+  std::function<void(benchmark& b, run_settings const& settings, logs& log)> setup{};
   // The contest's own figures for the progress line ("load level   3"); any thread, while running.
-  std::function<std::string()> progress;
+  std::function<std::string()> progress{};
   // The contest's own fields of the JSON result (e.g. its load-level timeline); after the run.
-  std::function<void(nlohmann::json& result)> add_to_result;
+  std::function<void(nlohmann::json& result)> add_to_result{};
   // Errors of these classes (error_collection's classifier) fail the run.
   std::vector<std::string> critical_classes = {"validation"};
   // More errors than this fail the run.

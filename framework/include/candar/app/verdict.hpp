@@ -17,7 +17,7 @@ struct run_facts {
 
 struct verdict {
   bool pass = false;
-  std::vector<std::string> reasons;  // why it failed, one sentence each; empty on a pass
+  std::vector<std::string> reasons{};  // why it failed, one sentence each; empty on a pass
 };
 
 [[nodiscard]] verdict judge(run_facts const& f);

@@ -27,17 +27,17 @@ struct benchmark_options {
   // the run has stopped, for a debugger to see.
   bool catch_panics = true;
   // Errors carrying any of these codes are dropped (not counted, not shown to hooks).
-  std::vector<std::string> ignore_codes;
+  std::vector<std::string> ignore_codes{};
   // Stop after Prepare (a check that the webapp initializes and answers correctly).
   bool prepare_only = false;
 };
 
 struct scenario {
   using step_function = std::function<boost::asio::awaitable<void>(step&)>;
-  std::string name;
-  step_function prepare;   // any of the three may be empty
-  step_function load;
-  step_function validate;
+  std::string name{};
+  step_function prepare{};   // any of the three may be empty
+  step_function load{};
+  step_function validate{};
 };
 
 class benchmark {

@@ -14,7 +14,7 @@ namespace candar {
 
 struct expected_asset {
   std::size_t size = 0;
-  std::string sha256;  // lowercase hex
+  std::string sha256{};  // lowercase hex
 };
 
 class asset_table {

@@ -41,8 +41,8 @@ inline constexpr std::string_view asset = "asset";
 
 // What a check found wrong: its code and a sentence without the endpoint (check() puts it in front).
 struct check_failure {
-  std::string code;
-  std::string message;
+  std::string code{};
+  std::string message{};
 };
 
 // One check of a response. Write your own as a lambda: [](response const& r) -> std::optional<check_failure>.

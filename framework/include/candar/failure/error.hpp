@@ -14,8 +14,8 @@ namespace candar {
 class error {
  public:
   struct frame {
-    std::string code;
-    source_location where;
+    std::string code{};
+    source_location where{};
   };
 
   error(std::string_view code, std::string message, source_location where = source_location::current());

@@ -46,7 +46,7 @@ class error_collection {
 
  private:
   struct entry {
-    clock::time_point at;
+    clock::time_point at{};
     error value;
   };
   struct string_hash {
@@ -57,9 +57,9 @@ class error_collection {
   struct shard {
     std::int64_t total = 0;
     std::int64_t dropped = 0;
-    count_map by_code;
-    count_map by_class;
-    std::vector<entry> kept;
+    count_map by_code{};
+    count_map by_class{};
+    std::vector<entry> kept{};
   };
 
   std::vector<entry> sorted_entries() const;

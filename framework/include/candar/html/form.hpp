@@ -47,8 +47,8 @@ class form {
 
  private:
   struct button {
-    std::string name;
-    std::string value;
+    std::string name{};
+    std::string value{};
     bool image = false;
     std::optional<std::string> action, method, enctype;
     std::size_t position = 0;  // the entries before it in tree order (where its own entry goes)

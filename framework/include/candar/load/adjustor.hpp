@@ -28,7 +28,7 @@ struct adjustment {
   enum class action { raise, hold, abort };
   action what = action::hold;
   std::int64_t level = 0;  // the level after this adjustment
-  std::string reason;      // the contestant's line
+  std::string reason{};      // the contestant's line
 };
 
 [[nodiscard]] adjustment decide(adjust_policy const& policy, std::int64_t level, tick const& t);
@@ -36,8 +36,8 @@ struct adjustment {
 class load_adjustor {
  public:
   struct level_change {
-    std::chrono::steady_clock::duration at;
-    std::int64_t level;
+    std::chrono::steady_clock::duration at{};
+    std::int64_t level{};
   };
 
   // The workers must outlive run(). `level` is where the load starts.

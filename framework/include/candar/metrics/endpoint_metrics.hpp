@@ -20,9 +20,9 @@ namespace candar {
 struct endpoint_stats {
   std::uint64_t requests = 0;  // responses received, any status
   std::uint64_t bytes = 0;     // response body bytes
-  std::map<int, std::uint64_t> by_status;
-  std::map<std::string, std::uint64_t, std::less<>> errors_by_code;  // requests that got no response
-  histogram latency;           // of responses received
+  std::map<int, std::uint64_t> by_status{};
+  std::map<std::string, std::uint64_t, std::less<>> errors_by_code{};  // requests that got no response
+  histogram latency{};           // of responses received
 
   void merge(endpoint_stats const& other);
 };
@@ -52,9 +52,9 @@ class endpoint_metrics {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
   struct shard {
-    std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>> stats;
+    std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>> stats{};
     // Labels this thread met past the cap: counted under other_label without asking the cap again.
-    std::unordered_set<std::string, string_hash, std::equal_to<>> overflow;
+    std::unordered_set<std::string, string_hash, std::equal_to<>> overflow{};
   };
   endpoint_stats& entry(shard& s, std::string_view label);
 

@@ -140,10 +140,10 @@ class user_pool {
  private:
   enum class state { free, busy, retired };
   struct slot {
-    std::unique_ptr<User> pending;   // a newcomer's data, before their first flow
-    std::unique_ptr<member> value;   // after it: the user and their agent
-    std::optional<std::size_t> loop; // the loop their agent lives on
-    std::optional<boost::asio::any_io_executor> executor;  // and its executor, to close the agent there
+    std::unique_ptr<User> pending{};   // a newcomer's data, before their first flow
+    std::unique_ptr<member> value{};   // after it: the user and their agent
+    std::optional<std::size_t> loop{}; // the loop their agent lives on
+    std::optional<boost::asio::any_io_executor> executor{};  // and its executor, to close the agent there
     state status = state::free;
   };
 

@@ -1,0 +1,15 @@
+// Validate: after the load, check that the webapp still holds what the benchmarker wrote (here: that it still
+// answers). A wrong answer here is "wrong-data", which fails the run.
+#include "contest.hpp"
+
+namespace @NAME_ID@ {
+
+using namespace candar;
+
+awaitable<void> contest::validate(step& s) {
+  agent a({.base_url = settings_.target, .timeout = settings_.validate_timeout});
+  auto home = co_await a.get("/").send();
+  if (auto e = check(home, "GET /", expect::status(200))) s.add_error(std::move(*e).wrap("wrong-data"));
+}
+
+}  // namespace @NAME_ID@

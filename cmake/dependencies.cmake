@@ -1,0 +1,13 @@
+# The libraries candar's library is built on, all from Debian 12 packages (scripts/setup.sh). The installed
+# package config (candarConfig.cmake) finds the same ones, so an author's find_package(candar) needs nothing
+# else: keep the two lists in step.
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS url)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
+pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
+pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)

@@ -1,0 +1,23 @@
+# `cmake --install` puts the headers, the library, the candar command and the package config under the
+# prefix; an author's project then says find_package(candar 0.2 CONFIG REQUIRED) and links candar::candar.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(CANDAR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/candar)
+
+install(TARGETS candar_framework EXPORT candar-targets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY framework/include/candar ${PROJECT_BINARY_DIR}/generated/candar
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+if(CANDAR_BUILD_CLI)
+  install(TARGETS candar RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
+install(EXPORT candar-targets NAMESPACE candar:: FILE candarTargets.cmake DESTINATION ${CANDAR_CMAKE_DIR})
+configure_package_config_file(cmake/candarConfig.cmake.in ${PROJECT_BINARY_DIR}/candarConfig.cmake
+  INSTALL_DESTINATION ${CANDAR_CMAKE_DIR})
+# 0.x: a new minor version may change the API (README, "What is stable"), so only the same minor matches.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/candarConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/candarConfig.cmake ${PROJECT_BINARY_DIR}/candarConfigVersion.cmake
+  cmake/candarHelpers.cmake DESTINATION ${CANDAR_CMAKE_DIR})

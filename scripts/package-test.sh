@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# candar as a contest author gets it (issue 11), checked end to end:
+#   1. build and `cmake --install` candar (library, headers, package config, the candar command) to a prefix;
+#   2. `candar new` a starter contest, build it there with find_package, run it for a few seconds against a
+#      local web server, and check its exit code and JSON result;
+#   3. build a tiny consumer with g++ and the author's -Wall -Wextra -Werror: once through find_package, once
+#      through add_subdirectory (which builds candar's library with g++ as a subproject).
+# Run by scripts/test.sh; alone: bash scripts/package-test.sh. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+work=$(mktemp -d /tmp/candar-package.XXXXXX)
+server_pid=""
+cleanup() {
+  if [ -n "${server_pid}" ]; then kill "${server_pid}" 2>/dev/null || true; fi
+  rm -rf "${work}"
+}
+trap cleanup EXIT
+fail() { echo "package-test: FAIL: $*" >&2; exit 1; }
+jobs=$(nproc)
+prefix=${work}/prefix
+version=$(sed -n 's/^project(candar VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+
+echo "== install candar ${version} to a prefix"
+cmake -S . -B "${work}/build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=Release \
+  -DCANDAR_BUILD_TESTS=OFF -DCANDAR_BUILD_BENCH=OFF -DCANDAR_BUILD_SAMPLES=OFF -DCMAKE_INSTALL_PREFIX="${prefix}" >/dev/null
+cmake --build "${work}/build" -j "${jobs}"
+cmake --install "${work}/build" >/dev/null
+[ "$("${prefix}/bin/candar" --version)" = "candar ${version}" ] || fail "candar --version: $("${prefix}/bin/candar" --version)"
+
+echo "== candar new: the starter, built on the installed prefix"
+"${prefix}/bin/candar" new "${work}/contests/mycontest"
+set +e
+"${prefix}/bin/candar" new "${work}/contests/mycontest" 2>"${work}/new.err"; rc=$?
+set -e
+[ "${rc}" -eq 2 ] || fail "candar new into a non-empty folder exited ${rc}, not 2"
+grep -q "not an empty folder" "${work}/new.err" || fail "candar new into a non-empty folder said: $(cat "${work}/new.err")"
+(cd "${work}/contests/mycontest" && cmake --preset release >/dev/null && cmake --build --preset release -j "${jobs}")
+
+echo "== the starter against a local web server, for 3 s"
+mkdir -p "${work}/www"
+printf '<!doctype html><link rel=stylesheet href=/style.css><h1>hello</h1>\n' >"${work}/www/index.html"
+printf 'h1 { color: teal }\n' >"${work}/www/style.css"
+timeout 300 python3 -u -c '
+import functools, http.server, sys
+class quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args): pass
+handler = functools.partial(quiet, directory=sys.argv[1])
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+' "${work}/www" >"${work}/port" &
+server_pid=$!
+for _ in $(seq 100); do [ -s "${work}/port" ] && break; sleep 0.1; done
+port=$(cat "${work}/port")
+[ -n "${port}" ] || fail "the local web server did not start"
+set +e
+"${work}/contests/mycontest/build/mycontest-bench" --target "http://127.0.0.1:${port}" --duration 3 --threads 1 \
+  --progress none --result "${work}/result.json"; rc=$?
+set -e
+[ "${rc}" -eq 0 ] || fail "the starter exited ${rc} against a working server"
+python3 - "${work}/result.json" <<'PY' || fail "the starter's JSON result"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["pass"] is True, r["reasons"]
+assert r["score"] > 0 and r["breakdown"]["visit"]["count"] == r["score"], r["breakdown"]
+assert "GET /" in r["endpoints"], list(r["endpoints"])
+print(f"   starter: pass, score {r['score']}")
+PY
+kill "${server_pid}"; wait "${server_pid}" 2>/dev/null || true; server_pid=""
+set +e
+"${work}/contests/mycontest/build/mycontest-bench" --target "http://127.0.0.1:${port}" --duration 1 --threads 1 \
+  --progress none >/dev/null; rc=$?
+set -e
+[ "${rc}" -eq 1 ] || fail "the starter exited ${rc} once the server was gone, not 1"
+
+echo "== a consumer through find_package, with g++ and the author's -Wall -Wextra -Werror"
+cmake -S tests/package/consumer -B "${work}/consumer-package" -G Ninja -DCMAKE_CXX_COMPILER=g++ \
+  -DCMAKE_PREFIX_PATH="${prefix}" -DCANDAR_CONSUMER_MODE=package >/dev/null
+cmake --build "${work}/consumer-package" -j "${jobs}"
+"${work}/consumer-package/consumer-bench" --version | grep -q "candar ${version}" || fail "consumer-bench --version"
+
+echo "== a consumer through add_subdirectory, with g++ (candar's library built as a subproject)"
+cmake -S tests/package/consumer -B "${work}/consumer-subdirectory" -G Ninja -DCMAKE_CXX_COMPILER=g++ \
+  -DCMAKE_BUILD_TYPE=Release -DCANDAR_CONSUMER_MODE=subdirectory -DCANDAR_SOURCE_DIR="${root}" >/dev/null
+cmake --build "${work}/consumer-subdirectory" -j "${jobs}"
+"${work}/consumer-subdirectory/consumer-bench" --version | grep -q "candar ${version}" || fail "consumer-bench --version"
+
+echo "package-test: OK"
