@@ -4,12 +4,15 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "candar/version.hpp"
 #include "support/http_server.hpp"
 
 namespace candar {
@@ -53,6 +56,63 @@ TEST(candar_cli, help_exits_0) {
   EXPECT_EQ(load.exit_code, 0);
   EXPECT_NE(load.out.find("--connections"), std::string::npos);
   EXPECT_EQ(run("fetch --help").exit_code, 0);
+}
+
+TEST(candar_cli, version_is_the_projects) {
+  auto const r = run("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "candar " + std::string(version) + "\n");
+}
+
+std::string read_file(std::filesystem::path const& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(candar_cli, new_writes_a_starter_with_every_placeholder_filled) {
+  auto const dir = std::filesystem::path(temp_path("candar-new-starter")) / "my-contest";
+  std::filesystem::remove_all(dir.parent_path());
+  auto const r = run("new " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (auto const* name : {"CMakeLists.txt", "CMakePresets.json", "README.md", "contest.hpp", "main.cpp", "prepare.cpp",
+                           "load.cpp", "validate.cpp"}) {
+    auto const text = read_file(dir / name);
+    EXPECT_FALSE(text.empty()) << name;
+    EXPECT_EQ(text.find("@NAME"), std::string::npos) << name;
+    EXPECT_EQ(text.find("@VERSION"), std::string::npos) << name;
+    EXPECT_EQ(text.find("@PREFIX"), std::string::npos) << name;
+  }
+  auto const cmake = read_file(dir / "CMakeLists.txt");
+  EXPECT_NE(cmake.find("project(my-contest LANGUAGES CXX)"), std::string::npos) << cmake;
+  EXPECT_NE(cmake.find(fmt::format("find_package(candar {}.{} CONFIG REQUIRED)", version_major, version_minor)),
+            std::string::npos) << cmake;
+  EXPECT_NE(cmake.find("candar_add_benchmarker(my-contest-bench "), std::string::npos) << cmake;
+  EXPECT_NE(read_file(dir / "contest.hpp").find("namespace my_contest {"), std::string::npos);  // '-' is not C++
+  // Run from the build tree, not an installed prefix: the presets say /usr/local and the command says so.
+  EXPECT_NE(read_file(dir / "CMakePresets.json").find("\"CMAKE_PREFIX_PATH\": \"/usr/local\""), std::string::npos);
+  EXPECT_NE(r.out.find("not an installed one"), std::string::npos) << r.out;
+}
+
+TEST(candar_cli, new_refuses_a_folder_in_use_and_names_that_cannot_be_cpp) {
+  auto const base = std::filesystem::path(temp_path("candar-new-refusals"));
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base / "used");
+  std::ofstream(base / "used" / "notes.txt") << "mine";
+  auto const used = run("new " + (base / "used").string());
+  EXPECT_EQ(used.exit_code, 2) << used.out;
+  EXPECT_NE(used.out.find("not an empty folder"), std::string::npos) << used.out;
+  EXPECT_EQ(read_file(base / "used" / "notes.txt"), "mine");
+  for (std::string const name : {"My Contest", "9lives", "new", "class", "std"}) {
+    auto const r = run("new " + (base / "fresh").string() + " --name '" + name + "'");
+    EXPECT_EQ(r.exit_code, 2) << name << "\n" << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    EXPECT_FALSE(std::filesystem::exists(base / "fresh")) << name;
+  }
+  auto const empty = run("new " + (base / "empty").string() + "/ --name tinysns2");  // a trailing '/' is fine
+  EXPECT_EQ(empty.exit_code, 0) << empty.out;
+  EXPECT_TRUE(std::filesystem::exists(base / "empty" / "contest.hpp"));
 }
 
 TEST(candar_cli, load_reports_what_it_measured) {
