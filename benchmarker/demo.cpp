@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
@@ -16,6 +15,7 @@
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/context/spawn.hpp"
 #include "candar/load/adjustor.hpp"
+#include "candar/worker/parallel.hpp"
 #include "candar/worker/worker.hpp"
 
 namespace asio = boost::asio;
@@ -81,7 +81,6 @@ int main(int argc, char** argv) {
            co_return;
          },
          .load = [&](step& s) -> asio::awaitable<void> {
-           using namespace asio::experimental::awaitable_operators;
            worker users(
                s.runtime(),
                [&s](context const& ctx, std::int64_t) -> asio::awaitable<void> {
@@ -91,8 +90,8 @@ int main(int argc, char** argv) {
                {.parallelism = 4});
            load_adjustor adjust({.successes_to_raise = 10, .raise_by = 4, .max_level = 64}, {&users}, log, 4);
            context load = s.context().with_cancel();
-           co_await (users.process(load, [&s](std::exception_ptr e) { s.add_exception(e); }) &&
-                     adjust.run(load, 1s, s.result().score(), s.result().errors()));
+           co_await together([&] { return users.process(load, [&s](std::exception_ptr e) { s.add_exception(e); }); },
+                             [&] { return adjust.run(load, 1s, s.result().score(), s.result().errors()); });
            log.contestant(fmt::format("load: {} iterations started, {} finished, parallelism {}", users.started(),
                                       users.finished(), users.parallelism()));
          },

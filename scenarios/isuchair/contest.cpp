@@ -1,10 +1,10 @@
 #include "contest.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
 #include "candar/context/spawn.hpp"
+#include "candar/worker/parallel.hpp"
 #include "candar/worker/worker.hpp"
 #include "client.hpp"
 #include "codes.hpp"
@@ -84,7 +84,6 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
 }
 
 asio::awaitable<void> contest::load(candar::step& s) {
-  using namespace asio::experimental::awaitable_operators;
   if (!env_) co_return;
   auto& env = *env_;
   auto const seed = settings_.seed;
@@ -123,10 +122,12 @@ asio::awaitable<void> contest::load(candar::step& s) {
   auto track_level = [&]() -> asio::awaitable<void> {
     while (co_await candar::sleep(load, 200ms)) level_ = existing.parallelism();
   };
-  co_await (existing.process(load, on_exception) && newcomers.process(load, on_exception) &&
-            banned.process(load, on_exception) && refusals.process(load, on_exception) &&
-            adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()) && refresher() &&
-            track_level());
+  co_await candar::together([&] { return existing.process(load, on_exception); },
+                            [&] { return newcomers.process(load, on_exception); },
+                            [&] { return banned.process(load, on_exception); },
+                            [&] { return refusals.process(load, on_exception); },
+                            [&] { return adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()); },
+                            refresher, track_level);
   level_ = existing.parallelism();
   std::lock_guard lock(mutex_);
   timeline_ = adjust.timeline();

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "candar/context/spawn.hpp"
 #include "candar/runtime/runtime.hpp"
 
 namespace candar {
@@ -126,6 +127,104 @@ TEST(parallel, canceling_the_waiter_cancels_running_jobs_and_drops_queued_ones) 
 TEST(parallel, a_limit_below_one_is_refused) {
   runtime rt(1);
   EXPECT_THROW(parallel(rt.executor(0), 0), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace candar
+
+namespace candar {
+namespace {
+
+// A job that yields until `flag` is set by another job: it can finish only if both run at once.
+asio::awaitable<void> wait_for(bool const& flag, int& yields) {
+  while (!flag && yields < 1000) {
+    ++yields;
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+  }
+}
+
+TEST(together, runs_every_job_at_once_and_returns_when_all_have_finished) {
+  runtime rt(1);
+  bool a_ran = false, b_ran = false, lambda_coroutine_done = false;
+  int yields = 0;
+  rt.run([](bool& a, bool& b, bool& done, int& y) -> asio::awaitable<void> {
+    // A lambda coroutine's captures live in the lambda object: together() keeps it until the job has finished.
+    std::string const captured = "kept";
+    auto third = [&done, captured]() -> asio::awaitable<void> {
+      co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+      done = captured == "kept";
+    };
+    co_await together([&] { return wait_for(b, y); },
+                      [&]() -> asio::awaitable<void> {
+                        a = true;
+                        co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+                        b = true;
+                      },
+                      third);
+  }(a_ran, b_ran, lambda_coroutine_done, yields));
+  EXPECT_TRUE(a_ran);
+  EXPECT_TRUE(b_ran);
+  EXPECT_TRUE(lambda_coroutine_done);
+  EXPECT_LT(yields, 1000);  // the first job saw the second one's flag: they ran side by side
+}
+
+TEST(together, rethrows_the_first_exception_after_every_job_finished) {
+  runtime rt(1);
+  bool other_finished = false;
+  bool threw = false;
+  rt.run([](bool& other, bool& caught) -> asio::awaitable<void> {
+    try {
+      co_await together([]() -> asio::awaitable<void> { throw std::runtime_error("broken flow"); co_return; },
+                        [&]() -> asio::awaitable<void> {
+                          for (int i = 0; i < 5; ++i) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+                          other = true;
+                        });
+    } catch (std::runtime_error const& e) {
+      caught = std::string(e.what()) == "broken flow";
+    }
+  }(other_finished, threw));
+  EXPECT_TRUE(threw);
+  EXPECT_TRUE(other_finished);
+}
+
+}  // namespace
+}  // namespace candar
+
+namespace candar {
+namespace {
+
+// A Load step's jobs end when its phase does: together() then returns normally (as `a && b` does), so that
+// what the step does after it (keeping the load level's timeline) still runs.
+TEST(together, returns_normally_when_the_caller_is_canceled_and_the_jobs_end) {
+  runtime rt(1);
+  bool after = false;
+  int jobs_ended = 0;
+  rt.run([](bool& reached, int& ended) -> asio::awaitable<void> {
+    auto const ex = co_await asio::this_coro::executor;
+    context phase = context::background().with_cancel();
+    auto waiting_job = [&ended, ex]() -> asio::awaitable<void> {
+      asio::steady_timer never(ex, asio::steady_timer::time_point::max());
+      auto [ec] = co_await never.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted) ++ended;
+    };
+    auto step = [&]() -> asio::awaitable<void> {
+      co_await together(waiting_job, waiting_job);
+      reached = true;
+    };
+    bool finished = false;
+    std::exception_ptr escaped;
+    spawn(ex, phase, step(), [&](std::exception_ptr e) {
+      finished = true;
+      escaped = e;
+    });
+    co_await asio::post(ex, asio::use_awaitable);
+    phase.cancel();
+    for (int i = 0; i < 1000 && !finished; ++i) co_await asio::post(ex, asio::use_awaitable);
+    EXPECT_TRUE(finished);
+    EXPECT_FALSE(escaped);
+  }(after, jobs_ended));
+  EXPECT_EQ(jobs_ended, 2);
+  EXPECT_TRUE(after);
 }
 
 }  // namespace

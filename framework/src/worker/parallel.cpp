@@ -68,7 +68,7 @@ void parallel::cancel_all() {
   for (auto& [id, signal] : running_) signal->emit(asio::cancellation_type::terminal);
 }
 
-asio::awaitable<void> parallel::wait() {
+asio::awaitable<bool> parallel::drain() {
   bool canceled = false;
   while (!running_.empty() || !queue_.empty()) {
     if (!canceled && (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
@@ -83,11 +83,22 @@ asio::awaitable<void> parallel::wait() {
       co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
-  if (canceled) {
-    co_await asio::this_coro::throw_if_cancelled(true);
-    throw boost::system::system_error(asio::error::operation_aborted, "parallel::wait");
-  }
+  if (canceled) co_await asio::this_coro::throw_if_cancelled(true);
+  co_return canceled;
+}
+
+asio::awaitable<void> parallel::wait() {
+  if (co_await drain()) throw boost::system::system_error(asio::error::operation_aborted, "parallel::wait");
   if (auto e = std::exchange(first_exception_, nullptr)) std::rethrow_exception(e);
+}
+
+asio::awaitable<void> run_together(std::vector<parallel::job> jobs) {
+  parallel all(co_await asio::this_coro::executor);
+  for (auto& j : jobs) all.spawn(std::move(j));
+  // Canceled (the phase ended): the jobs were canceled too and have finished; as with Asio's awaitable
+  // operators, that is an end, not an error. A job's own exception still comes through.
+  co_await all.drain();
+  if (auto e = std::exchange(all.first_exception_, nullptr)) std::rethrow_exception(e);
 }
 
 }  // namespace candar

@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -47,6 +49,9 @@ class parallel {
   [[nodiscard]] bool closed() const noexcept { return closed_; }
 
  private:
+  friend boost::asio::awaitable<void> run_together(std::vector<job> jobs);
+  // Waits for every job (canceling them if the waiting coroutine is canceled); true when it was canceled.
+  boost::asio::awaitable<bool> drain();
   void start_queued();
   void start(job j);
   void cancel_all();
@@ -61,5 +66,24 @@ class parallel {
   std::exception_ptr first_exception_;
   boost::asio::steady_timer wake_;  // never expires: canceled when a job finishes
 };
+
+// Runs every job at once on the calling coroutine's loop and waits until all have finished, then rethrows the
+// first exception one let escape: a Load step's workers, its load adjustor and its timers side by side. When
+// the calling coroutine is canceled (its phase ended), the jobs are canceled, and together() returns once they
+// have finished.
+//
+//   co_await together([&] { return users.process(load); }, [&] { return adjust.run(load, 10s, score, errors); });
+//
+// What `(a && b && c)` does with Asio's awaitable operators (except that a failing job does not cancel the
+// others), without instantiating their parallel_group templates in every file that uses it.
+boost::asio::awaitable<void> run_together(std::vector<parallel::job> jobs);
+
+template <class... Jobs>
+[[nodiscard]] boost::asio::awaitable<void> together(Jobs&&... jobs) {
+  std::vector<parallel::job> all;
+  all.reserve(sizeof...(jobs));
+  (all.emplace_back(std::forward<Jobs>(jobs)), ...);
+  return run_together(std::move(all));
+}
 
 }  // namespace candar
