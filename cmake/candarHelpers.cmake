@@ -8,6 +8,15 @@
 # mimalloc as the allocator when Debian's libmimalloc-dev is there (the agent allocates per request).
 include_guard(GLOBAL)
 
+option(CANDAR_FAST_ALLOCATOR "Link mimalloc into benchmarkers (candar_add_benchmarker) when it is installed" ON)
+
+# g++ 12 miscompiles braced temporaries and array temporaries in a co_await full-expression (candar's README):
+# say so once, where the author chooses the compiler.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  message(WARNING "candar: g++ ${CMAKE_CXX_COMPILER_VERSION} miscompiles some coroutine code (candar's README); "
+                  "build benchmarkers with clang 16: -DCMAKE_CXX_COMPILER=clang++-16")
+endif()
+
 # The kit's headers as one precompiled header on `target` (a benchmarker, or a library of its scenarios).
 # Other targets can share it: target_precompile_headers(other REUSE_FROM target).
 function(candar_precompile_kit target)
@@ -19,9 +28,12 @@ function(candar_precompile_kit target)
 endfunction()
 
 # mimalloc in place of glibc's malloc for a program that makes load: callgrind counted 13 % fewer user-space
-# instructions per request with it. Not under sanitizers, which bring their own allocator.
+# instructions per request with it. Not under sanitizers, which bring their own allocator, nor when
+# CANDAR_FAST_ALLOCATOR is OFF.
 function(candar_fast_allocator target)
-  if(CANDAR_SANITIZE)
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
+  set(flags "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${build_type}} ${CMAKE_EXE_LINKER_FLAGS}")
+  if(NOT CANDAR_FAST_ALLOCATOR OR CANDAR_SANITIZE OR flags MATCHES "-fsanitize")
     return()
   endif()
   find_package(mimalloc 2 CONFIG QUIET)

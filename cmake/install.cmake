@@ -14,6 +14,11 @@ if(CANDAR_BUILD_CLI)
   install(TARGETS candar RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
+# The guide, with the sample it quotes where its links expect it.
+install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES docs/writing-a-benchmarker.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+install(DIRECTORY benchmarker/tinysns DESTINATION ${CMAKE_INSTALL_DOCDIR}/benchmarker)
+
 install(EXPORT candar-targets NAMESPACE candar:: FILE candarTargets.cmake DESTINATION ${CANDAR_CMAKE_DIR})
 configure_package_config_file(cmake/candarConfig.cmake.in ${PROJECT_BINARY_DIR}/candarConfig.cmake
   INSTALL_DESTINATION ${CANDAR_CMAKE_DIR})

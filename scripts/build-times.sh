@@ -46,7 +46,7 @@ done
 if grep -q new_command "${src}/benchmarker/CMakeLists.txt"; then
   cmake --install "${work}/build" >/dev/null
   "${work}/prefix/bin/candar" new "${work}/starter/mycontest" >/dev/null
-  (cd "${work}/starter/mycontest" && cmake --preset release >/dev/null)
+  (cd "${work}/starter/mycontest" && CANDAR_PREFIX="${work}/prefix" cmake --preset release >/dev/null)
   echo "starter contest (candar new, on the installed prefix), clean: $(seconds cmake --build "${work}/starter/mycontest/build" -j "${jobs}") s"
   for f in "${work}"/starter/mycontest/*.cpp; do
     printf "  starter/%-37s %5s s\n" "$(basename "${f}")" "$(rebuild "${f}" cmake --build "${work}/starter/mycontest/build" -j "${jobs}")"

@@ -30,13 +30,17 @@ cmake --install "${work}/build" >/dev/null
 [ "$("${prefix}/bin/candar" --version)" = "candar ${version}" ] || fail "candar --version: $("${prefix}/bin/candar" --version)"
 
 echo "== candar new: the starter, built on the installed prefix"
-"${prefix}/bin/candar" new "${work}/contests/mycontest"
+# "poll", as libc's poll(): the contest's name must not meet the C++ names the headers bring in.
+"${prefix}/bin/candar" new "${work}/contests/poll"
+[ -f "${prefix}/share/doc/candar/docs/writing-a-benchmarker.md" ] || fail "the guide is not installed"
+[ -f "${prefix}/share/doc/candar/benchmarker/tinysns/main.cpp" ] || fail "the guide's sample is not installed"
 set +e
-"${prefix}/bin/candar" new "${work}/contests/mycontest" 2>"${work}/new.err"; rc=$?
+"${prefix}/bin/candar" new "${work}/contests/poll" 2>"${work}/new.err"; rc=$?
 set -e
 [ "${rc}" -eq 2 ] || fail "candar new into a non-empty folder exited ${rc}, not 2"
 grep -q "not an empty folder" "${work}/new.err" || fail "candar new into a non-empty folder said: $(cat "${work}/new.err")"
-(cd "${work}/contests/mycontest" && cmake --preset release >/dev/null && cmake --build --preset release -j "${jobs}")
+(cd "${work}/contests/poll" && CANDAR_PREFIX="${prefix}" cmake --preset release >/dev/null &&
+  cmake --build --preset release -j "${jobs}")
 
 echo "== the starter against a local web server, for 3 s"
 mkdir -p "${work}/www"
@@ -56,7 +60,7 @@ for _ in $(seq 100); do [ -s "${work}/port" ] && break; sleep 0.1; done
 port=$(cat "${work}/port")
 [ -n "${port}" ] || fail "the local web server did not start"
 set +e
-"${work}/contests/mycontest/build/mycontest-bench" --target "http://127.0.0.1:${port}" --duration 3 --threads 1 \
+"${work}/contests/poll/build/poll-bench" --target "http://127.0.0.1:${port}" --duration 3 --threads 1 \
   --progress none --result "${work}/result.json"; rc=$?
 set -e
 [ "${rc}" -eq 0 ] || fail "the starter exited ${rc} against a working server"
@@ -70,7 +74,7 @@ print(f"   starter: pass, score {r['score']}")
 PY
 kill "${server_pid}"; wait "${server_pid}" 2>/dev/null || true; server_pid=""
 set +e
-"${work}/contests/mycontest/build/mycontest-bench" --target "http://127.0.0.1:${port}" --duration 1 --threads 1 \
+"${work}/contests/poll/build/poll-bench" --target "http://127.0.0.1:${port}" --duration 1 --threads 1 \
   --progress none >/dev/null; rc=$?
 set -e
 [ "${rc}" -eq 1 ] || fail "the starter exited ${rc} once the server was gone, not 1"

@@ -1,7 +1,6 @@
 // candar new DIR: writes a starter contest (benchmarker/candar/starter/) that builds against this installed
 // candar with find_package and runs against any URL.
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -29,22 +28,11 @@ constexpr char const* help =
     "Writes a starter contest into DIR (which must not exist or be empty): a CMake project that finds this\n"
     "installed candar, a main on the ready benchmarker main, one flow per phase (prepare.cpp, load.cpp,\n"
     "validate.cpp) and a README with the commands that build it and run it against a webapp.\n"
-    "  --name  the contest's name (default: DIR's last part): lowercase letters, digits, '-' and '_'\n"
+    "  --name  the contest's name (default: DIR's last part): lowercase letters, digits, '-' and '_';\n"
+    "          the program is NAME-bench\n"
     "Exit: 0 written, 2 bad usage (DIR not empty, a bad name), 1 a file could not be written.\n";
 
-// Words the name cannot be, since it also names the C++ namespace of the flows.
-constexpr std::array<std::string_view, 98> cpp_keywords = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch",
-    "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr",
-    "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
-    "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
-    "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast",
-    "requires", "return", "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct",
-    "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
-    "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "std",
-    "candar", "boost", "fmt", "nlohmann", "main"};
-
+// The name becomes the CMake project's and the program's (NAME-bench); the C++ code lives in namespace bench.
 void check_name(std::string const& name) {
   bool const valid = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
                      std::all_of(name.begin(), name.end(), [](char c) {
@@ -54,11 +42,6 @@ void check_name(std::string const& name) {
   if (!valid) {
     throw usage_error(fmt::format("'{}' is not a contest name: use lowercase letters, digits, '-' and '_', starting "
                                   "with a letter (or give one with --name)", name));
-  }
-  std::string id = name;
-  std::replace(id.begin(), id.end(), '-', '_');
-  if (std::find(cpp_keywords.begin(), cpp_keywords.end(), id) != cpp_keywords.end()) {
-    throw usage_error(fmt::format("'{}' is a C++ keyword or a library's namespace: give another name with --name", name));
   }
 }
 
@@ -109,10 +92,7 @@ int new_command(std::vector<std::string> const& args) {
   }
 
   auto const prefix = installed_prefix();
-  std::string id = name;
-  std::replace(id.begin(), id.end(), '-', '_');
   std::vector<std::pair<std::string, std::string>> const values = {
-      {"@NAME_ID@", id},
       {"@NAME@", name},
       {"@VERSION_MAJOR_MINOR@", fmt::format("{}.{}", version_major, version_minor)},
       {"@VERSION@", std::string(version)},
@@ -135,12 +115,14 @@ int new_command(std::vector<std::string> const& args) {
   }
   std::cout << fmt::format("wrote the starter contest '{}' into {}/\n", name, dir.string());
   if (!prefix) {
-    std::cout << "note: this candar is not an installed one (no package config next to it): CMakePresets.json says\n"
-                 "      /usr/local; set CMAKE_PREFIX_PATH there to the prefix candar was installed to.\n";
+    std::cout << "note: this candar is not an installed one (no package config next to it): the starter finds\n"
+                 "      candar under /usr/local or /usr, or where CANDAR_PREFIX says (scripts/install.sh PREFIX).\n";
   }
-  std::cout << fmt::format("next:\n  cd {}\n  cmake --preset release && cmake --build --preset release\n"
+  std::string const prefix_line =
+      prefix && *prefix != "/usr/local" && *prefix != "/usr" ? fmt::format("  export CANDAR_PREFIX={}\n", prefix->string()) : "";
+  std::cout << fmt::format("next:\n{}  cd {}\n  cmake --preset release && cmake --build --preset release\n"
                            "  ./build/{}-bench --target http://127.0.0.1:8080 --duration 10\n",
-                           dir.string(), name);
+                           prefix_line, dir.string(), name);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The files of the starter contest `candar new` writes (benchmarker/candar/starter/, built in), with
-// placeholders @NAME@, @NAME_ID@, @VERSION@, @VERSION_MAJOR_MINOR@ and @PREFIX@ that new_command fills.
+// placeholders @NAME@, @VERSION@, @VERSION_MAJOR_MINOR@ and @PREFIX@ that new_command fills.
 #include <string_view>
 #include <vector>
 

@@ -4,7 +4,7 @@
 
 #include <candar/candar.hpp>
 
-namespace @NAME_ID@ {
+namespace bench {
 
 // One user of the webapp as the benchmarker knows them. Add what your checks need to remember.
 struct member {
@@ -28,4 +28,4 @@ class contest {
   candar::user_pool<member> users_;
 };
 
-}  // namespace @NAME_ID@
+}  // namespace bench

@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   candar::benchmarker_app app("@NAME@-bench", "Benchmarks a @NAME@ webapp.");
-  std::optional<@NAME_ID@::contest> game;  // after the app, which keeps the event loops its agents were made on
+  std::optional<bench::contest> game;  // after the app, which keeps the event loops its agents were made on
   return app.run(argc, argv, {.setup = [&](candar::benchmark& b, candar::run_settings const& s, candar::logs&) {
                                 game.emplace(s, b);
                               }});

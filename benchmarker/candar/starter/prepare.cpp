@@ -2,7 +2,7 @@
 // Prepare fails the run and skips the load.
 #include "contest.hpp"
 
-namespace @NAME_ID@ {
+namespace bench {
 
 using namespace candar;
 
@@ -11,9 +11,12 @@ contest::contest(run_settings const& settings, benchmark& b)
       users_({.base_url = settings.target, .timeout = std::chrono::seconds(5), .metrics = &b.current().metrics()}) {
   // What scores: a successful visit is worth 1; each failed visit takes 1 away.
   b.current().score().set_weight("visit", 1).set_deduction("visit", 1);
-  // Errors of the class "validation" fail the run (wrong data); the others are deductions.
-  b.current().errors().set_classifier(
-      error_categories().assign("prepare", category::initialize).assign("wrong-data", category::validation).classifier());
+  // Errors of the class "validation" fail the run (wrong data); "scenario" ones (a status, a timeout) cost points.
+  b.current().errors().set_classifier(error_categories()
+                                          .assign("prepare", category::initialize)
+                                          .assign("visit", category::scenario)
+                                          .assign("wrong-data", category::validation)
+                                          .classifier());
   for (int i = 0; i < 20; ++i) users_.add({.id = i, .name = "user" + std::to_string(i)});
   b.add({.name = "@NAME@",
          .prepare = [this](step& s) { return prepare(s); },
@@ -30,4 +33,4 @@ awaitable<void> contest::prepare(step& s) {
   if (auto e = check(home, "GET /", expect::status(200))) co_return s.add_error(std::move(*e).wrap("prepare"));
 }
 
-}  // namespace @NAME_ID@
+}  // namespace bench
