@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "candar/check/json_parse.hpp"
 #include "codes.hpp"
 
 namespace isuchair {
@@ -33,8 +34,7 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   endpoint const& e = api_.at(endpoint_name);
   auto req = agent_.make(e.method, target).label(e.name);
   if (e.versioned) req.header(api_.version_header(), version_);
-  std::string const text = body != nullptr ? body->dump() : std::string();
-  if (body != nullptr) req.json(text);
+  if (body != nullptr) req.json(*body);
   auto const sent = master_version::clock::now();
   auto res = co_await req.send();
 
@@ -51,7 +51,7 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
                              ? e.responses.at(c.status).get<std::string>()
                              : std::string("json");
   if (json_body == "json") {
-    c.body = nlohmann::json::parse(res->body, nullptr, false);
+    c.body = candar::parse_json(res->body);
     if (c.body.is_discarded()) c.body = nullptr;
   }
   c.response = std::move(*res);

@@ -8,6 +8,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <nlohmann/json.hpp>
 
 #include "candar/agent/codes.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
@@ -161,6 +162,21 @@ TEST(agent, posts_json_and_form_bodies) {
   EXPECT_EQ(seen[1].header("Content-Type"), "application/x-www-form-urlencoded");
   EXPECT_EQ(seen[1].body, "name=a+b%26c&x=%C3%A9");
   EXPECT_EQ(seen[2].header("Content-Length"), "0");
+}
+
+TEST(agent, sends_a_json_value_serialized_and_a_string_as_written) {
+  recording_server recorder;
+  with_agent({.base_url = recorder.server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    nlohmann::json const body = {{"user_id", 7}, {"name", "caf\u00e9 \"x\""}};
+    co_await a.post("/value").json(body).send();
+    std::string const text = R"({"as":"written"})";  // a std::string is text, not a JSON string value
+    co_await a.post("/text").json(text).send();
+  });
+  auto const seen = recorder.requests();
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(seen[0].header("Content-Type"), "application/json");
+  EXPECT_EQ(seen[0].body, "{\"name\":\"caf\u00e9 \\\"x\\\"\",\"user_id\":7}");
+  EXPECT_EQ(seen[1].body, R"({"as":"written"})");
 }
 
 TEST(agent, two_agents_can_share_one_cookie_jar) {

@@ -14,6 +14,7 @@
 #include "candar/benchmark/step.hpp"
 #include "candar/check/asset_table.hpp"
 #include "candar/check/json_difference.hpp"
+#include "candar/check/json_parse.hpp"
 #include "candar/check/response_check.hpp"
 #include "candar/context/context.hpp"
 #include "candar/context/spawn.hpp"

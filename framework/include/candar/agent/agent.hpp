@@ -9,6 +9,7 @@
 //
 // Failures come back as values with a code: timeout, connection, http-parse, too-large, canceled, url.
 #include <chrono>
+#include <concepts>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "candar/agent/agent_options.hpp"
 #include "candar/agent/cookie_jar.hpp"
@@ -41,8 +43,14 @@ class agent;
 class request {
  public:
   request& header(std::string_view name, std::string_view value);
-  // Body with Content-Type application/json (the text is sent as given: serialize with your JSON library).
+  // Body with Content-Type application/json: the text as given, or a JSON value (serialized in the library, so
+  // that a scenario file does not generate nlohmann-json's serializer): .json({{"name", n}}) needs no dump().
   request& json(std::string_view body);
+  template <class Json>
+    requires std::same_as<Json, nlohmann::json>
+  request& json(Json const& value) {
+    return json_value(value);
+  }
   // A form field, as a browser submits it: the body is application/x-www-form-urlencoded, or
   // multipart/form-data once a file is added. Chained, so no braced list is needed inside co_await.
   request& field(std::string_view name, std::string_view value);
@@ -66,6 +74,7 @@ class request {
   friend class agent;
   friend struct detail::agent_state;
   request(std::shared_ptr<detail::agent_state> owner, std::string method, std::string target);
+  request& json_value(nlohmann::json const& value);
 
   std::shared_ptr<detail::agent_state> owner_;
   std::string method_;
