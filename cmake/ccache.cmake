@@ -6,3 +6,7 @@ if(CCACHE_PROGRAM)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env
     "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime" ${CCACHE_PROGRAM})
 endif()
+if(CCACHE_PROGRAM AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # Every precompiled header of the tree (the library's, the tests', the samples'), not only the kit's.
+  add_compile_options("SHELL:-Xclang -fno-pch-timestamp")
+endif()
