@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <mutex>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -177,6 +178,52 @@ TEST(agent, sends_a_json_value_serialized_and_a_string_as_written) {
   EXPECT_EQ(seen[0].header("Content-Type"), "application/json");
   EXPECT_EQ(seen[0].body, "{\"name\":\"caf\u00e9 \\\"x\\\"\",\"user_id\":7}");
   EXPECT_EQ(seen[1].body, R"({"as":"written"})");
+}
+
+// RFC 9111 4.4 (a MUST, and what every browser does): a successful POST, PUT or DELETE makes the cached copy
+// of its target unusable, and of its Location / Content-Location on the same origin. A failed one does not.
+TEST(agent, a_successful_unsafe_request_invalidates_what_the_cache_holds_for_it) {
+  std::mutex m;
+  std::map<std::string, int> version;  // per path: bumped by each successful write
+  http_server server([&](seen_request const& r) {
+    std::lock_guard lock(m);
+    auto const path = r.target.substr(0, r.target.find('?'));
+    if (r.method == "GET") {
+      return reply{.headers = {{"Cache-Control", "max-age=3600"}}, .body = path + " v" + std::to_string(version[path])};
+    }
+    if (path == "/refused") return reply{.status = 403};
+    if (path == "/r") ++version["/r"];
+    if (path == "/new") {
+      ++version["/list"];
+      ++version["/item"];
+      return reply{.status = 201, .headers = {{"Location", "/item"}, {"Content-Location", "/list"}}};
+    }
+    if (path == "/elsewhere") return reply{.status = 201, .headers = {{"Location", "http://other.example/r"}}};
+    return reply{};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto body = [&](std::string const& t) -> asio::awaitable<std::string> {
+      auto res = co_await a.get(t).send();
+      co_return res ? res->body : std::string("error");
+    };
+    EXPECT_EQ(co_await body("/r"), "/r v0");
+    EXPECT_EQ(co_await body("/r"), "/r v0");  // cached
+    EXPECT_TRUE((co_await a.post("/r").json("{}").send()).has_value());
+    EXPECT_EQ(co_await body("/r"), "/r v1");  // read after write: the write
+    EXPECT_TRUE((co_await a.put("/r").send()).has_value());
+    EXPECT_EQ(co_await body("/r"), "/r v2");  // after the PUT too, not the cached v1
+    EXPECT_EQ(co_await body("/list"), "/list v0");
+    EXPECT_EQ(co_await body("/item"), "/item v0");
+    EXPECT_TRUE((co_await a.post("/new").send()).has_value());
+    EXPECT_EQ(co_await body("/list"), "/list v1");  // Content-Location
+    EXPECT_EQ(co_await body("/item"), "/item v1");  // Location
+    EXPECT_EQ(co_await body("/refused"), "/refused v0");
+    auto refused = co_await a.del("/refused").send();
+    EXPECT_TRUE(refused && refused->status == 403);
+    EXPECT_EQ(a.cache_hits(), 1U);
+    EXPECT_EQ(co_await body("/refused"), "/refused v0");  // a 4xx invalidates nothing: served from the cache
+    EXPECT_EQ(a.cache_hits(), 2U);
+  });
 }
 
 TEST(agent, two_agents_can_share_one_cookie_jar) {
@@ -487,6 +534,21 @@ TEST(agent, asks_for_compression_and_decodes_what_comes_back) {
     EXPECT_EQ(a.connections_opened(), 1U);
   });
   EXPECT_TRUE(asked.load());
+}
+
+// Browsers pass a coding they do not know through (Chromium shows the bytes as they came); only a coding the
+// agent knows and cannot decode is a decompress error.
+TEST(agent, an_unknown_content_encoding_leaves_the_body_as_it_came) {
+  http_server server([](seen_request const& r) {
+    if (r.target == "/zstd") return reply{.headers = {{"Content-Encoding", "zstd"}}, .body = "\x28\xb5\x2f\xfd raw"};
+    return reply{.headers = {{"Content-Encoding", "gzip, x-custom"}}, .body = "as sent"};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto zstd = co_await a.get("/zstd").send();
+    EXPECT_TRUE(zstd && zstd->body == "\x28\xb5\x2f\xfd raw");
+    auto listed = co_await a.get("/list").send();  // one unknown member: nothing is decoded
+    EXPECT_TRUE(listed && listed->body == "as sent");
+  });
 }
 
 TEST(agent, the_decoded_size_is_capped) {

@@ -92,12 +92,72 @@ TEST(cookie_jar, setting_again_replaces_and_keeps_the_creation_order) {
 
 TEST(cookie_jar, malformed_headers_are_ignored) {
   cookie_jar jar;
-  EXPECT_FALSE(jar.store("novalue", "h", "/", false, t0));
-  EXPECT_FALSE(jar.store("=nameless", "h", "/", false, t0));
+  EXPECT_FALSE(jar.store("", "h", "/", false, t0));
+  EXPECT_FALSE(jar.store("=", "h", "/", false, t0));
+  EXPECT_FALSE(jar.store(" ; Path=/", "h", "/", false, t0));
   EXPECT_TRUE(jar.store("ok=1; Expires=garbage; Max-Age=abc; Path=relative", "h", "/x/y", false, t0));
   ASSERT_EQ(jar.size(), 1U);
   EXPECT_FALSE(jar.all()[0].expires.has_value());
   EXPECT_EQ(jar.all()[0].path, "/x");
+}
+
+// RFC 6265bis 5.6, as Chromium and Firefox do: "token" and "=token" are one nameless cookie, sent back as
+// its value alone; the second replaces the first (same empty name, domain and path).
+TEST(cookie_jar, a_pair_without_a_name_is_a_nameless_cookie) {
+  cookie_jar jar;
+  EXPECT_TRUE(jar.store("token1", "h", "/", false, t0));
+  EXPECT_EQ(jar.header_for("h", "/", false, t0), "token1");
+  EXPECT_TRUE(jar.store("=token2; Path=/", "h", "/", false, t0));
+  EXPECT_EQ(jar.size(), 1U);
+  EXPECT_TRUE(jar.store("a=1", "h", "/", false, t0));
+  EXPECT_EQ(jar.header_for("h", "/", false, t0), "token2; a=1");
+}
+
+// RFC 6265 5.2.4 and 5.3 step 7: the last Path attribute wins, and an empty or relative one means the
+// default path (the request's directory), not "keep the earlier Path".
+TEST(cookie_jar, the_last_path_wins_even_when_empty) {
+  cookie_jar jar;
+  EXPECT_TRUE(jar.store("a=1; Path=/admin; Path=", "h", "/app/page", false, t0));
+  ASSERT_EQ(jar.size(), 1U);
+  EXPECT_EQ(jar.all()[0].path, "/app");
+  EXPECT_TRUE(jar.store("b=2; Path=; Path=/admin", "h", "/app/page", false, t0));
+  EXPECT_EQ(jar.all()[1].path, "/admin");
+}
+
+TEST(cookie_jar, a_cookie_over_4096_bytes_is_ignored_and_a_long_attribute_value_too) {
+  cookie_jar jar;
+  std::string const name(96, 'n');
+  EXPECT_TRUE(jar.store(name + "=" + std::string(4000, 'v'), "h", "/", false, t0));         // 4096 in all
+  EXPECT_FALSE(jar.store(name + "x=" + std::string(4000, 'v'), "h", "/", false, t0));       // 4097
+  EXPECT_FALSE(jar.store(std::string(4097, 't'), "h", "/", false, t0));                     // nameless too
+  EXPECT_TRUE(jar.store("p=1; Path=/" + std::string(1100, 'd'), "h", "/x/y", false, t0));   // Path ignored
+  EXPECT_EQ(jar.all().back().path, "/x");
+  EXPECT_EQ(jar.size(), 2U);
+}
+
+// A hostile server setting cookie after cookie: the jar stays bounded, the newest kept.
+TEST(cookie_jar, a_domain_and_the_jar_hold_a_bounded_number_of_cookies) {
+  cookie_jar jar;
+  for (int i = 0; i < 500; ++i) {
+    EXPECT_TRUE(jar.store("c" + std::to_string(i) + "=v", "h", "/", false, t0 + seconds(i)));
+  }
+  EXPECT_EQ(jar.size(), cookie_jar::max_cookies_per_domain);
+  auto const header = jar.header_for("h", "/", false, t0 + seconds(500));
+  EXPECT_EQ(header.find("c0=v"), std::string::npos);  // the oldest went first
+  EXPECT_NE(header.find("c499=v"), std::string::npos);
+  EXPECT_TRUE(jar.store("other=1", "other.example", "/", false, t0 + seconds(600)));  // another domain's count
+  EXPECT_EQ(jar.size(), cookie_jar::max_cookies_per_domain + 1);
+  for (int d = 0; d < 40; ++d) {
+    for (int i = 0; i < 100; ++i) {
+      jar.store("c" + std::to_string(i) + "=v", "d" + std::to_string(d) + ".example", "/", false, t0 + seconds(1000 + d * 100 + i));
+    }
+  }
+  EXPECT_EQ(jar.size(), cookie_jar::max_cookies);
+  EXPECT_EQ(jar.header_for("h", "/", false, t0 + seconds(9000)), "");  // the oldest domain's went first
+  auto const newest = jar.header_for("d39.example", "/", false, t0 + seconds(9000));
+  std::size_t pairs = 0;
+  for (auto at = newest.find("=v"); at != std::string::npos; at = newest.find("=v", at + 1)) ++pairs;
+  EXPECT_EQ(pairs, 100U);
 }
 
 TEST(parse_cookie_date, reads_the_forms_servers_send) {

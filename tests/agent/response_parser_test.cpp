@@ -169,7 +169,6 @@ TEST(response_parser, malformed_responses_say_what_is_wrong) {
            bad{"HTTP/2.0 200 OK\r\n\r\n", "not HTTP/1.x"},
            bad{"HTTP/1.1 20 OK\r\n\r\n", "bad status line"},
            bad{"HTTP/1.1 099 Odd\r\n\r\n", "bad status code"},
-           bad{"HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", "bad header line 'No colon here'"},
            bad{"HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", "bad header name 'Bad Name'"},
            bad{"HTTP/1.1 200 OK\r\n: no name\r\n\r\n", "bad header line"},
            bad{"HTTP/1.1 200 OK\r\nX-Ctl: a\x01z\r\n\r\n", "control character in the value of X-Ctl"},
@@ -188,6 +187,14 @@ TEST(response_parser, malformed_responses_say_what_is_wrong) {
     EXPECT_NE(r.message.find(says), std::string::npos) << r.message;
     EXPECT_FALSE(r.done);
   }
+}
+
+TEST(response_parser, a_header_line_without_a_colon_is_skipped_as_browsers_skip_it) {
+  auto const r = parse("HTTP/1.1 200 OK\r\nX-Before: 1\r\nNo colon here\r\nContent-Length: 2\r\n\r\nok");
+  EXPECT_TRUE(r.done) << r.message;
+  EXPECT_EQ(r.res.body, "ok");
+  ASSERT_EQ(r.res.headers.size(), 2U);
+  EXPECT_EQ(r.res.header("X-Before").value_or(""), "1");
 }
 
 TEST(response_parser, header_limits_count_the_whole_block_and_the_fields) {

@@ -350,6 +350,7 @@ struct agent_state {
   // Content-Encoding is undone.
   std::optional<error> received(outgoing const& out, lease l, response& res, response_parser const& parser, bool reusable,
                                 std::string const& method, urls::url const& u);
+  void invalidate_after_unsafe(urls::url const& target, response const& res);
   // The whole request, redirects and the cache included, as one coroutine: every coroutine frame on a
   // request's path costs an allocation and a resumption per request.
   asio::awaitable<outcome> send(request r);
@@ -497,7 +498,8 @@ std::optional<error> agent_state::received(outgoing const& out, lease l, respons
   if (options.cookies && parser.has_set_cookie()) {
     for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies->store(set_cookie, out.host, out.target, out.https);
   }
-  if (options.decompress && parser.has_content_encoding() && !out.head) {
+  // A coding the agent does not know leaves the body as it came, as a browser passes it through.
+  if (options.decompress && parser.has_content_encoding() && !out.head && decodable(*res.header("Content-Encoding"))) {
     auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
     if (!decoded) return std::move(decoded).error().wrap(method + " " + std::string(u.buffer()));
     res.body = std::move(*decoded);
@@ -509,7 +511,28 @@ std::optional<error> agent_state::received(outgoing const& out, lease l, respons
 
 namespace {
 bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+// RFC 9110 9.2.1.
+bool safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE"; }
 }  // namespace
+
+// RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable (a read
+// after a write must see the write), and so is what it holds for the response's Location and
+// Content-Location when they are of the same origin.
+void agent_state::invalidate_after_unsafe(urls::url const& target, response const& res) {
+  cache.invalidate(std::string(target.buffer()));
+  for (auto const* name : {"Location", "Content-Location"}) {
+    auto const value = res.header(name);
+    if (!value) continue;
+    auto ref = urls::parse_uri_reference(*value);
+    urls::url other;
+    if (!ref || !urls::resolve(target, *ref, other)) continue;
+    other.remove_fragment();
+    if (other.scheme_id() == target.scheme_id() && other.encoded_host() == target.encoded_host() &&
+        other.port_number() == target.port_number()) {
+      cache.invalidate(std::string(other.buffer()));
+    }
+  }
+}
 
 asio::awaitable<outcome> agent_state::send(request r) {
   auto const start = clock_type::now();
@@ -623,6 +646,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         cache.store(url, headers, got, requested, received_at);
       }
     }
+    if (options.cache && !safe_method(method) && got.status >= 200 && got.status < 400) invalidate_after_unsafe(*current, got);
     if (options.max_redirects <= 0 || !is_redirect(got.status) || !got.header("Location")) {
       // Straight into the awaitable's result: no intermediate outcome to move through.
       record(label, got);

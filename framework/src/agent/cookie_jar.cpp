@@ -126,11 +126,13 @@ bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, st
   std::string_view pair = set_cookie.substr(0, semi);
   std::string_view attributes = semi == std::string_view::npos ? std::string_view() : set_cookie.substr(semi + 1);
   auto const eq = pair.find('=');
-  if (eq == std::string_view::npos) return false;  // RFC 6265 5.2: no '=' means ignore
   cookie c;
-  c.name = std::string(trim_ows(pair.substr(0, eq)));
-  c.value = std::string(trim_ows(pair.substr(eq + 1)));
-  if (c.name.empty()) return false;
+  // RFC 6265bis 5.6 (what browsers do today): no '=' is a nameless cookie whose value is the whole pair
+  // ("token"); "=value" too. Both empty, or name and value together over 4096 bytes: ignored.
+  c.name = eq == std::string_view::npos ? std::string() : std::string(trim_ows(pair.substr(0, eq)));
+  c.value = std::string(trim_ows(eq == std::string_view::npos ? pair : pair.substr(eq + 1)));
+  if (c.name.empty() && c.value.empty()) return false;
+  if (c.name.size() + c.value.size() > max_name_value_bytes) return false;
   c.created = now;
 
   std::optional<time_point> expires_attr;
@@ -144,6 +146,7 @@ bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, st
     auto const aeq = av.find('=');
     std::string_view const name = trim_ows(av.substr(0, aeq));
     std::string_view const value = aeq == std::string_view::npos ? std::string_view() : trim_ows(av.substr(aeq + 1));
+    if (value.size() > max_attribute_value_bytes) continue;  // RFC 6265bis 5.6: such an attribute is ignored
     if (detail::ascii_iequal(name, "expires")) {
       if (auto t = parse_cookie_date(value)) expires_attr = t;
     } else if (detail::ascii_iequal(name, "max-age")) {
@@ -158,7 +161,8 @@ bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, st
       if (!d.empty() && d.front() == '.') d.remove_prefix(1);
       if (!d.empty()) domain_attr = ascii_lower(d);
     } else if (detail::ascii_iequal(name, "path")) {
-      if (!value.empty() && value.front() == '/') path_attr = std::string(value);
+      // The last Path wins, even an empty or relative one, which means the default path (RFC 6265 5.2.4).
+      path_attr = !value.empty() && value.front() == '/' ? std::string(value) : std::string();
     } else if (detail::ascii_iequal(name, "secure")) {
       c.secure = true;
     } else if (detail::ascii_iequal(name, "httponly")) {
@@ -190,8 +194,31 @@ bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, st
     cookies_.erase(same);
   }
   if (c.expires && *c.expires <= now) return false;  // an expiry in the past deletes
+  std::string const domain = c.domain;
   cookies_.push_back(std::move(c));
+  enforce_limits(domain, now);
   return true;
+}
+
+// As Chromium does (180 per domain, 3300 in all): a server setting cookie after cookie cannot grow the jar
+// without bound. Expired cookies go first, then the oldest.
+void cookie_jar::enforce_limits(std::string const& domain, time_point now) {
+  auto const in_domain = [&](cookie const& c) { return c.domain == domain; };
+  if (static_cast<std::size_t>(std::count_if(cookies_.begin(), cookies_.end(), in_domain)) > max_cookies_per_domain) {
+    drop_expired(now);
+  }
+  auto oldest_where = [&](auto&& pred) {
+    auto oldest = cookies_.end();
+    for (auto it = cookies_.begin(); it != cookies_.end(); ++it) {
+      if (pred(*it) && (oldest == cookies_.end() || it->created < oldest->created)) oldest = it;
+    }
+    return oldest;
+  };
+  while (static_cast<std::size_t>(std::count_if(cookies_.begin(), cookies_.end(), in_domain)) > max_cookies_per_domain) {
+    cookies_.erase(oldest_where(in_domain));
+  }
+  if (cookies_.size() > max_cookies) drop_expired(now);
+  while (cookies_.size() > max_cookies) cookies_.erase(oldest_where([](cookie const&) { return true; }));
 }
 
 void cookie_jar::drop_expired(time_point now) {
@@ -214,8 +241,10 @@ std::string cookie_jar::header_for(std::string_view host_in, std::string_view pa
   std::string out;
   for (auto const* c : matching) {
     if (!out.empty()) out += "; ";
-    out += c->name;
-    out += '=';
+    if (!c->name.empty()) {  // a nameless cookie is sent as its value alone (RFC 6265bis 5.8.3)
+      out += c->name;
+      out += '=';
+    }
     out += c->value;
   }
   return out;

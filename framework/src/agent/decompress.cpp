@@ -90,6 +90,19 @@ expected<std::string> decode_one(std::string const& coding, std::string body, st
 
 }  // namespace
 
+bool decodable(std::string_view content_encoding) {
+  while (true) {
+    auto const comma = content_encoding.find(',');
+    auto const coding = lower_trimmed(content_encoding.substr(0, comma));
+    if (!(coding.empty() || coding == "identity" || coding == "gzip" || coding == "x-gzip" || coding == "br" ||
+          coding == "deflate")) {
+      return false;
+    }
+    if (comma == std::string_view::npos) return true;
+    content_encoding.remove_prefix(comma + 1);
+  }
+}
+
 expected<std::string> decode_content(std::string_view content_encoding, std::string body, std::size_t max_decoded) {
   std::vector<std::string> codings;
   while (!content_encoding.empty()) {

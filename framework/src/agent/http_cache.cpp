@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "candar/agent/cookie_jar.hpp"
+#include "http_date.hpp"
 #include "shared_text.hpp"
 #include "text.hpp"
 
@@ -64,11 +64,28 @@ bool heuristically_cacheable(int status) {
   }
 }
 
+// A status the cache knows the meaning of (RFC 9111 3: a response with another is never stored). Not 206
+// (ranges are not cached) nor 304 (it refreshes an entry, it is not one).
+bool understood(int status) { return status >= 200 && status <= 599 && status != 206 && status != 304; }
+
 template <class Message>
 std::optional<http_cache::time_point> date_header(Message const& r, std::string_view name) {
   auto v = r.header(name);
   if (!v) return std::nullopt;
-  return parse_cookie_date(*v);  // RFC 6265's date parser reads every HTTP-date form
+  return detail::parse_http_date(trim_ows(*v));  // strictly an HTTP-date: anything else is no date
+}
+
+// RFC 9111 5.1: Age is delta-seconds (digits only); of a list, the first member counts; an invalid value is
+// ignored (not half-read: "7200.0" is not 7200); past what can be represented, 2^31.
+std::chrono::seconds age_value_of(std::optional<std::string_view> field) {
+  if (!field) return std::chrono::seconds(0);
+  auto value = trim_ows(field->substr(0, field->find(',')));
+  if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) return std::chrono::seconds(0);
+  constexpr long long cap = 2147483648LL;
+  if (value.size() > 10) return std::chrono::seconds(cap);
+  long long n = 0;
+  std::from_chars(value.data(), value.data() + value.size(), n);
+  return std::chrono::seconds(std::min(n, cap));
 }
 
 // Message: a response as received, or as stored (packed); both answer header() and headers_named().
@@ -97,14 +114,28 @@ std::chrono::seconds current_age(Message const& res, http_cache::time_point requ
   using std::chrono::seconds;
   auto const date = date_header(res, "Date").value_or(received);
   auto const apparent = std::max(seconds(0), duration_cast<seconds>(received - date));
-  seconds age_value(0);
-  if (auto a = res.header("Age")) {
-    long long n = 0;
-    auto [p, ec] = std::from_chars(a->data(), a->data() + a->size(), n);
-    if (ec == std::errc()) age_value = seconds(std::max(0LL, n));
-  }
-  auto const corrected = age_value + duration_cast<seconds>(received - requested);
+  auto const corrected = age_value_of(res.header("Age")) + duration_cast<seconds>(received - requested);
   return std::max(apparent, corrected) + duration_cast<seconds>(now - received);
+}
+
+// RFC 9111 3.1: what a cache stores leaves out the Connection field, the fields it names, and the other
+// hop-by-hop fields (they described that one connection).
+response without_hop_by_hop(response const& res) {
+  std::vector<std::string> dropped = {"connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade"};
+  for (auto const& v : res.headers_named("Connection")) {
+    std::string_view list = v;
+    while (!list.empty()) {
+      auto const comma = list.find(',');
+      if (auto const name = trim_ows(list.substr(0, comma)); !name.empty()) dropped.push_back(ascii_lower(name));
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+  }
+  bool any = false;
+  for (auto const& [k, v] : res.headers) any = any || std::find(dropped.begin(), dropped.end(), ascii_lower(k)) != dropped.end();
+  if (!any) return res;
+  response kept = res;
+  for (auto const& name : dropped) kept.headers.remove(name);
+  return kept;
 }
 
 }  // namespace
@@ -220,7 +251,9 @@ http_cache::lookup_result http_cache::lookup(std::string const& url, header_list
   lru_.splice(lru_.begin(), lru_, e.lru);
   auto const cc = parse_cache_control(e.res.headers_named("Cache-Control"));
   auto const lifetime = freshness_lifetime(e.res, e.received).value_or(std::chrono::seconds(0));
-  bool const fresh = !cc.no_cache && !request_cc.no_cache && lifetime > current_age(e.res, e.requested, e.received, now);
+  auto const age = current_age(e.res, e.requested, e.received, now);
+  // RFC 9111 5.2.1.1 and 5.2.1.4: the request's own max-age (0: "reload") and no-cache make it revalidate.
+  bool const fresh = !cc.no_cache && !request_cc.no_cache && lifetime > age && (!request_cc.max_age || age <= *request_cc.max_age);
   if (fresh) {
     out.what = lookup_result::kind::fresh;
     out.stored = e.res.unpack(url);
@@ -235,6 +268,10 @@ http_cache::lookup_result http_cache::lookup(std::string const& url, header_list
   return out;
 }
 
+void http_cache::invalidate(std::string const& url) {
+  if (auto it = entries_.find(url); it != entries_.end()) erase(it);
+}
+
 bool http_cache::store(std::string const& url, header_list const& request_headers, response const& res,
                        time_point requested, time_point received) {
   if (header_in(request_headers, "Authorization")) return false;
@@ -242,8 +279,11 @@ bool http_cache::store(std::string const& url, header_list const& request_header
   auto const request_cc = parse_cache_control(header_in(request_headers, "Cache-Control")
                                                   ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
                                                   : std::vector<std::string_view>{});
-  if (cc.no_store || request_cc.no_store || !heuristically_cacheable(res.status)) return false;
   bool const explicit_freshness = cc.max_age || res.header("Expires");
+  // RFC 9111 3: any status the cache understands, with explicit freshness (a 500 with max-age=60 too); else
+  // only the heuristically cacheable ones.
+  if (cc.no_store || request_cc.no_store || !understood(res.status)) return false;
+  if (!explicit_freshness && !heuristically_cacheable(res.status)) return false;
   bool const validator = res.header("ETag") || res.header("Last-Modified");
   if (!explicit_freshness && !validator && !cc.no_cache) return false;  // nothing would ever make it usable
 
@@ -258,7 +298,7 @@ bool http_cache::store(std::string const& url, header_list const& request_header
       if (!name.empty()) vary.emplace_back(std::string(name), std::string(header_in(request_headers, name).value_or("")));
     }
   }
-  auto packed = packed_response::pack(res);
+  auto packed = packed_response::pack(without_hop_by_hop(res));
   std::size_t const size = size_of(packed);
   if (size > max_bytes_) return false;
   if (auto old = entries_.find(url); old != entries_.end()) erase(old);

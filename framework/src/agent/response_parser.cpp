@@ -362,11 +362,14 @@ bool response_parser::add_field(std::string_view line) {
     if (!more.empty()) to_.headers.extend_last(more);
     return true;
   }
+  // A line with no colon at all is skipped, as browsers skip it (Chromium's header parser drops such lines);
+  // a line with one and no valid name before it is still an error.
+  if (line.find(':') == npos) return true;
   // One pass over the name, one over the value: this runs for every header of every response.
   std::size_t colon = 0;
   while (colon < line.size() && is_token_char(line[colon])) ++colon;
   if (colon == line.size() || line[colon] != ':' || colon == 0) {
-    if (colon == 0 || line.find(':') == npos) {
+    if (colon == 0) {
       fail(failure::malformed, "bad header line " + quoted(line));
     } else {
       fail(failure::malformed, "bad header name " + quoted(line.substr(0, line.find(':'))));

@@ -1,7 +1,9 @@
 #pragma once
 // An RFC 6265 cookie jar for one agent: domain and path matching, host-only cookies, Secure, Expires and
 // Max-Age, deletion by expiry. A cookie whose Domain is another site or a public suffix (".com", ".co.jp",
-// by the Public Suffix List through libpsl) is never stored.
+// by the Public Suffix List through libpsl) is never stored. From RFC 6265bis, as browsers behave today:
+// nameless cookies ("Set-Cookie: token"), name + value at most 4096 bytes, attribute values at most 1024, and
+// limits on how many cookies one domain and the jar hold (Chromium's: 180 and 3300; the oldest go first).
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -26,6 +28,10 @@ struct cookie {
 class cookie_jar {
  public:
   using time_point = std::chrono::system_clock::time_point;
+  static constexpr std::size_t max_name_value_bytes = 4096;
+  static constexpr std::size_t max_attribute_value_bytes = 1024;
+  static constexpr std::size_t max_cookies_per_domain = 180;
+  static constexpr std::size_t max_cookies = 3300;
 
   // Takes one Set-Cookie header value received from `host` for `request_path`. False when it was ignored
   // (malformed, another site's or a public suffix's domain) or when it only deleted a cookie.
@@ -42,6 +48,7 @@ class cookie_jar {
 
  private:
   void drop_expired(time_point now);
+  void enforce_limits(std::string const& domain, time_point now);
   std::vector<cookie> cookies_;
 };
 

@@ -15,6 +15,10 @@ inline constexpr std::string_view supported_encodings = "gzip, deflate, br";
 
 // `body` decoded per `content_encoding` (identity or empty: unchanged). Errors: `decompress` for bad data or an
 // unknown coding, `too-large` past `max_decoded` bytes.
+// Every coding of the list is one decode_content knows (gzip, x-gzip, deflate, br, identity). Otherwise the
+// agent leaves the body encoded, as browsers do (Chromium passes an unknown coding through).
+[[nodiscard]] bool decodable(std::string_view content_encoding);
+
 [[nodiscard]] expected<std::string> decode_content(std::string_view content_encoding, std::string body,
                                                    std::size_t max_decoded);
 

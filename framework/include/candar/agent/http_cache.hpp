@@ -1,8 +1,11 @@
 #pragma once
 // A browser's private HTTP cache for one agent (RFC 9111): GET only; not for requests carrying Authorization;
-// the cacheable status codes; Cache-Control (max-age, no-store, no-cache, must-revalidate), Expires and Date;
-// heuristic freshness from Last-Modified as browsers do (a tenth of the age); ETag / Last-Modified validators
-// for conditional revalidation; Vary. Pure: times are passed in, so the rules are tested with exact clocks.
+// any understood status with explicit freshness, the heuristically cacheable ones without; Cache-Control
+// (max-age, no-store, no-cache, must-revalidate; the request's max-age and no-cache too), Expires, Date and Age
+// (strict HTTP-dates and delta-seconds); heuristic freshness from Last-Modified as browsers do (a tenth of the
+// age); ETag / Last-Modified validators for conditional revalidation; Vary; hop-by-hop fields not stored;
+// invalidation after an unsafe request (the agent calls invalidate()). Pure: times are passed in, so the rules
+// are tested with exact clocks. Not implemented: stale-while-revalidate, must-understand, ranges.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +46,10 @@ class http_cache {
   // A 304 for a stale entry: refreshes the stored headers and returns the stored response (its status and body).
   [[nodiscard]] std::optional<response> revalidated(std::string const& url, response const& not_modified,
                                                     time_point requested, time_point received);
+
+  // RFC 9111 4.4: a successful unsafe request (POST, PUT, DELETE, ...) to `url` makes what is stored for it
+  // unusable; the agent calls this for the target and for its Location and Content-Location (same origin).
+  void invalidate(std::string const& url);
 
   void clear() noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
