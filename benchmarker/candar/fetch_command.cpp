@@ -67,7 +67,7 @@ int fetch_command(std::vector<std::string> const& args) {
     agent a(co_await asio::this_coro::executor, std::move(options));
     auto req = a.get(u);
     for (auto const& [k, v] : hs) req.header(k, v);
-    out = co_await req.send();
+    out = co_await std::move(req).send();
     if (*out && with_resources) res_out = co_await a.load_resources(**out);
     jar = a.cookies().all();
   }(url, headers, timeout_s, resources, result, loaded, cookies));

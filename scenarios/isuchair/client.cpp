@@ -36,7 +36,7 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   if (e.versioned) req.header(api_.version_header(), version_);
   if (body != nullptr) req.json(*body);
   auto const sent = master_version::clock::now();
-  auto res = co_await req.send();
+  auto res = co_await std::move(req).send();
 
   call c;
   if (!res) {

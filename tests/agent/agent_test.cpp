@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <nlohmann/json.hpp>
 
@@ -225,6 +226,44 @@ TEST(agent, a_successful_unsafe_request_invalidates_what_the_cache_holds_for_it)
     EXPECT_EQ(a.cache_hits(), 2U);
   });
 }
+
+// A listener whose accept queue is full drops further SYNs (Linux, backlog 0, nobody accepting): a connect
+// then neither succeeds nor fails until a bound ends it. That failure says what it is, and which bound it was;
+// without a connect timeout of its own the request's timeout is the bound.
+TEST(agent, a_connection_that_never_opens_is_named_so) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor listener(io, asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  listener.listen(0);
+  // One connection fills a backlog-0 accept queue (the kernel completes its handshake, nobody accepts it); a
+  // second connect in this thread would block until the kernel gives up on its SYNs, minutes later.
+  asio::ip::tcp::socket filler(io);
+  filler.connect(listener.local_endpoint());
+  auto const url = "http://127.0.0.1:" + std::to_string(listener.local_endpoint().port());
+  with_agent({.base_url = url, .timeout = std::chrono::seconds(5), .connect_timeout = std::chrono::milliseconds(200)},
+             [&](agent& a) -> asio::awaitable<void> {
+               auto res = co_await a.get("/").send();
+               EXPECT_EQ(inner_code(res), codes::timeout);
+               if (!res) EXPECT_NE(res.error().message().find("did not open within the connect timeout"), std::string::npos) << res.error().message();
+             });
+  with_agent({.base_url = url, .timeout = std::chrono::milliseconds(200)}, [&](agent& a) -> asio::awaitable<void> {
+    auto res = co_await a.get("/").send();
+    EXPECT_EQ(inner_code(res), codes::timeout);
+    if (!res) EXPECT_NE(res.error().message().find("did not open within the request's timeout"), std::string::npos) << res.error().message();
+  });
+}
+
+// send() uses the builder up, so it takes only an rvalue: a builder cannot be sent twice by mistake, and a
+// chain on a temporary still reads as one expression.
+template <class R>
+concept sendable = requires(R&& r) { std::forward<R>(r).send(); };
+template <class R>
+concept sendable_after_builders = requires(R&& r) {
+  std::forward<R>(r).header("X-A", "1").label("l").json("{}").timeout(std::chrono::seconds(1)).send();
+};
+static_assert(!sendable<request&>);
+static_assert(sendable<request&&>);
+static_assert(!sendable_after_builders<request&>);
+static_assert(sendable_after_builders<request>);
 
 TEST(agent, two_agents_can_share_one_cookie_jar) {
   std::mutex m;

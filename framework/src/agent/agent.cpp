@@ -286,10 +286,17 @@ struct agent_state {
       }
       pool.endpoints = std::move(results);
     }
-    deadlines.watch(*c, std::min(deadline, started + options.connect_timeout), ex);
+    // The connect timeout, when set, bounds the connection's opening alone; unset, the request's deadline does.
+    bool const own_connect_limit = options.connect_timeout > clock_type::duration::zero() && started + options.connect_timeout < deadline;
+    deadlines.watch(*c, own_connect_limit ? started + options.connect_timeout : deadline, ex);
     auto [cec, ep] = co_await asio::async_connect(c->socket(), *pool.endpoints, use_tuple);
     if (cec) {
-      auto e = failure_of(*c, cec);
+      // Named for what it is: the connection did not open (a full listen backlog drops the SYN), not "no
+      // complete response".
+      auto e = c->timed_out() && cec == asio::error::operation_aborted
+                   ? error(codes::timeout, own_connect_limit ? "the connection did not open within the connect timeout"
+                                                             : "the connection did not open within the request's timeout")
+                   : failure_of(*c, cec);
       discard(pool, c);
       co_return error(e.inner_code(), "connect to " + host + ":" + port + ": " + e.message());
     }
@@ -678,58 +685,58 @@ asio::awaitable<outcome> agent_state::send(request r) {
 request::request(std::shared_ptr<detail::agent_state> owner, std::string method, std::string target)
     : owner_(std::move(owner)), method_(std::move(method)), target_(std::move(target)) {}
 
-request& request::header(std::string_view name, std::string_view value) {
+request& request::header(std::string_view name, std::string_view value) & {
   headers_.emplace_back(name, value);
   return *this;
 }
 
-request& request::json(std::string_view body) { return this->body(body, "application/json"); }
+request& request::json(std::string_view body) & { return this->body(body, "application/json"); }
 
-request& request::field(std::string_view name, std::string_view value) {
+request& request::field(std::string_view name, std::string_view value) & {
   form_.add(name, value);
   has_form_ = true;
   return *this;
 }
 
 request& request::file(std::string_view name, std::string_view filename, std::string_view content_type,
-                       std::string_view bytes) {
+                       std::string_view bytes) & {
   form_.add_file(name, filename, content_type, bytes);
   has_form_ = true;
   return *this;
 }
 
-request& request::form(form_data fields) {
+request& request::form(form_data fields) & {
   form_ = std::move(fields);
   has_form_ = true;
   return *this;
 }
 
-request& request::multipart(form_data fields) {
+request& request::multipart(form_data fields) & {
   form_ = std::move(fields);
   has_form_ = true;
   multipart_ = true;
   return *this;
 }
 
-request& request::body(std::string_view content, std::string_view content_type) {
+request& request::body(std::string_view content, std::string_view content_type) & {
   body_ = content;
   headers_.emplace_back("Content-Type", content_type);
   return *this;
 }
 
-request& request::timeout(std::chrono::steady_clock::duration t) {
+request& request::timeout(std::chrono::steady_clock::duration t) & {
   timeout_ = t;
   return *this;
 }
 
-request& request::label(std::string_view name) {
+request& request::label(std::string_view name) & {
   label_ = name;
   return *this;
 }
 
 // The request (with the agent it holds) is moved into the coroutine's frame when send() is called, so the
 // awaitable owns everything it needs: the builder may be a temporary, and the agent may go while it is in flight.
-asio::awaitable<outcome> request::send() {
+asio::awaitable<outcome> request::send() && {
   if (has_form_) {
     // The default boundary seed: the same form is the same bytes on every run (form_data checks the boundary
     // occurs in no value).
@@ -817,7 +824,7 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
       auto req = get(targets[i]);
       if (!label.empty()) req.label(label);
       if (timeout != std::chrono::steady_clock::duration::zero()) req.timeout(timeout);
-      results[i] = co_await req.send();
+      results[i] = co_await std::move(req).send();
     });
   }
   co_await jobs.wait();

@@ -42,30 +42,52 @@ class agent;
 // A request being built. send() consumes it (the builder is left empty): `co_await a.get("/").send()`.
 class request {
  public:
-  request& header(std::string_view name, std::string_view value);
+  // Each builder has an lvalue form (a request built in steps: `req.header(...)`) and an rvalue form (a chain
+  // on a temporary: `a.get("/").header(...).send()`), so that send(), which uses the builder up, takes only an
+  // rvalue: sending one builder twice does not compile.
+  request& header(std::string_view name, std::string_view value) &;
+  request&& header(std::string_view name, std::string_view value) && { return std::move(header(name, value)); }
   // Body with Content-Type application/json: the text as given, or a JSON value (serialized in the library, so
   // that a scenario file does not generate nlohmann-json's serializer): .json({{"name", n}}) needs no dump().
-  request& json(std::string_view body);
+  request& json(std::string_view body) &;
+  request&& json(std::string_view body) && { return std::move(json(body)); }
   template <class Json>
     requires std::same_as<Json, nlohmann::json>
-  request& json(Json const& value) {
+  request& json(Json const& value) & {
     return json_value(value);
+  }
+  template <class Json>
+    requires std::same_as<Json, nlohmann::json>
+  request&& json(Json const& value) && {
+    return std::move(json_value(value));
   }
   // A form field, as a browser submits it: the body is application/x-www-form-urlencoded, or
   // multipart/form-data once a file is added. Chained, so no braced list is needed inside co_await.
-  request& field(std::string_view name, std::string_view value);
+  request& field(std::string_view name, std::string_view value) &;
+  request&& field(std::string_view name, std::string_view value) && { return std::move(field(name, value)); }
   request& file(std::string_view name, std::string_view filename, std::string_view content_type,
-                std::string_view bytes);
+                std::string_view bytes) &;
+  request&& file(std::string_view name, std::string_view filename, std::string_view content_type,
+                 std::string_view bytes) && {
+    return std::move(file(name, filename, content_type, bytes));
+  }
   // A whole form: urlencoded, or multipart when it holds a file.
-  request& form(form_data fields);
+  request& form(form_data fields) &;
+  request&& form(form_data fields) && { return std::move(form(std::move(fields))); }
   // A whole form as multipart/form-data even without a file (a form with enctype="multipart/form-data").
-  request& multipart(form_data fields);
-  request& body(std::string_view content, std::string_view content_type);
-  request& timeout(std::chrono::steady_clock::duration t);
+  request& multipart(form_data fields) &;
+  request&& multipart(form_data fields) && { return std::move(multipart(std::move(fields))); }
+  request& body(std::string_view content, std::string_view content_type) &;
+  request&& body(std::string_view content, std::string_view content_type) && { return std::move(body(content, content_type)); }
+  request& timeout(std::chrono::steady_clock::duration t) &;
+  request&& timeout(std::chrono::steady_clock::duration t) && { return std::move(timeout(t)); }
   // The endpoint this request counts under in the metrics ("GET /api/users/:id"); default: method and path.
-  request& label(std::string_view name);
+  request& label(std::string_view name) &;
+  request&& label(std::string_view name) && { return std::move(label(name)); }
 
-  [[nodiscard]] boost::asio::awaitable<outcome> send();
+  // Sends what was built and uses the builder up: `co_await a.get("/").send()`, or `std::move(req).send()` for
+  // a request built in steps.
+  [[nodiscard]] boost::asio::awaitable<outcome> send() &&;
 
   [[nodiscard]] std::string const& method() const noexcept { return method_; }
   [[nodiscard]] std::string const& target() const noexcept { return target_; }

@@ -22,7 +22,9 @@ struct agent_limits {
 struct agent_options {
   std::string base_url{};                                        // relative targets resolve against it
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
-  std::chrono::steady_clock::duration connect_timeout = std::chrono::seconds(1);
+  // Bounds opening a connection (TCP and TLS) alone; zero: only the request's timeout does. A connect that
+  // times out says so ("the connection did not open within ..."), whichever bound it was.
+  std::chrono::steady_clock::duration connect_timeout{};
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
   std::size_t max_connections_per_origin = 6;                   // as a browser
   std::string user_agent = std::string("candar/").append(version);
