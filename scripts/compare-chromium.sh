@@ -18,9 +18,11 @@ trap cleanup EXIT
 mkdir -p "$work/html/assets"
 cp scripts/chromium-page/index.html "$work/html/"
 for f in app.css alt.css off.css font.woff2 app.js mod.js legacy.js tpl.html async.js defer.js chair.png lazy.png \
-         big.png small.png go.png poster.png inert.png; do
+         big.png small.png go.png poster.png inert.png noscript.css plain.txt no-as.js odd.bin data.json modpre.js \
+         noscript.png; do
   echo "/* $f */" > "$work/html/assets/$f"
 done
+echo "/* early.css */" > "$work/html/early.css"  # before <base href>: resolved against the page's own URL
 # shellcheck source=lib/nginx.sh
 . scripts/lib/nginx.sh
 port=$(free_port 20180)

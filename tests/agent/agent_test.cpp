@@ -859,6 +859,28 @@ TEST(agent, loads_a_pages_resources_through_the_cache) {
   EXPECT_EQ(fetched.size(), 6U);  // the page, four resources, then the 404 again
 }
 
+// A browser resolves each reference as the parser reaches it: one before <base href> against the document's
+// URL, one after it against the base.
+TEST(agent, a_resource_before_base_href_resolves_against_the_document) {
+  std::mutex m;
+  std::vector<std::string> fetched;
+  http_server server([&](seen_request const& r) {
+    std::lock_guard lock(m);
+    fetched.push_back(r.target);
+    if (r.target == "/shop/") {
+      return reply{.body = R"(<head><script src="early.js"></script><base href="/static/"><script src="late.js"></script></head>)"};
+    }
+    return reply{.body = "js"};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto page = co_await a.get("/shop/").send();
+    EXPECT_TRUE(page.has_value());
+    if (page) EXPECT_TRUE((co_await a.load_resources(*page, 1)).all_ok());
+  });
+  std::lock_guard lock(m);
+  EXPECT_EQ(fetched, (std::vector<std::string>{"/shop/", "/shop/early.js", "/static/late.js"}));
+}
+
 TEST(agent, a_pages_resources_take_a_label_and_a_timeout) {
   http_server server([](seen_request const& r) {
     if (r.target == "/") return reply{.body = R"(<img src="/fast.png"><img src="/silent.png">)"};

@@ -44,6 +44,35 @@ TEST(find_subresources, finds_what_a_browser_loads_before_the_load_event) {
   EXPECT_EQ(targets(page), want);
 }
 
+// The HTML standard with scripting on (every browser): what <noscript> holds is text; a stylesheet link of
+// another type is not a stylesheet; a preload needs an `as` the browser preloads.
+TEST(find_subresources, leaves_out_what_a_browser_with_scripting_on_does_not_fetch) {
+  auto const page = find_subresources(R"(<!doctype html><html><head>
+  <noscript><link rel="stylesheet" href="noscript.css"></noscript>
+  <link rel="stylesheet" href="plain.txt" type="text/plain">
+  <link rel="stylesheet" href="typed.css" type="Text/CSS; charset=utf-8">
+  <link rel="preload" href="no-as.js">
+  <link rel="preload" href="odd.bin" as="banana">
+  <link rel="preload" href="clip.mp4" as="video">
+  <link rel="preload" href="data.json" as="fetch" crossorigin>
+  <link rel="preload" href="style.css" as="Style">
+  <link rel="modulepreload" href="mod.js">
+  <link rel="modulepreload" href="mod-style.css" as="style">
+</head><body><noscript><img src="tracking-pixel.png"></noscript><img src="shown.png"></body></html>)");
+  std::vector<std::string> const want{"stylesheet typed.css", "preload data.json", "preload style.css", "preload mod.js",
+                                      "image shown.png"};
+  EXPECT_EQ(targets(page), want);
+}
+
+TEST(find_subresources, marks_what_came_before_base_href) {
+  auto const page = find_subresources(
+      R"(<head><script src="early.js"></script><base href="/static/"><base href="/ignored/"><link rel=stylesheet href="late.css"></head>)");
+  EXPECT_EQ(page.base, "/static/");  // the first <base href> only
+  ASSERT_EQ(page.resources.size(), 2U);
+  EXPECT_TRUE(page.resources[0].before_base);
+  EXPECT_FALSE(page.resources[1].before_base);
+}
+
 TEST(find_subresources, srcset_picks_what_a_pixel_ratio_of_1_would) {
   auto const pick = [](char const* srcset) {
     return find_subresources(std::string("<img srcset=\"") + srcset + "\">").resources.at(0).target;

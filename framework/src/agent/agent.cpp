@@ -805,17 +805,19 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
                                                       std::chrono::steady_clock::duration timeout,
                                                       std::size_t parallelism) {
   auto refs = find_subresources(page.body);
-  urls::url base;
-  if (auto page_url = urls::parse_uri(page.url)) base = *page_url;
+  urls::url document;
+  if (auto page_url = urls::parse_uri(page.url)) document = *page_url;
+  urls::url base = document;
   if (!refs.base.empty()) {
     urls::url with_base;
-    if (auto ref = urls::parse_uri_reference(refs.base); ref && urls::resolve(base, *ref, with_base)) base = with_base;
+    if (auto ref = urls::parse_uri_reference(refs.base); ref && urls::resolve(document, *ref, with_base)) base = with_base;
   }
   std::vector<std::string> targets;
   for (auto const& r : refs.resources) {
     urls::url absolute;
     auto ref = urls::parse_uri_reference(r.target);
-    targets.push_back(ref && urls::resolve(base, *ref, absolute) ? std::string(absolute.buffer()) : r.target);
+    targets.push_back(ref && urls::resolve(r.before_base ? document : base, *ref, absolute) ? std::string(absolute.buffer())
+                                                                                            : r.target);
   }
   std::vector<std::optional<outcome>> results(refs.resources.size());
   parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));

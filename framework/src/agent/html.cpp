@@ -49,6 +49,23 @@ bool javascript_type(char const* type) {
          t == "text/ecmascript" || t == "application/ecmascript";
 }
 
+// A stylesheet link with a type attribute is fetched only when the type is CSS (the HTML standard's "supported
+// styling language"; parameters ignored): type=text/plain is not.
+bool css_type(char const* type) {
+  if (type == nullptr) return true;
+  auto t = ascii_lower(trimmed(type));
+  t = trimmed(t.substr(0, t.find(';')));
+  return t.empty() || t == "text/css";
+}
+
+// <link rel=preload>: fetched only with an `as` Chromium preloads (no `as`, or an unknown or unsupported one,
+// is a console warning and no request).
+bool preloaded_as(char const* as) {
+  if (as == nullptr) return false;
+  auto const a = ascii_lower(trimmed(as));
+  return a == "fetch" || a == "font" || a == "image" || a == "script" || a == "style" || a == "track";
+}
+
 // The candidate a browser with a device pixel ratio of 1 picks from a srcset: "1x" (or no descriptor), else the
 // smallest density above 1, else the first candidate (width descriptors need layout, which we do not do).
 std::string srcset_choice(std::string_view srcset) {
@@ -85,7 +102,8 @@ struct collector {
     auto t = trimmed(target);
     if (t.empty() || t.starts_with("data:") || t.starts_with("javascript:") || t.front() == '#') return;
     if (!seen.insert(t).second) return;
-    out.resources.push_back({kind, std::move(t)});
+    // Before any <base href>: resolved, as the browser resolved it while parsing, against the document's URL.
+    out.resources.push_back({kind, std::move(t), out.base.empty()});
   }
 
   void visit(GumboNode const* node) {
@@ -101,10 +119,13 @@ struct collector {
       case GUMBO_TAG_LINK: {
         char const* rel = attr(e, "rel");
         // Alternate stylesheets too: Chromium fetches them (at a low priority), as scripts/compare-chromium.sh showed.
-        if (has_token(rel, "stylesheet") && attr(e, "disabled") == nullptr) {
-          add("stylesheet", attr(e, "href"));
-        } else if (has_token(rel, "preload") || has_token(rel, "modulepreload")) {
-          add("preload", attr(e, "href"));
+        if (has_token(rel, "stylesheet")) {
+          if (attr(e, "disabled") == nullptr && css_type(attr(e, "type"))) add("stylesheet", attr(e, "href"));
+        } else if (has_token(rel, "preload")) {
+          if (preloaded_as(attr(e, "as"))) add("preload", attr(e, "href"));
+        } else if (has_token(rel, "modulepreload")) {
+          char const* as = attr(e, "as");  // a module script: no `as`, or as=script
+          if (as == nullptr || ascii_lower(trimmed(as)) == "script") add("preload", attr(e, "href"));
         }
         break;
       }
@@ -128,6 +149,8 @@ struct collector {
         break;
     }
     if (e.tag == GUMBO_TAG_TEMPLATE) return;  // gumbo keeps template contents as children: inert in a browser
+    // With scripting on, as in every browser, <noscript> holds text, not elements: nothing in it is fetched.
+    if (e.tag == GUMBO_TAG_NOSCRIPT) return;
     for (unsigned i = 0; i < e.children.length; ++i) visit(static_cast<GumboNode const*>(e.children.data[i]));
   }
 };
