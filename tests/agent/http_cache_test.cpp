@@ -150,19 +150,7 @@ namespace candar {
 namespace {
 
 using namespace std::chrono;
-using kind = http_cache::lookup_result::kind;
-time_point const t1 = sys_days(year(2026) / November / 23) + hours(12);
-constexpr char const* t1_http = "Mon, 23 Nov 2026 12:00:00 GMT";
-std::string const page = "http://isu.example/api/home";
-
-response answer(int status, http_cache::header_list headers, std::string body = "body") {
-  response r;
-  r.status = status;
-  for (auto const& [k, v] : headers) r.headers.add(k, v);
-  r.body = std::move(body);
-  r.url = page;
-  return r;
-}
+// The first part's t0, make() and url: both parts are in one anonymous namespace.
 
 // RFC 9111 5.1: delta-seconds or nothing; the first member of a list; 2^31 past what fits.
 TEST(http_cache_standards, age_is_whole_seconds_or_ignored) {
@@ -174,8 +162,8 @@ TEST(http_cache_standards, age_is_whole_seconds_or_ignored) {
            {" 20 ", true},        // whitespace around is not part of the value
            {"99999999999999999999", false}}) {  // past 2^31: 2^31, stale at once
     http_cache c;
-    c.store(page, {}, answer(200, {{"Date", t1_http}, {"Cache-Control", "max-age=60"}, {"Age", age}}), t1, t1);
-    EXPECT_EQ(c.lookup(page, {}, t1 + seconds(30)).what == kind::fresh, fresh_at_30s) << age;
+    c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60"}, {"Age", age}}), t0, t0);
+    EXPECT_EQ(c.lookup(url, {}, t0 + seconds(30)).what == kind::fresh, fresh_at_30s) << age;
   }
 }
 
@@ -193,17 +181,17 @@ TEST(http_cache_standards, expires_must_be_an_http_date_in_one_of_its_three_form
            {"Mon, 23 Nov 2026 25:10:00 GMT", false},
            {"Mon, 31 Nov 2026 12:10:00 GMT", false}}) {
     http_cache c;
-    c.store(page, {}, answer(200, {{"Date", t1_http}, {"Expires", expires}, {"ETag", "\"e\""}}), t1, t1);
-    EXPECT_EQ(c.lookup(page, {}, t1 + minutes(5)).what, fresh ? kind::fresh : kind::stale) << expires;
+    c.store(url, {}, make(200, {{"Date", t0_http}, {"Expires", expires}, {"ETag", "\"e\""}}), t0, t0);
+    EXPECT_EQ(c.lookup(url, {}, t0 + minutes(5)).what, fresh ? kind::fresh : kind::stale) << expires;
   }
 }
 
 TEST(http_cache_standards, an_invalid_date_is_no_date) {
   http_cache c;
-  // Date unreadable: the time of receipt stands in (RFC 9110 6.6.1), so max-age counts from t1.
-  c.store(page, {}, answer(200, {{"Date", "yesterday"}, {"Cache-Control", "max-age=60"}}), t1, t1);
-  EXPECT_EQ(c.lookup(page, {}, t1 + seconds(59)).what, kind::fresh);
-  EXPECT_EQ(c.lookup(page, {}, t1 + seconds(61)).what, kind::miss);
+  // Date unreadable: the time of receipt stands in (RFC 9110 6.6.1), so max-age counts from t0.
+  c.store(url, {}, make(200, {{"Date", "yesterday"}, {"Cache-Control", "max-age=60"}}), t0, t0);
+  EXPECT_EQ(c.lookup(url, {}, t0 + seconds(59)).what, kind::fresh);
+  EXPECT_EQ(c.lookup(url, {}, t0 + seconds(61)).what, kind::miss);
 }
 
 // RFC 9111 3: explicit freshness makes any understood status storable; without it only the heuristically
@@ -211,39 +199,39 @@ TEST(http_cache_standards, an_invalid_date_is_no_date) {
 TEST(http_cache_standards, explicit_freshness_stores_any_understood_status) {
   for (int status : {400, 403, 500, 503}) {
     http_cache c;
-    EXPECT_TRUE(c.store(page, {}, answer(status, {{"Date", t1_http}, {"Cache-Control", "max-age=60"}}), t1, t1)) << status;
-    auto hit = c.lookup(page, {}, t1 + seconds(10));
+    EXPECT_TRUE(c.store(url, {}, make(status, {{"Date", t0_http}, {"Cache-Control", "max-age=60"}}), t0, t0)) << status;
+    auto hit = c.lookup(url, {}, t0 + seconds(10));
     EXPECT_EQ(hit.what, kind::fresh) << status;
     EXPECT_EQ(hit.stored ? hit.stored->status : 0, status);
     http_cache heuristic_only;
-    EXPECT_FALSE(heuristic_only.store(page, {}, answer(status, {{"Date", t1_http}, {"Last-Modified", "Mon, 23 Nov 2026 10:00:00 GMT"}}), t1, t1))
+    EXPECT_FALSE(heuristic_only.store(url, {}, make(status, {{"Date", t0_http}, {"Last-Modified", "Mon, 23 Nov 2026 10:00:00 GMT"}}), t0, t0))
         << status;
   }
   http_cache c;
-  EXPECT_FALSE(c.store(page, {}, answer(206, {{"Cache-Control", "max-age=60"}}), t1, t1));
-  EXPECT_FALSE(c.store(page, {}, answer(304, {{"Cache-Control", "max-age=60"}}), t1, t1));
-  EXPECT_FALSE(c.store(page, {}, answer(404, {{"Cache-Control", "max-age=60, no-store"}}), t1, t1));
+  EXPECT_FALSE(c.store(url, {}, make(206, {{"Cache-Control", "max-age=60"}}), t0, t0));
+  EXPECT_FALSE(c.store(url, {}, make(304, {{"Cache-Control", "max-age=60"}}), t0, t0));
+  EXPECT_FALSE(c.store(url, {}, make(404, {{"Cache-Control", "max-age=60, no-store"}}), t0, t0));
 }
 
 TEST(http_cache_standards, the_requests_own_max_age_and_no_cache_make_it_revalidate) {
   http_cache c;
-  c.store(page, {}, answer(200, {{"Date", t1_http}, {"Cache-Control", "max-age=600"}, {"ETag", "\"v1\""}}), t1, t1);
-  EXPECT_EQ(c.lookup(page, {}, t1 + seconds(30)).what, kind::fresh);
-  auto reload = c.lookup(page, {{"Cache-Control", "max-age=0"}}, t1 + seconds(30));
+  c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=600"}, {"ETag", "\"v1\""}}), t0, t0);
+  EXPECT_EQ(c.lookup(url, {}, t0 + seconds(30)).what, kind::fresh);
+  auto reload = c.lookup(url, {{"Cache-Control", "max-age=0"}}, t0 + seconds(30));
   EXPECT_EQ(reload.what, kind::stale);
   ASSERT_EQ(reload.conditional_headers.size(), 1U);
   EXPECT_EQ(reload.conditional_headers[0].second, "\"v1\"");
-  EXPECT_EQ(c.lookup(page, {{"Cache-Control", "no-cache"}}, t1 + seconds(30)).what, kind::stale);
-  EXPECT_EQ(c.lookup(page, {{"Cache-Control", "max-age=60"}}, t1 + seconds(30)).what, kind::fresh);
-  EXPECT_EQ(c.lookup(page, {{"Cache-Control", "max-age=20"}}, t1 + seconds(30)).what, kind::stale);
+  EXPECT_EQ(c.lookup(url, {{"Cache-Control", "no-cache"}}, t0 + seconds(30)).what, kind::stale);
+  EXPECT_EQ(c.lookup(url, {{"Cache-Control", "max-age=60"}}, t0 + seconds(30)).what, kind::fresh);
+  EXPECT_EQ(c.lookup(url, {{"Cache-Control", "max-age=20"}}, t0 + seconds(30)).what, kind::stale);
 }
 
 // RFC 9111 3.1: the Connection field, the fields it names and the hop-by-hop ones are not stored.
 TEST(http_cache_standards, hop_by_hop_fields_are_not_stored) {
   http_cache c;
-  c.store(page, {}, answer(200, {{"Cache-Control", "max-age=60"}, {"Connection", "keep-alive, X-Conn-Secret"},
-                                 {"Keep-Alive", "timeout=5"}, {"X-Conn-Secret", "s"}, {"X-Kept", "k"}}), t1, t1);
-  auto hit = c.lookup(page, {}, t1);
+  c.store(url, {}, make(200, {{"Cache-Control", "max-age=60"}, {"Connection", "keep-alive, X-Conn-Secret"},
+                                 {"Keep-Alive", "timeout=5"}, {"X-Conn-Secret", "s"}, {"X-Kept", "k"}}), t0, t0);
+  auto hit = c.lookup(url, {}, t0);
   ASSERT_TRUE(hit.stored.has_value());
   EXPECT_FALSE(hit.stored->header("Connection"));
   EXPECT_FALSE(hit.stored->header("Keep-Alive"));
@@ -253,13 +241,13 @@ TEST(http_cache_standards, hop_by_hop_fields_are_not_stored) {
 
 TEST(http_cache_standards, invalidate_drops_the_entry) {
   http_cache c;
-  c.store(page, {}, answer(200, {{"Cache-Control", "max-age=60"}}), t1, t1);
+  c.store(url, {}, make(200, {{"Cache-Control", "max-age=60"}}), t0, t0);
   c.invalidate("http://isu.example/other");
   EXPECT_EQ(c.size(), 1U);
-  c.invalidate(page);
+  c.invalidate(url);
   EXPECT_EQ(c.size(), 0U);
   EXPECT_EQ(c.bytes(), 0U);
-  EXPECT_EQ(c.lookup(page, {}, t1).what, kind::miss);
+  EXPECT_EQ(c.lookup(url, {}, t0).what, kind::miss);
 }
 
 }  // namespace
