@@ -47,8 +47,10 @@ class request {
   // rvalue: sending one builder twice does not compile.
   request& header(std::string_view name, std::string_view value) &;
   request&& header(std::string_view name, std::string_view value) && { return std::move(header(name, value)); }
-  // Body with Content-Type application/json: the text as given, or a JSON value (serialized in the library, so
-  // that a scenario file does not generate nlohmann-json's serializer): .json({{"name", n}}) needs no dump().
+  // Body with Content-Type application/json: the text as given, or an nlohmann::json value, serialized in the
+  // library (a scenario file then does not generate nlohmann-json's serializer):
+  //   nlohmann::json const body = {{"name", n}};   // a named value, not a braced list inside co_await
+  //   co_await a.post("/api/users").json(body).send();
   request& json(std::string_view body) &;
   request&& json(std::string_view body) && { return std::move(json(body)); }
   template <class Json>
