@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default 60), starting
 # from the seeds in fuzz/corpus/<name> and keeping what it finds in build/fuzz/corpus/<name>.
-# A crash stops the script with the fuzzer's report and a non-zero exit. Usage: bash scripts/fuzz.sh [SECONDS]
+# A crash stops the script with the fuzzer's report and a non-zero exit.
+# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html)
 
 bash scripts/setup.sh >/dev/null
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)"
 
 mkdir -p build/fuzz/logs
-for name in response decompress cookie cache html; do
+for name in "${targets[@]}"; do
+  [ -x build/fuzz/bin/fuzz_"$name" ] || { echo "fuzz.sh: no target '$name'" >&2; exit 2; }
   corpus="build/fuzz/corpus/$name"
   log="build/fuzz/logs/$name.log"
   mkdir -p "$corpus"
@@ -26,5 +31,6 @@ for name in response decompress cookie cache html; do
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   added=$(sed -n 's/^stat::new_units_added: *//p' "$log")
-  echo "fuzz_$name: ${seconds}s, ${runs} inputs, ${added} new in the corpus, no finding"
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  echo "fuzz_$name: ${seconds}s, ${runs} inputs, ${cov:-?} coverage points, ${added} new in the corpus, no finding"
 done

@@ -230,28 +230,6 @@ TEST(agent, a_successful_unsafe_request_invalidates_what_the_cache_holds_for_it)
 // A listener whose accept queue is full drops further SYNs (Linux, backlog 0, nobody accepting): a connect
 // then neither succeeds nor fails until a bound ends it. That failure says what it is, and which bound it was;
 // without a connect timeout of its own the request's timeout is the bound.
-TEST(agent, a_connection_that_never_opens_is_named_so) {
-  asio::io_context io;
-  asio::ip::tcp::acceptor listener(io, asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-  listener.listen(0);
-  // One connection fills a backlog-0 accept queue (the kernel completes its handshake, nobody accepts it); a
-  // second connect in this thread would block until the kernel gives up on its SYNs, minutes later.
-  asio::ip::tcp::socket filler(io);
-  filler.connect(listener.local_endpoint());
-  auto const url = "http://127.0.0.1:" + std::to_string(listener.local_endpoint().port());
-  with_agent({.base_url = url, .timeout = std::chrono::seconds(5), .connect_timeout = std::chrono::milliseconds(200)},
-             [&](agent& a) -> asio::awaitable<void> {
-               auto res = co_await a.get("/").send();
-               EXPECT_EQ(inner_code(res), codes::timeout);
-               if (!res) EXPECT_NE(res.error().message().find("did not open within the connect timeout"), std::string::npos) << res.error().message();
-             });
-  with_agent({.base_url = url, .timeout = std::chrono::milliseconds(200)}, [&](agent& a) -> asio::awaitable<void> {
-    auto res = co_await a.get("/").send();
-    EXPECT_EQ(inner_code(res), codes::timeout);
-    if (!res) EXPECT_NE(res.error().message().find("did not open within the request's timeout"), std::string::npos) << res.error().message();
-  });
-}
-
 // send() uses the builder up, so it takes only an rvalue: a builder cannot be sent twice by mistake, and a
 // chain on a temporary still reads as one expression.
 template <class R>
@@ -340,60 +318,6 @@ TEST(agent, a_connection_the_server_closed_is_replaced_for_safe_methods_only) {
     EXPECT_FALSE(post.has_value());
     EXPECT_TRUE(has_code(post, codes::connection)) << summary(post);
   });
-}
-
-TEST(agent, a_silent_server_times_out_with_the_request_timeout) {
-  http_server server([](seen_request const&) { return reply{.never_answer = true}; });
-  with_agent({.base_url = server.url(), .timeout = 30s}, [&](agent& a) -> asio::awaitable<void> {
-    auto res = co_await a.get("/").timeout(50ms).send();
-    EXPECT_FALSE(res.has_value());
-    EXPECT_EQ(inner_code(res), codes::timeout);
-  });
-}
-
-TEST(agent, a_shorter_timeout_after_a_longer_one_on_the_same_connection_still_holds) {
-  // The connection's timer is set for the first request's far deadline; the second one's is nearer.
-  http_server server([](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
-  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
-    EXPECT_TRUE((co_await a.get("/").timeout(30s).send()).has_value());
-    auto res = co_await a.get("/silent").timeout(50ms).send();
-    EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
-    EXPECT_EQ(a.connections_opened(), 1U);
-  });
-}
-
-TEST(agent, a_reused_connection_times_out_at_its_own_requests_deadline) {
-  // The timer, set for the first request's deadline, fires while the second is in flight with a later one:
-  // it must move on to that deadline, not cut the second request off early nor let it hang.
-  http_server server([](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
-  with_agent({.base_url = server.url(), .timeout = 200ms}, [&](agent& a) -> asio::awaitable<void> {
-    EXPECT_TRUE((co_await a.get("/").send()).has_value());
-    auto res = co_await a.get("/silent").send();
-    EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
-  });
-}
-
-TEST(agent, agents_on_one_loop_each_keep_their_own_deadline) {
-  // One timer per loop watches every agent's requests: the impatient one is cut off, the patient one, in flight
-  // at the same time on the same loop, gets its slow answer.
-  http_server silent([](seen_request const&) { return reply{.never_answer = true}; });
-  http_server slow([](seen_request const&) { return reply{.body = "late but fine", .delay = 300ms}; });
-  runtime rt(1);
-  rt.run([&]() -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    agent_options impatient_options{.base_url = silent.url(), .timeout = 50ms};
-    agent_options patient_options{.base_url = slow.url(), .timeout = 30s};
-    agent impatient(ex, impatient_options);
-    agent patient(ex, patient_options);
-    std::optional<outcome> cut;
-    std::optional<outcome> served;
-    parallel both(ex, 2);
-    both.spawn([&]() -> asio::awaitable<void> { cut = co_await impatient.get("/").send(); });
-    both.spawn([&]() -> asio::awaitable<void> { served = co_await patient.get("/").send(); });
-    co_await both.wait();
-    EXPECT_EQ(inner_code(*cut), codes::timeout) << summary(*cut);
-    EXPECT_TRUE(*served && (*served)->body == "late but fine") << summary(*served);
-  }());
 }
 
 TEST(agent, reads_chunked_and_close_delimited_bodies_and_skips_interim_responses) {

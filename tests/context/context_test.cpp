@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include <atomic>
 #include <thread>
 
@@ -108,6 +111,47 @@ TEST(context, cancel_from_many_threads_calls_each_subscriber_once) {
   for (int i = 0; i < 4; ++i) threads.emplace_back([&] { ctx.cancel(); });
   for (auto& t : threads) t.join();
   EXPECT_EQ(calls.load(), 100);
+}
+
+TEST(context, dropping_a_subscription_waits_for_its_callback_running_on_another_thread) {
+  // As std::stop_callback: once reset() returns, the callback is not running, so it may capture `this` of the
+  // subscription's owner. The callback gives reset() up to two seconds to (wrongly) return under it.
+  context ctx;
+  std::mutex m;
+  std::condition_variable changed;
+  bool callback_started = false, reset_returned = false, reset_returned_under_callback = false;
+  auto sub = ctx.on_done([&](stop_reason) {
+    std::unique_lock lock(m);
+    callback_started = true;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(2), [&] { return reset_returned; });
+    reset_returned_under_callback = reset_returned;
+  });
+  std::thread canceler([&] { ctx.cancel(); });
+  {
+    std::unique_lock lock(m);
+    changed.wait(lock, [&] { return callback_started; });
+  }
+  sub.reset();
+  {
+    std::lock_guard lock(m);
+    reset_returned = true;
+    changed.notify_all();
+  }
+  canceler.join();
+  EXPECT_FALSE(reset_returned_under_callback);
+}
+
+TEST(context, a_callback_may_drop_its_own_subscription) {
+  context ctx;
+  context::subscription sub;
+  int calls = 0;
+  sub = ctx.on_done([&](stop_reason) {
+    ++calls;
+    sub.reset();  // on the thread calling it: must not wait for itself
+  });
+  std::thread([&] { ctx.cancel(); }).join();
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

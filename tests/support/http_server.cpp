@@ -101,7 +101,15 @@ struct http_server::impl {
         asio::steady_timer t(socket.get_executor(), r.delay);
         co_await t.async_wait(tuple);
       }
-      if (r.raw) {
+      if (r.raw && r.trickle_every.count() > 0) {
+        asio::steady_timer t(socket.get_executor());
+        for (char const& byte : *r.raw) {
+          auto [wec, written] = co_await asio::async_write(socket, asio::buffer(&byte, 1), tuple);
+          if (wec) co_return;  // the client gave up
+          t.expires_after(r.trickle_every);
+          co_await t.async_wait(tuple);
+        }
+      } else if (r.raw) {
         co_await asio::async_write(socket, asio::buffer(*r.raw), tuple);
       } else {
         http::response<http::string_body> res{static_cast<http::status>(r.status), 11};

@@ -30,6 +30,7 @@ struct reply {
   bool keep_open = false;                 // after raw bytes, read the next request (raw replies close by default)
   bool never_answer = false;              // read the request and keep the connection open, silent
   std::chrono::milliseconds delay{0};     // answer after this long (a server-side timer)
+  std::chrono::milliseconds trickle_every{0};  // raw bytes one at a time, this long apart
 };
 
 class http_server {

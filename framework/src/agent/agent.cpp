@@ -89,9 +89,9 @@ struct lease {
   clock_type::duration connect_time{};
 };
 
-// A socket operation failed on `c`: operation_aborted after its deadline passed is the timeout.
+// A socket operation failed on `c`: after its deadline passed (the socket closed under it), that is the timeout.
 error failure_of(connection const& c, error_code ec) {
-  if (c.timed_out() && ec == asio::error::operation_aborted) return error(codes::timeout, "no complete response within the timeout");
+  if (c.timed_out()) return error(codes::timeout, "no complete response within the timeout");
   if (tls_failure(ec)) return error(codes::tls, ec.message());
   return error::from(ec);
 }
@@ -293,7 +293,7 @@ struct agent_state {
     if (cec) {
       // Named for what it is: the connection did not open (a full listen backlog drops the SYN), not "no
       // complete response".
-      auto e = c->timed_out() && cec == asio::error::operation_aborted
+      auto e = c->timed_out()
                    ? error(codes::timeout, own_connect_limit ? "the connection did not open within the connect timeout"
                                                              : "the connection did not open within the request's timeout")
                    : failure_of(*c, cec);
@@ -634,7 +634,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
         co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser));
       }
       got.time = {l.connect_time, first_byte, last_byte};
-      bool const reusable = options.keep_alive && parser.keep_alive() && !extra_bytes;  // the server may refuse keep-alive
+      // The server may refuse keep-alive; a response that came whole as its deadline passed left a closed socket.
+      bool const reusable = options.keep_alive && parser.keep_alive() && !extra_bytes && !c.timed_out();
       if (auto failed = received(out, std::move(l), got, parser, reusable, method, *current)) {
         co_return recorded(label, std::move(*failed));
       }

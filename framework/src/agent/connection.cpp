@@ -29,8 +29,12 @@ void connection::connected() {
 
 void connection::cut_off() noexcept {
   timed_out_ = true;
-  error_code ignored;  // nothing to learn: the operations end with operation_aborted either way
-  socket().cancel(ignored);
+  // Closed, not cancelled: a cancel reaches only an operation waiting in the reactor. A read whose completion
+  // is already queued (data came as the deadline passed, or a fast sender keeps the socket always readable)
+  // would escape it, and the reads after it would run with no deadline at all; async_connect would go on to
+  // the next address. On a closed socket every operation, pending or next, ends at once.
+  error_code ignored;  // nothing to learn: the operations end with an error either way
+  socket().close(ignored);
 }
 
 connection::io_result connection::write_now(std::string_view bytes) {

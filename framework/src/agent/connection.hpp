@@ -42,8 +42,8 @@ class connection {
   // The socket is connected: Nagle off as browsers do, and non-blocking so that write_now never waits.
   void connected();
 
-  // The deadline of the request now carried passed: the operation that ended with operation_aborted was cut
-  // off by it (see deadline_watch).
+  // The deadline of the request now carried passed and the socket was closed: whatever failed on it since
+  // failed because of that (see deadline_watch). A connection cut off is never reused.
   [[nodiscard]] bool timed_out() const noexcept { return timed_out_; }
 
   // Writes what the socket takes at once, without waiting (plain TCP; TLS takes nothing this way): a request
@@ -58,7 +58,7 @@ class connection {
 
  private:
   friend class deadline_watch;
-  void cut_off() noexcept;  // the deadline passed: ends the socket's operations
+  void cut_off() noexcept;  // the deadline passed: closes the socket
 
   tcp::socket plain_;  // moved into tls_ once TLS starts
   std::unique_ptr<boost::asio::ssl::stream<tcp::socket>> tls_;

@@ -4,8 +4,8 @@
 //
 // The timer is armed lazily: a request whose deadline is no earlier than the time the timer is already set
 // for (the usual case: the same timeout, a later start) costs no timer operation at all. When the timer
-// fires it cuts off the connections past their deadline (their socket's operations end with
-// operation_aborted and timed_out() is true) and sets itself for the earliest deadline still to come.
+// fires it cuts off the connections past their deadline (their socket is closed, so the operation pending
+// and any one after it fail, and timed_out() is true) and sets itself for the earliest deadline still to come.
 // Arming and cancelling a timer around every read and write, as Beast's tcp_stream does, cost more CPU per
 // request than parsing the response; a timer per agent or per connection cost memory ten thousand idle
 // agents should not hold. A timer left set after the last request runs out by itself and only keeps the

@@ -417,7 +417,9 @@ void response_parser::start_body() {
                                         std::to_string(limits_.max_body_bytes));
       return;
     }
-    to_.body.reserve(static_cast<std::size_t>(length_));
+    // Up to 1 MiB up front: the declared length is the server's word, and a server that declares a large body
+    // and sends none would otherwise make every request hold (and, under a sanitizer, touch) that much memory.
+    to_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(length_, 1U << 20)));
     state_ = length_ == 0 ? state::done : state::body_length;
     return;
   }

@@ -1,8 +1,10 @@
 #include "candar/context/context.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -27,23 +29,38 @@ struct context_state : std::enable_shared_from_this<context_state> {
   std::mutex mutex;
   std::uint64_t next_id = 1;
   std::map<std::uint64_t, std::function<void(stop_reason)>> callbacks;
+  // The callback being called now, and by which thread: unsubscribing it from another thread waits for it
+  // to return (std::stop_callback's guarantee), so a callback may capture what its subscription's owner owns.
+  std::uint64_t running_id = 0;
+  std::thread::id running_thread;
+  std::condition_variable callback_returned;
   context::subscription parent_link;                 // ends this context when the parent ends
   std::shared_ptr<context_state> parent;             // keeps the parent alive as long as the link may fire
   std::unique_ptr<boost::asio::steady_timer> timer;  // fires the deadline
 
   void finish(stop_reason r) {
-    std::map<std::uint64_t, std::function<void(stop_reason)>> to_call;
     std::unique_ptr<boost::asio::steady_timer> expired_timer;
-    {
-      std::lock_guard lock(mutex);
-      if (reason.load(std::memory_order_relaxed) != stop_reason::none) return;
-      reason.store(r, std::memory_order_release);
-      to_call.swap(callbacks);
-      // The timer is released here, not when the last copy goes: a finished context then holds no reference to
-      // an event loop. Its pending wait completes with operation_aborted and finds nothing to do.
-      expired_timer = std::move(timer);
+    std::unique_lock lock(mutex);
+    if (reason.load(std::memory_order_relaxed) != stop_reason::none) return;
+    reason.store(r, std::memory_order_release);
+    // The timer is released here, not when the last copy goes: a finished context then holds no reference to
+    // an event loop. Its pending wait completes with operation_aborted and finds nothing to do.
+    expired_timer = std::move(timer);
+    // One at a time, each called without the lock (a callback may subscribe, unsubscribe or end other
+    // contexts) and marked as running, so that unsubscribing it waits for it.
+    running_thread = std::this_thread::get_id();
+    while (!callbacks.empty()) {
+      {
+        auto next = callbacks.extract(callbacks.begin());
+        running_id = next.key();
+        lock.unlock();
+        next.mapped()(r);
+      }  // the callback (and what it captured) goes before its unsubscriber is let go
+      lock.lock();
+      running_id = 0;
+      callback_returned.notify_all();
     }
-    for (auto& [id, callback] : to_call) callback(r);
+    lock.unlock();
     if (expired_timer) expired_timer->cancel();
   }
 
@@ -57,8 +74,11 @@ struct context_state : std::enable_shared_from_this<context_state> {
   }
 
   void unsubscribe(std::uint64_t id) {
-    std::lock_guard lock(mutex);
-    callbacks.erase(id);
+    std::unique_lock lock(mutex);
+    if (callbacks.erase(id) > 0) return;
+    // Called already, or being called: wait for it to return, unless this is the callback itself unsubscribing.
+    if (running_thread == std::this_thread::get_id()) return;
+    callback_returned.wait(lock, [&] { return running_id != id; });
   }
 };
 

@@ -26,7 +26,9 @@ class context {
  public:
   using clock = std::chrono::steady_clock;
 
-  // Unsubscribes on destruction; after that the callback is never called again.
+  // Unsubscribes on destruction. After that the callback is never called again and is not running: a call
+  // under way on another thread is waited for (std::stop_callback's guarantee), so the callback may capture
+  // `this` of the subscription's owner. Unsubscribing from inside the callback itself does not wait.
   class subscription {
    public:
     subscription() = default;
@@ -35,7 +37,7 @@ class context {
     subscription(subscription const&) = delete;
     subscription& operator=(subscription const&) = delete;
     ~subscription();
-    // Unsubscribes now.
+    // Unsubscribes now (waiting for a call under way on another thread, as above).
     void reset() noexcept;
 
    private:
