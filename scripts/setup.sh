@@ -19,6 +19,7 @@ packages=(
   zlib1g-dev libbrotli-dev # Content-Encoding: gzip, deflate, br
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
   libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
+  libc-ares-dev           # DNS resolution an event loop can wait on under a deadline, with the records' TTLs
   libsqlite3-dev          # the isuchair reference webapp's database
   libmimalloc-dev         # a faster malloc for the load-making programs (release builds)
   nginx                   # the real-world server the agent tests run against (started by the tests)

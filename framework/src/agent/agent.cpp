@@ -26,6 +26,7 @@
 #include "candar/worker/parallel.hpp"
 #include "connection.hpp"
 #include "deadline_watch.hpp"
+#include "name_resolver.hpp"
 #include "read_buffer.hpp"
 #include "response_parser.hpp"
 #include "shared_text.hpp"
@@ -46,6 +47,7 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 using detail::connection;
 using detail::deadline_watch;
+using detail::name_resolver;
 
 // What a browser sends for a page when the caller gave no Accept.
 constexpr std::string_view browser_accept =
@@ -80,7 +82,6 @@ struct origin_pool {
   std::size_t open = 0;  // busy + idle
   // A vector, not a deque: libstdc++'s deque allocates 512 bytes up front, per origin, per agent.
   std::vector<std::shared_ptr<asio::steady_timer>> waiters;
-  std::optional<tcp::resolver::results_type> endpoints;  // resolved once per origin
 };
 
 struct lease {
@@ -120,6 +121,13 @@ bool stale_connection(error_code ec) {
          ec == asio::error::connection_aborted;
 }
 
+// The port of a URL, which the URL parser has checked to be digits; 0 if it is out of range.
+std::uint16_t port_number(std::string_view port) {
+  unsigned value = 0;
+  auto const [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && value <= 65535 ? static_cast<std::uint16_t>(value) : 0;
+}
+
 bool idempotent(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" || method == "OPTIONS";
 }
@@ -133,7 +141,7 @@ bool sendable_header(std::string_view name, std::string_view value) {
 }  // namespace
 
 struct agent_state {
-  agent_state(asio::any_io_executor e, agent_options o) : ex(std::move(e)), options(std::move(o)), resolver(ex) {
+  agent_state(asio::any_io_executor e, agent_options o) : ex(std::move(e)), options(std::move(o)) {
     if (!sendable_header("User-Agent", options.user_agent)) bad_option_header = "User-Agent";
     for (auto const& [k, v] : options.default_headers) {
       if (!sendable_header(k, v)) bad_option_header = k;
@@ -173,7 +181,6 @@ struct agent_state {
 
   asio::any_io_executor ex;
   agent_options options;
-  tcp::resolver resolver;
   deadline_watch& deadlines = deadline_watch::of(ex);  // the loop's
   std::map<std::string, origin_pool, std::less<>> pools;
   std::string pool_key;  // scratch for finding a pool, kept to reuse its buffer
@@ -276,20 +283,19 @@ struct agent_state {
     }
     ++pool.open;
     ++opened;
-    auto const started = clock_type::now();
-    auto c = std::make_unique<connection>(ex);
-    if (!pool.endpoints) {
-      auto [rec, results] = co_await resolver.async_resolve(host, port, use_tuple);
-      if (rec) {
-        discard(pool, nullptr);
-        co_return error(codes::connection, "cannot resolve " + host + ": " + rec.message());
-      }
-      pool.endpoints = std::move(results);
+    auto const started = clock_type::now();  // the connect time counts the name's lookup too
+    // Under the request's deadline; the loop's resolver keeps DNS answers for their TTL.
+    auto addresses = co_await name_resolver::of(ex).resolve(host, port_number(port), options.names, deadline);
+    if (!addresses) {
+      discard(pool, nullptr);
+      co_return std::move(addresses).error();
     }
+    auto c = std::make_unique<connection>(ex);
     // The connect timeout, when set, bounds the connection's opening alone; unset, the request's deadline does.
-    bool const own_connect_limit = options.connect_timeout > clock_type::duration::zero() && started + options.connect_timeout < deadline;
-    deadlines.watch(*c, own_connect_limit ? started + options.connect_timeout : deadline, ex);
-    auto [cec, ep] = co_await asio::async_connect(c->socket(), *pool.endpoints, use_tuple);
+    auto const dialing = clock_type::now();
+    bool const own_connect_limit = options.connect_timeout > clock_type::duration::zero() && dialing + options.connect_timeout < deadline;
+    deadlines.watch(*c, own_connect_limit ? dialing + options.connect_timeout : deadline, ex);
+    auto [cec, ep] = co_await asio::async_connect(c->socket(), *addresses, use_tuple);
     if (cec) {
       // Named for what it is: the connection did not open (a full listen backlog drops the SYN), not "no
       // complete response".

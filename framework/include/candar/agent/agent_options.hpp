@@ -1,11 +1,12 @@
 #pragma once
-// How an agent behaves: its timeouts, connection pool, headers, cache, cookies and limits.
+// How an agent behaves: its timeouts, name resolution, connection pool, headers, cache, cookies and limits.
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "candar/agent/name_resolution.hpp"
 #include "candar/version.hpp"
 
 namespace candar {
@@ -25,6 +26,7 @@ struct agent_options {
   // Bounds opening a connection (TCP and TLS) alone; zero: only the request's timeout does. A connect that
   // times out says so ("the connection did not open within ..."), whichever bound it was.
   std::chrono::steady_clock::duration connect_timeout{};
+  name_resolution names{};  // how host names become addresses (DNS under the deadline, fixed answers, your own)
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
   std::size_t max_connections_per_origin = 6;                   // as a browser
   std::string user_agent = std::string("candar/").append(version);
