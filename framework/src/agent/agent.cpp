@@ -14,8 +14,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/container/small_vector.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 
 #include "candar/agent/codes.hpp"
 #include "candar/agent/cookie_jar.hpp"
@@ -27,6 +25,7 @@
 #include "connection.hpp"
 #include "deadline_watch.hpp"
 #include "name_resolver.hpp"
+#include "web_url.hpp"
 #include "read_buffer.hpp"
 #include "response_parser.hpp"
 #include "shared_text.hpp"
@@ -35,7 +34,6 @@
 namespace candar {
 
 namespace asio = boost::asio;
-namespace urls = boost::urls;
 using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 using namespace std::string_view_literals;
@@ -48,6 +46,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 using detail::connection;
 using detail::deadline_watch;
 using detail::name_resolver;
+using detail::web_url;
 
 // What a browser sends for a page when the caller gave no Accept.
 constexpr std::string_view browser_accept =
@@ -142,6 +141,13 @@ bool sendable_header(std::string_view name, std::string_view value) {
 
 struct agent_state {
   agent_state(asio::any_io_executor e, agent_options o) : ex(std::move(e)), options(std::move(o)) {
+    if (!options.base_url.empty()) {
+      if (auto base = web_url::parse(options.base_url)) {
+        base_url = std::make_shared<web_url const>(std::move(*base));
+      } else {
+        bad_base_url = base.error().message();
+      }
+    }
     if (!sendable_header("User-Agent", options.user_agent)) bad_option_header = "User-Agent";
     for (auto const& [k, v] : options.default_headers) {
       if (!sendable_header(k, v)) bad_option_header = k;
@@ -196,37 +202,22 @@ struct agent_state {
 
   // The last target resolved: a user (and a load loop) asks for the same URL again and again.
   std::string last_target;
-  std::shared_ptr<urls::url const> last_url;
+  std::shared_ptr<web_url const> last_url;
+  // options.base_url, read once; null when there is none (or it is not a URL: then every target must be absolute).
+  std::shared_ptr<web_url const> base_url;
+  std::string bad_base_url;  // why base_url could not be read
 
-  // The resolved URL, null with `failure` set when the target cannot be resolved. Shared, not copied, for a
-  // repeated target (a load loop asks for the same URL again and again); shared, not borrowed, because other
-  // requests of this agent (a page's resources) may resolve other targets while this one is in flight.
-  std::shared_ptr<urls::url const> resolve(std::string_view target, boost::system::error_code& failure) {
+  // The resolved URL, or why the target is not one. Shared, not copied, for a repeated target (a load loop
+  // asks for the same URL again and again); shared, not borrowed, because other requests of this agent (a
+  // page's resources) may resolve other targets while this one is in flight.
+  expected<std::shared_ptr<web_url const>> resolve(std::string_view target) {
     if (last_url && target == last_target) return last_url;
-    auto resolved = resolve_uncached(target);
-    if (!resolved) {
-      failure = resolved.error();
-      return nullptr;
-    }
+    if (!bad_base_url.empty()) return error(codes::url, "the agent's base URL '" + options.base_url + "' is not one: " + bad_base_url);
+    auto resolved = web_url::parse(target, base_url.get());
+    if (!resolved) return std::move(resolved).error();
     last_target = target;
-    last_url = std::make_shared<urls::url const>(std::move(*resolved));
+    last_url = std::make_shared<web_url const>(std::move(*resolved));
     return last_url;
-  }
-
-  boost::system::result<urls::url> resolve_uncached(std::string_view target) const {
-    if (options.base_url.empty()) {
-      auto u = urls::parse_uri(target);
-      if (!u) return u.error();
-      return urls::url(*u);
-    }
-    auto base = urls::parse_uri(options.base_url);
-    if (!base) return base.error();
-    auto ref = urls::parse_uri_reference(target);
-    if (!ref) return ref.error();
-    urls::url out;
-    auto r = urls::resolve(*base, *ref, out);
-    if (!r) return r.error();
-    return out;
   }
 
   void wake_one(origin_pool& pool) {
@@ -346,7 +337,7 @@ struct agent_state {
   // polling an endpoint, or a load loop, asks for the same URL again and again, and building the bytes cost
   // more than parsing the response.
   std::shared_ptr<outgoing const> last_sent;
-  std::shared_ptr<urls::url const> last_sent_url;
+  std::shared_ptr<web_url const> last_sent_url;
 
   // The label a request is recorded under in the metrics.
   static std::string label_of(request const& r);
@@ -355,15 +346,15 @@ struct agent_state {
   void record(std::string const& label, response const& res);
   // `shared_url` holds `u` when it is the agent's resolved (shared) URL; null for a redirect's. (A pointer, not a
   // copy: a copy of a shared_ptr is two atomic operations per request for nothing.)
-  expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, urls::url const& u,
-                                                    std::shared_ptr<urls::url const> const* shared_url,
+  expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, web_url const& u,
+                                                    std::shared_ptr<web_url const> const* shared_url,
                                                     fields_type const& headers, fields_type const& conditional,
                                                     std::string const& body);
   // A response read whole: its connection goes back to the pool or is closed, cookies are stored and the
   // Content-Encoding is undone.
   std::optional<error> received(outgoing const& out, lease l, response& res, response_parser const& parser, bool reusable,
-                                std::string const& method, urls::url const& u);
-  void invalidate_after_unsafe(urls::url const& target, response const& res);
+                                std::string const& method, web_url const& u);
+  void invalidate_after_unsafe(web_url const& target, response const& res);
   // The whole request, redirects and the cache included, as one coroutine: every coroutine frame on a
   // request's path costs an allocation and a resumption per request.
   asio::awaitable<outcome> send(request r);
@@ -395,7 +386,7 @@ outcome agent_state::recorded(std::string const& label, outcome&& result) {
 }
 
 expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
-    std::string const& method, urls::url const& u, std::shared_ptr<urls::url const> const* shared_url,
+    std::string const& method, web_url const& u, std::shared_ptr<web_url const> const* shared_url,
     fields_type const& headers, fields_type const& conditional, std::string const& body) {
   bool const plain = headers.empty() && conditional.empty() && body.empty() && (method == "GET" || method == "HEAD");
   bool const repeatable = plain && shared_url != nullptr;
@@ -410,8 +401,7 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   }
   auto built = std::make_shared<outgoing>();
   auto& out = *built;
-  out.https = u.scheme() == "https";
-  if (!out.https && u.scheme() != "http") return error(codes::url, "unsupported scheme in " + std::string(u.buffer()));
+  out.https = u.https();
   if (!is_token(method)) return error(codes::url, "bad method '" + method + "'");
   // The agent's own headers were checked once, when it was made; the request's are checked here.
   if (!bad_option_header.empty()) return error(codes::url, "header '" + bad_option_header + "' has a line break or a bad name");
@@ -420,14 +410,9 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   }
   out.head = method == "HEAD";
   out.retry_safe = idempotent(method);
-  out.host = u.encoded_host();
-  out.port = u.has_port() ? std::string(u.port()) : out.https ? "443" : "80";
-  out.target = u.encoded_path();
-  if (out.target.empty()) out.target = "/";
-  if (u.has_query()) {
-    out.target += '?';
-    out.target += u.encoded_query();
-  }
+  out.host = u.host();
+  out.port = u.port().empty() ? (out.https ? "443" : "80") : std::string(u.port());
+  out.target = u.target();
 
   // The request is serialized by hand into one buffer: Beast's general serializer cost more CPU per request
   // than everything else the agent does (measured with perf against nginx). The agent's own fields go as the
@@ -466,7 +451,7 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
   wire.append(method).append(" "sv).append(out.target).append(" HTTP/1.1\r\n"sv);
   if (!requested("Host")) {
     wire.append("Host: "sv).append(out.host);
-    if (u.has_port()) wire.append(":"sv).append(out.port);
+    if (!u.port().empty()) wire.append(":"sv).append(out.port);
     wire.append("\r\n"sv);
   }
   if (!replaces_own) {
@@ -501,7 +486,7 @@ expected<std::shared_ptr<agent_state::outgoing const>> agent_state::prepare(
 }
 
 std::optional<error> agent_state::received(outgoing const& out, lease l, response& res, response_parser const& parser,
-                                           bool reusable, std::string const& method, urls::url const& u) {
+                                           bool reusable, std::string const& method, web_url const& u) {
   if (reusable) {
     release(*out.pool, std::move(l.conn));
   } else {
@@ -514,11 +499,11 @@ std::optional<error> agent_state::received(outgoing const& out, lease l, respons
   // A coding the agent does not know leaves the body as it came, as a browser passes it through.
   if (options.decompress && parser.has_content_encoding() && !out.head && decodable(*res.header("Content-Encoding"))) {
     auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
-    if (!decoded) return std::move(decoded).error().wrap(method + " " + std::string(u.buffer()));
+    if (!decoded) return std::move(decoded).error().wrap(method + " " + u.href());
     res.body = std::move(*decoded);
   }
   res.reused_connection = l.reused;
-  res.url = std::string(u.buffer());
+  res.url = u.href();
   return std::nullopt;
 }
 
@@ -531,19 +516,13 @@ bool safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == 
 // RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable (a read
 // after a write must see the write), and so is what it holds for the response's Location and
 // Content-Location when they are of the same origin.
-void agent_state::invalidate_after_unsafe(urls::url const& target, response const& res) {
-  cache.invalidate(std::string(target.buffer()));
+void agent_state::invalidate_after_unsafe(web_url const& target, response const& res) {
+  cache.invalidate(target.href());
   for (auto const* name : {"Location", "Content-Location"}) {
     auto const value = res.header(name);
     if (!value) continue;
-    auto ref = urls::parse_uri_reference(*value);
-    urls::url other;
-    if (!ref || !urls::resolve(target, *ref, other)) continue;
-    other.remove_fragment();
-    if (other.scheme_id() == target.scheme_id() && other.encoded_host() == target.encoded_host() &&
-        other.port_number() == target.port_number()) {
-      cache.invalidate(std::string(other.buffer()));
-    }
+    auto other = web_url::parse(*value, &target);
+    if (other && other->same_origin(target)) cache.invalidate(other->href());
   }
 }
 
@@ -551,12 +530,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
   auto const start = clock_type::now();
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   std::string const label = options.metrics != nullptr ? label_of(r) : std::string();
-  boost::system::error_code bad_target;
-  auto const resolved = resolve(r.target_, bad_target);
-  if (!resolved) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + bad_target.message()));
+  auto found = resolve(r.target_);
+  if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()));
+  auto const resolved = std::move(*found);
   // `current` points at the resolved URL (held by `resolved`) until a redirect gives a new one, kept in `redirected`.
-  urls::url const* current = resolved.get();
-  urls::url redirected;
+  web_url const* current = resolved.get();
+  std::optional<web_url> redirected;
   std::string method = std::move(r.method_);
   std::string body = std::move(r.body_);
   auto headers = std::move(r.headers_);
@@ -565,7 +544,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
   for (int hop = 0;; ++hop) {
     bool const cacheable = options.cache && method == "GET";
     // The cache's key; not built when the cache is not involved (an allocation per request in a load loop).
-    std::string const url = cacheable ? std::string(current->buffer()) : std::string();
+    std::string const url = cacheable ? current->href() : std::string();
     auto const requested = std::chrono::system_clock::now();
     http_cache::lookup_result cached;
     if (cacheable) cached = cache.lookup(url, headers, requested);
@@ -592,7 +571,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       std::optional<lease> idle = take_idle(pool);
       if (!idle) {
         auto leased = co_await acquire(pool, out.host, out.port, out.https, deadline);
-        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + std::string(current->buffer())));
+        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()));
         idle.emplace(std::move(*leased));
       }
       auto l = std::move(*idle);
@@ -671,10 +650,10 @@ asio::awaitable<outcome> agent_state::send(request r) {
       co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
                                                            " redirects, last to " + std::string(*location)));
     }
-    auto ref = urls::parse_uri_reference(*location);
-    urls::url next;
-    if (!ref || !urls::resolve(*current, *ref, next)) {
-      co_return recorded(label, error(codes::url, "bad Location '" + std::string(*location) + "' from " + std::string(current->buffer())));
+    auto next = web_url::parse(*location, current);
+    if (!next) {
+      co_return recorded(label, error(codes::url, "bad Location '" + std::string(*location) + "' from " + current->href() + ": " +
+                                                      next.error().message()));
     }
     // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
     if (got.status == 303 || ((got.status == 301 || got.status == 302) && method == "POST")) {
@@ -682,8 +661,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
       body.clear();
       std::erase_if(headers, [](auto const& h) { return ascii_iequal(h.first, "Content-Type"); });
     }
-    redirected = std::move(next);
-    current = &redirected;
+    redirected.emplace(std::move(*next));
+    current = &*redirected;
   }
 }
 
@@ -812,19 +791,18 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
                                                       std::chrono::steady_clock::duration timeout,
                                                       std::size_t parallelism) {
   auto refs = find_subresources(page.body);
-  urls::url document;
-  if (auto page_url = urls::parse_uri(page.url)) document = *page_url;
-  urls::url base = document;
-  if (!refs.base.empty()) {
-    urls::url with_base;
-    if (auto ref = urls::parse_uri_reference(refs.base); ref && urls::resolve(document, *ref, with_base)) base = with_base;
+  auto const document = detail::web_url::parse(page.url);
+  std::optional<detail::web_url> base;
+  if (document) base.emplace(*document);
+  if (document && !refs.base.empty()) {
+    if (auto with_base = detail::web_url::parse(refs.base, &*document)) base.emplace(std::move(*with_base));
   }
   std::vector<std::string> targets;
   for (auto const& r : refs.resources) {
-    urls::url absolute;
-    auto ref = urls::parse_uri_reference(r.target);
-    targets.push_back(ref && urls::resolve(r.before_base ? document : base, *ref, absolute) ? std::string(absolute.buffer())
-                                                                                            : r.target);
+    detail::web_url const* against = r.before_base ? (document ? &*document : nullptr) : (base ? &*base : nullptr);
+    auto absolute = detail::web_url::parse(r.target, against);
+    // One that is not a URL the agent can fetch goes as written, and fails as a request would.
+    targets.push_back(absolute ? absolute->href() : r.target);
   }
   std::vector<std::optional<outcome>> results(refs.resources.size());
   parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));

@@ -1,0 +1,356 @@
+#include "web_url.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/ip/address_v6.hpp>
+
+#include "candar/agent/codes.hpp"
+#include "text.hpp"
+
+namespace candar::detail {
+
+namespace {
+
+constexpr auto npos = std::string_view::npos;
+
+bool is_slash(char c) { return c == '/' || c == '\\'; }  // a backslash is a slash in an http(s) URL
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+int hex_value(char c) {
+  if (is_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Chromium's percent-encode sets, as scripts/chromium-pages/urls.html shows them (the WHATWG path set plus
+// ^ and |; the query set for special schemes). '%' is never encoded: escapes stay as written.
+bool encode_in_path(unsigned char c) {
+  return c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '?' || c == '`' || c == '{' ||
+         c == '}' || c == '^' || c == '|';
+}
+bool encode_in_query(unsigned char c) {
+  return c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
+}
+
+void append_encoded(std::string& out, std::string_view in, bool (*encode)(unsigned char)) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  for (char ch : in) {
+    auto const c = static_cast<unsigned char>(ch);
+    if (encode(c)) {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+}
+
+// What the parser reads: no tab or newline anywhere, no C0 control or space at either end, no fragment.
+std::string cleaned(std::string_view in) {
+  while (!in.empty() && static_cast<unsigned char>(in.front()) <= 0x20) in.remove_prefix(1);
+  while (!in.empty() && static_cast<unsigned char>(in.back()) <= 0x20) in.remove_suffix(1);
+  std::string out;
+  out.reserve(in.size());
+  for (char c : in) {
+    if (c == '#') break;  // the fragment: never sent, not kept
+    if (c != '\t' && c != '\n' && c != '\r') out += c;
+  }
+  return out;
+}
+
+bool single_dot(std::string_view s) { return s == "." || ascii_iequal(s, "%2e"); }
+bool double_dot(std::string_view s) {
+  return s == ".." || ascii_iequal(s, ".%2e") || ascii_iequal(s, "%2e.") || ascii_iequal(s, "%2e%2e");
+}
+
+// The standard's path state: the segments of `in` (a path without its leading slash, ending where the query
+// starts) added to `segments`, dot segments resolved.
+void parse_path(std::string_view in, std::vector<std::string>& segments) {
+  std::size_t start = 0;
+  for (;;) {
+    auto const end = in.find_first_of("/\\", start);
+    bool const last = end == npos;
+    auto const raw = in.substr(start, last ? npos : end - start);
+    if (double_dot(raw)) {
+      if (!segments.empty()) segments.pop_back();
+      if (last) segments.emplace_back();
+    } else if (single_dot(raw)) {
+      if (last) segments.emplace_back();
+    } else {
+      std::string segment;
+      append_encoded(segment, raw, encode_in_path);
+      segments.push_back(std::move(segment));
+    }
+    if (last) return;
+    start = end + 1;
+  }
+}
+
+// An IPv4 part as the standard reads it: 0x.. hexadecimal, 0.. octal, else decimal.
+std::optional<std::uint64_t> ipv4_number(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  unsigned radix = 10;
+  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    radix = 16;
+    s.remove_prefix(2);
+  } else if (s.size() >= 2 && s[0] == '0') {
+    radix = 8;
+    s.remove_prefix(1);
+  }
+  std::uint64_t value = 0;
+  for (char c : s) {
+    int const d = hex_value(c);
+    if (d < 0 || static_cast<unsigned>(d) >= radix) return std::nullopt;
+    value = value * radix + static_cast<unsigned>(d);
+    if (value > 0xffffffffffULL) return std::nullopt;  // far past any IPv4 address: no overflow
+  }
+  return value;
+}
+
+std::vector<std::string_view> dot_parts(std::string_view host) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (;;) {
+    auto const dot = host.find('.', start);
+    parts.push_back(host.substr(start, dot == npos ? npos : dot - start));
+    if (dot == npos) break;
+    start = dot + 1;
+  }
+  if (parts.size() > 1 && parts.back().empty()) parts.pop_back();  // "127.0.0.1." is 127.0.0.1
+  return parts;
+}
+
+// A host whose last label is a number is an IPv4 address, or no host at all.
+bool ends_in_number(std::string_view host) {
+  auto const parts = dot_parts(host);
+  auto const last = parts.back();
+  if (last.empty()) return false;
+  if (std::all_of(last.begin(), last.end(), is_digit)) return true;
+  return ipv4_number(last).has_value();
+}
+
+std::optional<std::string> parse_ipv4(std::string_view host) {
+  auto const parts = dot_parts(host);
+  if (parts.size() > 4) return std::nullopt;
+  std::vector<std::uint64_t> numbers;
+  for (auto p : parts) {
+    auto n = ipv4_number(p);
+    if (!n) return std::nullopt;
+    numbers.push_back(*n);
+  }
+  for (std::size_t i = 0; i + 1 < numbers.size(); ++i) {
+    if (numbers[i] > 255) return std::nullopt;
+  }
+  if (numbers.back() >= (1ULL << (8 * (5 - numbers.size())))) return std::nullopt;
+  std::uint64_t address = numbers.back();
+  for (std::size_t i = 0; i + 1 < numbers.size(); ++i) address += numbers[i] << (8 * (3 - i));
+  return std::to_string((address >> 24) & 255) + "." + std::to_string((address >> 16) & 255) + "." +
+         std::to_string((address >> 8) & 255) + "." + std::to_string(address & 255);
+}
+
+std::string percent_decoded(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+bool forbidden_in_domain(unsigned char c) {
+  return c <= 0x20 || c == 0x7f || c == '#' || c == '%' || c == '/' || c == ':' || c == '<' || c == '>' || c == '?' ||
+         c == '@' || c == '[' || c == '\\' || c == ']' || c == '^' || c == '|';
+}
+
+expected<std::string> parse_host(std::string_view in) {
+  auto bad = [&](std::string_view why) { return error(codes::url, "bad host '" + std::string(in) + "': " + std::string(why)); };
+  if (in.starts_with('[')) {
+    if (!in.ends_with(']')) return bad("an IPv6 address without its ']'");
+    auto const inner = in.substr(1, in.size() - 2);
+    boost::system::error_code ec;
+    auto const a = boost::asio::ip::make_address_v6(std::string(inner), ec);
+    if (ec || inner.find('%') != npos) return bad("not an IPv6 address");
+    return "[" + a.to_string() + "]";
+  }
+  std::string domain = percent_decoded(in);
+  if (domain.empty()) return bad("empty");
+  for (char& c : domain) {
+    auto const u = static_cast<unsigned char>(c);
+    if (u >= 0x80) return bad("an internationalized domain name (not supported)");
+    if (forbidden_in_domain(u)) return bad("a character a host cannot have");
+    c = ascii_lower(c);
+  }
+  if (ends_in_number(domain)) {
+    auto v4 = parse_ipv4(domain);
+    if (!v4) return bad("not an IPv4 address");
+    return std::move(*v4);
+  }
+  return domain;
+}
+
+struct parts {
+  std::string scheme;
+  std::string host;
+  std::string port;  // "" for the default
+  std::vector<std::string> segments;
+  std::optional<std::string> query;
+
+  // After "scheme:" (and any slashes): host, port, then the path and query.
+  expected<bool> authority_and_rest(std::string_view r) {
+    while (!r.empty() && is_slash(r.front())) r.remove_prefix(1);
+    auto const end = r.find_first_of("/\\?");
+    auto const authority = r.substr(0, end);
+    if (authority.find('@') != npos) return error(codes::url, "a URL with credentials (user:password@) is not fetched");
+    std::string_view host_part = authority, port_part;
+    bool has_port = false;
+    if (authority.starts_with('[')) {
+      auto const close = authority.find(']');
+      if (close == npos) return error(codes::url, "bad host '" + std::string(authority) + "': an IPv6 address without its ']'");
+      host_part = authority.substr(0, close + 1);
+      auto const after = authority.substr(close + 1);
+      if (!after.empty() && after.front() != ':') return error(codes::url, "bad host '" + std::string(authority) + "'");
+      if (!after.empty()) {
+        has_port = true;
+        port_part = after.substr(1);
+      }
+    } else if (auto const colon = authority.find(':'); colon != npos) {
+      host_part = authority.substr(0, colon);
+      port_part = authority.substr(colon + 1);
+      has_port = true;
+    }
+    auto h = parse_host(host_part);
+    if (!h) return std::move(h).error();
+    host = std::move(*h);
+    if (has_port && !port_part.empty()) {
+      unsigned value = 0;
+      auto const [p, ec] = std::from_chars(port_part.data(), port_part.data() + port_part.size(), value);
+      if (ec != std::errc() || p != port_part.data() + port_part.size() || value > 65535) {
+        return error(codes::url, "bad port '" + std::string(port_part) + "'");
+      }
+      bool const is_default = (scheme == "http" && value == 80) || (scheme == "https" && value == 443);
+      port = is_default ? std::string() : std::to_string(value);
+    }
+    path_and_query(end == npos ? std::string_view() : r.substr(end), true);
+    return true;
+  }
+
+  // The path (its leading slash skipped when `from_slash`) and the query after it.
+  void path_and_query(std::string_view r, bool from_slash) {
+    auto const q = r.find('?');
+    auto path = r.substr(0, q);
+    if (from_slash && !path.empty() && is_slash(path.front())) path.remove_prefix(1);
+    parse_path(path, segments);
+    if (q != npos) {
+      query.emplace();
+      append_encoded(*query, r.substr(q + 1), encode_in_query);
+    }
+  }
+
+  void from_base(web_url const& base) {
+    host = std::string(base.host());
+    port = std::string(base.port());
+    auto const p = base.path();  // "/a/b": segments a, b
+    std::size_t start = 1;
+    for (;;) {
+      auto const slash = p.find('/', start);
+      segments.emplace_back(p.substr(start, slash == npos ? npos : slash - start));
+      if (slash == npos) break;
+      start = slash + 1;
+    }
+    if (auto const t = base.target(); t.size() > p.size()) query = std::string(t.substr(p.size() + 1));
+  }
+
+  // The standard's relative state: `r` against `base`.
+  expected<bool> relative(std::string_view r, web_url const& base) {
+    if (!r.empty() && is_slash(r.front())) {
+      if (r.size() >= 2 && is_slash(r[1])) return authority_and_rest(r);  // //host/path: the base's scheme
+      host = std::string(base.host());
+      port = std::string(base.port());
+      path_and_query(r, true);
+      return true;
+    }
+    from_base(base);
+    if (r.empty()) return true;  // the base itself (a "#fragment" comes here too)
+    if (r.front() == '?') {
+      query.emplace();
+      append_encoded(*query, r.substr(1), encode_in_query);
+      return true;
+    }
+    query.reset();
+    if (!segments.empty()) segments.pop_back();
+    path_and_query(r, false);
+    return true;
+  }
+};
+
+}  // namespace
+
+std::string_view web_url::port() const noexcept {
+  if (host_end_ >= path_at_) return {};
+  return std::string_view(href_).substr(host_end_ + 1, path_at_ - host_end_ - 1);
+}
+
+std::uint16_t web_url::port_number() const noexcept {
+  auto const p = port();
+  if (p.empty()) return https() ? 443 : 80;
+  unsigned value = 0;
+  std::from_chars(p.data(), p.data() + p.size(), value);
+  return static_cast<std::uint16_t>(value);
+}
+
+expected<web_url> web_url::parse(std::string_view input, web_url const* base) {
+  std::string const in = cleaned(input);
+  std::string_view s = in;
+  parts u;
+  std::string_view rest = s;
+  if (!s.empty() && is_alpha(s.front())) {
+    std::size_t i = 1;
+    while (i < s.size() && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) ++i;
+    if (i < s.size() && s[i] == ':') {
+      u.scheme = ascii_lower(s.substr(0, i));
+      rest = s.substr(i + 1);
+    }
+  }
+  expected<bool> parsed = true;
+  if (!u.scheme.empty()) {
+    if (u.scheme != "http" && u.scheme != "https") return error(codes::url, "'" + u.scheme + ":' is not a scheme the agent fetches");
+    // "http:x" against an http base is relative; otherwise what follows the scheme is the authority.
+    if (base != nullptr && base->scheme() == u.scheme && !rest.starts_with("//")) {
+      parsed = u.relative(rest, *base);
+    } else {
+      parsed = u.authority_and_rest(rest);
+    }
+  } else {
+    if (base == nullptr) return error(codes::url, "'" + std::string(input) + "' is relative and there is no base URL");
+    u.scheme = std::string(base->scheme());
+    parsed = u.relative(rest, *base);
+  }
+  if (!parsed) return std::move(parsed).error();
+
+  web_url out;
+  auto& h = out.href_;
+  h.reserve(u.scheme.size() + 3 + u.host.size() + u.port.size() + 1 + in.size() + 8);
+  h.append(u.scheme).append("://");
+  out.scheme_end_ = u.scheme.size();
+  out.host_at_ = h.size();
+  h.append(u.host);
+  out.host_end_ = h.size();
+  if (!u.port.empty()) h.append(":").append(u.port);
+  out.path_at_ = h.size();
+  for (auto const& segment : u.segments) h.append("/").append(segment);
+  if (u.segments.empty()) h.append("/");
+  out.query_at_ = h.size();
+  if (u.query) h.append("?").append(*u.query);
+  return out;
+}
+
+}  // namespace candar::detail
