@@ -2,13 +2,13 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default 60), starting
 # from the seeds in fuzz/corpus/<name> and keeping what it finds in build/fuzz/corpus/<name>.
 # A crash stops the script with the fuzzer's report and a non-zero exit.
-# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html; default all)
+# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html url page_urls; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html)
+[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html url page_urls)
 
 bash scripts/setup.sh >/dev/null
 cmake --preset fuzz >/dev/null

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "gumbo_arena.hpp"
 #include "text.hpp"
 
 namespace candar {
@@ -158,10 +159,10 @@ struct collector {
 }  // namespace
 
 page_references find_subresources(std::string_view html) {
-  GumboOutput* parsed = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
+  detail::gumbo_arena arena;  // the tree goes with it
+  GumboOutput const* parsed = arena.parse(html.data(), html.size());
   collector c;
   c.visit(parsed->root);
-  gumbo_destroy_output(&kGumboDefaultOptions, parsed);
   return std::move(c.out);
 }
 

@@ -2,10 +2,10 @@
 
 #include <gumbo.h>
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 
 #include "candar/agent/response.hpp"
+#include "agent/gumbo_arena.hpp"
+#include "agent/web_url.hpp"
 #include "selector.hpp"
 
 namespace candar::html {
@@ -16,12 +16,12 @@ struct parsed_page {
   std::string text;  // gumbo's tree points into it
   std::string url;
   std::string base;
+  candar::detail::gumbo_arena arena;  // holds the tree (and whatever gumbo forgets to free)
   GumboOutput* output = nullptr;
 
   parsed_page(std::string_view html, std::string_view u) : text(html), url(u), base(u) {
-    output = gumbo_parse_with_options(&kGumboDefaultOptions, text.data(), text.size());
+    output = arena.parse(text.data(), text.size());
   }
-  ~parsed_page() { gumbo_destroy_output(&kGumboDefaultOptions, output); }
   parsed_page(parsed_page const&) = delete;
   parsed_page& operator=(parsed_page const&) = delete;
 };
@@ -52,14 +52,11 @@ bool walk(GumboNode const* from, Visit&& visit) {
   return false;
 }
 
+// As the agent reads a URL (and a browser does): escapes kept as written, the rest spelled as Chromium does.
 std::string resolve(std::string_view base, std::string_view ref) {
-  auto const b = boost::urls::parse_uri(base);
-  auto const r = boost::urls::parse_uri_reference(ref);
-  if (!r) return {};
-  if (!b) return r->has_scheme() ? std::string(r->buffer()) : std::string();
-  boost::urls::url out;
-  if (!boost::urls::resolve(*b, *r, out)) return {};
-  return std::string(out.buffer());
+  auto const b = candar::detail::web_url::parse(base);
+  auto const u = candar::detail::web_url::parse(ref, b ? &*b : nullptr);
+  return u ? u->href() : std::string();
 }
 
 std::string trimmed(std::string_view s) {

@@ -5,8 +5,6 @@
 #include <set>
 #include <stdexcept>
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 #include <fmt/format.h>
 
 namespace candar::html {
@@ -232,13 +230,9 @@ request form::submit(agent& a, std::string_view submitter) const {
 
   if (method == "GET") {
     // The entries replace the action's query, urlencoded (a file as its name).
-    std::string target = action;
-    if (auto u = boost::urls::parse_uri_reference(action)) {
-      boost::urls::url url(*u);
-      url.set_encoded_query(sent.urlencoded().content);
-      url.remove_fragment();
-      target = std::string(url.buffer());
-    }
+    // `action` is resolved already (no fragment): its query is what follows the first '?'.
+    std::string target = action.substr(0, action.find('?'));
+    target.append("?").append(sent.urlencoded().content);
     return a.get(target);
   }
   auto req = a.post(action);

@@ -59,7 +59,8 @@ class element {
   [[nodiscard]] std::string const& base_url() const;
   // The URL the document came from.
   [[nodiscard]] std::string const& document_url() const;
-  // An attribute holding a URL, resolved against the document's base ("" when absent or unparsable).
+  // An attribute holding a URL, resolved against the document's base as a browser does (escapes kept, the
+  // rest percent-encoded as Chromium does, no fragment); "" when absent, unparsable or not http(s).
   [[nodiscard]] std::string url_attr(std::string_view name) const;
 
   [[nodiscard]] void const* node() const noexcept { return node_; }  // identity, for comparing handles
