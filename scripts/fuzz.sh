@@ -20,10 +20,11 @@ for name in "${targets[@]}"; do
   corpus="build/fuzz/corpus/$name"
   log="build/fuzz/logs/$name.log"
   mkdir -p "$corpus"
-  # -timeout: an input that takes 10 s is a hang, a finding.
+  # -timeout: an input that takes 10 s is a hang, a finding (FUZZ_TIMEOUT=60 for a run niced under other work:
+  # a starved fuzzer reports slow inputs that are not).
   # -rss_limit_mb: the decoders' caps must keep memory bounded; a bomb that passes them is a finding.
   # Crash inputs land in build/fuzz/ (-artifact_prefix).
-  if ! build/fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1536 -max_len=65536 -print_final_stats=1 \
+  if ! build/fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=1536 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix=build/fuzz/ "$corpus" "fuzz/corpus/$name" > "$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "fuzz_$name found a problem (log: $log; input: build/fuzz/crash-* / leak-* / oom-*)" >&2

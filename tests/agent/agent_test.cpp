@@ -783,6 +783,37 @@ TEST(agent, loads_a_pages_resources_through_the_cache) {
   EXPECT_EQ(fetched.size(), 6U);  // the page, four resources, then the 404 again
 }
 
+// The media resource selection algorithm: the next <source> is tried only when the one before could not be
+// played (not a 2xx audio/video answer), as headless Chromium does (scripts/chromium-pages/media.html).
+TEST(agent, a_media_elements_next_source_is_fetched_only_when_one_fails) {
+  std::mutex m;
+  std::vector<std::string> fetched;
+  http_server server([&](seen_request const& r) {
+    {
+      std::lock_guard lock(m);
+      fetched.push_back(r.target);
+    }
+    if (r.target == "/page") {
+      return reply{.headers = {{"Content-Type", "text/html"}},
+                   .body = R"(<video><source src="/broken.mp4" type="video/mp4"><source src="/good.webm" type="video/webm">
+                              <source src="/unneeded.ogv" type="video/ogg"></video>)"};
+    }
+    if (r.target == "/broken.mp4") return reply{.headers = {{"Content-Type", "text/plain"}}, .body = "not a video"};
+    return reply{.headers = {{"Content-Type", "video/webm"}}, .body = "video"};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto page = co_await a.get("/page").send();
+    EXPECT_TRUE(page.has_value());
+    if (!page) co_return;
+    auto loaded = co_await a.load_resources(*page);
+    std::vector<std::string> urls;
+    for (auto const& item : loaded.items) urls.push_back(item.ref.kind + " " + item.ref.target);
+    EXPECT_EQ(urls, (std::vector<std::string>{"media /broken.mp4", "media /good.webm"}));
+  });
+  std::lock_guard lock(m);
+  EXPECT_EQ(fetched, (std::vector<std::string>{"/page", "/broken.mp4", "/good.webm"}));
+}
+
 // A browser resolves each reference as the parser reaches it: one before <base href> against the document's
 // URL, one after it against the base.
 TEST(agent, a_resource_before_base_href_resolves_against_the_document) {

@@ -40,7 +40,7 @@ TEST(find_subresources, finds_what_a_browser_loads_before_the_load_event) {
   EXPECT_EQ(page.base, "/static/");
   std::vector<std::string> const want{"stylesheet app.css", "stylesheet alt.css", "preload font.woff2", "script app.js",
                                       "script mod.js",      "image chair.png",    "image small.png",    "image go.png",
-                                      "image poster.jpg"};
+                                      "image poster.jpg",   "document frame.html"};
   EXPECT_EQ(targets(page), want);
 }
 
@@ -98,6 +98,51 @@ TEST(find_subresources, a_page_gumbo_leaks_on_is_released_whole) {
       EXPECT_TRUE(find_subresources(page).resources.empty());  // inside <noscript>: not fetched
     }
   }
+}
+
+// Checked against headless Chromium with scripts/chromium-pages/media.html (bash scripts/compare-chromium.sh).
+TEST(find_subresources, finds_media_embedded_content_svg_images_and_backgrounds) {
+  auto const page = find_subresources(R"html(<!doctype html>
+<html><head>
+  <link rel="preload" href="pre-all.png" as="image" media="all">
+  <link rel="preload" href="pre-print.png" as="image" media="print">
+  <link rel="preload" href="pre-wide.png" as="image" media="(min-width: 2000px)">
+  <link rel="preload" href="pre-narrow.png" as="image" media="screen and (max-width: 2000px)">
+  <link rel="preload" href="pre-bad.png" as="image" media="(((">
+</head><body background="body-bg.png">
+  <video src="auto.mp4" preload="auto"></video>
+  <video src="none.mp4" preload="none" poster="poster.png"></video>
+  <video><source src="first.mp4" type="video/mp4"><source src="second.webm" type="video/webm"></video>
+  <video><source src="bogus.xyz" type="video/x-bogus"><source src="ok.webm" type="video/webm; codecs=vp9"></video>
+  <video src="with-track.mp4"><track default src="default.vtt"><track src="other.vtt"></video>
+  <audio src="song.mp3"></audio>
+  <object data="object.svg"></object>
+  <embed src="embed.svg">
+  <svg><image href="svg-href.png"/></svg>
+  <svg><image xlink:href="svg-xlink.png"/></svg>
+  <table background="table-bg.png"><tr><td background="td-bg.png">x</td><th background="th-bg.png">y</th></tr></table>
+  <picture><source srcset="narrow.png" media="(max-width: 100px)"><source srcset="wide.png 1x, wide2.png 2x" media="(min-width: 1px)"><img src="fallback.png"></picture>
+  <picture><source srcset="never.png" media="print"><img src="picture-img.png"></picture>
+  <iframe src="frame.html"></iframe>
+  <iframe src="lazy-frame.html" loading="lazy"></iframe>
+  <iframe src="about:blank"></iframe>
+  <img src="mailto:someone@example.test">
+</body></html>
+)html");
+  std::vector<std::string> const want{
+      "preload pre-all.png", "preload pre-narrow.png", "image body-bg.png",   "media auto.mp4",     "image poster.png",
+      "media first.mp4",     "media second.webm",      "media ok.webm",       "track default.vtt",  "media with-track.mp4",
+      "media song.mp3",      "object object.svg",      "object embed.svg",    "image svg-href.png", "image svg-xlink.png",
+      "image table-bg.png",  "image td-bg.png",        "image th-bg.png",     "image wide.png",     "image picture-img.png",
+      "document frame.html"};
+  EXPECT_EQ(targets(page), want);
+  std::vector<bool> fallbacks;
+  for (auto const& r : page.resources) fallbacks.push_back(r.fallback);
+  ASSERT_EQ(fallbacks.size(), want.size());
+  // second.webm is tried only when first.mp4 fails; ok.webm is the first playable one of its element.
+  EXPECT_FALSE(fallbacks[5]);
+  EXPECT_TRUE(fallbacks[6]);
+  EXPECT_FALSE(fallbacks[7]);
 }
 
 }  // namespace candar

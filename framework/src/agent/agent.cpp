@@ -508,6 +508,15 @@ std::optional<error> agent_state::received(outgoing const& out, lease l, respons
 }
 
 namespace {
+// A response a media element could play: 2xx, of an audio or video type.
+bool media_answer(outcome const& r) {
+  if (!r || r->status < 200 || r->status >= 300) return false;
+  auto const type = r->header("Content-Type");
+  if (!type) return false;
+  auto const t = ascii_lower(*type);
+  return t.starts_with("video/") || t.starts_with("audio/") || t.starts_with("application/ogg");
+}
+
 bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 // RFC 9110 9.2.1.
 bool safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE"; }
@@ -806,17 +815,26 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
   }
   std::vector<std::optional<outcome>> results(refs.resources.size());
   parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    jobs.spawn([this, &results, &targets, &label, timeout, i]() -> asio::awaitable<void> {
-      auto req = get(targets[i]);
-      if (!label.empty()) req.label(label);
-      if (timeout != std::chrono::steady_clock::duration::zero()) req.timeout(timeout);
-      results[i] = co_await std::move(req).send();
+  // One job per resource, except a media element's <source> list: one job tries them in order until one
+  // answers with something it could play.
+  for (std::size_t first = 0; first < targets.size();) {
+    std::size_t end = first + 1;
+    while (end < targets.size() && refs.resources[end].fallback) ++end;
+    jobs.spawn([this, &results, &targets, &label, timeout, first, end]() -> asio::awaitable<void> {
+      for (std::size_t i = first; i < end; ++i) {
+        auto req = get(targets[i]);
+        if (!label.empty()) req.label(label);
+        if (timeout != std::chrono::steady_clock::duration::zero()) req.timeout(timeout);
+        results[i] = co_await std::move(req).send();
+        if (end - first == 1 || detail::media_answer(*results[i])) break;
+      }
     });
+    first = end;
   }
   co_await jobs.wait();
   page_resources out;
   for (std::size_t i = 0; i < refs.resources.size(); ++i) {
+    if (!results[i]) continue;  // a fallback <source> that was not needed
     out.items.push_back({std::move(refs.resources[i]), std::move(targets[i]), std::move(*results[i])});
   }
   co_return out;

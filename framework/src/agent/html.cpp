@@ -8,12 +8,14 @@
 #include <set>
 
 #include "gumbo_arena.hpp"
+#include "media_query.hpp"
 #include "text.hpp"
 
 namespace candar {
 
 namespace {
 
+using detail::ascii_iequal;
 using detail::ascii_lower;
 
 std::string trimmed(std::string_view s) {
@@ -94,17 +96,100 @@ std::string srcset_choice(std::string_view srcset) {
   return best.empty() ? first : best;
 }
 
+// An element's name, also for the ones gumbo 0.10 has no tag for (<picture>).
+std::string element_name(GumboElement const& e) {
+  if (e.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(e.tag);
+  GumboStringPiece piece = e.original_tag;
+  gumbo_tag_from_original_text(&piece);
+  return ascii_lower(std::string_view(piece.data, piece.length));
+}
+
+// A MIME type's essence (no parameters), lowercased.
+std::string mime_essence(char const* type) { return ascii_lower(trimmed(std::string_view(type).substr(0, std::string_view(type).find(';')))); }
+
+// A <source type> a browser can play (HTMLMediaElement.canPlayType not ""); no type: worth trying.
+bool playable(char const* type) {
+  if (type == nullptr) return true;
+  auto const t = mime_essence(type);
+  return t.empty() || t == "video/mp4" || t == "video/webm" || t == "video/ogg" || t == "audio/mp4" || t == "audio/mpeg" ||
+         t == "audio/mp3" || t == "audio/ogg" || t == "audio/webm" || t == "audio/wav" || t == "audio/wave" ||
+         t == "audio/x-wav" || t == "audio/flac" || t == "audio/aac" || t == "application/ogg";
+}
+
+// A <picture> <source type> a browser can decode.
+bool decodable_image(char const* type) {
+  if (type == nullptr) return true;
+  auto const t = mime_essence(type);
+  return t.empty() || t == "image/png" || t == "image/jpeg" || t == "image/gif" || t == "image/webp" || t == "image/avif" ||
+         t == "image/svg+xml" || t == "image/apng" || t == "image/bmp" || t == "image/x-icon" ||
+         t == "image/vnd.microsoft.icon";
+}
+
+bool media_ok(char const* media) { return media == nullptr || detail::media_matches(media); }
+
+GumboElement const* element_child(GumboNode const* child) {
+  return child->type == GUMBO_NODE_ELEMENT ? &child->v.element : nullptr;
+}
+
+// The image a <picture> shows: the first <source> whose media matches and whose type decodes, else its <img>.
+char const* picture_source_choice(GumboElement const& picture, std::string& chosen) {
+  for (unsigned i = 0; i < picture.children.length; ++i) {
+    auto const* c = element_child(static_cast<GumboNode const*>(picture.children.data[i]));
+    if (c == nullptr || c->tag != GUMBO_TAG_SOURCE) continue;
+    char const* srcset = attr(*c, "srcset");
+    if (srcset == nullptr || !media_ok(attr(*c, "media")) || !decodable_image(attr(*c, "type"))) continue;
+    chosen = srcset_choice(srcset);
+    return chosen.c_str();
+  }
+  return nullptr;
+}
+
+// A reference to something other than http(s) (mailto:, about:, blob:, tel:, ...): a browser makes no request.
+bool other_scheme(std::string_view t) {
+  if (t.empty() || !std::isalpha(static_cast<unsigned char>(t.front()))) return false;
+  auto const colon = t.find(':');
+  if (colon == std::string_view::npos) return false;
+  auto const scheme = t.substr(0, colon);
+  if (!std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; })) {
+    return false;
+  }
+  return !ascii_iequal(scheme, "http") && !ascii_iequal(scheme, "https");
+}
+
 struct collector {
   page_references out;
   std::set<std::string> seen;
 
-  void add(char const* kind, char const* target) {
-    if (target == nullptr) return;
+  bool add(char const* kind, char const* target, bool fallback = false) {
+    if (target == nullptr) return false;
     auto t = trimmed(target);
-    if (t.empty() || t.starts_with("data:") || t.starts_with("javascript:") || t.front() == '#') return;
-    if (!seen.insert(t).second) return;
+    if (t.empty() || other_scheme(t) || t.front() == '#') return false;
+    if (!seen.insert(t).second) return false;
     // Before any <base href>: resolved, as the browser resolved it while parsing, against the document's URL.
-    out.resources.push_back({kind, std::move(t), out.base.empty()});
+    out.resources.push_back({kind, std::move(t), out.base.empty(), fallback});
+    return true;
+  }
+
+  // <video>/<audio>: its src, or its first playable <source> and the next ones to try when one fails (the
+  // resource selection algorithm); nothing with preload=none. A <track default> loads either way.
+  void media_element(GumboElement const& e) {
+    if (e.tag == GUMBO_TAG_VIDEO) add("image", attr(e, "poster"));
+    for (unsigned i = 0; i < e.children.length; ++i) {
+      auto const* c = element_child(static_cast<GumboNode const*>(e.children.data[i]));
+      if (c != nullptr && c->tag == GUMBO_TAG_TRACK && attr(*c, "default") != nullptr) add("track", attr(*c, "src"));
+    }
+    char const* preload = attr(e, "preload");
+    if (preload != nullptr && ascii_lower(trimmed(preload)) == "none") return;
+    if (attr(e, "src") != nullptr) {
+      add("media", attr(e, "src"));
+      return;
+    }
+    bool first = true;
+    for (unsigned i = 0; i < e.children.length; ++i) {
+      auto const* c = element_child(static_cast<GumboNode const*>(e.children.data[i]));
+      if (c == nullptr || c->tag != GUMBO_TAG_SOURCE || !playable(attr(*c, "type"))) continue;
+      if (add("media", attr(*c, "src"), !first)) first = false;
+    }
   }
 
   void visit(GumboNode const* node) {
@@ -123,7 +208,7 @@ struct collector {
         if (has_token(rel, "stylesheet")) {
           if (attr(e, "disabled") == nullptr && css_type(attr(e, "type"))) add("stylesheet", attr(e, "href"));
         } else if (has_token(rel, "preload")) {
-          if (preloaded_as(attr(e, "as"))) add("preload", attr(e, "href"));
+          if (preloaded_as(attr(e, "as")) && media_ok(attr(e, "media"))) add("preload", attr(e, "href"));
         } else if (has_token(rel, "modulepreload")) {
           char const* as = attr(e, "as");  // a module script: no `as`, or as=script
           if (as == nullptr || ascii_lower(trimmed(as)) == "script") add("preload", attr(e, "href"));
@@ -133,7 +218,12 @@ struct collector {
       case GUMBO_TAG_IMG: {
         char const* loading = attr(e, "loading");
         if (loading != nullptr && ascii_lower(trimmed(loading)) == "lazy") break;
-        if (attr(e, "src") != nullptr) {
+        auto const* parent = node->parent;
+        std::string chosen;
+        if (parent != nullptr && parent->type == GUMBO_NODE_ELEMENT && element_name(parent->v.element) == "picture" &&
+            picture_source_choice(parent->v.element, chosen) != nullptr) {
+          add("image", chosen.c_str());
+        } else if (attr(e, "src") != nullptr) {
           add("image", attr(e, "src"));
         } else if (char const* srcset = attr(e, "srcset")) {
           add("image", srcset_choice(srcset).c_str());
@@ -144,7 +234,28 @@ struct collector {
         if (char const* type = attr(e, "type"); type != nullptr && ascii_lower(trimmed(type)) == "image") add("image", attr(e, "src"));
         break;
       case GUMBO_TAG_VIDEO:
-        add("image", attr(e, "poster"));
+      case GUMBO_TAG_AUDIO:
+        media_element(e);
+        break;
+      case GUMBO_TAG_OBJECT:
+        add("object", attr(e, "data"));
+        break;
+      case GUMBO_TAG_EMBED:
+        add("object", attr(e, "src"));
+        break;
+      case GUMBO_TAG_IFRAME: {
+        char const* loading = attr(e, "loading");
+        if (loading == nullptr || ascii_lower(trimmed(loading)) != "lazy") add("document", attr(e, "src"));
+        break;
+      }
+      case GUMBO_TAG_IMAGE:  // in SVG (in HTML, the parser makes <image> an <img>): href, else xlink:href
+        if (e.tag_namespace == GUMBO_NAMESPACE_SVG) add("image", attr(e, "href"));
+        break;
+      case GUMBO_TAG_BODY:
+      case GUMBO_TAG_TABLE:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH:
+        add("image", attr(e, "background"));
         break;
       default:
         break;
