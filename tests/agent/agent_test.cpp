@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -812,6 +813,48 @@ TEST(agent, a_media_elements_next_source_is_fetched_only_when_one_fails) {
   });
   std::lock_guard lock(m);
   EXPECT_EQ(fetched, (std::vector<std::string>{"/page", "/broken.mp4", "/good.webm"}));
+}
+
+// RFC 5861, as Chromium does it: within stale-while-revalidate the stale response is served at once and a
+// conditional request refreshes the entry behind it.
+TEST(agent, a_stale_while_revalidate_hit_is_served_at_once_and_revalidated_behind_it) {
+  std::mutex m;
+  std::vector<std::string> conditions;
+  std::optional<asio::any_io_executor> loop;
+  std::shared_ptr<asio::steady_timer> revalidation_seen;
+  http_server server([&](seen_request const& r) {
+    std::lock_guard lock(m);
+    conditions.push_back(r.header("If-None-Match"));
+    if (!r.header("If-None-Match").empty()) {
+      asio::post(*loop, [t = revalidation_seen] { t->cancel(); });  // wake the test on its own loop
+      return reply{.status = 304, .headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=3600"}}};
+    }
+    return reply{.headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=0, stale-while-revalidate=3600"}}, .body = "v1"};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    {
+      std::lock_guard lock(m);
+      loop = co_await asio::this_coro::executor;
+      revalidation_seen = std::make_shared<asio::steady_timer>(*loop, 30s);
+    }
+    auto first = co_await a.get("/swr").send();
+    EXPECT_TRUE(first && first->cache == cache_use::network) << summary(first);
+    auto second = co_await a.get("/swr").send();  // stale, within the window: from the cache, no waiting
+    EXPECT_TRUE(second && second->cache == cache_use::hit && second->body == "v1") << summary(second);
+    auto [ec] = co_await revalidation_seen->async_wait(asio::as_tuple(asio::use_awaitable));
+    EXPECT_EQ(ec, asio::error::operation_aborted);  // woken by the revalidation, not by the 30 s bound
+    // The 304 is on its way: once the agent has read it (yielding to it, no sleep), the entry is fresh for an hour.
+    auto const key = server.url() + "/swr";
+    for (int i = 0; i < 100000 && a.cache().lookup(key, {}, std::chrono::system_clock::now()).revalidate_in_background; ++i) {
+      co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    }
+    auto third = co_await a.get("/swr").send();
+    EXPECT_TRUE(third && third->cache == cache_use::hit) << summary(third);
+    std::lock_guard lock(m);
+    revalidation_seen.reset();  // a timer goes with its loop
+  });
+  std::lock_guard lock(m);
+  EXPECT_EQ(conditions, (std::vector<std::string>{"", "\"v1\""}));
 }
 
 // A browser resolves each reference as the parser reaches it: one before <base href> against the document's

@@ -250,5 +250,39 @@ TEST(http_cache_standards, invalidate_drops_the_entry) {
   EXPECT_EQ(c.lookup(url, {}, t0).what, kind::miss);
 }
 
+TEST(http_cache_standards, stale_while_revalidate_serves_a_stale_entry_and_asks_for_a_revalidation) {
+  http_cache c;
+  ASSERT_TRUE(c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60, stale-while-revalidate=30"}, {"ETag", "\"v1\""}}), t0, t0));
+  auto const fresh = c.lookup(url, {}, t0 + seconds(59));
+  EXPECT_EQ(fresh.what, kind::fresh);
+  EXPECT_FALSE(fresh.revalidate_in_background);
+  auto const window = c.lookup(url, {}, t0 + seconds(75));
+  EXPECT_EQ(window.what, kind::fresh);
+  EXPECT_TRUE(window.revalidate_in_background);
+  EXPECT_EQ(window.conditional_headers, (http_cache::header_list{{"If-None-Match", "\"v1\""}}));
+  EXPECT_EQ(c.lookup(url, {}, t0 + seconds(91)).what, kind::stale);  // past the window: revalidate first
+  // The request's no-cache and the response's must-revalidate want a fresh answer now.
+  EXPECT_EQ(c.lookup(url, {{"Cache-Control", "no-cache"}}, t0 + seconds(75)).what, kind::stale);
+  http_cache strict;
+  strict.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60, stale-while-revalidate=30, must-revalidate"}, {"ETag", "\"v1\""}}), t0, t0);
+  EXPECT_EQ(strict.lookup(url, {}, t0 + seconds(75)).what, kind::stale);
+}
+
+TEST(http_cache_standards, must_understand_overrides_no_store_for_an_understood_status) {
+  http_cache c;
+  EXPECT_TRUE(c.store(url, {}, make(200, {{"Cache-Control", "no-store, must-understand, max-age=60"}}), t0, t0));
+  EXPECT_EQ(c.lookup(url, {}, t0 + seconds(1)).what, kind::fresh);
+  EXPECT_FALSE(c.store(url + "?r", {}, make(206, {{"Cache-Control", "no-store, must-understand, max-age=60"}}), t0, t0));
+  EXPECT_FALSE(c.store(url + "?n", {}, make(200, {{"Cache-Control", "no-store, max-age=60"}}), t0, t0));
+}
+
+TEST(http_cache_standards, vary_compares_the_request_field_the_agent_sends_the_later_of_two) {
+  http_cache c;
+  c.store(url, {{"X-Variant", "a"}, {"X-Variant", "b"}}, make(200, {{"Cache-Control", "max-age=60"}, {"Vary", "X-Variant"}}), t0, t0);
+  EXPECT_EQ(c.lookup(url, {{"X-Variant", "b"}}, t0).what, kind::fresh);
+  EXPECT_EQ(c.lookup(url, {{"X-Variant", "a"}}, t0).what, kind::miss);
+  EXPECT_EQ(c.lookup(url, {{"X-Variant", "b"}, {"X-Variant", "a"}}, t0).what, kind::miss);
+}
+
 }  // namespace
 }  // namespace candar

@@ -5,7 +5,9 @@
 #include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -355,6 +357,9 @@ struct agent_state {
   std::optional<error> received(outgoing const& out, lease l, response& res, response_parser const& parser, bool reusable,
                                 std::string const& method, web_url const& u);
   void invalidate_after_unsafe(web_url const& target, response const& res);
+  // A stale-while-revalidate hit: the conditional GET that refreshes the entry goes out on its own, as in
+  // Chromium, while the stale response is served. It is recorded in the metrics like any request.
+  void revalidate_in_background(request const& original, std::string const& url, fields_type const& headers);
   // The whole request, redirects and the cache included, as one coroutine: every coroutine frame on a
   // request's path costs an allocation and a resumption per request.
   asio::awaitable<outcome> send(request r);
@@ -535,6 +540,17 @@ void agent_state::invalidate_after_unsafe(web_url const& target, response const&
   }
 }
 
+void agent_state::revalidate_in_background(request const& original, std::string const& url, fields_type const& headers) {
+  request again(original.owner_, "GET", url);
+  again.headers_ = headers;
+  again.label_ = original.label_;
+  again.timeout_ = original.timeout_;
+  again.revalidating_ = true;
+  // Detached: the scenario does not wait for it; the agent's state lives as long as the request holds it.
+  asio::co_spawn(ex, [](request q) -> asio::awaitable<void> { (void)co_await std::move(q).send(); }(std::move(again)),
+                 asio::detached);
+}
+
 asio::awaitable<outcome> agent_state::send(request r) {
   auto const start = clock_type::now();
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
@@ -557,7 +573,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
     auto const requested = std::chrono::system_clock::now();
     http_cache::lookup_result cached;
     if (cacheable) cached = cache.lookup(url, headers, requested);
+    if (cached.revalidate_in_background && r.revalidating_ && hop == 0) {
+      cached.what = http_cache::lookup_result::kind::stale;  // this is the background revalidation itself
+      cached.stored.reset();
+    }
     if (cached.what == http_cache::lookup_result::kind::fresh) {
+      if (cached.revalidate_in_background) revalidate_in_background(r, url, headers);
       ++cache_hits;
       response hit = std::move(*cached.stored);
       hit.cache = cache_use::hit;

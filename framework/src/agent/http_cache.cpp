@@ -16,19 +16,31 @@ namespace {
 using detail::ascii_lower;
 using detail::trim_ows;
 
+// A request header as the agent sends it: of two fields of one name, the later replaces the earlier (see
+// request::header), so that what Vary compares is what went out.
 std::optional<std::string_view> header_in(http_cache::header_list const& hs, std::string_view name) {
+  std::optional<std::string_view> last;
   for (auto const& [k, v] : hs) {
-    if (detail::ascii_iequal(k, name)) return v;
+    if (detail::ascii_iequal(k, name)) last = v;
   }
-  return std::nullopt;
+  return last;
 }
 
 struct cache_control {
   bool no_store = false;
   bool no_cache = false;
   bool must_revalidate = false;
+  bool must_understand = false;
   std::optional<std::chrono::seconds> max_age;
+  std::optional<std::chrono::seconds> stale_while_revalidate;  // RFC 5861
 };
+
+std::optional<std::chrono::seconds> delta_seconds(std::string_view arg) {
+  long long n = 0;
+  auto [p, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+  if (ec != std::errc() || p != arg.data() + arg.size() || arg.empty()) return std::nullopt;
+  return std::chrono::seconds(std::max(0LL, n));
+}
 
 cache_control parse_cache_control(std::vector<std::string_view> const& values) {
   cache_control cc;
@@ -44,10 +56,12 @@ cache_control parse_cache_control(std::vector<std::string_view> const& values) {
       if (name == "no-store") cc.no_store = true;
       if (name == "no-cache") cc.no_cache = true;
       if (name == "must-revalidate") cc.must_revalidate = true;
+      if (name == "must-understand") cc.must_understand = true;
       if (name == "max-age") {
-        long long n = 0;
-        auto [p, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
-        if (ec == std::errc() && p == arg.data() + arg.size() && !arg.empty()) cc.max_age = std::chrono::seconds(std::max(0LL, n));
+        if (auto n = delta_seconds(arg)) cc.max_age = n;
+      }
+      if (name == "stale-while-revalidate") {
+        if (auto n = delta_seconds(arg)) cc.stale_while_revalidate = n;
       }
     }
   }
@@ -253,18 +267,30 @@ http_cache::lookup_result http_cache::lookup(std::string const& url, header_list
   auto const lifetime = freshness_lifetime(e.res, e.received).value_or(std::chrono::seconds(0));
   auto const age = current_age(e.res, e.requested, e.received, now);
   // RFC 9111 5.2.1.1 and 5.2.1.4: the request's own max-age (0: "reload") and no-cache make it revalidate.
-  bool const fresh = !cc.no_cache && !request_cc.no_cache && lifetime > age && (!request_cc.max_age || age <= *request_cc.max_age);
-  if (fresh) {
+  bool const must_ask = cc.no_cache || request_cc.no_cache || (request_cc.max_age && age > *request_cc.max_age);
+  auto const etag = e.res.header("ETag");
+  auto const last_modified = e.res.header("Last-Modified");
+  auto const conditions = [&] {
+    if (etag) out.conditional_headers.emplace_back("If-None-Match", *etag);
+    if (last_modified) out.conditional_headers.emplace_back("If-Modified-Since", *last_modified);
+  };
+  if (!must_ask && lifetime > age) {
     out.what = lookup_result::kind::fresh;
     out.stored = e.res.unpack(url);
     return out;
   }
-  auto const etag = e.res.header("ETag");
-  auto const last_modified = e.res.header("Last-Modified");
+  // RFC 5861 3: stale, but within stale-while-revalidate: served now, revalidated in the background (as
+  // Chromium does), unless the request or must-revalidate asks for a fresh answer.
+  if (!must_ask && !cc.must_revalidate && cc.stale_while_revalidate && lifetime + *cc.stale_while_revalidate > age) {
+    out.what = lookup_result::kind::fresh;
+    out.stored = e.res.unpack(url);
+    out.revalidate_in_background = true;
+    conditions();
+    return out;
+  }
   if (!etag && !last_modified) return out;  // stale and nothing to revalidate with: a plain request
   out.what = lookup_result::kind::stale;
-  if (etag) out.conditional_headers.emplace_back("If-None-Match", *etag);
-  if (last_modified) out.conditional_headers.emplace_back("If-Modified-Since", *last_modified);
+  conditions();
   return out;
 }
 
@@ -282,7 +308,10 @@ bool http_cache::store(std::string const& url, header_list const& request_header
   bool const explicit_freshness = cc.max_age || res.header("Expires");
   // RFC 9111 3: any status the cache understands, with explicit freshness (a 500 with max-age=60 too); else
   // only the heuristically cacheable ones.
-  if (cc.no_store || request_cc.no_store || !understood(res.status)) return false;
+  if (!understood(res.status)) return false;
+  // RFC 9111 5.2.2.3: must-understand overrides no-store for a cache that understands the status (this one
+  // stores no status it does not understand, above).
+  if ((cc.no_store && !cc.must_understand) || request_cc.no_store) return false;
   if (!explicit_freshness && !heuristically_cacheable(res.status)) return false;
   bool const validator = res.header("ETag") || res.header("Last-Modified");
   if (!explicit_freshness && !validator && !cc.no_cache) return false;  // nothing would ever make it usable

@@ -45,6 +45,8 @@ class request {
   // Each builder has an lvalue form (a request built in steps: `req.header(...)`) and an rvalue form (a chain
   // on a temporary: `a.get("/").header(...).send()`), so that send(), which uses the builder up, takes only an
   // rvalue: sending one builder twice does not compile.
+  // A second header of one name replaces the first (send one field with a comma list for several values);
+  // the cache's Vary compares the one that goes out.
   request& header(std::string_view name, std::string_view value) &;
   request&& header(std::string_view name, std::string_view value) && { return std::move(header(name, value)); }
   // Body with Content-Type application/json: the text as given, or an nlohmann::json value, serialized in the
@@ -110,6 +112,7 @@ class request {
   bool multipart_ = false;
   std::chrono::steady_clock::duration timeout_{};
   std::string label_;
+  bool revalidating_ = false;  // the agent's own background revalidation (stale-while-revalidate)
 };
 
 // A page's sub-resources as the agent fetched them (see html.hpp for which ones).

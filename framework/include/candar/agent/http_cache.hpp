@@ -1,11 +1,12 @@
 #pragma once
 // A browser's private HTTP cache for one agent (RFC 9111): GET only; not for requests carrying Authorization;
 // any understood status with explicit freshness, the heuristically cacheable ones without; Cache-Control
-// (max-age, no-store, no-cache, must-revalidate; the request's max-age and no-cache too), Expires, Date and Age
-// (strict HTTP-dates and delta-seconds); heuristic freshness from Last-Modified as browsers do (a tenth of the
-// age); ETag / Last-Modified validators for conditional revalidation; Vary; hop-by-hop fields not stored;
-// invalidation after an unsafe request (the agent calls invalidate()). Pure: times are passed in, so the rules
-// are tested with exact clocks. Not implemented: stale-while-revalidate, must-understand, ranges.
+// (max-age, no-store, no-cache, must-revalidate, must-understand, stale-while-revalidate; the request's max-age
+// and no-cache too), Expires, Date and Age (strict HTTP-dates and delta-seconds); heuristic freshness from
+// Last-Modified as browsers do (a tenth of the age); ETag / Last-Modified validators for conditional
+// revalidation; Vary (of two request fields of one name, the later, as the agent sends it); hop-by-hop fields
+// not stored; invalidation after an unsafe request (the agent calls invalidate()). Pure: times are passed in,
+// so the rules are tested with exact clocks. Not implemented: ranges, stale-if-error.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -33,7 +34,9 @@ class http_cache {
     enum class kind { miss, fresh, stale };
     kind what = kind::miss;
     std::optional<response> stored{};   // fresh: the response to serve
-    header_list conditional_headers{};  // stale: If-None-Match / If-Modified-Since to send
+    header_list conditional_headers{};  // stale (or fresh to revalidate): If-None-Match / If-Modified-Since to send
+    // fresh, but only by stale-while-revalidate: serve it, and revalidate in the background.
+    bool revalidate_in_background = false;
   };
 
   // What the cache can do for a GET of `url` with `request_headers`.
