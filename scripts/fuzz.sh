@@ -10,9 +10,11 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html url page_urls)
 
-bash scripts/setup.sh >/dev/null
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$(nproc)"
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then  # FUZZ_NO_BUILD=1: several runs side by side on the targets built already
+  bash scripts/setup.sh >/dev/null
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$(nproc)"
+fi
 
 mkdir -p build/fuzz/logs
 for name in "${targets[@]}"; do
