@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
                     game->add_to(b);
                   },
                   .progress = [&] { return fmt::format("load level {:>3}", game->level()); },
+                  .load_level = [&] { return static_cast<double>(game->level()); },
                   .add_to_result = [&](nlohmann::json& result) {
                     result["implementation"] = game->implementation();
                     auto& levels = result["load_levels"] = nlohmann::json::array();

@@ -55,5 +55,20 @@ TEST(histogram, merging_is_the_same_as_recording_together) {
   EXPECT_EQ(a.min(), both.min());
 }
 
+TEST(histogram, since_is_what_was_recorded_after_a_copy) {
+  histogram h;
+  for (int i = 1; i <= 100; ++i) h.record(std::chrono::milliseconds(i));  // the first second: 1..100 ms
+  auto const earlier = h;
+  for (int i = 0; i < 10; ++i) h.record(std::chrono::seconds(2));  // the next: a stall
+  auto const second = h.since(earlier);
+  EXPECT_EQ(second.count(), 10U);
+  EXPECT_NEAR(static_cast<double>(second.percentile(50).count()), 2e6, 2e6 * 0.02);
+  EXPECT_NEAR(static_cast<double>(second.min().count()), 2e6, 2e6 * 0.02);
+  EXPECT_EQ(second.max(), std::chrono::microseconds(2'000'000));
+  EXPECT_EQ(second.mean(), std::chrono::microseconds(2'000'000));
+  EXPECT_EQ(h.since(h).count(), 0U);
+  EXPECT_EQ(h.since(h).percentile(99), std::chrono::microseconds(0));
+}
+
 }  // namespace
 }  // namespace candar

@@ -23,8 +23,11 @@
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/load/logs.hpp"
 #include "candar/version.hpp"
+#include "baseline_gate.hpp"
 #include "console.hpp"
+#include "report_stream.hpp"
 #include "result_file.hpp"
+#include "timeline.hpp"
 
 namespace candar {
 
@@ -121,6 +124,13 @@ struct benchmarker_app::impl {
   std::string progress = "auto";
   double duration_s = 60, prepare_s = 20, validate_s = 20;
   std::string result_file;
+  // CI: the gate against an earlier result, and the stream of JSON lines.
+  std::string baseline_file;
+  double max_drop = 10;
+  std::vector<std::string> gate_p99;
+  std::optional<detail::baseline> base;
+  int report_fd = -1;
+  std::optional<detail::report_stream> stream;
   // The contest's seconds flags: read as numbers, converted after parsing.
   std::deque<std::pair<double, clock_type::duration*>> seconds;
   std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options;
@@ -142,8 +152,16 @@ struct benchmarker_app::impl {
         ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
     cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
     cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+    cli.add_option("--baseline", baseline_file, "compare with this earlier --result of the same contest (exit 4 on a regression)")
+        ->type_name("FILE");
+    cli.add_option("--max-drop", max_drop, "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
+        ->check(CLI::Range(0.0, 100.0))->type_name("PERCENT");
+    cli.add_option("--gate-p99", gate_p99, "with --baseline: an endpoint label whose p99 is gated too (repeatable)")
+        ->type_name("LABEL");
+    cli.add_option("--report-fd", report_fd, "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
+        ->check(CLI::Range(0, 1 << 20))->type_name("N");
     cli.set_version_flag("--version", name + " (candar " + std::string(version) + ")");
-    cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error.");
+    cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline.");
   }
 
   // Throws usage_error; returns false when --help or --version was asked (and printed).
@@ -167,6 +185,29 @@ struct benchmarker_app::impl {
     settings.validate_timeout = seconds_of(validate_s);
     for (auto const& [opt, i] : seconds_options) {
       if (opt->count() > 0) *seconds[i].second = seconds_of(seconds[i].first);
+    }
+    if (!gate_p99.empty() && baseline_file.empty()) throw usage_error("--gate-p99 needs --baseline FILE");
+    if (!baseline_file.empty()) {
+      try {
+        base = detail::read_baseline(baseline_file, name, gate_p99);
+      } catch (std::invalid_argument const& e) {
+        throw usage_error(e.what());
+      }
+    }
+    if (report_fd < 0) {
+      if (char const* env = std::getenv("CANDAR_REPORT_FD"); env != nullptr && *env != '\0') {
+        char* end = nullptr;
+        long const fd = std::strtol(env, &end, 10);
+        if (*end != '\0' || fd < 0 || fd > (1 << 20)) throw usage_error(fmt::format("CANDAR_REPORT_FD: '{}' is not a descriptor", env));
+        report_fd = static_cast<int>(fd);
+      }
+    }
+    if (report_fd >= 0) {
+      try {
+        stream.emplace(report_fd);
+      } catch (std::invalid_argument const& e) {
+        throw usage_error(fmt::format("--report-fd: {}", e.what()));
+      }
     }
     if (!result_file.empty()) {
       // Checked now, not after a whole run whose result would then be lost.
@@ -306,6 +347,33 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     });
   };
   tick();
+  // The timeline, once a second, and every fifth sample a line on the report stream.
+  detail::timeline seconds_line;
+  auto const elapsed_s = [&] { return std::chrono::duration<double>(clock_type::now() - started).count(); };
+  auto const take_sample = [&] {
+    auto const now = bench->phase_now();
+    std::optional<double> level;
+    if (contest.load_level) level = contest.load_level();
+    seconds_line.sample(elapsed_s(), now ? std::string(to_string(*now)) : std::string("done"), bench->current(), level,
+                        cpu_seconds() - cpu_before);
+  };
+  asio::steady_timer sampler(control);
+  int samples_taken = 0;
+  std::function<void()> sample_tick = [&] {
+    sampler.expires_at(started + std::chrono::seconds(samples_taken + 1));  // on the second, not drifting
+    sampler.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      take_sample();
+      if (stream && ++samples_taken % 5 == 0) {
+        auto line = seconds_line.last_json();
+        line["final"] = false;
+        stream->write(line);
+      }
+      samples_taken += stream ? 0 : 1;
+      sample_tick();
+    });
+  };
+  sample_tick();
   asio::steady_timer watchdog(control, bound + std::chrono::seconds(10));
   watchdog.async_wait([&](boost::system::error_code ec) {
     if (!ec) give_up("internal error: the run did not stop within its upper bound", 3);
@@ -342,19 +410,39 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   control_thread.join();
   rt->stop();
   out.finish();
+  take_sample();  // the last stretch, up to the end
 
   auto const& r = bench->current();
-  if (cs.result_file) {
-    try {
-      auto j = detail::result_json(r, cs, summary);
-      if (contest.add_to_result) contest.add_to_result(j);
-      detail::write_result(*cs.result_file, j);
-    } catch (std::exception const& e) {
-      std::cerr << name << ": internal error: " << e.what() << '\n';
-      exit_code = 3;
+  nlohmann::json j;
+  std::optional<detail::gate_verdict> gate;
+  try {
+    j = detail::result_json(r, cs, summary);
+    j["contest"] = name;
+    j["candar"] = std::string(version);
+    j["timeline"] = seconds_line.to_json();
+    if (contest.add_to_result) contest.add_to_result(j);
+    if (base) {
+      gate = detail::compare_with(*base, j, max_drop, gate_p99);
+      j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", max_drop},
+                       {"regressed", gate->regressed}, {"findings", gate->lines}};
+      // A failed run is a failure first; a passing one that regressed is the gate's.
+      if (gate->regressed && exit_code == 0) exit_code = 4;
     }
+    if (cs.result_file) detail::write_result(*cs.result_file, j);
+  } catch (std::exception const& e) {
+    std::cerr << name << ": internal error: " << e.what() << '\n';
+    exit_code = 3;
+  }
+  if (stream) {
+    j["final"] = true;
+    stream->write(j);
   }
   print_summary(r, summary, cs.result_file);
+  if (gate) {
+    std::cout << "baseline " << base->file << ":\n";
+    for (auto const& line : gate->lines) std::cout << "  " << line << '\n';
+    if (exit_code == 4) std::cout << "REGRESSION against the baseline (exit 4)\n";
+  }
   return exit_code;
 }
 

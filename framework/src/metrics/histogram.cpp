@@ -38,6 +38,24 @@ void histogram::merge(histogram const& other) noexcept {
   max_us_ = std::max(max_us_, other.max_us_);
 }
 
+histogram histogram::since(histogram const& earlier) const noexcept {
+  histogram out;
+  std::size_t first = bucket_count, last = 0;
+  for (std::size_t i = 0; i < bucket_count; ++i) {
+    out.buckets_[i] = buckets_[i] - std::min(buckets_[i], earlier.buckets_[i]);
+    if (out.buckets_[i] == 0) continue;
+    first = std::min(first, i);
+    last = i;
+  }
+  out.count_ = count_ - std::min(count_, earlier.count_);
+  out.sum_us_ = sum_us_ - std::min(sum_us_, earlier.sum_us_);
+  if (out.count_ > 0 && first < bucket_count) {
+    out.min_us_ = std::max(min_us_, first == 0 ? 0 : upper_of(first - 1) + 1);
+    out.max_us_ = std::min(max_us_, upper_of(last));
+  }
+  return out;
+}
+
 std::chrono::microseconds histogram::min() const noexcept {
   return std::chrono::microseconds(count_ == 0 ? 0 : min_us_);
 }

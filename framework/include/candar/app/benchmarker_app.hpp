@@ -19,8 +19,11 @@
 // run is over) until it goes, so those agents are destroyed after every loop thread has ended.
 //
 // Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
-// --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20).
-// Exit codes: 0 pass, 1 fail, 2 bad usage, 3 internal error.
+// --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20);
+// for CI: --baseline FILE with --max-drop PERCENT (10) and --gate-p99 LABEL..., --report-fd N (JSON lines).
+// The result holds a per-second timeline (score, per-endpoint requests, errors and latency percentiles, load
+// level, the benchmarker's CPU share).
+// Exit codes: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -61,6 +64,8 @@ struct contest_definition {
   std::function<void(benchmark& b, run_settings const& settings, logs& log)> setup{};
   // The contest's own figures for the progress line ("load level   3"); any thread, while running.
   std::function<std::string()> progress{};
+  // The contest's load level as a number, for the timeline; any thread, while running.
+  std::function<double()> load_level{};
   // The contest's own fields of the JSON result (e.g. its load-level timeline); after the run.
   std::function<void(nlohmann::json& result)> add_to_result{};
   // Errors of these classes (error_collection's classifier) fail the run.

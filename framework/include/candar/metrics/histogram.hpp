@@ -12,6 +12,9 @@ class histogram {
  public:
   void record(std::chrono::nanoseconds value) noexcept;
   void merge(histogram const& other) noexcept;
+  // What was recorded after `earlier`, a copy of this histogram taken before (a second of a run from two
+  // cumulative snapshots). Its min and max are known to the bucket's precision only.
+  [[nodiscard]] histogram since(histogram const& earlier) const noexcept;
 
   [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
   [[nodiscard]] std::chrono::microseconds min() const noexcept;

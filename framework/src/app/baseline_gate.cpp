@@ -1,0 +1,87 @@
+#include "baseline_gate.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace candar::detail {
+
+std::string with_thousands(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+baseline read_baseline(std::string const& file, std::string const& contest, std::vector<std::string> const& gated) {
+  std::ifstream in(file);
+  if (!in) throw std::invalid_argument(fmt::format("--baseline: cannot read '{}'", file));
+  auto const j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw std::invalid_argument(fmt::format("--baseline: '{}' is not JSON", file));
+  if (!j.contains("score") || !j["score"].is_number_integer() || !j.contains("contest") || !j["contest"].is_string()) {
+    throw std::invalid_argument(fmt::format("--baseline: '{}' is not a result written by a candar benchmarker (--result)", file));
+  }
+  if (j["contest"] != contest) {
+    throw std::invalid_argument(fmt::format("--baseline: '{}' is a result of {}, not of {}", file, j["contest"].get<std::string>(), contest));
+  }
+  baseline b{file, j["score"].get<std::int64_t>(), {}};
+  for (auto const& label : gated) {
+    auto const* p99 = j.contains("endpoints") && j["endpoints"].contains(label) ? &j["endpoints"][label] : nullptr;
+    if (p99 == nullptr || !p99->contains("latency_ms") || !(*p99)["latency_ms"].contains("p99")) {
+      throw std::invalid_argument(fmt::format("--gate-p99: the baseline '{}' has no endpoint '{}'", file, label));
+    }
+    b.p99_ms[label] = (*p99)["latency_ms"]["p99"].get<double>();
+  }
+  return b;
+}
+
+namespace {
+
+// How far `now` is from `was`, in percent of `was`.
+double change_percent(double now, double was) { return was == 0 ? (now == 0 ? 0.0 : 100.0) : (now - was) / was * 100.0; }
+
+}  // namespace
+
+gate_verdict compare_with(baseline const& b, nlohmann::json const& result, double max_drop, std::vector<std::string> const& gated) {
+  gate_verdict v;
+  auto const score = result.value("score", std::int64_t{0});
+  double const change = change_percent(static_cast<double>(score), static_cast<double>(b.score));
+  if (-change > max_drop) {
+    v.regressed = true;
+    v.lines.push_back(fmt::format("regression: score {} is {:.0f} % below the baseline's {} (allowed: {:g} %)", with_thousands(score),
+                                  -change, with_thousands(b.score), max_drop));
+  } else if (change > 0) {
+    v.lines.push_back(fmt::format("improvement: score {} is {:.0f} % above the baseline's {}", with_thousands(score), change,
+                                  with_thousands(b.score)));
+  } else {
+    v.lines.push_back(fmt::format("score {} is {:.0f} % below the baseline's {}, within {:g} %", with_thousands(score), -change,
+                                  with_thousands(b.score), max_drop));
+  }
+  for (auto const& label : gated) {
+    double const was = b.p99_ms.at(label);
+    auto const* now = result.contains("endpoints") && result["endpoints"].contains(label) ? &result["endpoints"][label] : nullptr;
+    if (now == nullptr) {
+      v.regressed = true;
+      v.lines.push_back(fmt::format("regression: {} was not requested at all (the baseline's p99 was {:.1f} ms)", label, was));
+      continue;
+    }
+    double const p99 = (*now)["latency_ms"]["p99"].get<double>();
+    double const rise = change_percent(p99, was);
+    if (rise > max_drop) {
+      v.regressed = true;
+      v.lines.push_back(fmt::format("regression: p99 of {} is {:.1f} ms, {:.0f} % above the baseline's {:.1f} ms (allowed: {:g} %)",
+                                    label, p99, rise, was, max_drop));
+    } else {
+      v.lines.push_back(fmt::format("p99 of {} is {:.1f} ms against the baseline's {:.1f} ms", label, p99, was));
+    }
+  }
+  return v;
+}
+
+}  // namespace candar::detail

@@ -1,0 +1,128 @@
+// What a CI job reads from a benchmarker built on the kit (isuchair-bench against its reference webapp): the
+// per-second timeline in the result, the JSON lines on an inherited descriptor, and the gate against a baseline.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "isuchair/bench_process.hpp"
+
+namespace isuchair {
+namespace {
+
+using namespace isuchair::test;
+using nlohmann::json;
+
+std::int64_t requests_in(json const& sample) {
+  std::int64_t n = 0;
+  for (auto const& [label, e] : sample.at("endpoints").items()) n += e.at("requests").get<std::int64_t>();
+  return n;
+}
+
+TEST(isuchair_ci, the_result_has_a_timeline_and_the_report_descriptor_gets_json_lines) {
+  webapp app;
+  auto const stream_file = temp_path("stream.jsonl");
+  int const fd = ::open(stream_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // inherited by the child
+  ASSERT_GE(fd, 0);
+  auto args = short_run;
+  args.insert(args.end(), {"--report-fd", std::to_string(fd)});
+  auto const r = run_bench(app.url(), args);
+  ::close(fd);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto const& timeline = r.result.at("timeline");
+  ASSERT_GE(timeline.size(), 5U) << r.out;  // about a second each, over Prepare and four seconds of Load
+  double previous_t = 0;
+  std::int64_t previous_score = 0, requests = 0;
+  bool saw_load = false;
+  for (auto const& s : timeline) {
+    EXPECT_GT(s.at("t").get<double>(), previous_t);
+    EXPECT_GE(s.at("score").get<std::int64_t>(), previous_score);  // the score so far never falls here
+    previous_t = s.at("t").get<double>();
+    previous_score = s.at("score").get<std::int64_t>();
+    requests += requests_in(s);
+    saw_load = saw_load || (s.at("phase") == "load" && s.contains("load_level"));
+  }
+  EXPECT_TRUE(saw_load);
+  EXPECT_EQ(timeline.back().at("score"), r.result.at("score"));
+  // Every request of the run is in exactly one second of the timeline.
+  std::int64_t total = 0;
+  for (auto const& [label, e] : r.result.at("endpoints").items()) total += e.at("requests").get<std::int64_t>();
+  EXPECT_EQ(requests, total);
+
+  std::ifstream in(stream_file);
+  std::vector<json> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line, nullptr, false));
+  ASSERT_GE(lines.size(), 2U);  // at least one intermediate line (every 5 s) and the final one
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) EXPECT_EQ(lines[i].at("final"), false);
+  EXPECT_EQ(lines.back().at("final"), true);
+  EXPECT_EQ(lines.back().at("score"), r.result.at("score"));
+  EXPECT_EQ(lines.back().at("pass"), true);
+}
+
+// 727022 as "727,022", as the gate writes it.
+std::string thousands(std::int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// A baseline made from a real result of this contest, its figures changed.
+std::string baseline_with(json result, std::int64_t score, std::string const& name) {
+  result["score"] = score;
+  auto const file = temp_path(name);
+  std::ofstream(file) << result.dump();
+  return file;
+}
+
+TEST(isuchair_ci, a_run_below_the_baseline_exits_4_naming_the_score_and_one_above_says_so) {
+  webapp app;
+  auto const first = run_bench(app.url(), short_run);
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  auto const score = first.result.at("score").get<std::int64_t>();
+  ASSERT_GT(score, 0);
+
+  auto args = short_run;
+  args.insert(args.end(), {"--baseline", baseline_with(first.result, score * 100, "high.json"), "--max-drop", "20"});
+  auto const worse = run_bench(app.url(), args);
+  EXPECT_EQ(worse.exit_code, 4) << worse.out;
+  EXPECT_NE(worse.out.find("regression: score "), std::string::npos) << worse.out;
+  EXPECT_NE(worse.out.find("below the baseline's " + thousands(score * 100) + " (allowed: 20 %)"), std::string::npos) << worse.out;
+  EXPECT_EQ(worse.result.at("baseline").at("regressed"), true);
+  EXPECT_EQ(worse.result.at("pass"), true);  // the run itself passed: exit 4 is the gate's
+
+  args = short_run;
+  args.insert(args.end(), {"--baseline", baseline_with(first.result, 1, "low.json")});
+  auto const better = run_bench(app.url(), args);
+  EXPECT_EQ(better.exit_code, 0) << better.out;
+  EXPECT_NE(better.out.find("improvement: score "), std::string::npos) << better.out;
+  EXPECT_EQ(better.result.at("baseline").at("regressed"), false);
+}
+
+TEST(isuchair_ci, a_baseline_that_is_broken_or_of_another_contest_is_bad_usage_before_any_load) {
+  auto const broken = temp_path("broken.json");
+  std::ofstream(broken) << "{\"score\": ";
+  auto const other = temp_path("other.json");
+  std::ofstream(other) << R"({"score": 10, "contest": "someone-else-bench"})";
+  // No webapp at all: the flags are judged before anything is sent.
+  for (auto const& [file, words] : std::vector<std::pair<std::string, std::string>>{
+           {broken, "is not JSON"}, {other, "is a result of someone-else-bench, not of isuchair-bench"},
+           {temp_path("missing.json"), "cannot read"}}) {
+    auto const r = run_bench("http://127.0.0.1:9", {"--baseline", file});
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find(words), std::string::npos) << r.out;
+  }
+  auto const no_fd = run_bench("http://127.0.0.1:9", {"--report-fd", "999"});
+  EXPECT_EQ(no_fd.exit_code, 2) << no_fd.out;
+  EXPECT_NE(no_fd.out.find("--report-fd: descriptor 999 is not open"), std::string::npos) << no_fd.out;
+}
+
+}  // namespace
+}  // namespace isuchair
