@@ -41,6 +41,7 @@ TEST(isuchair_bench, a_correct_webapp_passes_with_every_flow_scored) {
   EXPECT_GT(r.result.at("benchmarker").at("cpu_seconds").get<double>(), 0.0);
   EXPECT_TRUE(r.result.at("phases").at("validate").at("ran").get<bool>());
   EXPECT_NE(r.out.find("PASS: score "), std::string::npos) << r.out;
+  EXPECT_EQ(r.result.at("valid"), true) << r.result.at("benchmarker").dump();  // not starved: comparable
 }
 
 struct fault_case {

@@ -124,5 +124,17 @@ TEST(isuchair_ci, a_baseline_that_is_broken_or_of_another_contest_is_bad_usage_b
   EXPECT_NE(no_fd.out.find("--report-fd: descriptor 999 is not open"), std::string::npos) << no_fd.out;
 }
 
+TEST(isuchair_ci, a_starved_benchmarker_is_marked_invalid_with_exit_5) {
+  // Every loop busy-waits 95 % of each second of Load (a hidden testing flag), as a scenario burning CPU would.
+  webapp app;
+  // Six seconds of Load, starved from the first sample in it: four or five of them saturated.
+  auto const starved =
+      run_bench(app.url(), {"--duration", "6", "--refresh-after", "1", "--adjust-every", "1", "--starve-loops", "0.95"});
+  EXPECT_EQ(starved.exit_code, 5) << starved.out;
+  EXPECT_NE(starved.out.find("INVALID: the benchmarker was saturated for "), std::string::npos) << starved.out;
+  EXPECT_EQ(starved.result.at("valid"), false);
+  EXPECT_GT(starved.result.at("benchmarker").at("worst_loop_lag_ms").get<double>(), 500.0);
+}
+
 }  // namespace
 }  // namespace isuchair

@@ -25,8 +25,10 @@
 #include "candar/version.hpp"
 #include "baseline_gate.hpp"
 #include "console.hpp"
+#include "loop_watch.hpp"
 #include "report_stream.hpp"
 #include "result_file.hpp"
+#include "saturation.hpp"
 #include "timeline.hpp"
 
 namespace candar {
@@ -131,6 +133,7 @@ struct benchmarker_app::impl {
   std::optional<detail::baseline> base;
   int report_fd = -1;
   std::optional<detail::report_stream> stream;
+  double starve_loops = 0;  // hidden: starves the loops on purpose, to test the saturation check
   // The contest's seconds flags: read as numbers, converted after parsing.
   std::deque<std::pair<double, clock_type::duration*>> seconds;
   std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options;
@@ -160,8 +163,11 @@ struct benchmarker_app::impl {
         ->type_name("LABEL");
     cli.add_option("--report-fd", report_fd, "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
         ->check(CLI::Range(0, 1 << 20))->type_name("N");
+    cli.add_option("--starve-loops", starve_loops, "busy-wait this fraction of the time on every loop (testing only)")
+        ->check(CLI::Range(0.0, 1.0))->group("");
     cli.set_version_flag("--version", name + " (candar " + std::string(version) + ")");
-    cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline.");
+    cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline, "
+               "5 invalid (the benchmarker itself was saturated).");
   }
 
   // Throws usage_error; returns false when --help or --version was asked (and printed).
@@ -348,14 +354,20 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   };
   tick();
   // The timeline, once a second, and every fifth sample a line on the report stream.
+  // The loops' lag and the CPU share, for the saturation check.
   detail::timeline seconds_line;
+  detail::loop_watch lag_watch(*rt, std::chrono::milliseconds(100), starve_loops);
+  detail::saturation_count saturation(rt->size());
   auto const elapsed_s = [&] { return std::chrono::duration<double>(clock_type::now() - started).count(); };
   auto const take_sample = [&] {
     auto const now = bench->phase_now();
     std::optional<double> level;
     if (contest.load_level) level = contest.load_level();
-    seconds_line.sample(elapsed_s(), now ? std::string(to_string(*now)) : std::string("done"), bench->current(), level,
-                        cpu_seconds() - cpu_before);
+    double const lag_ms = static_cast<double>(lag_watch.take_max_lag().count()) / 1000.0;
+    auto const stretch = seconds_line.sample(elapsed_s(), now ? std::string(to_string(*now)) : std::string("done"),
+                                             bench->current(), level, cpu_seconds() - cpu_before, lag_ms);
+    if (now == phase::load) saturation.load_second(stretch.seconds, lag_ms, stretch.cpu_share);
+    if (starve_loops > 0) lag_watch.starve(now == phase::load);
   };
   asio::steady_timer sampler(control);
   int samples_taken = 0;
@@ -421,7 +433,15 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     j["candar"] = std::string(version);
     j["timeline"] = seconds_line.to_json();
     if (contest.add_to_result) contest.add_to_result(j);
-    if (base) {
+    j["benchmarker"]["saturated_seconds"] = saturation.saturated_seconds();
+    j["benchmarker"]["worst_loop_lag_ms"] = saturation.worst_lag_ms();
+    j["valid"] = !saturation.invalid();
+    if (saturation.invalid()) {
+      // Not compared with anything: the score measured the benchmarker's machine, not the webapp.
+      j["invalid_reason"] = saturation.sentence();
+      if (exit_code != 3) exit_code = 5;
+    }
+    if (base && exit_code != 5) {
       gate = detail::compare_with(*base, j, max_drop, gate_p99);
       j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", max_drop},
                        {"regressed", gate->regressed}, {"findings", gate->lines}};
@@ -438,6 +458,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     stream->write(j);
   }
   print_summary(r, summary, cs.result_file);
+  if (exit_code == 5) std::cout << "INVALID: " << saturation.sentence() << " (exit 5: not comparable with other runs)\n";
   if (gate) {
     std::cout << "baseline " << base->file << ":\n";
     for (auto const& line : gate->lines) std::cout << "  " << line << '\n';

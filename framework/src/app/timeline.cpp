@@ -16,7 +16,8 @@ std::uint64_t errors_of(endpoint_stats const& s) {
 
 }  // namespace
 
-void timeline::sample(double t, std::string_view phase, result const& r, std::optional<double> load_level, double cpu_seconds) {
+timeline::stretch timeline::sample(double t, std::string_view phase, result const& r, std::optional<double> load_level,
+                                   double cpu_seconds, double lag_ms) {
   auto const now = r.metrics().snapshot();
   point p;
   p.t = t;
@@ -26,6 +27,8 @@ void timeline::sample(double t, std::string_view phase, result const& r, std::op
   p.errors = r.errors().count();
   p.cpu_share = p.seconds > 0 ? std::max(0.0, cpu_seconds - previous_cpu_) / p.seconds : 0.0;
   p.load = load_level;
+  p.lag_ms = lag_ms;
+  stretch const out{p.seconds, p.cpu_share};
   static endpoint_stats const nothing;
   for (auto const& [label, stats] : now) {
     auto const before = previous_.find(label);
@@ -45,6 +48,7 @@ void timeline::sample(double t, std::string_view phase, result const& r, std::op
   previous_cpu_ = cpu_seconds;
   samples_.push_back(std::move(p));
   if (samples_.size() > max_samples_) halve();
+  return out;
 }
 
 void timeline::halve() {
@@ -61,6 +65,7 @@ void timeline::halve() {
     a.score = b.score;
     a.errors = b.errors;
     a.load = b.load;
+    a.lag_ms = std::max(a.lag_ms, b.lag_ms);
     for (auto const& [label, e] : b.endpoints) {
       auto& into = a.endpoints[label];
       into.requests += e.requests;
@@ -83,7 +88,7 @@ nlohmann::json timeline::json_of(point const& p) {
   }
   nlohmann::json j = {{"t", p.t},           {"seconds", p.seconds}, {"phase", p.phase},
                       {"score", p.score},   {"errors", p.errors},   {"cpu_share", p.cpu_share},
-                      {"endpoints", endpoints}};
+                      {"loop_lag_ms", p.lag_ms},     {"endpoints", endpoints}};
   if (p.load) j["load_level"] = *p.load;
   return j;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The run second by second, for the result's "timeline" and the report stream: the score and errors so far,
 // and for that second the requests, errors and latency percentiles of each endpoint, the load level (when the
-// contest gives one) and the benchmarker's CPU share. Sampled by the app's control thread from the live
+// contest gives one), the benchmarker's CPU share and its event loops' worst lag. Sampled by the app's control thread from the live
 // counters (the metrics lock one shard at a time), so the run itself does nothing for it.
 //
 // Bounded whatever the run's length: past max_samples, neighbouring samples are merged in pairs (their
@@ -26,8 +26,14 @@ class timeline {
  public:
   explicit timeline(std::size_t max_samples = 1024) : max_samples_(max_samples < 2 ? 2 : max_samples) {}
 
-  // A sample at `t` seconds since the run started; `cpu_seconds` is the process's CPU time so far.
-  void sample(double t, std::string_view phase, result const& r, std::optional<double> load_level, double cpu_seconds);
+  struct stretch {
+    double seconds = 0;    // since the previous sample
+    double cpu_share = 0;  // CPU seconds per second over it
+  };
+  // A sample at `t` seconds since the run started; `cpu_seconds` is the process's CPU time so far, `lag_ms`
+  // the worst event-loop lag since the previous sample.
+  stretch sample(double t, std::string_view phase, result const& r, std::optional<double> load_level, double cpu_seconds,
+                 double lag_ms);
 
   [[nodiscard]] nlohmann::json to_json() const;
   // The latest sample alone; null before the first.
@@ -47,6 +53,7 @@ class timeline {
     std::int64_t score = 0;
     std::int64_t errors = 0;
     double cpu_share = 0;  // CPU seconds per second over the stretch (2.0: two cores busy)
+    double lag_ms = 0;     // the worst event-loop lag in it
     std::optional<double> load;
     std::map<std::string, endpoint_interval, std::less<>> endpoints;
   };

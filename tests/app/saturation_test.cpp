@@ -1,0 +1,47 @@
+#include "saturation.hpp"
+
+// The saturation check's rules, with exact numbers: a second is saturated by a loop lag over 500 ms or a CPU
+// share of at least 97 % of the loops; a run is invalid from a quarter of its Load and about three seconds.
+#include <gtest/gtest.h>
+
+namespace candar::detail {
+namespace {
+
+TEST(saturation, a_fair_run_is_valid) {
+  saturation_count s(2);
+  for (int i = 0; i < 60; ++i) s.load_second(1.0, 40.0, 1.2);
+  EXPECT_FALSE(s.invalid());
+  EXPECT_EQ(s.saturated_seconds(), 0.0);
+  EXPECT_EQ(s.load_seconds(), 60.0);
+}
+
+TEST(saturation, late_loops_or_full_cores_saturate_a_second) {
+  saturation_count s(2);
+  s.load_second(1.0, 501.0, 0.5);  // late
+  s.load_second(1.0, 10.0, 1.94);  // 97 % of two loops
+  s.load_second(1.0, 500.0, 1.93);  // neither
+  EXPECT_EQ(s.saturated_seconds(), 2.0);
+}
+
+TEST(saturation, a_quarter_of_the_load_and_three_seconds_make_a_run_invalid) {
+  saturation_count quarter(1);
+  for (int i = 0; i < 15; ++i) quarter.load_second(1.0, 0.0, 0.1);
+  for (int i = 0; i < 5; ++i) quarter.load_second(1.0, 900.0, 0.1);
+  EXPECT_TRUE(quarter.invalid());  // 5 of 20 s
+  EXPECT_EQ(quarter.sentence(),
+            "the benchmarker was saturated for 25 % of the load (5 of 20 s; event loops late by up to 900 ms, CPU up to 0.10 "
+            "of its 1 loops)");
+  saturation_count less(1);
+  for (int i = 0; i < 16; ++i) less.load_second(1.0, 0.0, 0.1);
+  for (int i = 0; i < 5; ++i) less.load_second(1.0, 900.0, 0.1);
+  EXPECT_FALSE(less.invalid());  // 5 of 21 s
+  saturation_count short_run(1);
+  short_run.load_second(1.0, 900.0, 0.1);
+  short_run.load_second(1.0, 900.0, 0.1);
+  EXPECT_FALSE(short_run.invalid());  // all of it, but two seconds are not enough to void a run
+  short_run.load_second(1.0, 900.0, 0.1);
+  EXPECT_TRUE(short_run.invalid());
+}
+
+}  // namespace
+}  // namespace candar::detail
