@@ -136,5 +136,27 @@ TEST(isuchair_ci, a_starved_benchmarker_is_marked_invalid_with_exit_5) {
   EXPECT_GT(starved.result.at("benchmarker").at("worst_loop_lag_ms").get<double>(), 500.0);
 }
 
+TEST(isuchair_ci, repeated_runs_report_each_score_and_the_median) {
+  webapp app;
+  auto args = short_run;
+  args.insert(args.end(), {"--repeat", "2"});
+  auto const r = run_bench(app.url(), args);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto const& repeat = r.result.at("repeat");
+  ASSERT_EQ(repeat.at("runs"), 2);
+  ASSERT_EQ(r.result.at("runs").size(), 2U);
+  auto const a = r.result.at("runs")[0].at("score").get<std::int64_t>();
+  auto const b = r.result.at("runs")[1].at("score").get<std::int64_t>();
+  EXPECT_GT(a, 0);
+  EXPECT_GT(b, 0);
+  EXPECT_EQ(repeat.at("median"), (a + b) / 2);
+  EXPECT_EQ(r.result.at("score"), (a + b) / 2);
+  EXPECT_EQ(repeat.at("min"), std::min(a, b));
+  EXPECT_EQ(repeat.at("max"), std::max(a, b));
+  EXPECT_NE(r.out.find("== run 2 of 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("scores: " + thousands(a) + " " + thousands(b)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS: median score"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace isuchair

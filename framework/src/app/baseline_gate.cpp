@@ -48,11 +48,15 @@ double change_percent(double now, double was) { return was == 0 ? (now == 0 ? 0.
 
 }  // namespace
 
-gate_verdict compare_with(baseline const& b, nlohmann::json const& result, double max_drop, std::vector<std::string> const& gated) {
+gate_verdict compare_with(baseline const& b, nlohmann::json const& result, double max_drop, std::vector<std::string> const& gated,
+                          double spread) {
   gate_verdict v;
   auto const score = result.value("score", std::int64_t{0});
   double const change = change_percent(static_cast<double>(score), static_cast<double>(b.score));
-  if (-change > max_drop) {
+  if (-change > max_drop && -change <= spread) {
+    v.lines.push_back(fmt::format("inconclusive: score {} is {:.0f} % below the baseline's {}, inside these runs' spread of {:.0f} %",
+                                  with_thousands(score), -change, with_thousands(b.score), spread));
+  } else if (-change > max_drop) {
     v.regressed = true;
     v.lines.push_back(fmt::format("regression: score {} is {:.0f} % below the baseline's {} (allowed: {:g} %)", with_thousands(score),
                                   -change, with_thousands(b.score), max_drop));

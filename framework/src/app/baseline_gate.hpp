@@ -27,8 +27,10 @@ struct gate_verdict {
 // Throws std::invalid_argument with the reason.
 [[nodiscard]] baseline read_baseline(std::string const& file, std::string const& contest, std::vector<std::string> const& gated);
 
+// `spread_percent`: of repeated runs (0 for one run). A fall beyond the tolerance but inside the spread is
+// "inconclusive", not a regression: the runs themselves differ that much.
 [[nodiscard]] gate_verdict compare_with(baseline const& b, nlohmann::json const& result, double max_drop_percent,
-                                        std::vector<std::string> const& gated);
+                                        std::vector<std::string> const& gated, double spread_percent = 0);
 
 // 727022 as "727,022".
 [[nodiscard]] std::string with_thousands(std::int64_t n);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -26,6 +27,7 @@
 #include "baseline_gate.hpp"
 #include "console.hpp"
 #include "loop_watch.hpp"
+#include "repeated_runs.hpp"
 #include "report_stream.hpp"
 #include "result_file.hpp"
 #include "saturation.hpp"
@@ -134,6 +136,8 @@ struct benchmarker_app::impl {
   int report_fd = -1;
   std::optional<detail::report_stream> stream;
   double starve_loops = 0;  // hidden: starves the loops on purpose, to test the saturation check
+  int repeat = 1;
+  std::vector<std::string> raw_args;  // as given, for the repeated runs
   // The contest's seconds flags: read as numbers, converted after parsing.
   std::deque<std::pair<double, clock_type::duration*>> seconds;
   std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options;
@@ -163,6 +167,8 @@ struct benchmarker_app::impl {
         ->type_name("LABEL");
     cli.add_option("--report-fd", report_fd, "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
         ->check(CLI::Range(0, 1 << 20))->type_name("N");
+    cli.add_option("--repeat", repeat, "run the whole benchmark N times (each a fresh process) and report the median")
+        ->check(CLI::Range(1, 100))->type_name("N");
     cli.add_option("--starve-loops", starve_loops, "busy-wait this fraction of the time on every loop (testing only)")
         ->check(CLI::Range(0.0, 1.0))->group("");
     cli.set_version_flag("--version", name + " (candar " + std::string(version) + ")");
@@ -228,6 +234,7 @@ struct benchmarker_app::impl {
   }
 
   int run(contest_definition const& contest);
+  int run_repeated();
 };
 
 benchmarker_app::benchmarker_app(std::string name, std::string about)
@@ -259,13 +266,80 @@ benchmarker_app& benchmarker_app::text_flag(std::string const& name, std::string
 }
 
 int benchmarker_app::run(int argc, char** argv, contest_definition const& contest) {
+  for (int i = 1; i < argc; ++i) impl_->raw_args.emplace_back(argv[i]);
   try {
     if (!impl_->parse(argc, argv)) return 0;
   } catch (usage_error const& e) {
     std::cerr << impl_->name << ": " << e.what() << " (see " << impl_->name << " --help)\n";
     return 2;
   }
-  return impl_->run(contest);
+  return impl_->repeat > 1 ? impl_->run_repeated() : impl_->run(contest);
+}
+
+int benchmarker_app::impl::run_repeated() {
+  std::vector<nlohmann::json> runs;
+  std::vector<int> codes;
+  for (int i = 0; i < repeat; ++i) {
+    std::cout << fmt::format("== run {} of {}\n", i + 1, repeat) << std::flush;
+    auto const file = (std::filesystem::temp_directory_path() / fmt::format("{}-{}-run{}.json", name, getpid(), i + 1)).string();
+    int const code = detail::run_self(detail::child_arguments(raw_args, file));
+    std::ifstream in(file);
+    auto j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+    std::filesystem::remove(file);
+    if (code < 0 || j.is_discarded() || !j.is_object()) {
+      std::cerr << name << ": internal error: run " << i + 1 << " left no result (exit " << code << ")\n";
+      return 3;
+    }
+    if (code == 2) return 2;  // the contest's setup refused its flags: it said why
+    runs.push_back(std::move(j));
+    codes.push_back(code);
+    if (runs.back().value("interrupted", false)) break;  // a signal: no more runs
+  }
+  std::vector<std::int64_t> scores;
+  for (auto const& r : runs) scores.push_back(r.value("score", std::int64_t{0}));
+  auto const summary = detail::summarize(scores);
+  bool const all_pass = std::all_of(runs.begin(), runs.end(), [](auto const& r) { return r.value("pass", false); });
+  bool const all_valid = std::all_of(runs.begin(), runs.end(), [](auto const& r) { return r.value("valid", true); });
+  int exit_code = 0;
+  if (std::find(codes.begin(), codes.end(), 3) != codes.end()) {
+    exit_code = 3;
+  } else if (!all_valid) {
+    exit_code = 5;
+  } else if (!all_pass || static_cast<int>(runs.size()) < repeat) {
+    exit_code = 1;
+  }
+  // The run whose score is the median (the first such) stands for the endpoints the gate compares.
+  auto const median_run = std::find_if(runs.begin(), runs.end(), [&](auto const& r) { return r.value("score", std::int64_t{0}) >= summary.median; });
+  nlohmann::json j = {{"contest", name}, {"candar", std::string(version)}, {"pass", exit_code == 0}, {"valid", all_valid},
+                      {"score", summary.median}, {"repeat", summary.to_json()}, {"runs", runs},
+                      {"endpoints", median_run != runs.end() ? (*median_run)["endpoints"] : nlohmann::json::object()}};
+  std::string line = "scores:";
+  for (auto s : scores) line += " " + detail::with_thousands(s);
+  std::cout << line << '\n'
+            << fmt::format("median {}, min {}, max {}, spread {:.1f} % of the median\n", detail::with_thousands(summary.median),
+                           detail::with_thousands(summary.min), detail::with_thousands(summary.max), summary.spread_percent);
+  if (base && exit_code == 0) {
+    auto const gate = detail::compare_with(*base, j, max_drop, gate_p99, summary.spread_percent);
+    j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", max_drop},
+                     {"regressed", gate.regressed}, {"findings", gate.lines}};
+    std::cout << "baseline " << base->file << " (against the median):\n";
+    for (auto const& l : gate.lines) std::cout << "  " << l << '\n';
+    if (gate.regressed) exit_code = 4;
+  }
+  std::cout << fmt::format("{}: median score {} over {} runs (exit {})\n",
+                           exit_code == 0 ? "PASS" : exit_code == 4 ? "REGRESSION" : exit_code == 5 ? "INVALID" : "FAIL",
+                           detail::with_thousands(summary.median), runs.size(), exit_code);
+  try {
+    if (settings.result_file) detail::write_result(*settings.result_file, j);
+  } catch (std::exception const& e) {
+    std::cerr << name << ": internal error: " << e.what() << '\n';
+    return 3;
+  }
+  if (stream) {
+    j["final"] = true;
+    stream->write(j);
+  }
+  return exit_code;
 }
 
 int benchmarker_app::impl::run(contest_definition const& contest) {

@@ -20,10 +20,12 @@
 //
 // Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
 // --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20);
-// for CI: --baseline FILE with --max-drop PERCENT (10) and --gate-p99 LABEL..., --report-fd N (JSON lines).
+// for CI: --repeat N (each run a fresh process; the median reported and gated), --baseline FILE with
+// --max-drop PERCENT (10) and --gate-p99 LABEL..., --report-fd N (JSON lines).
 // The result holds a per-second timeline (score, per-endpoint requests, errors and latency percentiles, load
-// level, the benchmarker's CPU share).
-// Exit codes: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline.
+// level, the benchmarker's CPU share and event-loop lag); a run in which the benchmarker itself was saturated
+// is invalid (exit 5), and never gated.
+// Exit codes: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline, 5 invalid run.
 #include <chrono>
 #include <cstdint>
 #include <functional>
