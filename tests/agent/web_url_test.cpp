@@ -105,6 +105,23 @@ TEST(web_url, refuses_what_it_cannot_fetch_and_says_why) {
   EXPECT_EQ(resolved("/x", nullptr), "error: '/x' is relative and there is no base URL");
 }
 
+// Found by review against the standard (and Chromium), each once a difference.
+TEST(web_url, the_standards_corner_cases) {
+  EXPECT_EQ(resolved("http://[::ffff:1.2.3.4]/", nullptr), "http://[::ffff:102:304]/");  // hex pieces, never dotted
+  EXPECT_EQ(resolved("http://[::127.0.0.1]/", nullptr), "http://[::7f00:1]/");
+  EXPECT_EQ(resolved("http://[1:0:0:2:0:0:0:3]/", nullptr), "http://[1:0:0:2::3]/");  // the first longest zero run
+  EXPECT_EQ(resolved("http://[1:0:2:0:3:0:4:0]/", nullptr), "http://[1:0:2:0:3:0:4:0]/");  // no run of two
+  EXPECT_EQ(resolved("http://0x10000000000/", nullptr), "error: bad host '0x10000000000': not an IPv4 address");
+  EXPECT_EQ(resolved("http://a.0xffffffffffff/", nullptr), "error: bad host 'a.0xffffffffffff': not an IPv4 address");
+  EXPECT_EQ(resolved("http://@example.test/", nullptr), "http://example.test/");  // empty credentials are none
+  EXPECT_EQ(resolved("http://:@example.test/", nullptr), "http://example.test/");
+  EXPECT_FALSE(web_url::parse(std::string_view("http://[::1\0zz]/", 16)).has_value());  // not read up to the NUL only
+  EXPECT_EQ(resolved("http://xn--a/", nullptr),
+            "error: bad host 'xn--a': a punycode label (internationalized domain names are not supported)");
+  EXPECT_EQ(resolved("/a\xFF?q=\xC3"), "http://127.0.0.1:8080/a%EF%BF%BD?q=%EF%BF%BD");  // not UTF-8: U+FFFD
+  EXPECT_EQ(resolved("/\xED\xA0\x80"), "http://127.0.0.1:8080/%EF%BF%BD%EF%BF%BD%EF%BF%BD");  // a surrogate
+}
+
 TEST(web_url, gives_the_parts_a_request_needs) {
   auto u = *web_url::parse("HTTPS://Example.Test:8443/a%20b/c?q=1#f");
   EXPECT_EQ(u.href(), "https://example.test:8443/a%20b/c?q=1");

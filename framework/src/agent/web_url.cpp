@@ -1,6 +1,7 @@
 #include "web_url.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 #include <vector>
@@ -36,16 +37,49 @@ bool encode_in_query(unsigned char c) {
   return c <= 0x20 || c >= 0x7f || c == '"' || c == '#' || c == '<' || c == '>' || c == '\'';
 }
 
+// The length of the valid UTF-8 sequence at the start of `s` (its first byte is 0x80 or above), 0 if invalid.
+std::size_t utf8_sequence(std::string_view s) {
+  auto const b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto const lead = b(0);
+  std::size_t const n = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  if (n == 0 || s.size() < n) return 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range (RFC 3629: no overlongs, surrogates or > U+10FFFF)
+  if (lead == 0xE0) lo = 0xA0;
+  if (lead == 0xED) hi = 0x9F;
+  if (lead == 0xF0) lo = 0x90;
+  if (lead == 0xF4) hi = 0x8F;
+  if (b(1) < lo || b(1) > hi) return 0;
+  for (std::size_t i = 2; i < n; ++i) {
+    if (b(i) < 0x80 || b(i) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// Percent-encodes what `encode` says, as UTF-8; a byte that is not part of valid UTF-8 is U+FFFD (EF BF BD),
+// as a browser that decoded the text first would have it.
 void append_encoded(std::string& out, std::string_view in, bool (*encode)(unsigned char)) {
   static constexpr char digits[] = "0123456789ABCDEF";
-  for (char ch : in) {
-    auto const c = static_cast<unsigned char>(ch);
-    if (encode(c)) {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
+  auto const put = [&](unsigned char c) {
+    out += '%';
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  };
+  for (std::size_t i = 0; i < in.size();) {
+    auto const c = static_cast<unsigned char>(in[i]);
+    if (c >= 0x80) {
+      std::size_t const n = utf8_sequence(in.substr(i));
+      if (n == 0) {
+        put(0xEF), put(0xBF), put(0xBD);
+        ++i;
+      } else {
+        for (std::size_t k = 0; k < n; ++k) put(static_cast<unsigned char>(in[i + k]));
+        i += n;
+      }
+    } else if (encode(c)) {
+      put(c);
+      ++i;
     } else {
-      out += ch;
+      out += in[i++];
     }
   }
 }
@@ -91,7 +125,9 @@ void parse_path(std::string_view in, std::vector<std::string>& segments) {
   }
 }
 
-// An IPv4 part as the standard reads it: 0x.. hexadecimal, 0.. octal, else decimal.
+// An IPv4 part as the standard reads it: 0x.. hexadecimal, 0.. octal, else decimal. A number too large for
+// any address still is a number (the host is then no IPv4 address, and no domain either): too_large.
+constexpr std::uint64_t too_large = 0x10000000000ULL;
 std::optional<std::uint64_t> ipv4_number(std::string_view s) {
   if (s.empty()) return std::nullopt;
   unsigned radix = 10;
@@ -106,8 +142,8 @@ std::optional<std::uint64_t> ipv4_number(std::string_view s) {
   for (char c : s) {
     int const d = hex_value(c);
     if (d < 0 || static_cast<unsigned>(d) >= radix) return std::nullopt;
-    value = value * radix + static_cast<unsigned>(d);
-    if (value > 0xffffffffffULL) return std::nullopt;  // far past any IPv4 address: no overflow
+    if (value < too_large) value = value * radix + static_cast<unsigned>(d);  // past it, stays past it: no overflow
+    value = std::min(value, too_large);
   }
   return value;
 }
@@ -153,6 +189,46 @@ std::optional<std::string> parse_ipv4(std::string_view host) {
          std::to_string((address >> 8) & 255) + "." + std::to_string(address & 255);
 }
 
+// The standard's IPv6 serializer: eight lowercase hex pieces, the first longest run of two or more zero pieces
+// written "::" (never dotted IPv4, as inet_ntop writes ::ffff:1.2.3.4).
+std::string ipv6_text(std::array<unsigned char, 16> const& b) {
+  std::array<unsigned, 8> piece{};
+  for (std::size_t i = 0; i < 8; ++i) piece[i] = (static_cast<unsigned>(b[2 * i]) << 8) | b[2 * i + 1];
+  std::size_t best_at = 8, best_len = 0;
+  for (std::size_t i = 0; i < 8;) {
+    if (piece[i] != 0) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < 8 && piece[j] == 0) ++j;
+    if (j - i > best_len && j - i >= 2) {
+      best_at = i;
+      best_len = j - i;
+    }
+    i = j;
+  }
+  std::string out;
+  static constexpr char digits[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < 8; ++i) {
+    if (i == best_at) {
+      out += i == 0 ? "::" : ":";
+      i += best_len - 1;
+      continue;
+    }
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      unsigned const d = (piece[i] >> shift) & 15;
+      if (d != 0 || started || shift == 0) {
+        out += digits[d];
+        started = true;
+      }
+    }
+    if (i != 7) out += ':';
+  }
+  return out;
+}
+
 std::string percent_decoded(std::string_view in) {
   std::string out;
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -176,10 +252,11 @@ expected<std::string> parse_host(std::string_view in) {
   if (in.starts_with('[')) {
     if (!in.ends_with(']')) return bad("an IPv6 address without its ']'");
     auto const inner = in.substr(1, in.size() - 2);
+    bool const plain = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) { return hex_value(c) >= 0 || c == ':' || c == '.'; });
     boost::system::error_code ec;
-    auto const a = boost::asio::ip::make_address_v6(std::string(inner), ec);
-    if (ec || inner.find('%') != npos) return bad("not an IPv6 address");
-    return "[" + a.to_string() + "]";
+    auto const a = plain ? boost::asio::ip::make_address_v6(std::string(inner), ec) : boost::asio::ip::address_v6();
+    if (!plain || ec) return bad("not an IPv6 address");
+    return "[" + ipv6_text(a.to_bytes()) + "]";
   }
   std::string domain = percent_decoded(in);
   if (domain.empty()) return bad("empty");
@@ -188,6 +265,9 @@ expected<std::string> parse_host(std::string_view in) {
     if (u >= 0x80) return bad("an internationalized domain name (not supported)");
     if (forbidden_in_domain(u)) return bad("a character a host cannot have");
     c = ascii_lower(c);
+  }
+  for (auto label : dot_parts(domain)) {
+    if (label.starts_with("xn--")) return bad("a punycode label (internationalized domain names are not supported)");
   }
   if (ends_in_number(domain)) {
     auto v4 = parse_ipv4(domain);
@@ -208,8 +288,13 @@ struct parts {
   expected<bool> authority_and_rest(std::string_view r) {
     while (!r.empty() && is_slash(r.front())) r.remove_prefix(1);
     auto const end = r.find_first_of("/\\?");
-    auto const authority = r.substr(0, end);
-    if (authority.find('@') != npos) return error(codes::url, "a URL with credentials (user:password@) is not fetched");
+    auto authority = r.substr(0, end);
+    if (auto const at = authority.rfind('@'); at != npos) {
+      // "@host" and ":@host" carry no credentials; anything else before the last '@' does.
+      auto const credentials = authority.substr(0, at);
+      if (!credentials.empty() && credentials != ":") return error(codes::url, "a URL with credentials (user:password@) is not fetched");
+      authority = authority.substr(at + 1);
+    }
     std::string_view host_part = authority, port_part;
     bool has_port = false;
     if (authority.starts_with('[')) {
