@@ -36,5 +36,19 @@ TEST(repeated_runs, a_fall_inside_the_spread_is_inconclusive_not_a_regression) {
   EXPECT_FALSE(compare_with(b, {{"score", 95'000}}, 10, {}).regressed);
 }
 
+TEST(repeated_runs, a_gated_endpoint_that_got_no_answer_is_a_regression_not_a_p99_of_zero) {
+  baseline const b{"b.json", 1000, {{"GET /api", 20.0}}};
+  nlohmann::json const result = {{"score", 1000},
+                                 {"endpoints", {{"GET /api", {{"requests", 0}, {"latency_ms", {{"p99", 0.0}}}}}}}};
+  auto const v = compare_with(b, result, 10, {"GET /api"});
+  EXPECT_TRUE(v.regressed);
+  EXPECT_EQ(v.lines.at(1), "regression: GET /api got no answer at all (the baseline's p99 was 20.0 ms)");
+}
+
+TEST(repeated_runs, gate_p99_labels_each_go_to_the_parent) {
+  EXPECT_EQ(child_arguments({"--gate-p99", "GET /a", "--gate-p99", "GET /b", "--threads", "2"}, "r.json"),
+            (std::vector<std::string>{"--threads", "2", "--result", "r.json"}));
+}
+
 }  // namespace
 }  // namespace candar::detail

@@ -97,6 +97,8 @@ TEST(isuchair_ci, a_run_below_the_baseline_exits_4_naming_the_score_and_one_abov
   EXPECT_NE(worse.out.find("below the baseline's " + thousands(score * 100) + " (allowed: 20 %)"), std::string::npos) << worse.out;
   EXPECT_EQ(worse.result.at("baseline").at("regressed"), true);
   EXPECT_EQ(worse.result.at("pass"), true);  // the run itself passed: exit 4 is the gate's
+  EXPECT_EQ(worse.result.at("verdict"), "regression");
+  EXPECT_EQ(worse.result.at("exit_code"), 4);
 
   args = short_run;
   args.insert(args.end(), {"--baseline", baseline_with(first.result, 1, "low.json")});
@@ -110,11 +112,17 @@ TEST(isuchair_ci, a_baseline_that_is_broken_or_of_another_contest_is_bad_usage_b
   auto const broken = temp_path("broken.json");
   std::ofstream(broken) << "{\"score\": ";
   auto const other = temp_path("other.json");
-  std::ofstream(other) << R"({"score": 10, "contest": "someone-else-bench"})";
+  std::ofstream(other) << R"({"score": 10, "contest": "someone-else-bench", "pass": true})";
+  auto const failed = temp_path("failed.json");
+  std::ofstream(failed) << R"({"score": 10, "contest": "isuchair-bench", "pass": false})";
+  auto const typed = temp_path("typed.json");
+  std::ofstream(typed) << R"({"score": 10, "contest": "isuchair-bench", "pass": "yes"})";
   // No webapp at all: the flags are judged before anything is sent.
   for (auto const& [file, words] : std::vector<std::pair<std::string, std::string>>{
            {broken, "is not JSON"}, {other, "is a result of someone-else-bench, not of isuchair-bench"},
-           {temp_path("missing.json"), "cannot read"}}) {
+           {temp_path("missing.json"), "cannot read"},
+           {failed, "is not a passing, whole, valid run"},
+           {typed, "is not a usable result"}}) {
     auto const r = run_bench("http://127.0.0.1:9", {"--baseline", file});
     EXPECT_EQ(r.exit_code, 2) << r.out;
     EXPECT_NE(r.out.find(words), std::string::npos) << r.out;
@@ -133,6 +141,7 @@ TEST(isuchair_ci, a_starved_benchmarker_is_marked_invalid_with_exit_5) {
   EXPECT_EQ(starved.exit_code, 5) << starved.out;
   EXPECT_NE(starved.out.find("INVALID: the benchmarker was saturated for "), std::string::npos) << starved.out;
   EXPECT_EQ(starved.result.at("valid"), false);
+  EXPECT_EQ(starved.result.at("verdict"), "invalid");
   EXPECT_GT(starved.result.at("benchmarker").at("worst_loop_lag_ms").get<double>(), 500.0);
 }
 

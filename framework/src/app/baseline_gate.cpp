@@ -10,7 +10,8 @@
 namespace candar::detail {
 
 std::string with_thousands(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string digits = std::to_string(n);
+  if (n < 0) digits.erase(0, 1);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
@@ -19,7 +20,23 @@ std::string with_thousands(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
+namespace {
+baseline read_checked(std::string const& file, std::string const& contest, std::vector<std::string> const& gated);
+}
+
 baseline read_baseline(std::string const& file, std::string const& contest, std::vector<std::string> const& gated) {
+  try {
+    return read_checked(file, contest, gated);
+  } catch (std::invalid_argument const&) {
+    throw;
+  } catch (std::exception const& e) {  // a field of the wrong type, say: a broken file all the same
+    throw std::invalid_argument(fmt::format("--baseline: '{}' is not a usable result: {}", file, e.what()));
+  }
+}
+
+namespace {
+
+baseline read_checked(std::string const& file, std::string const& contest, std::vector<std::string> const& gated) {
   std::ifstream in(file);
   if (!in) throw std::invalid_argument(fmt::format("--baseline: cannot read '{}'", file));
   auto const j = nlohmann::json::parse(in, nullptr, false);
@@ -30,16 +47,23 @@ baseline read_baseline(std::string const& file, std::string const& contest, std:
   if (j["contest"] != contest) {
     throw std::invalid_argument(fmt::format("--baseline: '{}' is a result of {}, not of {}", file, j["contest"].get<std::string>(), contest));
   }
+  // Only a fair, whole, passing run is a baseline: a failed, interrupted or invalid one would make any run look fine.
+  if (j.value("pass", false) != true || j.value("valid", true) != true || j.value("interrupted", false) != false ||
+      j["score"].get<std::int64_t>() <= 0) {
+    throw std::invalid_argument(fmt::format("--baseline: '{}' is not a passing, whole, valid run with a score above 0", file));
+  }
   baseline b{file, j["score"].get<std::int64_t>(), {}};
   for (auto const& label : gated) {
-    auto const* p99 = j.contains("endpoints") && j["endpoints"].contains(label) ? &j["endpoints"][label] : nullptr;
-    if (p99 == nullptr || !p99->contains("latency_ms") || !(*p99)["latency_ms"].contains("p99")) {
-      throw std::invalid_argument(fmt::format("--gate-p99: the baseline '{}' has no endpoint '{}'", file, label));
+    auto const* e = j.contains("endpoints") && j["endpoints"].contains(label) ? &j["endpoints"][label] : nullptr;
+    if (e == nullptr || e->value("requests", std::int64_t{0}) <= 0) {
+      throw std::invalid_argument(fmt::format("--gate-p99: the baseline '{}' has no answered requests of '{}'", file, label));
     }
-    b.p99_ms[label] = (*p99)["latency_ms"]["p99"].get<double>();
+    b.p99_ms[label] = (*e).at("latency_ms").at("p99").get<double>();
   }
   return b;
 }
+
+}  // namespace
 
 namespace {
 
@@ -70,9 +94,10 @@ gate_verdict compare_with(baseline const& b, nlohmann::json const& result, doubl
   for (auto const& label : gated) {
     double const was = b.p99_ms.at(label);
     auto const* now = result.contains("endpoints") && result["endpoints"].contains(label) ? &result["endpoints"][label] : nullptr;
-    if (now == nullptr) {
+    if (now == nullptr || now->value("requests", std::int64_t{0}) <= 0) {
+      // No answer at all has no latency: its p99 reads 0, which must not pass as the best p99 ever.
       v.regressed = true;
-      v.lines.push_back(fmt::format("regression: {} was not requested at all (the baseline's p99 was {:.1f} ms)", label, was));
+      v.lines.push_back(fmt::format("regression: {} got no answer at all (the baseline's p99 was {:.1f} ms)", label, was));
       continue;
     }
     double const p99 = (*now)["latency_ms"]["p99"].get<double>();

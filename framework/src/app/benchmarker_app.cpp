@@ -1,9 +1,12 @@
 #include "candar/app/benchmarker_app.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <deque>
@@ -50,6 +53,31 @@ struct usage_error : std::runtime_error {
 
 clock_type::duration seconds_of(double s) {
   return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
+}
+
+// The verdict of an exit code, as the result's "verdict" field says it.
+std::string verdict_word(int exit_code) {
+  switch (exit_code) {
+    case 0: return "pass";
+    case 1: return "fail";
+    case 3: return "internal-error";
+    case 4: return "regression";
+    case 5: return "invalid";
+    default: return "fail";
+  }
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The CPUs this process may run on (its affinity mask): the benchmarker's capacity, whatever its loop count.
+std::size_t usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return std::max(1U, std::thread::hardware_concurrency());
+  return static_cast<std::size_t>(std::max(1, CPU_COUNT(&set)));
 }
 
 double cpu_seconds() {
@@ -164,7 +192,7 @@ struct benchmarker_app::impl {
     cli.add_option("--max-drop", max_drop, "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
         ->check(CLI::Range(0.0, 100.0))->type_name("PERCENT");
     cli.add_option("--gate-p99", gate_p99, "with --baseline: an endpoint label whose p99 is gated too (repeatable)")
-        ->type_name("LABEL");
+        ->type_name("LABEL")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cli.add_option("--report-fd", report_fd, "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
         ->check(CLI::Range(0, 1 << 20))->type_name("N");
     cli.add_option("--repeat", repeat, "run the whole benchmark N times (each a fresh process) and report the median")
@@ -199,6 +227,7 @@ struct benchmarker_app::impl {
       if (opt->count() > 0) *seconds[i].second = seconds_of(seconds[i].first);
     }
     if (!gate_p99.empty() && baseline_file.empty()) throw usage_error("--gate-p99 needs --baseline FILE");
+    if (!std::isfinite(max_drop)) throw usage_error("--max-drop takes a percentage from 0 to 100");
     if (!baseline_file.empty()) {
       try {
         base = detail::read_baseline(baseline_file, name, gate_p99);
@@ -214,9 +243,11 @@ struct benchmarker_app::impl {
         report_fd = static_cast<int>(fd);
       }
     }
+    unsetenv("CANDAR_REPORT_FD");  // read once: the runs of --repeat must not write to it too
     if (report_fd >= 0) {
       try {
         stream.emplace(report_fd);
+        fcntl(report_fd, F_SETFD, fcntl(report_fd, F_GETFD) | FD_CLOEXEC);  // not inherited by --repeat's runs
       } catch (std::invalid_argument const& e) {
         throw usage_error(fmt::format("--report-fd: {}", e.what()));
       }
@@ -277,20 +308,24 @@ int benchmarker_app::run(int argc, char** argv, contest_definition const& contes
 }
 
 int benchmarker_app::impl::run_repeated() {
+  detail::forward_stop_signals();
   std::vector<nlohmann::json> runs;
   std::vector<int> codes;
-  for (int i = 0; i < repeat; ++i) {
+  std::error_code fs_error;
+  auto temp_dir = std::filesystem::temp_directory_path(fs_error);
+  if (fs_error) temp_dir = ".";
+  for (int i = 0; i < repeat && !detail::stop_requested(); ++i) {
     std::cout << fmt::format("== run {} of {}\n", i + 1, repeat) << std::flush;
-    auto const file = (std::filesystem::temp_directory_path() / fmt::format("{}-{}-run{}.json", name, getpid(), i + 1)).string();
+    auto const file = (temp_dir / fmt::format("{}-{}-run{}.json", name, getpid(), i + 1)).string();
     int const code = detail::run_self(detail::child_arguments(raw_args, file));
+    if (code == 2) return 2;  // the contest's setup refused its flags: it said why
     std::ifstream in(file);
     auto j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
-    std::filesystem::remove(file);
+    std::filesystem::remove(file, fs_error);
     if (code < 0 || j.is_discarded() || !j.is_object()) {
       std::cerr << name << ": internal error: run " << i + 1 << " left no result (exit " << code << ")\n";
       return 3;
     }
-    if (code == 2) return 2;  // the contest's setup refused its flags: it said why
     runs.push_back(std::move(j));
     codes.push_back(code);
     if (runs.back().value("interrupted", false)) break;  // a signal: no more runs
@@ -300,34 +335,44 @@ int benchmarker_app::impl::run_repeated() {
   auto const summary = detail::summarize(scores);
   bool const all_pass = std::all_of(runs.begin(), runs.end(), [](auto const& r) { return r.value("pass", false); });
   bool const all_valid = std::all_of(runs.begin(), runs.end(), [](auto const& r) { return r.value("valid", true); });
+  bool const interrupted = detail::stop_requested() || static_cast<int>(runs.size()) < repeat;
   int exit_code = 0;
   if (std::find(codes.begin(), codes.end(), 3) != codes.end()) {
     exit_code = 3;
+  } else if (std::find(codes.begin(), codes.end(), 1) != codes.end() || !all_pass || interrupted) {
+    exit_code = 1;  // any failed run fails the whole, even beside an invalid one
   } else if (!all_valid) {
     exit_code = 5;
-  } else if (!all_pass || static_cast<int>(runs.size()) < repeat) {
-    exit_code = 1;
   }
-  // The run whose score is the median (the first such) stands for the endpoints the gate compares.
-  auto const median_run = std::find_if(runs.begin(), runs.end(), [&](auto const& r) { return r.value("score", std::int64_t{0}) >= summary.median; });
+  // The run whose score is the median stands for the endpoints the gate compares (the lower middle of an even count).
+  std::vector<std::size_t> order(runs.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return scores[x] < scores[y]; });
+  auto const median_endpoints = order.empty() ? nlohmann::json::object() : runs[order[(order.size() - 1) / 2]]["endpoints"];
   nlohmann::json j = {{"contest", name}, {"candar", std::string(version)}, {"pass", exit_code == 0}, {"valid", all_valid},
-                      {"score", summary.median}, {"repeat", summary.to_json()}, {"runs", runs},
-                      {"endpoints", median_run != runs.end() ? (*median_run)["endpoints"] : nlohmann::json::object()}};
+                      {"interrupted", interrupted}, {"score", summary.median}, {"repeat", summary.to_json()},
+                      {"runs", runs}, {"endpoints", median_endpoints}};
   std::string line = "scores:";
   for (auto s : scores) line += " " + detail::with_thousands(s);
   std::cout << line << '\n'
             << fmt::format("median {}, min {}, max {}, spread {:.1f} % of the median\n", detail::with_thousands(summary.median),
                            detail::with_thousands(summary.min), detail::with_thousands(summary.max), summary.spread_percent);
   if (base && exit_code == 0) {
-    auto const gate = detail::compare_with(*base, j, max_drop, gate_p99, summary.spread_percent);
+    // A fall inside the runs' spread is inconclusive only when the best run is itself within the tolerance:
+    // one bad outlier (or a change that only made runs noisier) must not hide a regression.
+    double const best_drop = base->score > 0 ? (1.0 - static_cast<double>(summary.max) / static_cast<double>(base->score)) * 100 : 0;
+    double const tolerated_spread = best_drop <= max_drop ? summary.spread_percent : 0.0;
+    auto const gate = detail::compare_with(*base, j, max_drop, gate_p99, tolerated_spread);
+    bool const inconclusive = !gate.lines.empty() && gate.lines.front().starts_with("inconclusive");
     j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", max_drop},
-                     {"regressed", gate.regressed}, {"findings", gate.lines}};
+                     {"regressed", gate.regressed}, {"inconclusive", inconclusive}, {"findings", gate.lines}};
     std::cout << "baseline " << base->file << " (against the median):\n";
     for (auto const& l : gate.lines) std::cout << "  " << l << '\n';
     if (gate.regressed) exit_code = 4;
   }
-  std::cout << fmt::format("{}: median score {} over {} runs (exit {})\n",
-                           exit_code == 0 ? "PASS" : exit_code == 4 ? "REGRESSION" : exit_code == 5 ? "INVALID" : "FAIL",
+  j["exit_code"] = exit_code;
+  j["verdict"] = verdict_word(exit_code);
+  std::cout << fmt::format("{}: median score {} over {} runs (exit {})\n", upper(verdict_word(exit_code)),
                            detail::with_thousands(summary.median), runs.size(), exit_code);
   try {
     if (settings.result_file) detail::write_result(*settings.result_file, j);
@@ -431,7 +476,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   // The loops' lag and the CPU share, for the saturation check.
   detail::timeline seconds_line;
   detail::loop_watch lag_watch(*rt, std::chrono::milliseconds(100), starve_loops);
-  detail::saturation_count saturation(rt->size());
+  detail::saturation_count saturation(std::min(rt->size(), usable_cpus()));
   auto const elapsed_s = [&] { return std::chrono::duration<double>(clock_type::now() - started).count(); };
   auto const take_sample = [&] {
     auto const now = bench->phase_now();
@@ -467,6 +512,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   std::thread control_thread([&] { control.run(); });
 
   int exit_code = 1;
+  bool broken_webapp = false;  // failed on correctness (Prepare, Validate, a critical error): never "invalid"
   try {
     auto const& r = bench->run(*rt, parent);
     summary.interrupted = interrupted.load() || r.interrupted() != stop_reason::none;
@@ -484,6 +530,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
       summary.outcome.reasons.emplace_back("the run was interrupted");
     }
     exit_code = summary.outcome.pass ? 0 : 1;
+    broken_webapp = r.prepare_failed() || r.record(phase::validate).failed || critical > 0;
   } catch (std::exception const& e) {
     summary.internal_error = e.what();
     summary.outcome.pass = false;
@@ -511,9 +558,10 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     j["benchmarker"]["worst_loop_lag_ms"] = saturation.worst_lag_ms();
     j["valid"] = !saturation.invalid();
     if (saturation.invalid()) {
-      // Not compared with anything: the score measured the benchmarker's machine, not the webapp.
+      // Not compared with anything: the score measured the benchmarker's machine, not the webapp. A webapp
+      // that answered wrongly still fails: saturating the benchmarker must not turn a FAIL into a retry.
       j["invalid_reason"] = saturation.sentence();
-      if (exit_code != 3) exit_code = 5;
+      if (exit_code != 3 && !broken_webapp) exit_code = 5;
     }
     if (base && exit_code != 5) {
       gate = detail::compare_with(*base, j, max_drop, gate_p99);
@@ -522,6 +570,8 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
       // A failed run is a failure first; a passing one that regressed is the gate's.
       if (gate->regressed && exit_code == 0) exit_code = 4;
     }
+    j["exit_code"] = exit_code;
+    j["verdict"] = verdict_word(exit_code);
     if (cs.result_file) detail::write_result(*cs.result_file, j);
   } catch (std::exception const& e) {
     std::cerr << name << ": internal error: " << e.what() << '\n';

@@ -25,8 +25,14 @@ struct repeat_summary {
 // (--repeat, --result, --baseline, --max-drop, --gate-p99, --report-fd), with --result `result_file`.
 [[nodiscard]] std::vector<std::string> child_arguments(std::vector<std::string> const& args, std::string const& result_file);
 
-// Runs this program (/proc/self/exe) with `args`; its output goes where ours goes. Returns its exit code
-// (128 + the signal when one ended it), or -1 when it could not be started.
+// Runs this program (/proc/self/exe) with `args`, in a process group of its own (a Ctrl-C reaches it once,
+// passed on by us: forward_stop_signals), its output where ours goes. Returns its exit code (128 + the signal
+// when one ended it), or -1 when it could not be started.
 int run_self(std::vector<std::string> const& args);
+
+// From now on SIGINT and SIGTERM are passed on to the run under way, which stops and writes its result (the
+// parent then runs no more); stop_requested() says whether one came.
+void forward_stop_signals();
+[[nodiscard]] bool stop_requested() noexcept;
 
 }  // namespace candar::detail
