@@ -287,8 +287,25 @@ struct agent_state {
     // The connect timeout, when set, bounds the connection's opening alone; unset, the request's deadline does.
     auto const dialing = clock_type::now();
     bool const own_connect_limit = options.connect_timeout > clock_type::duration::zero() && dialing + options.connect_timeout < deadline;
-    deadlines.watch(*c, own_connect_limit ? dialing + options.connect_timeout : deadline, ex);
-    auto [cec, ep] = co_await asio::async_connect(c->socket(), *addresses, use_tuple);
+    auto const connect_deadline = own_connect_limit ? dialing + options.connect_timeout : deadline;
+    deadlines.watch(*c, connect_deadline, ex);
+    error_code cec;
+    if (options.dial) {
+      auto dialed = co_await dial(std::move(c), *addresses, connect_deadline);
+      if (!dialed.conn) {  // the dialer overran the deadline, or the request was canceled
+        discard(pool, nullptr);
+        co_return error(dialed.canceled ? codes::canceled : codes::timeout,
+                        "connect to " + host + ":" + port + ": " +
+                            (dialed.canceled ? std::string("canceled while the dialer ran")
+                                             : own_connect_limit ? "the connection did not open within the connect timeout"
+                                                                 : "the connection did not open within the request's timeout"));
+      }
+      c = std::move(dialed.conn);
+      cec = dialed.result;
+    } else {
+      auto [connect_ec, ep] = co_await asio::async_connect(c->socket(), *addresses, use_tuple);
+      cec = connect_ec;
+    }
     if (cec) {
       // Named for what it is: the connection did not open (a full listen backlog drops the SYN), not "no
       // complete response".
@@ -316,6 +333,48 @@ struct agent_state {
       }
     }
     co_return lease{std::move(c), false, clock_type::now() - started};
+  }
+
+  struct dialed {
+    std::unique_ptr<connection> conn;  // null: given up (the dialer still holds it until it returns)
+    error_code result;
+    bool canceled = false;
+  };
+
+  // The scenario's dialer, bounded by `deadline` whatever it waits on: it runs on its own, holding the
+  // connection, and the request waits for it or for the deadline. Given up on, the dialer's socket is closed
+  // under it and the connection goes when it returns.
+  asio::awaitable<dialed> dial(std::unique_ptr<connection> c, std::vector<tcp::endpoint> const& addresses,
+                               clock_type::time_point deadline) {
+    struct shared {
+      std::unique_ptr<connection> conn;
+      bool done = false;
+      error_code result;
+      std::shared_ptr<asio::steady_timer> waiter;
+    };
+    auto st = std::make_shared<shared>();
+    st->conn = std::move(c);
+    st->waiter = std::make_shared<asio::steady_timer>(ex, deadline);
+    asio::co_spawn(
+        ex,
+        [](std::shared_ptr<shared> state, decltype(options.dial) dialer, std::vector<tcp::endpoint> eps) -> asio::awaitable<void> {
+          error_code ec;
+          try {
+            ec = co_await dialer(state->conn->socket(), eps);
+          } catch (std::exception const&) {
+            ec = asio::error::fault;  // a dialer that throws failed to connect
+          }
+          state->done = true;
+          state->result = ec;
+          state->waiter->cancel();
+        }(st, options.dial, addresses),
+        asio::detached);
+    error_code wec;
+    // A dialer that finished before this wait began (co_spawn may start it at once) has nothing to wake.
+    if (!st->done) std::tie(wec) = co_await st->waiter->async_wait(use_tuple);
+    if (st->done) co_return dialed{std::move(st->conn), st->result, false};
+    st->conn->close();  // the dialer's operations on it end; it returns when it will
+    co_return dialed{nullptr, {}, wec == asio::error::operation_aborted};
   }
 
   using fields_type = std::vector<std::pair<std::string, std::string>>;

@@ -6,6 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include <functional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "candar/agent/name_resolution.hpp"
 #include "candar/version.hpp"
 
@@ -27,6 +32,14 @@ struct agent_options {
   // times out says so ("the connection did not open within ..."), whichever bound it was.
   std::chrono::steady_clock::duration connect_timeout{};
   name_resolution names{};  // how host names become addresses (DNS under the deadline, fixed answers, your own)
+  // How a connection opens, when trying each address in turn is not what you need (Go's DialContext): a
+  // source address of your own (bind before connecting), a socket option, a proxy. Given the socket, not yet
+  // open, and the addresses the names resolved to, connect it or return why not. Bounded by the connect
+  // timeout / the request's deadline whatever it waits on: past it the socket is closed under the dialer and
+  // the request times out. Unset: each address in turn.
+  std::function<boost::asio::awaitable<boost::system::error_code>(boost::asio::ip::tcp::socket& socket,
+                                                                  std::vector<boost::asio::ip::tcp::endpoint> const& addresses)>
+      dial{};
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
   std::size_t max_connections_per_origin = 6;                   // as a browser
   std::string user_agent = std::string("candar/").append(version);
