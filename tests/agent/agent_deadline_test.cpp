@@ -21,6 +21,7 @@
 #include "candar/runtime/runtime.hpp"
 #include "candar/worker/parallel.hpp"
 #include "support/http_server.hpp"
+#include "support/outcome_text.hpp"
 #include "support/with_agent.hpp"
 
 namespace candar {
@@ -33,8 +34,8 @@ using test::reply;
 using test::seen_request;
 using test::with_agent;
 
-std::string inner_code(outcome const& r) { return r ? std::string() : std::string(r.error().inner_code()); }
-std::string summary(outcome const& r) { return r ? "success" : r.error().summary(); }
+using test::inner_code;
+using test::summary;
 
 // A server on its own thread that answers one connection with a status line and headers, then `body_bytes`
 // of body as fast as the socket takes them, never pausing: the agent's socket is readable whenever it looks.

@@ -21,6 +21,7 @@
 #include "candar/worker/parallel.hpp"
 #include "support/compress.hpp"
 #include "support/http_server.hpp"
+#include "support/outcome_text.hpp"
 #include "support/with_agent.hpp"
 #include "text.hpp"
 
@@ -33,10 +34,9 @@ using test::http_server;
 using test::reply;
 using test::seen_request;
 
-// The failure's innermost code, or "" for a success.
-std::string inner_code(outcome const& r) { return r ? std::string() : std::string(r.error().inner_code()); }
-bool has_code(outcome const& r, std::string_view code) { return !r && r.error().has(code); }
-std::string summary(outcome const& r) { return r ? "success" : r.error().summary(); }
+using test::inner_code;
+using test::has_code;
+using test::summary;
 
 using test::with_agent;
 

@@ -15,6 +15,7 @@
 #include "candar/worker/parallel.hpp"
 #include "support/dns_server.hpp"
 #include "support/http_server.hpp"
+#include "support/outcome_text.hpp"
 #include "support/with_agent.hpp"
 
 namespace candar {
@@ -28,8 +29,8 @@ using test::reply;
 using test::seen_request;
 using test::with_agent;
 
-std::string inner_code(outcome const& r) { return r ? std::string() : std::string(r.error().inner_code()); }
-std::string summary(outcome const& r) { return r ? "success" : r.error().summary(); }
+using test::inner_code;
+using test::summary;
 
 // An agent that opens a connection per request, so that every request needs the name again.
 agent_options one_connection_per_request(std::string url, std::string dns) {
