@@ -1,6 +1,7 @@
 // isuchair-bench against isuchair-webapp, both the built executables, as a contestant and a CI job run them.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -149,10 +150,12 @@ TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
 
 // Starts a 60 s run, sends `signals` once Prepare has passed, and returns the exit code, the output and the
 // result file: what an operator pressing Ctrl-C (once or twice) gets.
-bench_run interrupt_run(std::vector<int> const& signals) {
+bench_run interrupt_run(std::vector<int> const& signals, std::vector<std::string> const& args = {}) {
   webapp app;
   auto const file = temp_path("interrupted.json");
-  child_process bench(bench_argv(app.url(), file, {"--duration", "60"}));
+  std::vector<std::string> all = {"--duration", "60"};
+  all.insert(all.end(), args.begin(), args.end());
+  child_process bench(bench_argv(app.url(), file, all));
   bench_run r;
   if (!bench.wait_for("prepare: the validation pass succeeded")) {
     r.out = bench.output();
@@ -177,11 +180,25 @@ TEST(isuchair_bench, an_interrupted_run_still_writes_its_result) {
 }
 
 TEST(isuchair_bench, a_second_signal_stops_at_once_and_still_leaves_a_result) {
-  auto const r = interrupt_run({SIGTERM, SIGTERM});
+  auto const stream_file = temp_path("stopped.jsonl");
+  int const fd = ::open(stream_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // inherited by the child
+  ASSERT_GE(fd, 0);
+  auto const r = interrupt_run({SIGTERM, SIGTERM}, {"--report-fd", std::to_string(fd)});
+  ::close(fd);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   ASSERT_TRUE(r.result.is_object()) << r.out;
   EXPECT_TRUE(r.result.at("interrupted").get<bool>());
   EXPECT_FALSE(r.result.at("pass").get<bool>());
+  EXPECT_EQ(r.result.at("verdict"), "fail");
+  EXPECT_EQ(r.result.at("exit_code"), 1);
+  // The portal's stream ends with a final line too, whichever way the run stopped.
+  std::ifstream in(stream_file);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  auto const final_line = json::parse(last, nullptr, false);
+  ASSERT_TRUE(final_line.is_object()) << last;
+  EXPECT_EQ(final_line.at("final"), true);
+  EXPECT_EQ(final_line.at("pass"), false);
 }
 
 TEST(isuchair_bench, a_target_that_is_not_there_fails_prepare) {

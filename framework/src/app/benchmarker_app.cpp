@@ -427,20 +427,28 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   // thread) and leave.
   auto give_up = [&](std::string const& why, int code) {
     std::cerr << name << ": " << why << '\n';
+    auto const& r = bench->current();
+    nlohmann::json partial = {{"contest", name},
+                              {"candar", std::string(version)},
+                              {"pass", false},
+                              {"score", r.score().total(r.errors())},
+                              {"reasons", {why}},
+                              {"interrupted", true},
+                              {"internal_error", why},
+                              {"exit_code", code},
+                              {"verdict", verdict_word(code)},
+                              {"breakdown", r.score().breakdown()},
+                              {"errors", {{"total", r.errors().count()}, {"by_code", r.errors().counts()}}}};
     if (cs.result_file) {
-      auto const& r = bench->current();
-      nlohmann::json const partial = {{"pass", false},
-                                      {"score", r.score().total(r.errors())},
-                                      {"reasons", {why}},
-                                      {"interrupted", true},
-                                      {"internal_error", why},
-                                      {"breakdown", r.score().breakdown()},
-                                      {"errors", {{"total", r.errors().count()}, {"by_code", r.errors().counts()}}}};
       try {
         detail::write_result(*cs.result_file, partial);
       } catch (std::exception const& e) {
         std::cerr << name << ": " << e.what() << '\n';
       }
+    }
+    if (stream) {  // the portal's stream ends with a final line whatever stopped the run
+      partial["final"] = true;
+      stream->write(partial);
     }
     std::_Exit(code);
   };
@@ -490,17 +498,24 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   };
   asio::steady_timer sampler(control);
   int samples_taken = 0;
+  std::string streamed_phase;
   std::function<void()> sample_tick = [&] {
     sampler.expires_at(started + std::chrono::seconds(samples_taken + 1));  // on the second, not drifting
     sampler.async_wait([&](boost::system::error_code ec) {
       if (ec) return;
       take_sample();
-      if (stream && ++samples_taken % 5 == 0) {
+      ++samples_taken;
+      // A line every fifth second, and one as soon as a new phase shows: a portal sees Load begin even in a
+      // run shorter than five seconds.
+      if (stream) {
         auto line = seconds_line.last_json();
-        line["final"] = false;
-        stream->write(line);
+        auto const phase_now = line.is_object() ? line.value("phase", std::string()) : std::string();
+        if (samples_taken % 5 == 0 || phase_now != streamed_phase) {
+          streamed_phase = phase_now;
+          line["final"] = false;
+          stream->write(line);
+        }
       }
-      samples_taken += stream ? 0 : 1;
       sample_tick();
     });
   };
