@@ -26,7 +26,11 @@ packages=(
   python3                 # the local web server scripts/package-test.sh runs the starter contest against
 )
 
-# Extra groups, named as arguments: `setup.sh perf` adds what scripts/perf-agent.sh compares against.
+# Extra groups, named as arguments: `setup.sh test` adds what the test suite judges with (scripts/test.sh
+# asks for it), `setup.sh perf` what scripts/perf-agent.sh compares against.
+test_packages=(
+  chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
+)
 perf_packages=(
   wrk                     # the peer load generator candar load is compared with
 )
@@ -34,8 +38,9 @@ perf_packages=(
 names=("${packages[@]}")
 for group in "$@"; do
   case "$group" in
+    test) names+=("${test_packages[@]}") ;;
     perf) names+=("${perf_packages[@]}") ;;
-    *) echo "setup: unknown group '$group' (known: perf)" >&2; exit 2 ;;
+    *) echo "setup: unknown group '$group' (known: test, perf)" >&2; exit 2 ;;
   esac
 done
 

@@ -64,16 +64,6 @@ TEST(isuchair_ci, the_result_has_a_timeline_and_the_report_descriptor_gets_json_
   EXPECT_EQ(lines.back().at("pass"), true);
 }
 
-// 727022 as "727,022", as the gate writes it.
-std::string thousands(std::int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 // A baseline made from a real result of this contest, its figures changed.
 std::string baseline_with(json result, std::int64_t score, std::string const& name) {
   result["score"] = score;

@@ -52,7 +52,17 @@ baseline read_checked(std::string const& file, std::string const& contest, std::
       j["score"].get<std::int64_t>() <= 0) {
     throw std::invalid_argument(fmt::format("--baseline: '{}' is not a passing, whole, valid run with a score above 0", file));
   }
-  baseline b{file, j["score"].get<std::int64_t>(), {}};
+  baseline b{file, j["score"].get<std::int64_t>(), {}, nlohmann::json::object()};
+  if (j.contains("endpoints") && j["endpoints"].is_object()) {
+    for (auto const& [label, e] : j["endpoints"].items()) {
+      if (!e.is_object() || !e.contains("requests") || !e["requests"].is_number()) continue;
+      auto& into = b.endpoints[label];
+      into["requests"] = e["requests"];
+      if (e.contains("latency_ms") && e["latency_ms"].is_object() && e["latency_ms"].contains("p99") && e["latency_ms"]["p99"].is_number()) {
+        into["p99_ms"] = e["latency_ms"]["p99"];
+      }
+    }
+  }
   for (auto const& label : gated) {
     auto const* e = j.contains("endpoints") && j["endpoints"].contains(label) ? &j["endpoints"][label] : nullptr;
     if (e == nullptr || e->value("requests", std::int64_t{0}) <= 0) {

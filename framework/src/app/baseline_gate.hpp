@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 namespace candar::detail {
 
@@ -17,6 +17,8 @@ struct baseline {
   std::string file;
   std::int64_t score = 0;
   std::map<std::string, double> p99_ms;  // of the gated endpoints
+  // Every endpoint's requests and p99, for the report's side-by-side table (not gated unless named).
+  nlohmann::json endpoints;
 };
 
 struct gate_verdict {

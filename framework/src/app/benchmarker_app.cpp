@@ -31,6 +31,7 @@
 #include "console.hpp"
 #include "loop_watch.hpp"
 #include "repeated_runs.hpp"
+#include "html_report.hpp"
 #include "report_stream.hpp"
 #include "result_file.hpp"
 #include "saturation.hpp"
@@ -156,6 +157,7 @@ struct benchmarker_app::impl {
   std::string progress = "auto";
   double duration_s = 60, prepare_s = 20, validate_s = 20;
   std::string result_file;
+  std::string report_file;  // the HTML report
   // CI: the gate against an earlier result, and the stream of JSON lines.
   std::string baseline_file;
   double max_drop = 10;
@@ -182,6 +184,8 @@ struct benchmarker_app::impl {
     cli.add_option("--seed", settings.seed, "the benchmarker's random choices (default 1)")
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 53))->type_name("N");
     cli.add_option("--result", result_file, "write the JSON result there (also when interrupted)")->type_name("FILE");
+    cli.add_option("--report", report_file, "write the result as a self-contained HTML page there (charts, tables)")
+        ->type_name("FILE.html");
     cli.add_flag("--prepare-only", settings.prepare_only, "stop after Prepare (pass: the webapp initializes and answers correctly)");
     cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
         ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
@@ -252,16 +256,27 @@ struct benchmarker_app::impl {
         throw usage_error(fmt::format("--report-fd: {}", e.what()));
       }
     }
+    // Checked now, not after a whole run whose result would then be lost.
     if (!result_file.empty()) {
-      // Checked now, not after a whole run whose result would then be lost.
-      auto dir = std::filesystem::path(result_file).parent_path();
-      if (dir.empty()) dir = ".";
-      if (std::filesystem::is_directory(result_file) || access(dir.c_str(), W_OK) != 0) {
-        throw usage_error(fmt::format("--result: cannot write '{}'", result_file));
-      }
+      require_writable("--result", result_file);
       settings.result_file = result_file;
     }
+    if (!report_file.empty()) require_writable("--report", report_file);
     return true;
+  }
+
+  static void require_writable(std::string_view flag, std::string const& file) {
+    auto dir = std::filesystem::path(file).parent_path();
+    if (dir.empty()) dir = ".";
+    if (std::filesystem::is_directory(file) || access(dir.c_str(), W_OK) != 0) {
+      throw usage_error(fmt::format("{}: cannot write '{}'", flag, file));
+    }
+  }
+
+  // The result's files: the JSON (--result) and the HTML report (--report). Throws on failure.
+  void write_results(nlohmann::json const& j) const {
+    if (settings.result_file) detail::write_result(*settings.result_file, j);
+    if (!report_file.empty()) detail::write_file_atomically(report_file, detail::html_report(j));
   }
 
   int run(contest_definition const& contest);
@@ -365,7 +380,8 @@ int benchmarker_app::impl::run_repeated() {
     auto const gate = detail::compare_with(*base, j, max_drop, gate_p99, tolerated_spread);
     bool const inconclusive = !gate.lines.empty() && gate.lines.front().starts_with("inconclusive");
     j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", max_drop},
-                     {"regressed", gate.regressed}, {"inconclusive", inconclusive}, {"findings", gate.lines}};
+                     {"regressed", gate.regressed}, {"inconclusive", inconclusive}, {"findings", gate.lines},
+                     {"endpoints", base->endpoints}};
     std::cout << "baseline " << base->file << " (against the median):\n";
     for (auto const& l : gate.lines) std::cout << "  " << l << '\n';
     if (gate.regressed) exit_code = 4;
@@ -375,11 +391,12 @@ int benchmarker_app::impl::run_repeated() {
   std::cout << fmt::format("{}: median score {} over {} runs (exit {})\n", upper(verdict_word(exit_code)),
                            detail::with_thousands(summary.median), runs.size(), exit_code);
   try {
-    if (settings.result_file) detail::write_result(*settings.result_file, j);
+    write_results(j);
   } catch (std::exception const& e) {
     std::cerr << name << ": internal error: " << e.what() << '\n';
     return 3;
   }
+  if (!report_file.empty()) std::cout << "report: " << report_file << '\n';
   if (stream) {
     j["final"] = true;
     stream->write(j);
@@ -581,13 +598,13 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     if (base && exit_code != 5) {
       gate = detail::compare_with(*base, j, max_drop, gate_p99);
       j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", max_drop},
-                       {"regressed", gate->regressed}, {"findings", gate->lines}};
+                       {"regressed", gate->regressed}, {"findings", gate->lines}, {"endpoints", base->endpoints}};
       // A failed run is a failure first; a passing one that regressed is the gate's.
       if (gate->regressed && exit_code == 0) exit_code = 4;
     }
     j["exit_code"] = exit_code;
     j["verdict"] = verdict_word(exit_code);
-    if (cs.result_file) detail::write_result(*cs.result_file, j);
+    write_results(j);
   } catch (std::exception const& e) {
     std::cerr << name << ": internal error: " << e.what() << '\n';
     exit_code = 3;
@@ -597,6 +614,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     stream->write(j);
   }
   print_summary(r, summary, cs.result_file);
+  if (!report_file.empty()) std::cout << "report: " << report_file << '\n';
   if (exit_code == 5) std::cout << "INVALID: " << saturation.sentence() << " (exit 5: not comparable with other runs)\n";
   if (gate) {
     std::cout << "baseline " << base->file << ":\n";

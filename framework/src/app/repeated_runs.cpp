@@ -54,7 +54,7 @@ repeat_summary summarize(std::vector<std::int64_t> scores) {
 }
 
 std::vector<std::string> child_arguments(std::vector<std::string> const& args, std::string const& result_file) {
-  static std::vector<std::string> const parents = {"--repeat", "--result", "--baseline", "--max-drop", "--gate-p99", "--report-fd"};
+  static std::vector<std::string> const parents = {"--repeat", "--result", "--baseline", "--max-drop", "--gate-p99", "--report-fd", "--report"};
   std::vector<std::string> out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto const& a = args[i];

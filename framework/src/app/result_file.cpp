@@ -79,14 +79,16 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
   return out;
 }
 
-void write_result(std::string const& path, nlohmann::json const& j) {
+void write_result(std::string const& path, nlohmann::json const& j) { write_file_atomically(path, j.dump(2) + '\n'); }
+
+void write_file_atomically(std::string const& path, std::string const& text) {
   // A temporary name of its own per call: the watchdog may write while the main thread does.
   static std::atomic<int> writes{0};
   auto const temp = fmt::format("{}.tmp{}", path, writes++);
   {
     std::ofstream out(temp, std::ios::trunc);
     if (!out) throw std::runtime_error(fmt::format("cannot write {}", temp));
-    out << j.dump(2) << '\n';
+    out << text;
     if (!out.flush()) throw std::runtime_error(fmt::format("cannot write {}", temp));
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) throw std::runtime_error(fmt::format("cannot rename {} to {}", temp, path));

@@ -24,5 +24,7 @@ struct run_summary {
 [[nodiscard]] nlohmann::json result_json(candar::result const& r, run_settings const& settings, run_summary const& s);
 // Writes through a temporary file and a rename, so a reader never sees half a result. Throws on failure.
 void write_result(std::string const& path, nlohmann::json const& j);
+// The same for any text (the HTML report).
+void write_file_atomically(std::string const& path, std::string const& text);
 
 }  // namespace candar::detail
