@@ -291,17 +291,17 @@ struct agent_state {
     deadlines.watch(*c, connect_deadline, ex);
     error_code cec;
     if (options.dial) {
-      auto dialed = co_await dial(std::move(c), *addresses, connect_deadline);
-      if (!dialed.conn) {  // the dialer overran the deadline, or the request was canceled
+      auto by_dialer = co_await dial(std::move(c), *addresses, connect_deadline);
+      if (!by_dialer.conn) {  // the dialer overran the deadline, or the request was canceled
         discard(pool, nullptr);
-        co_return error(dialed.canceled ? codes::canceled : codes::timeout,
+        co_return error(by_dialer.canceled ? codes::canceled : codes::timeout,
                         "connect to " + host + ":" + port + ": " +
-                            (dialed.canceled ? std::string("canceled while the dialer ran")
+                            (by_dialer.canceled ? std::string("canceled while the dialer ran")
                                              : own_connect_limit ? "the connection did not open within the connect timeout"
                                                                  : "the connection did not open within the request's timeout"));
       }
-      c = std::move(dialed.conn);
-      cec = dialed.result;
+      c = std::move(by_dialer.conn);
+      cec = by_dialer.result;
     } else {
       auto [connect_ec, ep] = co_await asio::async_connect(c->socket(), *addresses, use_tuple);
       cec = connect_ec;

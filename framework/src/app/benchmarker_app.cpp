@@ -279,6 +279,16 @@ struct benchmarker_app::impl {
     if (!report_file.empty()) detail::write_file_atomically(report_file, detail::html_report(j));
   }
 
+  // The stream's last line: the whole result. A reader that does not take it costs a warning, not the run.
+  void finish_stream(nlohmann::json j, std::chrono::milliseconds wait = std::chrono::milliseconds(-1)) {
+    if (!stream) return;
+    j["final"] = true;
+    if (!stream->finish(j, wait)) {
+      std::cerr << name << ": --report-fd: the reader did not take the final line"
+                << (stream->broken() ? " (it had gone)" : " in time") << (settings.result_file ? "; the result file has it" : "") << '\n';
+    }
+  }
+
   int run(contest_definition const& contest);
   int run_repeated();
 };
@@ -397,10 +407,7 @@ int benchmarker_app::impl::run_repeated() {
     return 3;
   }
   if (!report_file.empty()) std::cout << "report: " << report_file << '\n';
-  if (stream) {
-    j["final"] = true;
-    stream->write(j);
-  }
+  finish_stream(j);
   return exit_code;
 }
 
@@ -463,10 +470,8 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
         std::cerr << name << ": " << e.what() << '\n';
       }
     }
-    if (stream) {  // the portal's stream ends with a final line whatever stopped the run
-      partial["final"] = true;
-      stream->write(partial);
-    }
+    // The portal's stream ends with a final line whatever stopped the run, but a stuck reader gets only a moment.
+    finish_stream(partial, std::chrono::seconds(2));
     std::_Exit(code);
   };
   std::function<void()> listen = [&] {
@@ -609,10 +614,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     std::cerr << name << ": internal error: " << e.what() << '\n';
     exit_code = 3;
   }
-  if (stream) {
-    j["final"] = true;
-    stream->write(j);
-  }
+  finish_stream(j);
   print_summary(r, summary, cs.result_file);
   if (!report_file.empty()) std::cout << "report: " << report_file << '\n';
   if (exit_code == 5) std::cout << "INVALID: " << saturation.sentence() << " (exit 5: not comparable with other runs)\n";
