@@ -1,6 +1,8 @@
 #include <sys/resource.h>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "candar/failure/codes.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/runtime/runtime.hpp"
+#include "candar/worker/arrival_rate.hpp"
 #include "candar/worker/worker.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
@@ -27,14 +30,22 @@ using clock_type = std::chrono::steady_clock;
 constexpr char const* help =
     "usage: candar load URL [--connections N] [--duration SECONDS] [--threads T] [--timeout SECONDS]\n"
     "                       [--no-keepalive] [--json FILE]\n"
+    "                       [--rate R | --stages R:SECONDS,...] [--max-users M] [--max-delay SECONDS]\n"
     "A closed loop like wrk's, through browser-like agents: N virtual users each send a GET, wait for the\n"
     "response, and send the next. Cookies are kept; the HTTP cache is off, so every request reaches the server.\n"
-    "  --connections  virtual users at once (default 50)\n"
+    "With --rate or --stages, an open model instead (wrk2's -R, k6's arrival-rate executors): requests start at\n"
+    "the rate whether or not earlier ones were answered, and latency is also measured from when each was due.\n"
+    "  --connections  virtual users at once (default 50); with a rate, the users made at the start\n"
     "  --duration     how long to load (default 10 s); requests still in flight then are dropped\n"
     "  --threads      event loops (default: one per hardware thread)\n"
     "  --timeout      each request's deadline (default 1 s)\n"
     "  --no-keepalive a new connection per request, 'Connection: close'\n"
     "  --json FILE    also write the figures as JSON\n"
+    "  --rate R       R requests per second for --duration; with --stages, the rate the first stage starts from\n"
+    "  --stages R:S,. the rate moves linearly to R over S seconds, stage after stage (the duration is their sum)\n"
+    "  --max-users M  users made when none is free, up to M in all (default: --connections)\n"
+    "  --max-delay S  a request due when no user is free waits up to S for one and starts late (default 0:\n"
+    "                 dropped at once, and counted)\n"
     "Exit: 0 the load ran, 1 no response came at all, 2 bad usage.\n";
 
 struct settings {
@@ -45,6 +56,7 @@ struct settings {
   double timeout_s = 1;
   bool keep_alive = true;
   std::optional<std::string> json_file;
+  std::optional<arrival_rate_options> open;  // --rate / --stages
 };
 
 double cpu_seconds() {
@@ -60,6 +72,43 @@ clock_type::duration seconds_of(double s) {
 
 std::string ms(std::chrono::microseconds us) { return fmt::format("{:.2f}ms", static_cast<double>(us.count()) / 1000.0); }
 
+// "100:10,500:30" as stages of target rate and seconds.
+std::vector<rate_stage> parse_stages(std::string const& text) {
+  std::vector<rate_stage> stages;
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    auto const comma = std::min(text.find(',', from), text.size());
+    auto const item = text.substr(from, comma - from);
+    auto const colon = item.find(':');
+    double rate = 0, seconds = 0;
+    auto const number = [](std::string_view v, double& out) {
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+      return ec == std::errc() && ptr == v.data() + v.size() && std::isfinite(out);
+    };
+    if (colon == std::string::npos || !number(std::string_view(item).substr(0, colon), rate) ||
+        !number(std::string_view(item).substr(colon + 1), seconds) || rate < 0 || rate > 10'000'000 || seconds <= 0 ||
+        seconds > 86400) {
+      throw usage_error("--stages takes RATE:SECONDS,... (a rate of 0 or more, seconds above 0), got '" + item + "'");
+    }
+    stages.push_back({rate, seconds_of(seconds)});
+    from = comma + 1;
+  }
+  return stages;
+}
+
+// What an open-model run adds to the figures.
+struct open_figures {
+  std::int64_t scheduled = 0, started = 0, dropped = 0, users = 0;
+  histogram from_due;  // each request's latency from when it was due
+};
+
+std::string describe(arrival_rate_options const& o) {
+  if (o.stages.size() == 1 && o.stages[0].target == o.start_rate) return fmt::format("{:g} requests/s", o.start_rate);
+  std::string text = fmt::format("from {:g}/s", o.start_rate);
+  for (auto const& st : o.stages) text += fmt::format(", to {:g}/s over {:g}s", st.target, std::chrono::duration<double>(st.duration).count());
+  return text;
+}
+
 // Agents are reused from one iteration to the next, like wrk's connections: each loop keeps its own free list
 // (agents are bound to their loop), touched only from that loop.
 struct agent_shelf {
@@ -71,7 +120,9 @@ struct agent_shelf {
 int load_command(std::vector<std::string> const& args) {
   settings s;
   try {
-    command_line cl({.flags = {"help", "no-keepalive"}, .options = {"connections", "duration", "threads", "timeout", "json"}}, args);
+    command_line cl({.flags = {"help", "no-keepalive"},
+                     .options = {"connections", "duration", "threads", "timeout", "json", "rate", "stages", "max-users", "max-delay"}},
+                    args);
     if (cl.flag("help")) {
       std::cout << help;
       return 0;
@@ -85,6 +136,26 @@ int load_command(std::vector<std::string> const& args) {
     s.timeout_s = cl.seconds("timeout", 1);
     s.keep_alive = !cl.flag("no-keepalive");
     s.json_file = cl.value("json");
+    if (cl.value("rate") || cl.value("stages")) {
+      arrival_rate_options o;
+      if (auto const stages = cl.value("stages")) {
+        if (cl.value("duration")) throw usage_error("--stages sets the duration (their sum): leave out --duration");
+        o.start_rate = cl.rate("rate", 0, 0);
+        o.stages = parse_stages(*stages);
+        double total = 0;
+        for (auto const& st : o.stages) total += std::chrono::duration<double>(st.duration).count();
+        s.duration_s = total;
+      } else {
+        o.start_rate = cl.rate("rate", 0, 1e-6);
+        o.stages = {{o.start_rate, seconds_of(s.duration_s)}};
+      }
+      o.pre_allocated_users = s.connections;
+      o.max_users = cl.integer("max-users", s.connections, s.connections, 1'000'000);
+      o.max_delay = cl.value("max-delay") ? seconds_of(cl.seconds("max-delay", 0)) : clock_type::duration::zero();
+      s.open = o;
+    } else if (cl.value("max-users") || cl.value("max-delay")) {
+      throw usage_error("--max-users and --max-delay go with --rate or --stages");
+    }
   } catch (usage_error const& e) {
     std::cerr << "candar load: " << e.what() << " (see candar load --help)\n";
     return 2;
@@ -105,36 +176,65 @@ int load_command(std::vector<std::string> const& args) {
   // Like wrk, every request goes to the server: a cache would turn the load into revalidations and hits.
   options.cache = false;
 
-  std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}\n", s.duration_s, s.url,
-                           s.connections, rt.size(), s.keep_alive ? "on" : "off");
+  if (s.open) {
+    std::cout << fmt::format("Running {}s load @ {}\n  open model: {}, {} users at the start, up to {}, {} threads, keep-alive {}\n",
+                             s.duration_s, s.url, describe(*s.open), s.open->pre_allocated_users, s.open->max_users,
+                             rt.size(), s.keep_alive ? "on" : "off");
+  } else {
+    std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}\n", s.duration_s, s.url,
+                             s.connections, rt.size(), s.keep_alive ? "on" : "off");
+  }
 
-  worker users(
-      rt,
-      [&](context const& ctx, std::int64_t) -> asio::awaitable<void> {
-        auto const loop = runtime::current_loop().value_or(0);
-        auto& shelf = shelves[loop];
-        std::unique_ptr<agent> a;
-        if (shelf.free.empty()) {
-          a = std::make_unique<agent>(rt.executor(loop), options);
-        } else {
-          a = std::move(shelf.free.back());
-          shelf.free.pop_back();
-        }
-        auto res = co_await a->get(target).send();
-        if (ctx.done()) co_return;  // completed after the end: not counted, as wrk drops it
-        if (res) {
-          metrics.record("GET", res->status, res->time.total, res->body.size());
-        } else {
-          metrics.record_error("GET", res.error().inner_code());
-        }
-        shelf.free.push_back(std::move(a));
-      },
-      {.parallelism = s.connections});
+  // One GET, recorded unless it completed after the end (as wrk drops those).
+  auto const get_once = [&](context const& ctx, agent& a) -> asio::awaitable<void> {
+    auto res = co_await a.get(target).send();
+    if (ctx.done()) co_return;
+    if (res) {
+      metrics.record("GET", res->status, res->time.total, res->body.size());
+    } else {
+      metrics.record_error("GET", res.error().inner_code());
+    }
+  };
 
   auto const cpu_before = cpu_seconds();
   auto const started = clock_type::now();
-  context ctx = context().with_timeout(rt.executor(0), seconds_of(s.duration_s));
-  rt.run(users.process(ctx));
+  // Closed: the duration ends the load, and requests in flight then are dropped (wrk). Open: the schedule ends
+  // it, and a request due in it is waited for (bounded by its timeout), so that every due request is counted.
+  context ctx = context().with_timeout(rt.executor(0), seconds_of(s.duration_s + (s.open ? s.timeout_s + 1 : 0)));
+  std::optional<open_figures> open;
+  if (s.open) {
+    // A user is an agent of its own, always on the same loop: its slot is touched from that loop only.
+    std::vector<std::unique_ptr<agent>> agents(static_cast<std::size_t>(s.open->max_users));
+    arrival_rate rate(
+        rt,
+        [&](context const& c, arrival const& due) -> asio::awaitable<void> {
+          auto& a = agents[static_cast<std::size_t>(due.user)];
+          if (!a) a = std::make_unique<agent>(runtime::current_executor(), options);
+          co_await get_once(c, *a);
+        },
+        *s.open);
+    rt.run(rate.process(ctx));
+    open = open_figures{rate.scheduled(), rate.started(), rate.dropped(), rate.users(), rate.latency_from_due()};
+    rt.stop();  // the agents go before their loops' executors
+  } else {
+    worker users(
+        rt,
+        [&](context const& c, std::int64_t) -> asio::awaitable<void> {
+          auto const loop = runtime::current_loop().value_or(0);
+          auto& shelf = shelves[loop];
+          std::unique_ptr<agent> a;
+          if (shelf.free.empty()) {
+            a = std::make_unique<agent>(rt.executor(loop), options);
+          } else {
+            a = std::move(shelf.free.back());
+            shelf.free.pop_back();
+          }
+          co_await get_once(c, *a);
+          if (!c.done()) shelf.free.push_back(std::move(a));
+        },
+        {.parallelism = s.connections});
+    rt.run(users.process(ctx));
+  }
   auto const elapsed = std::chrono::duration<double>(std::min(clock_type::now(), *ctx.deadline()) - started).count();
   auto const cpu = cpu_seconds() - cpu_before;
   rt.stop();
@@ -153,8 +253,22 @@ int load_command(std::vector<std::string> const& args) {
   for (auto const& [code, n] : total.errors_by_code) codes_line += fmt::format("{}{}: {}", codes_line.empty() ? "" : ", ", code, n);
   std::cout << "Errors:    " << (codes_line.empty() ? "none" : codes_line) << '\n';
   auto const& h = total.latency;
-  std::cout << fmt::format("Latency:   p50 {}  p90 {}  p99 {}  max {}  mean {}\n", ms(h.percentile(50)), ms(h.percentile(90)),
-                           ms(h.percentile(99)), ms(h.max()), ms(h.mean()));
+  std::cout << fmt::format("Latency:   p50 {}  p90 {}  p99 {}  max {}  mean {}{}\n", ms(h.percentile(50)), ms(h.percentile(90)),
+                           ms(h.percentile(99)), ms(h.max()), ms(h.mean()), open ? "  (from when each was sent)" : "");
+  if (open) {
+    auto const& d = open->from_due;
+    std::cout << fmt::format("  from when each was due: p50 {}  p90 {}  p99 {}  max {}  mean {}\n", ms(d.percentile(50)),
+                             ms(d.percentile(90)), ms(d.percentile(99)), ms(d.max()), ms(d.mean()));
+    std::cout << fmt::format("Rate:      {} due, {} started ({:.1f}/s), {} dropped, {} users made\n", open->scheduled, open->started,
+                             static_cast<double>(open->started) / elapsed, open->dropped, open->users);
+    if (open->dropped > 0) {
+      std::cout << fmt::format(
+          "Dropped:   {} requests were not sent: no user was free when they were due{} (raise --max-users, now {}, or lower "
+          "the rate){}\n",
+          open->dropped, s.open->max_delay > clock_type::duration::zero() ? " or within --max-delay" : "", s.open->max_users,
+          open->dropped * 10 > open->scheduled ? "; the server did not keep up with the rate" : "");
+    }
+  }
   std::cout << fmt::format("Transfer:  {:.1f} MB of bodies\n", static_cast<double>(total.bytes) / 1e6);
   std::cout << fmt::format("CPU:       {:.2f} s, {:.0f} requests per CPU-second, {:.3f} CPU-s per 100k requests\n", cpu,
                            per_cpu, total.requests > 0 ? cpu / static_cast<double>(total.requests) * 1e5 : 0.0);
@@ -177,6 +291,18 @@ int load_command(std::vector<std::string> const& args) {
                      {"body_bytes", total.bytes},
                      {"cpu_seconds", cpu},
                      {"requests_per_cpu_second", per_cpu}};
+    if (open) {
+      auto const& d = open->from_due;
+      j["rate"] = {{"model", "open"},
+                   {"due", open->scheduled},
+                   {"started", open->started},
+                   {"dropped_iterations", open->dropped},
+                   {"users", open->users},
+                   {"max_users", s.open->max_users},
+                   {"max_delay_s", std::chrono::duration<double>(s.open->max_delay).count()}};
+      j["latency_from_due_us"] = {{"p50", d.percentile(50).count()}, {"p90", d.percentile(90).count()},
+                                  {"p99", d.percentile(99).count()}, {"max", d.max().count()}, {"mean", d.mean().count()}};
+    }
     std::ofstream out(*s.json_file);
     out << j.dump(2) << '\n';
     if (!out) {

@@ -71,6 +71,18 @@ double command_line::seconds(std::string const& name, double fallback) const {
   return d;
 }
 
+double command_line::rate(std::string const& name, double fallback, double min) const {
+  auto v = value(name);
+  if (!v) return fallback;
+  double d = 0;
+  auto const* end = v->data() + v->size();
+  auto [ptr, ec] = std::from_chars(v->data(), end, d);
+  if (ec != std::errc() || ptr != end || !std::isfinite(d) || d < min || d > 10'000'000) {
+    throw usage_error("--" + name + " needs a rate per second " + (min > 0 ? "above 0" : "of 0 or more") + ", got '" + *v + "'");
+  }
+  return d;
+}
+
 void require_http_url(std::string const& url) {
   auto const parsed = boost::urls::parse_uri(url);
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->encoded_host().empty()) {

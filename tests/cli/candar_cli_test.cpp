@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <mutex>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -41,7 +43,11 @@ TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
   for (std::string const args : {"", "frobnicate", "load", "load http://127.0.0.1:1/ --bogus",
                                  "load http://127.0.0.1:1/ --connections 0", "load http://127.0.0.1:1/ --duration -1",
                                  "fetch", "fetch http://x --header nocolon", "load http://", "load ftp://h/",
-                                 "fetch notaurl"}) {
+                                 "fetch notaurl", "load http://127.0.0.1:1/ --rate 0", "load http://127.0.0.1:1/ --rate fast",
+                                 "load http://127.0.0.1:1/ --stages 10", "load http://127.0.0.1:1/ --stages 10:0",
+                                 "load http://127.0.0.1:1/ --stages 10:1,", "load http://127.0.0.1:1/ --stages 10:5 --duration 3",
+                                 "load http://127.0.0.1:1/ --rate 5 --connections 5 --max-users 2",
+                                 "load http://127.0.0.1:1/ --max-delay 1"}) {
     auto const r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     if (!args.empty()) {
@@ -139,6 +145,47 @@ TEST(candar_cli, load_reports_what_it_measured) {
   EXPECT_LE(server.connections_accepted(), 3U);
   EXPECT_GT(requests, 3U);
   EXPECT_GE(server.requests_served(), requests);
+}
+
+TEST(candar_cli, load_at_a_rate_sends_every_due_request_or_counts_it_dropped) {
+  test::http_server server([](test::seen_request const&) { return test::reply{.body = "hi"}; });
+  auto const json_file = temp_path("candar_rate.json");
+  auto const r = run("load " + server.url() + "/ --rate 200 --duration 0.5 --connections 4 --threads 1 --json " + json_file);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("Rate:      100 due"), std::string::npos) << r.out;
+  std::ifstream in(json_file);
+  auto const j = nlohmann::json::parse(in);
+  auto const& rate = j.at("rate");
+  EXPECT_EQ(rate.at("due"), 100);  // 200/s for 0.5 s, whatever the machine did meanwhile
+  EXPECT_EQ(rate.at("started").get<std::int64_t>() + rate.at("dropped_iterations").get<std::int64_t>(), 100);
+  EXPECT_LE(j.at("requests").get<std::int64_t>(), rate.at("started").get<std::int64_t>());
+  EXPECT_LE(server.requests_served(), 100U);
+  EXPECT_GT(j.at("latency_from_due_us").at("max").get<std::int64_t>(), 0);
+}
+
+TEST(candar_cli, a_server_that_stalls_shows_in_the_latency_from_when_requests_were_due_and_not_in_the_other) {
+  // The server holds everything it gets in its first second, then answers at once: four users are stuck in
+  // that second while the requests due meanwhile wait for them (--max-delay) and go out late.
+  std::mutex m;
+  std::optional<std::chrono::steady_clock::time_point> first;
+  test::http_server server([&](test::seen_request const&) {
+    std::lock_guard lock(m);
+    auto const now = std::chrono::steady_clock::now();
+    if (!first) first = now;
+    auto const held = *first + std::chrono::seconds(1) - now;
+    return test::reply{.body = "ok", .delay = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(held))};
+  });
+  auto const json_file = temp_path("candar_stall.json");
+  auto const r = run("load " + server.url() + "/ --rate 200 --duration 3 --connections 4 --max-delay 3 --timeout 5 --threads 1 --json " + json_file);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(json_file);
+  auto const j = nlohmann::json::parse(in);
+  EXPECT_EQ(j.at("rate").at("due"), 600);
+  // About a third of the requests were due in the stalled second: from when they were due, the upper tenth
+  // waited most of it. From when they were sent, only the four stuck ones did: not even 1 %.
+  EXPECT_GE(j.at("latency_from_due_us").at("p90").get<std::int64_t>(), 500'000) << r.out;
+  EXPECT_LT(j.at("latency_us").at("p99").get<std::int64_t>(), 500'000) << r.out;
+  EXPECT_GE(j.at("latency_us").at("max").get<std::int64_t>(), 500'000) << r.out;  // the stuck ones are there
 }
 
 TEST(candar_cli, load_without_keepalive_opens_a_connection_per_request) {

@@ -1,0 +1,243 @@
+#include "candar/worker/arrival_rate.hpp"
+
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "arrival_schedule.hpp"
+#include "candar/benchmark/step.hpp"
+#include "candar/context/spawn.hpp"
+#include "candar/detail/async_signal.hpp"
+
+namespace candar {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+
+arrival_rate_options arrival_rate_options::constant(double rate, clock_type::duration duration, std::int64_t users) {
+  arrival_rate_options o;
+  o.start_rate = rate;
+  o.stages = {{rate, duration}};
+  o.pre_allocated_users = users;
+  o.max_users = users;
+  return o;
+}
+
+// What one loop owns. Everything but the atomics is touched only from that loop's thread: its scheduler, its
+// iterations and their completions all run there.
+struct arrival_rate::loop_state {
+  explicit loop_state(asio::any_io_executor e) : ex(std::move(e)), next_due(ex), waker(ex) {}
+  asio::any_io_executor ex;
+  asio::steady_timer next_due;  // the scheduler waits on it for the next arrival's time
+  asio::steady_timer waker;     // or on this one for a user to come back; a completion cancels it
+  bool waiting_for_user = false;
+  std::vector<std::int64_t> free_users;
+  std::int64_t in_flight = 0;
+  bool scheduling = true;
+  histogram from_due, from_start;
+  std::atomic<std::int64_t> started{0}, dropped{0}, finished{0};
+  std::atomic<bool> idle{false};  // scheduling over and nothing in flight: released after the histograms' last write
+};
+
+arrival_rate::arrival_rate(runtime& rt, function fn, arrival_rate_options options)
+    : runtime_(rt), fn_(std::move(fn)), options_(std::move(options)) {
+  if (!fn_) throw std::invalid_argument("arrival rate: no function to run");
+  schedule_ = std::make_unique<detail::arrival_schedule const>(options_.start_rate, options_.stages);
+  if (options_.pre_allocated_users < 1) throw std::invalid_argument("arrival rate: at least one pre-allocated user is needed");
+  if (options_.max_users != 0 && options_.max_users < options_.pre_allocated_users) {
+    throw std::invalid_argument("arrival rate: max_users must be 0 or at least pre_allocated_users");
+  }
+  if (options_.max_delay < clock_type::duration::zero()) throw std::invalid_argument("arrival rate: max_delay must be >= 0");
+  for (std::size_t i = 0; i < rt.size(); ++i) loops_.push_back(std::make_shared<loop_state>(rt.executor(i)));
+}
+
+arrival_rate::~arrival_rate() = default;
+
+std::int64_t arrival_rate::started() const noexcept {
+  std::int64_t n = 0;
+  for (auto const& l : loops_) n += l->started.load(std::memory_order_relaxed);
+  return n;
+}
+std::int64_t arrival_rate::dropped() const noexcept {
+  std::int64_t n = 0;
+  for (auto const& l : loops_) n += l->dropped.load(std::memory_order_relaxed);
+  return n;
+}
+std::int64_t arrival_rate::finished() const noexcept {
+  std::int64_t n = 0;
+  for (auto const& l : loops_) n += l->finished.load(std::memory_order_relaxed);
+  return n;
+}
+std::int64_t arrival_rate::users() const noexcept { return users_.load(std::memory_order_relaxed); }
+std::int64_t arrival_rate::scheduled() const noexcept { return schedule_->count(); }
+
+histogram arrival_rate::latency_from_due() const {
+  histogram h;
+  for (auto const& l : loops_) {
+    if (l->idle.load(std::memory_order_acquire)) h.merge(l->from_due);
+  }
+  return h;
+}
+histogram arrival_rate::latency_from_start() const {
+  histogram h;
+  for (auto const& l : loops_) {
+    if (l->idle.load(std::memory_order_acquire)) h.merge(l->from_start);
+  }
+  return h;
+}
+
+bool arrival_rate::take_user(std::size_t loop, std::int64_t& user) {
+  auto& l = *loops_[loop];
+  if (!l.free_users.empty()) {
+    user = l.free_users.back();
+    l.free_users.pop_back();
+    return true;
+  }
+  auto const max = options_.max_users == 0 ? options_.pre_allocated_users : options_.max_users;
+  auto n = users_.load(std::memory_order_relaxed);
+  while (n < max) {
+    if (users_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) {
+      user = n;  // from now on a user of this loop
+      return true;
+    }
+  }
+  return false;
+}
+
+void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
+  auto& l = *loops_[loop];
+  ++l.in_flight;
+  l.started.fetch_add(1, std::memory_order_relaxed);
+  auto run = [](function const& fn, context c, arrival what) -> asio::awaitable<void> { co_await fn(c, what); };
+  spawn(l.ex, ctx, run(fn_, ctx, a), [this, loop, a, ctx](std::exception_ptr escaped) {
+    auto& here = *loops_[loop];
+    auto const now = clock_type::now();
+    bool const cut_off = ctx.done();  // ended by the end of the run: its time says nothing of the server
+    if (!cut_off) {
+      here.from_due.record(now - a.due);
+      here.from_start.record(now - a.started);
+    }
+    if (escaped && !cut_off && on_exception_) on_exception_(escaped);
+    here.free_users.push_back(a.user);
+    here.finished.fetch_add(1, std::memory_order_relaxed);
+    --here.in_flight;
+    if (here.waiting_for_user) here.waker.cancel();
+    loop_idle(loop);
+  });
+}
+
+void arrival_rate::loop_idle(std::size_t loop) {
+  auto& l = *loops_[loop];
+  if (l.scheduling || l.in_flight > 0) return;
+  l.idle.store(true, std::memory_order_release);
+  all_done_->notify();
+}
+
+asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx) {
+  auto& l = *loops_[loop];
+  auto const stride = static_cast<std::int64_t>(loops_.size());
+  auto const wait_for = [&](asio::steady_timer& t) -> asio::awaitable<void> {
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));  // woken, due, or canceled with ctx: all looked at after
+  };
+  std::int64_t k = static_cast<std::int64_t>(loop);
+  for (;;) {
+    auto const offset = schedule_->due(k);
+    if (!offset || ctx.done()) break;
+    auto const due = start_ + std::chrono::duration_cast<clock_type::duration>(*offset);
+    if (clock_type::now() < due) {
+      l.next_due.expires_at(due);
+      co_await wait_for(l.next_due);
+      if (ctx.done()) break;
+    }
+    std::int64_t user = 0;
+    if (!take_user(loop, user)) {
+      if (options_.max_delay == clock_type::duration::zero()) {
+        l.dropped.fetch_add(1, std::memory_order_relaxed);
+        k += stride;
+        continue;
+      }
+      // Wait for a user to come back; what became too late meanwhile is dropped then, in order.
+      l.waiting_for_user = true;
+      while (!take_user(loop, user) && !ctx.done()) {
+        l.waker.expires_at(clock_type::time_point::max());
+        co_await wait_for(l.waker);
+      }
+      l.waiting_for_user = false;
+      if (ctx.done()) break;
+      auto const now = clock_type::now();
+      std::optional<arrival> next;
+      for (; schedule_->due(k); k += stride) {
+        auto const late_due = start_ + std::chrono::duration_cast<clock_type::duration>(*schedule_->due(k));
+        if (late_due > now) break;  // not due yet: back to the schedule
+        if (now - late_due <= options_.max_delay) {
+          next = arrival{k, user, late_due, now};
+          k += stride;
+          break;
+        }
+        l.dropped.fetch_add(1, std::memory_order_relaxed);
+      }
+      if (next) {
+        start(loop, ctx, *next);
+      } else {
+        l.free_users.push_back(user);
+      }
+      continue;
+    }
+    start(loop, ctx, arrival{k, user, due, clock_type::now()});
+    k += stride;
+  }
+  // Cut off by ctx: the arrivals of this loop that were due by now and never started are dropped too.
+  if (ctx.done()) {
+    auto const due_now = schedule_->due_by(std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - start_));
+    if (due_now > k) l.dropped.fetch_add((due_now - k + stride - 1) / stride, std::memory_order_relaxed);
+  }
+}
+
+asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_exception) {
+  auto const here = co_await asio::this_coro::executor;
+  if (all_done_) throw std::logic_error("arrival rate: process() runs once");
+  on_exception_ = std::move(on_exception);
+  all_done_.emplace(here);
+  // The pre-allocated users, dealt round-robin over the loops.
+  auto const pre = options_.pre_allocated_users;
+  for (std::int64_t u = 0; u < pre; ++u) loops_[static_cast<std::size_t>(u) % loops_.size()]->free_users.push_back(u);
+  users_.store(pre, std::memory_order_relaxed);
+  start_ = clock_type::now();
+  for (std::size_t i = 0; i < loops_.size(); ++i) {
+    // Not tied to ctx by spawn: the scheduler sees ctx end itself, and must then count what it dropped.
+    asio::co_spawn(loops_[i]->ex, schedule_loop(i, ctx), [this, i](std::exception_ptr) {
+      loops_[i]->scheduling = false;  // over, even if it threw (out of memory): process() must not wait forever
+      loop_idle(i);
+    });
+  }
+  // A wait on a timer does not see ctx end by itself: ending ctx cancels the timers (on their loops).
+  auto stop = ctx.on_done([this](stop_reason) {
+    for (auto const& l : loops_) {
+      asio::post(l->ex, [state = l] {  // a share of the loop's state: this may run after process() returned
+        state->next_due.cancel();
+        state->waker.cancel();
+      });
+    }
+  });
+  co_await all_done_->wait_until([this] {
+    for (auto const& l : loops_) {
+      if (!l->idle.load(std::memory_order_acquire)) return false;
+    }
+    return true;
+  });
+  stop.reset();
+}
+
+asio::awaitable<void> arrival_rate::process(step& s) {
+  co_await process(s.context(), [&s](std::exception_ptr e) { s.add_exception(e); });
+}
+
+}  // namespace candar
