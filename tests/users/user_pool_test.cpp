@@ -114,5 +114,37 @@ TEST(user_pool, one_flow_per_user_at_a_time_and_retired_users_leave) {
   EXPECT_THROW((void)users.take(), std::logic_error);  // off a loop
 }
 
+// A user between visits holds no connection (a pool of thousands of returning users would otherwise hold
+// thousands of idle keep-alive connections), but keeps their cookies: the next visit opens a new connection.
+TEST(user_pool, a_user_given_back_holds_no_idle_connection_but_keeps_cookies) {
+  http_server server([](seen_request const& r) {
+    if (r.header("Cookie").empty()) return reply{.headers = {{"Set-Cookie", "u=1"}}, .body = "hi"};
+    return reply{.body = "again"};
+  });
+  runtime rt(1);
+  user_pool<visitor> users({.base_url = server.url()});
+  users.add({"alice"});
+  std::size_t idle_while_busy = 0, idle_after = 99, opened = 0;
+  std::string second_body;
+  rt.run([&]() -> asio::awaitable<void> {
+    {
+      auto u = users.take();
+      auto const res = co_await u->agent.get("/").send();
+      EXPECT_TRUE(res.has_value());
+      idle_while_busy = u->agent.connections_idle();
+    }  // given back
+    auto u = users.take();
+    idle_after = u->agent.connections_idle();
+    auto const res = co_await u->agent.get("/").send();
+    if (res) second_body = res->body;
+    opened = u->agent.connections_opened();
+  }());
+  EXPECT_EQ(idle_while_busy, 1U);
+  EXPECT_EQ(idle_after, 0U);
+  EXPECT_EQ(second_body, "again");  // the cookie came back
+  EXPECT_EQ(opened, 2U);            // a new connection for the second visit
+  EXPECT_EQ(server.connections_accepted(), 2U);
+}
+
 }  // namespace
 }  // namespace candar

@@ -31,6 +31,7 @@
 #include "read_buffer.hpp"
 #include "response_parser.hpp"
 #include "shared_text.hpp"
+#include "socket_shortage.hpp"
 #include "text.hpp"
 
 namespace candar {
@@ -305,6 +306,13 @@ struct agent_state {
     } else {
       auto [connect_ec, ep] = co_await asio::async_connect(c->socket(), *addresses, use_tuple);
       cec = connect_ec;
+    }
+    if (cec == asio::error::operation_aborted && !c->timed_out() && !c->socket().is_open() && !addresses->empty()) {
+      // Not canceled: Asio says "aborted" for a socket it could not open. The benchmarker's failure, named.
+      if (auto shortage = socket_shortage(ex, addresses->front().protocol())) {
+        discard(pool, c);
+        co_return std::move(*shortage);
+      }
     }
     if (cec) {
       // Named for what it is: the connection did not open (a full listen backlog drops the SYN), not "no

@@ -25,6 +25,7 @@
 
 #include "candar/app/verdict.hpp"
 #include "candar/benchmark/benchmark.hpp"
+#include "candar/failure/codes.hpp"
 #include "candar/load/logs.hpp"
 #include "candar/version.hpp"
 #include "baseline_gate.hpp"
@@ -585,6 +586,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   auto const& r = bench->current();
   nlohmann::json j;
   std::optional<detail::gate_verdict> gate;
+  std::string invalid_sentence;  // why the run is not comparable with others, when it is not
   try {
     j = detail::result_json(r, cs, summary);
     j["contest"] = name;
@@ -593,11 +595,21 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     if (contest.add_to_result) contest.add_to_result(j);
     j["benchmarker"]["saturated_seconds"] = saturation.saturated_seconds();
     j["benchmarker"]["worst_loop_lag_ms"] = saturation.worst_lag_ms();
-    j["valid"] = !saturation.invalid();
-    if (saturation.invalid()) {
+    // The benchmarker's own failures (a socket it could not open): the score measured its limits, not the webapp.
+    auto const own_failures = r.errors().count(codes::benchmarker);
+    j["benchmarker"]["own_failures"] = own_failures;
+    if (own_failures > 0) {
+      auto const first = r.errors().messages(codes::benchmarker, 1);
+      invalid_sentence = fmt::format("the benchmarker failed {} times on its own limits, not the webapp's{}", own_failures,
+                                     first.empty() ? "" : " (" + first.front() + ")");
+    } else if (saturation.invalid()) {
+      invalid_sentence = saturation.sentence();
+    }
+    j["valid"] = invalid_sentence.empty();
+    if (!invalid_sentence.empty()) {
       // Not compared with anything: the score measured the benchmarker's machine, not the webapp. A webapp
       // that answered wrongly still fails: saturating the benchmarker must not turn a FAIL into a retry.
-      j["invalid_reason"] = saturation.sentence();
+      j["invalid_reason"] = invalid_sentence;
       if (exit_code != 3 && !broken_webapp) exit_code = 5;
     }
     if (base && exit_code != 5) {
@@ -617,7 +629,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   finish_stream(j);
   print_summary(r, summary, cs.result_file);
   if (!report_file.empty()) std::cout << "report: " << report_file << '\n';
-  if (exit_code == 5) std::cout << "INVALID: " << saturation.sentence() << " (exit 5: not comparable with other runs)\n";
+  if (exit_code == 5) std::cout << "INVALID: " << invalid_sentence << " (exit 5: not comparable with other runs)\n";
   if (gate) {
     std::cout << "baseline " << base->file << ":\n";
     for (auto const& line : gate->lines) std::cout << "  " << line << '\n';

@@ -25,7 +25,7 @@ category error_categories::classify(error const& e) const {
     if (auto it = by_code_.find(f.code); it != by_code_.end()) return it->second;
   }
   // A panic is the benchmarker's own bug unless a contest says otherwise.
-  if (e.has(codes::panic)) return category::internal;
+  if (e.has(codes::panic) || e.has(codes::benchmarker)) return category::internal;
   return category::unexpected;
 }
 

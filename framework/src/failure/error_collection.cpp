@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "candar/failure/codes.hpp"
+
 namespace candar {
 
 namespace {
@@ -29,7 +31,15 @@ bool error_collection::take_keep_slot() {
 void error_collection::add(error e) {
   std::string klass = classifier_ ? classifier_(e) : std::string();
   auto const at = clock::now();
+  // The benchmarker's own failure is not the webapp's: counted under its code alone, outside the total, so it
+  // neither deducts (a flow's code) nor reaches the error limit; the app makes such a run invalid instead.
+  bool const ours = e.has(codes::benchmarker);
   shards_.with_local([&](shard& s) {
+    if (ours) {
+      credit(s.by_code, codes::benchmarker);
+      if (classifier_) credit(s.by_class, klass);
+      return;
+    }
     ++s.total;
     auto const chain = e.chain();
     for (std::size_t i = 0; i < chain.size(); ++i) {

@@ -8,4 +8,7 @@ inline constexpr std::string_view canceled = "canceled";      // someone stopped
 inline constexpr std::string_view connection = "connection";  // refused, reset, unreachable, closed early
 inline constexpr std::string_view panic = "panic";            // an exception escaped a step or an iteration
 inline constexpr std::string_view io = "io";                  // any other system error
+// The benchmarker itself ran out of something (file descriptors): never the webapp's doing. Such an error is
+// counted under this code alone, deducts nothing, and makes the run invalid.
+inline constexpr std::string_view benchmarker = "benchmarker";
 }  // namespace candar::codes

@@ -9,7 +9,8 @@
 //   if (!u) { co_await sleep(s.context(), 50ms); co_return; }   // wait a little: do not spin
 //   co_await u->agent.get("/").send();                 // the same browser as last time: a returning visitor
 //   if (lost) u.retire();                              // e.g. no answer to a write: the model cannot know
-//                                                      // (otherwise the user goes back when `u` goes away)
+//                                                      // (otherwise the user goes back when `u` goes away,
+//                                                      // closing their idle connections: see release())
 //
 // An agent lives on one event loop, so a user belongs to the loop of their first flow; take() gives only users
 // of the calling loop (or new ones). Flows spread round-robin over the loops by the worker keep the loops'
@@ -148,6 +149,17 @@ class user_pool {
   };
 
   void release(std::size_t slot, bool retire) {
+    if (!retire) {
+      // A user between visits holds no connection, as a visitor who left the site: thousands of returning users
+      // would otherwise keep thousands of idle keep-alive connections, and run the benchmarker (and the webapp)
+      // out of file descriptors. The member is still this lease's alone; its agent is on this loop.
+      member* m = nullptr;
+      {
+        std::lock_guard lock(mutex_);
+        m = slots_[slot].value.get();
+      }
+      if (m != nullptr) m->agent.close_idle();
+    }
     std::unique_ptr<member> gone;
     std::lock_guard lock(mutex_);
     auto& s = slots_[slot];
