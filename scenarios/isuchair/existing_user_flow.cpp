@@ -184,7 +184,13 @@ asio::awaitable<void> existing_user_flow(candar::step& s, flow_env& env, std::mt
   }
   auto const end = co_await existing_user_with_restarts(s, env, *u, false);
   // After a timeout or a wrong answer the model no longer knows the user's state: they leave.
-  if (end == flow_end::lost) forget_browser(env, *u);
+  if (end == flow_end::lost) {
+    forget_browser(env, *u);
+  } else {
+    // Between visits a user holds no connection (as candar::user_pool does): the thousands of users a run
+    // visits would otherwise keep thousands of idle keep-alive connections and run out of descriptors.
+    browser_of(env, *u).close_idle();
+  }
   end == flow_end::lost ? env.users.retire(u) : env.users.give_back(u);
 }
 
