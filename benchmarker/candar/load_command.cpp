@@ -99,7 +99,8 @@ std::vector<rate_stage> parse_stages(std::string const& text) {
 // What an open-model run adds to the figures.
 struct open_figures {
   std::int64_t scheduled = 0, started = 0, dropped = 0, users = 0;
-  histogram from_due;  // each request's latency from when it was due
+  histogram from_due;    // each request's time from when it was due to its end, answered or not
+  histogram from_start;  // the same requests from when they went out
 };
 
 std::string describe(arrival_rate_options const& o) {
@@ -151,7 +152,7 @@ int load_command(std::vector<std::string> const& args) {
       }
       o.pre_allocated_users = s.connections;
       o.max_users = cl.integer("max-users", s.connections, s.connections, 1'000'000);
-      o.max_delay = cl.value("max-delay") ? seconds_of(cl.seconds("max-delay", 0)) : clock_type::duration::zero();
+      o.max_delay = seconds_of(cl.seconds("max-delay", 0, true));
       s.open = o;
     } else if (cl.value("max-users") || cl.value("max-delay")) {
       throw usage_error("--max-users and --max-delay go with --rate or --stages");
@@ -200,7 +201,8 @@ int load_command(std::vector<std::string> const& args) {
   auto const started = clock_type::now();
   // Closed: the duration ends the load, and requests in flight then are dropped (wrk). Open: the schedule ends
   // it, and a request due in it is waited for (bounded by its timeout), so that every due request is counted.
-  context ctx = context().with_timeout(rt.executor(0), seconds_of(s.duration_s + (s.open ? s.timeout_s + 1 : 0)));
+  auto const tail = s.open ? s.timeout_s + std::chrono::duration<double>(s.open->max_delay).count() + 1 : 0.0;
+  context ctx = context().with_timeout(rt.executor(0), seconds_of(s.duration_s + tail));
   std::optional<open_figures> open;
   if (s.open) {
     // A user is an agent of its own, always on the same loop: its slot is touched from that loop only.
@@ -214,7 +216,8 @@ int load_command(std::vector<std::string> const& args) {
         },
         *s.open);
     rt.run(rate.process(ctx));
-    open = open_figures{rate.scheduled(), rate.started(), rate.dropped(), rate.users(), rate.latency_from_due()};
+    open = open_figures{rate.scheduled(), rate.started(), rate.dropped(), rate.users(), rate.latency_from_due(),
+                        rate.latency_from_start()};
     rt.stop();  // the agents go before their loops' executors
   } else {
     worker users(
@@ -254,13 +257,18 @@ int load_command(std::vector<std::string> const& args) {
   std::cout << "Errors:    " << (codes_line.empty() ? "none" : codes_line) << '\n';
   auto const& h = total.latency;
   std::cout << fmt::format("Latency:   p50 {}  p90 {}  p99 {}  max {}  mean {}{}\n", ms(h.percentile(50)), ms(h.percentile(90)),
-                           ms(h.percentile(99)), ms(h.max()), ms(h.mean()), open ? "  (from when each was sent)" : "");
+                           ms(h.percentile(99)), ms(h.max()), ms(h.mean()), open ? "  (answered requests, from when each went out)" : "");
   if (open) {
+    // Both over every request that ended within the run, answered or not, so that the two compare.
     auto const& d = open->from_due;
-    std::cout << fmt::format("  from when each was due: p50 {}  p90 {}  p99 {}  max {}  mean {}\n", ms(d.percentile(50)),
-                             ms(d.percentile(90)), ms(d.percentile(99)), ms(d.max()), ms(d.mean()));
-    std::cout << fmt::format("Rate:      {} due, {} started ({:.1f}/s), {} dropped, {} users made\n", open->scheduled, open->started,
-                             static_cast<double>(open->started) / elapsed, open->dropped, open->users);
+    auto const& f = open->from_start;
+    std::cout << fmt::format("  every request, from when it was due:  p50 {}  p90 {}  p99 {}  max {}\n", ms(d.percentile(50)),
+                             ms(d.percentile(90)), ms(d.percentile(99)), ms(d.max()));
+    std::cout << fmt::format("  every request, from when it went out: p50 {}  p90 {}  p99 {}  max {}\n", ms(f.percentile(50)),
+                             ms(f.percentile(90)), ms(f.percentile(99)), ms(f.max()));
+    std::cout << fmt::format("Rate:      {} due, {} started ({:.1f}/s over the {:g}s schedule), {} dropped, {} users made\n",
+                             open->scheduled, open->started, static_cast<double>(open->started) / s.duration_s, s.duration_s,
+                             open->dropped, open->users);
     if (open->dropped > 0) {
       std::cout << fmt::format(
           "Dropped:   {} requests were not sent: no user was free when they were due{} (raise --max-users, now {}, or lower "
@@ -302,6 +310,9 @@ int load_command(std::vector<std::string> const& args) {
                    {"max_delay_s", std::chrono::duration<double>(s.open->max_delay).count()}};
       j["latency_from_due_us"] = {{"p50", d.percentile(50).count()}, {"p90", d.percentile(90).count()},
                                   {"p99", d.percentile(99).count()}, {"max", d.max().count()}, {"mean", d.mean().count()}};
+      auto const& f = open->from_start;
+      j["latency_from_start_us"] = {{"p50", f.percentile(50).count()}, {"p90", f.percentile(90).count()},
+                                    {"p99", f.percentile(99).count()}, {"max", f.max().count()}, {"mean", f.mean().count()}};
     }
     std::ofstream out(*s.json_file);
     out << j.dump(2) << '\n';

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "candar/runtime/open_files.hpp"
 #include "candar/version.hpp"
 #include "commands.hpp"
 
@@ -23,6 +24,7 @@ constexpr std::string_view usage =
 }
 
 int main(int argc, char** argv) {
+  candar::raise_open_files_limit();  // a connection per user: Debian's soft limit of 1024 is a few hundred users
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << usage;

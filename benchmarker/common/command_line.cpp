@@ -59,14 +59,14 @@ long long command_line::integer(std::string const& name, long long fallback, lon
   return n;
 }
 
-double command_line::seconds(std::string const& name, double fallback) const {
+double command_line::seconds(std::string const& name, double fallback, bool zero_allowed) const {
   auto v = value(name);
   if (!v) return fallback;
   double d = 0;
   auto const* end = v->data() + v->size();
   auto [ptr, ec] = std::from_chars(v->data(), end, d);
-  if (ec != std::errc() || ptr != end || !std::isfinite(d) || d <= 0 || d > 86400) {
-    throw usage_error("--" + name + " needs a number of seconds above 0, got '" + *v + "'");
+  if (ec != std::errc() || ptr != end || !std::isfinite(d) || d < 0 || (d == 0 && !zero_allowed) || d > 86400) {
+    throw usage_error("--" + name + " needs a number of seconds " + (zero_allowed ? "of 0 or more" : "above 0") + ", got '" + *v + "'");
   }
   return d;
 }

@@ -32,7 +32,7 @@ class command_line {
   // The option as a whole number within [min, max], or `fallback` when absent.
   [[nodiscard]] long long integer(std::string const& name, long long fallback, long long min, long long max) const;
   // The option as a number of seconds (fractions allowed) above zero, or `fallback`.
-  [[nodiscard]] double seconds(std::string const& name, double fallback) const;
+  [[nodiscard]] double seconds(std::string const& name, double fallback, bool zero_allowed = false) const;
   // The option as a rate per second (fractions allowed) of at least `min`, or `fallback`.
   [[nodiscard]] double rate(std::string const& name, double fallback, double min) const;
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <future>
 #include <set>
 #include <stdexcept>
@@ -9,6 +12,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+
+#include "candar/runtime/open_files.hpp"
 
 namespace candar {
 namespace {
@@ -67,6 +72,21 @@ TEST(runtime, stop_is_idempotent) {
   rt.stop();
   rt.stop();
   SUCCEED();
+}
+
+// Debian's soft limit of 1024 open files is a few hundred users: the ready main raises it to the hard limit.
+TEST(open_files, the_soft_limit_is_raised_to_the_hard_one) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > (rlim_t{1} << 20)) GTEST_SKIP() << "a hard limit above 2^20";
+  rlimit low = limit;
+  low.rlim_cur = std::min<rlim_t>(64, limit.rlim_max);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  auto const now = raise_open_files_limit();
+  rlimit after{};
+  getrlimit(RLIMIT_NOFILE, &after);
+  EXPECT_EQ(after.rlim_cur, limit.rlim_max);
+  EXPECT_EQ(now, static_cast<std::uint64_t>(limit.rlim_max));
 }
 
 }  // namespace

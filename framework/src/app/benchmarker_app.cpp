@@ -27,6 +27,7 @@
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/load/logs.hpp"
+#include "candar/runtime/open_files.hpp"
 #include "candar/version.hpp"
 #include "baseline_gate.hpp"
 #include "console.hpp"
@@ -324,6 +325,7 @@ benchmarker_app& benchmarker_app::text_flag(std::string const& name, std::string
 
 int benchmarker_app::run(int argc, char** argv, contest_definition const& contest) {
   for (int i = 1; i < argc; ++i) impl_->raw_args.emplace_back(argv[i]);
+  raise_open_files_limit();  // as Go does: a connection per user, and Debian's soft limit is 1024
   try {
     if (!impl_->parse(argc, argv)) return 0;
   } catch (usage_error const& e) {

@@ -1,5 +1,6 @@
 #include "candar/worker/arrival_rate.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -43,6 +44,7 @@ struct arrival_rate::loop_state {
   std::int64_t in_flight = 0;
   bool scheduling = true;
   histogram from_due, from_start;
+  std::exception_ptr failure;  // what escaped this loop's scheduler (out of memory): rethrown by process()
   std::atomic<std::int64_t> started{0}, dropped{0}, finished{0};
   std::atomic<bool> idle{false};  // scheduling over and nothing in flight: released after the histograms' last write
 };
@@ -56,7 +58,10 @@ arrival_rate::arrival_rate(runtime& rt, function fn, arrival_rate_options option
     throw std::invalid_argument("arrival rate: max_users must be 0 or at least pre_allocated_users");
   }
   if (options_.max_delay < clock_type::duration::zero()) throw std::invalid_argument("arrival rate: max_delay must be >= 0");
-  for (std::size_t i = 0; i < rt.size(); ++i) loops_.push_back(std::make_shared<loop_state>(rt.executor(i)));
+  // Arrivals go only to loops that can have a user of their own: with 2 users on 8 loops, 2 loops schedule.
+  auto const max_users = options_.max_users == 0 ? options_.pre_allocated_users : options_.max_users;
+  auto const active = std::min<std::size_t>(rt.size(), static_cast<std::size_t>(max_users));
+  for (std::size_t i = 0; i < active; ++i) loops_.push_back(std::make_shared<loop_state>(rt.executor(i)));
 }
 
 arrival_rate::~arrival_rate() = default;
@@ -114,31 +119,53 @@ bool arrival_rate::take_user(std::size_t loop, std::int64_t& user) {
 
 void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
   auto& l = *loops_[loop];
-  ++l.in_flight;
-  l.started.fetch_add(1, std::memory_order_relaxed);
-  auto run = [](function const& fn, context c, arrival what) -> asio::awaitable<void> { co_await fn(c, what); };
-  spawn(l.ex, ctx, run(fn_, ctx, a), [this, loop, a, ctx](std::exception_ptr escaped) {
-    auto& here = *loops_[loop];
-    auto const now = clock_type::now();
-    bool const cut_off = ctx.done();  // ended by the end of the run: its time says nothing of the server
-    if (!cut_off) {
-      here.from_due.record(now - a.due);
-      here.from_start.record(now - a.started);
-    }
-    if (escaped && !cut_off && on_exception_) on_exception_(escaped);
-    here.free_users.push_back(a.user);
-    here.finished.fetch_add(1, std::memory_order_relaxed);
-    --here.in_flight;
-    if (here.waiting_for_user) here.waker.cancel();
-    loop_idle(loop);
-  });
+  // Started when it runs: an iteration whose context ended before its first line is dropped, not started.
+  auto ran = std::make_shared<bool>(false);
+  auto run = [](function const& fn, context c, arrival what, loop_state& at, std::shared_ptr<bool> flag) -> asio::awaitable<void> {
+    *flag = true;
+    at.started.fetch_add(1, std::memory_order_relaxed);
+    co_await fn(c, what);
+  };
+  try {
+    spawn(l.ex, ctx, run(fn_, ctx, a, l, ran), [this, loop, a, ctx, ran](std::exception_ptr escaped) {
+      auto& here = *loops_[loop];
+      auto const now = clock_type::now();
+      bool const cut_off = ctx.done();  // ended by the end of the run: its time says nothing of the server
+      if (*ran && !cut_off) {
+        here.from_due.record(now - a.due);
+        here.from_start.record(now - a.started);
+      }
+      if (*ran) {
+        here.finished.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        here.dropped.fetch_add(1, std::memory_order_relaxed);
+      }
+      here.free_users.push_back(a.user);
+      --here.in_flight;
+      if (here.waiting_for_user) here.waker.cancel();
+      loop_idle(loop);
+      // Last, and guarded: a handler that throws must not take the loop down with the bookkeeping undone.
+      if (escaped && !(cut_off && is_cancellation(escaped)) && on_exception_) {
+        try {
+          on_exception_(escaped);
+        } catch (...) {
+        }
+      }
+    });
+    ++l.in_flight;
+  } catch (...) {  // out of memory before it was scheduled: as if no user had been free
+    l.free_users.push_back(a.user);
+    l.dropped.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void arrival_rate::loop_idle(std::size_t loop) {
   auto& l = *loops_[loop];
   if (l.scheduling || l.in_flight > 0) return;
+  // A copy of the signal first: once `idle` is stored, process() may return and this object go.
+  auto signal = *all_done_;
   l.idle.store(true, std::memory_order_release);
-  all_done_->notify();
+  signal.notify();
 }
 
 asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx) {
@@ -158,8 +185,15 @@ asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx)
       if (ctx.done()) break;
     }
     std::int64_t user = 0;
-    if (!take_user(loop, user)) {
-      if (options_.max_delay == clock_type::duration::zero()) {
+    bool have = take_user(loop, user);
+    if (!have && l.in_flight > 0) {
+      // Completions already queued on this loop may have freed a user: they run before anything is dropped.
+      co_await asio::post(l.ex, asio::use_awaitable);
+      have = take_user(loop, user);
+    }
+    if (!have) {
+      // Nothing in flight here: no user of this loop will come back to wait for.
+      if (options_.max_delay == clock_type::duration::zero() || l.in_flight == 0) {
         l.dropped.fetch_add(1, std::memory_order_relaxed);
         k += stride;
         continue;
@@ -194,9 +228,13 @@ asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx)
     start(loop, ctx, arrival{k, user, due, clock_type::now()});
     k += stride;
   }
-  // Cut off by ctx: the arrivals of this loop that were due by now and never started are dropped too.
+  // Cut off by ctx: the arrivals of this loop that were due when it ended and never started are dropped too.
   if (ctx.done()) {
-    auto const due_now = schedule_->due_by(std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - start_));
+    auto end = clock_type::now();
+    if (auto const ended = ended_at_.load(std::memory_order_relaxed); ended != 0) {
+      end = std::min(end, clock_type::time_point(clock_type::duration(ended)));
+    }
+    auto const due_now = schedule_->due_by(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start_));
     if (due_now > k) l.dropped.fetch_add((due_now - k + stride - 1) / stride, std::memory_order_relaxed);
   }
 }
@@ -213,13 +251,15 @@ asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_ex
   start_ = clock_type::now();
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     // Not tied to ctx by spawn: the scheduler sees ctx end itself, and must then count what it dropped.
-    asio::co_spawn(loops_[i]->ex, schedule_loop(i, ctx), [this, i](std::exception_ptr) {
-      loops_[i]->scheduling = false;  // over, even if it threw (out of memory): process() must not wait forever
+    asio::co_spawn(loops_[i]->ex, schedule_loop(i, ctx), [this, i](std::exception_ptr escaped) {
+      loops_[i]->failure = escaped;   // rethrown by process(): a schedule cut short must not pass for a whole one
+      loops_[i]->scheduling = false;  // over, even if it threw: process() must not wait forever
       loop_idle(i);
     });
   }
   // A wait on a timer does not see ctx end by itself: ending ctx cancels the timers (on their loops).
   auto stop = ctx.on_done([this](stop_reason) {
+    ended_at_.store(clock_type::now().time_since_epoch().count(), std::memory_order_relaxed);
     for (auto const& l : loops_) {
       asio::post(l->ex, [state = l] {  // a share of the loop's state: this may run after process() returned
         state->next_due.cancel();
@@ -234,6 +274,9 @@ asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_ex
     return true;
   });
   stop.reset();
+  for (auto const& l : loops_) {
+    if (l->failure) std::rethrow_exception(l->failure);
+  }
 }
 
 asio::awaitable<void> arrival_rate::process(step& s) {

@@ -1,5 +1,6 @@
 #include "arrival_schedule.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -29,9 +30,11 @@ arrival_schedule::arrival_schedule(double start_rate, std::vector<rate_stage> co
     rate = s.target;
   }
   total_ = n;
+  if (at > 100.0 * 86400) throw std::invalid_argument("arrival rate: the stages last more than 100 days");
   if (total_ > 9e15) throw std::invalid_argument("arrival rate: the stages hold too many arrivals");
-  // Arrivals k < N(end): arrival k is due exactly at the end only when k == N(end), and that one is not in the run.
-  count_ = static_cast<std::int64_t>(std::ceil(total_));
+  // Arrivals k < N(end): arrival k is due exactly at the end only when k == N(end), and that one is not in the
+  // run. The total is a sum of rounded products: a whole number that came out an ulp above itself is whole.
+  count_ = static_cast<std::int64_t>(std::ceil(total_ * (1 - 1e-12)));
 }
 
 std::optional<std::chrono::nanoseconds> arrival_schedule::due(std::int64_t k) const {
@@ -54,8 +57,8 @@ std::optional<std::chrono::nanoseconds> arrival_schedule::due(std::int64_t k) co
 }
 
 std::int64_t arrival_schedule::due_by(std::chrono::nanoseconds elapsed) const {
+  if (elapsed.count() < 0 || count_ == 0) return 0;
   double const t = std::chrono::duration<double>(elapsed).count();
-  if (t < 0) return 0;
   double n = total_;
   for (auto const& p : pieces_) {
     if (t >= p.begin_s + p.seconds) continue;
@@ -64,8 +67,18 @@ std::int64_t arrival_schedule::due_by(std::chrono::nanoseconds elapsed) const {
     n = p.arrivals_before + p.from * in + a * in * in;
     break;
   }
-  // Arrival k is due at or before t when k <= N(t).
-  return std::min(count_, static_cast<std::int64_t>(std::floor(n)) + 1);
+  // An estimate from N(t), then made to agree with due() exactly (rounding, and stretches at rate zero where
+  // N stays flat): the count c such that due(c - 1) <= elapsed < due(c).
+  auto c = std::clamp(static_cast<std::int64_t>(std::floor(n)) + 1, std::int64_t{0}, count_);
+  for (; c > 0; --c) {
+    auto const d = due(c - 1);
+    if (d && *d <= elapsed) break;
+  }
+  for (; c < count_; ++c) {
+    auto const d = due(c);
+    if (!d || *d > elapsed) break;
+  }
+  return c;
 }
 
 }  // namespace candar::detail

@@ -1,8 +1,9 @@
 #pragma once
 // When each arrival of an arrival-rate run is due: the rate is piecewise linear (a start rate, then stages
 // that move it to their targets), the number of arrivals due by time t is the integral N(t) of the rate, and
-// arrival k is due at the t where N(t) = k. So arrival 0 is due at the start, arrivals are evenly spread at a
-// constant rate, and the run holds exactly the arrivals k < N(end).
+// arrival k is due at the first t where N(t) = k (so after a stretch at rate zero, where N stays flat, when
+// the rate rises again). Arrival 0 is due at the start unless the rate starts at zero, arrivals are evenly
+// spread at a constant rate, and the run holds exactly the arrivals k < N(end).
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -8,11 +8,13 @@
 // - The rate: `start_rate`, then stages that move it linearly to their target over their duration (a constant
 //   rate is one stage whose target is the start rate: arrival_rate_options::constant). The run ends after the
 //   last stage, or when the context ends.
-// - Starts are spread evenly: arrival k is due when the integral of the rate reaches k. Loop i of L takes
-//   arrivals i, i+L, i+2L, ... and waits for each on its own timer, so no loop waits on another.
+// - Starts are spread evenly: arrival k is due when the integral of the rate reaches k (after a stretch at
+//   rate zero, when the rate rises again). Loop i of L takes arrivals i, i+L, i+2L, ... and waits for each on
+//   its own timer, so no loop waits on another (L: the runtime's loops, but no more than max_users).
 // - Users: an iteration runs as one user, and a user runs one iteration at a time, always on the same loop
 //   (keep per-user state, an agent say, indexed by arrival::user). `pre_allocated_users` exist from the
-//   start; more are made, up to `max_users`, when an arrival finds none free on its loop.
+//   start, dealt round-robin over the loops; more are made, up to `max_users`, when an arrival finds none
+//   free on its loop. A user freed elsewhere does not move: each loop needs users of its own.
 // - Dropped: an arrival that finds no free user and none left to make is dropped and counted (k6's
 //   dropped_iterations), unless `max_delay` lets it wait for the next user to come back: it then starts late.
 // - Latency, measured honestly: each iteration's time from when it was due (what a user of the service would
@@ -78,7 +80,7 @@ class arrival_rate {
   ~arrival_rate();
 
   // Runs the schedule until its last stage ends or ctx ends; returns once every iteration it started has
-  // finished. Exceptions escaping an iteration go to `on_exception` (the default ignores them).
+  // finished. Exceptions escaping an iteration go to `on_exception` (the default ignores them). Runs once.
   boost::asio::awaitable<void> process(context ctx, exception_handler on_exception = {});
   // Within a benchmark step: its context, and escaping exceptions become `panic` errors of the step.
   boost::asio::awaitable<void> process(step& s);
@@ -109,6 +111,7 @@ class arrival_rate {
   std::unique_ptr<detail::arrival_schedule const> schedule_;
   std::vector<std::shared_ptr<loop_state>> loops_;
   std::optional<detail::async_signal> all_done_;
+  std::atomic<std::chrono::steady_clock::rep> ended_at_{0};  // when ctx ended (0: not yet), for the cut-off count
   std::atomic<std::int64_t> users_{0};
   std::chrono::steady_clock::time_point start_;
   exception_handler on_exception_;
