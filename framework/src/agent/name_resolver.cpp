@@ -204,9 +204,9 @@ void name_resolver::shutdown() {
 }
 
 name_resolver::channel& name_resolver::channel_for(std::vector<std::string> const& servers, asio::any_io_executor const& ex) {
-  std::string key;
-  for (auto const& s : servers) key.append(s).push_back(',');
-  auto& c = channels_[key];
+  std::string servers_key;
+  for (auto const& s : servers) servers_key.append(s).push_back(',');
+  auto& c = channels_[servers_key];
   if (!c) c = std::make_unique<channel>(ex, servers);
   return *c;
 }
@@ -234,11 +234,11 @@ asio::awaitable<expected<addresses>> answer_of(std::shared_ptr<Lookup> l, std::s
 
 asio::awaitable<expected<addresses>> name_resolver::ask_dns(std::string const& host, name_resolution const& how,
                                                             clock_type::time_point deadline) {
-  std::string key;
-  for (auto const& s : how.servers) key.append(s).push_back(',');
-  key.append("\n").append(ascii_lower(host));
+  std::string query_key;
+  for (auto const& s : how.servers) query_key.append(s).push_back(',');
+  query_key.append("\n").append(ascii_lower(host));
   if (cache_.size() >= max_cached_names) std::erase_if(cache_, [](auto const& e) { return e.second.pending == nullptr; });
-  auto& entry = cache_[key];
+  auto& entry = cache_[query_key];
   if (!entry.found.empty() && clock_type::now() < entry.expires) co_return entry.found;
   std::shared_ptr<lookup> l = entry.pending;  // someone asked already: wait for the same answer
   if (!l) {
@@ -252,7 +252,7 @@ asio::awaitable<expected<addresses>> name_resolver::ask_dns(std::string const& h
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     // Owned by the callback, which c-ares calls exactly once; it may call it before this returns (/etc/hosts).
-    ares_getaddrinfo(c.handle, host.c_str(), nullptr, &hints, &name_resolver::on_answer, new query{this, key, l});
+    ares_getaddrinfo(c.handle, host.c_str(), nullptr, &hints, &name_resolver::on_answer, new query{this, query_key, l});
     c.arm_timer();
   }
   co_return co_await answer_of(l, host, deadline);

@@ -256,7 +256,10 @@ expected<std::string> parse_host(std::string_view in) {
     boost::system::error_code ec;
     auto const a = plain ? boost::asio::ip::make_address_v6(std::string(inner), ec) : boost::asio::ip::address_v6();
     if (!plain || ec) return bad("not an IPv6 address");
-    return "[" + ipv6_text(a.to_bytes()) + "]";
+    std::string bracketed = "[";  // appended, not "[" + string&&: g++ 12 warns falsely (-Wstringop-overflow) there
+    bracketed += ipv6_text(a.to_bytes());
+    bracketed += ']';
+    return bracketed;
   }
   std::string domain = percent_decoded(in);
   if (domain.empty()) return bad("empty");
