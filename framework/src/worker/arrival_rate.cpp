@@ -5,8 +5,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -41,6 +44,9 @@ struct arrival_rate::loop_state {
   asio::steady_timer waker;     // or on this one for a user to come back; a completion cancels it
   bool waiting_for_user = false;
   std::vector<std::int64_t> free_users;
+  // The iterations running here, each with its own cancellation signal: the end of ctx emits on each (one
+  // subscription to ctx per loop, not one per iteration, which cost a lock and two allocations per start).
+  std::unordered_map<std::int64_t, std::unique_ptr<asio::cancellation_signal>> running;  // by user
   std::int64_t in_flight = 0;
   bool scheduling = true;
   histogram from_due, from_start;
@@ -119,27 +125,28 @@ bool arrival_rate::take_user(std::size_t loop, std::int64_t& user) {
 
 void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
   auto& l = *loops_[loop];
-  // Started when it runs: an iteration whose context ended before its first line is dropped, not started.
-  auto ran = std::make_shared<bool>(false);
-  auto run = [](function const& fn, context c, arrival what, loop_state& at, std::shared_ptr<bool> flag) -> asio::awaitable<void> {
-    *flag = true;
-    at.started.fetch_add(1, std::memory_order_relaxed);
-    co_await fn(c, what);
-  };
+  if (ctx.done()) {  // the run ended while this one was being chosen
+    l.free_users.push_back(a.user);
+    l.dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   try {
-    spawn(l.ex, ctx, run(fn_, ctx, a, l, ran), [this, loop, a, ctx, ran](std::exception_ptr escaped) {
+    auto& signal = l.running[a.user];
+    if (!signal) signal = std::make_unique<asio::cancellation_signal>();
+    // The function takes its arguments by reference: they live in this frame, not in start()'s.
+    auto run = [](function const& fn, context c, arrival what) -> asio::awaitable<void> { co_await fn(c, what); };
+    l.started.fetch_add(1, std::memory_order_relaxed);
+    ++l.in_flight;
+    asio::co_spawn(l.ex, run(fn_, ctx, a), asio::bind_cancellation_slot(signal->slot(), [this, loop, a, ctx](std::exception_ptr escaped) {
       auto& here = *loops_[loop];
       auto const now = clock_type::now();
       bool const cut_off = ctx.done();  // ended by the end of the run: its time says nothing of the server
-      if (*ran && !cut_off) {
+      if (!cut_off) {
         here.from_due.record(now - a.due);
         here.from_start.record(now - a.started);
       }
-      if (*ran) {
-        here.finished.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        here.dropped.fetch_add(1, std::memory_order_relaxed);
-      }
+      here.running[a.user]->slot().clear();
+      here.finished.fetch_add(1, std::memory_order_relaxed);
       here.free_users.push_back(a.user);
       --here.in_flight;
       if (here.waiting_for_user) here.waker.cancel();
@@ -151,8 +158,7 @@ void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
         } catch (...) {
         }
       }
-    });
-    ++l.in_flight;
+    }));
   } catch (...) {  // out of memory before it was scheduled: as if no user had been free
     l.free_users.push_back(a.user);
     l.dropped.fetch_add(1, std::memory_order_relaxed);
@@ -264,6 +270,8 @@ asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_ex
       asio::post(l->ex, [state = l] {  // a share of the loop's state: this may run after process() returned
         state->next_due.cancel();
         state->waker.cancel();
+        // Every iteration still running here stops at its next co_await, as a spawn()ed one would.
+        for (auto const& [user, signal] : state->running) signal->emit(asio::cancellation_type::terminal);
       });
     }
   });
