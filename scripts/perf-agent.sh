@@ -13,15 +13,10 @@ bash scripts/setup.sh perf >/dev/null
 cmake --preset release >/dev/null
 cmake --build --preset release --target candar agents_memory >/dev/null
 
-work=$(mktemp -d)
-cleanup() {
-  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 # shellcheck source=lib/nginx.sh
 . scripts/lib/nginx.sh
+work=$(mktemp -d)
+trap 'stop_nginx_in "$work"' EXIT
 port=$(free_port 20080)
 mkdir -p "$work/html"
 printf 'hello from nginx\n' > "$work/html/index.html"

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include <boost/url/parse.hpp>
 
@@ -59,28 +60,37 @@ long long command_line::integer(std::string const& name, long long fallback, lon
   return n;
 }
 
+namespace {
+
+// The whole text as a finite number, or nullopt.
+std::optional<double> finite_number(std::string const& text) {
+  double d = 0;
+  auto const* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, d);
+  if (ec != std::errc() || ptr != end || !std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+}  // namespace
+
 double command_line::seconds(std::string const& name, double fallback, bool zero_allowed) const {
   auto v = value(name);
   if (!v) return fallback;
-  double d = 0;
-  auto const* end = v->data() + v->size();
-  auto [ptr, ec] = std::from_chars(v->data(), end, d);
-  if (ec != std::errc() || ptr != end || !std::isfinite(d) || d < 0 || (d == 0 && !zero_allowed) || d > 86400) {
+  auto const d = finite_number(*v);
+  if (!d || *d < 0 || (*d == 0 && !zero_allowed) || *d > 86400) {
     throw usage_error("--" + name + " needs a number of seconds " + (zero_allowed ? "of 0 or more" : "above 0") + ", got '" + *v + "'");
   }
-  return d;
+  return *d;
 }
 
 double command_line::rate(std::string const& name, double fallback, double min) const {
   auto v = value(name);
   if (!v) return fallback;
-  double d = 0;
-  auto const* end = v->data() + v->size();
-  auto [ptr, ec] = std::from_chars(v->data(), end, d);
-  if (ec != std::errc() || ptr != end || !std::isfinite(d) || d < min || d > 10'000'000) {
+  auto const d = finite_number(*v);
+  if (!d || *d < min || *d > 10'000'000) {
     throw usage_error("--" + name + " needs a rate per second " + (min > 0 ? "above 0" : "of 0 or more") + ", got '" + *v + "'");
   }
-  return d;
+  return *d;
 }
 
 void require_http_url(std::string const& url) {

@@ -32,3 +32,10 @@ CONF
   echo "nginx did not start; see $work/logs/error.log" >&2
   return 1
 }
+
+# stop_nginx_in WORK: stops the nginx start_nginx started in WORK, if any, and removes WORK (for an EXIT trap).
+stop_nginx_in() {
+  local work=$1
+  if [ -f "$work/nginx.pid" ]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
