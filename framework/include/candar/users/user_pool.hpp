@@ -10,7 +10,7 @@
 //   co_await u->agent.get("/").send();                 // the same browser as last time: a returning visitor
 //   if (lost) u.retire();                              // e.g. no answer to a write: the model cannot know
 //                                                      // (otherwise the user goes back when `u` goes away,
-//                                                      // closing their idle connections: see release())
+//                                                      // closing their idle connections: see give_back())
 //
 // An agent lives on one event loop, so a user belongs to the loop of their first flow; take() gives only users
 // of the calling loop (or new ones). Flows spread round-robin over the loops by the worker keep the loops'
@@ -58,8 +58,14 @@ class user_pool {
     void retire() noexcept { retired_ = true; }
     // Ends the lease now (the user goes back, or leaves if retired).
     void give_back() {
-      member_ = nullptr;  // the user may be in another flow from now on
-      if (auto* p = std::exchange(pool_, nullptr)) p->release(slot_, retired_);
+      auto* const m = std::exchange(member_, nullptr);  // the user may be in another flow once released
+      auto* const p = std::exchange(pool_, nullptr);
+      if (p == nullptr) return;
+      // A user between visits holds no connection, as a visitor who left the site: thousands of returning
+      // users would otherwise keep thousands of idle keep-alive connections and run the benchmarker (and the
+      // webapp) out of file descriptors. Still this lease's alone here, on the agent's own loop.
+      if (!retired_ && m != nullptr) m->agent.close_idle();
+      p->release(slot_, retired_);
     }
 
    private:
@@ -149,17 +155,6 @@ class user_pool {
   };
 
   void release(std::size_t slot, bool retire) {
-    if (!retire) {
-      // A user between visits holds no connection, as a visitor who left the site: thousands of returning users
-      // would otherwise keep thousands of idle keep-alive connections, and run the benchmarker (and the webapp)
-      // out of file descriptors. The member is still this lease's alone; its agent is on this loop.
-      member* m = nullptr;
-      {
-        std::lock_guard lock(mutex_);
-        m = slots_[slot].value.get();
-      }
-      if (m != nullptr) m->agent.close_idle();
-    }
     std::unique_ptr<member> gone;
     std::lock_guard lock(mutex_);
     auto& s = slots_[slot];
