@@ -12,3 +12,12 @@ pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
+pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)  # the Locust worker's socket (cppzmq's header on top)
+# msgpuck (Debian's libmsgpuck-dev) ships a header and a static library, no package config.
+find_path(MSGPUCK_INCLUDE_DIR msgpuck.h REQUIRED)
+find_library(MSGPUCK_LIBRARY NAMES libmsgpuck.a msgpuck REQUIRED)
+if(NOT TARGET MSGPUCK::msgpuck)
+  add_library(MSGPUCK::msgpuck STATIC IMPORTED)
+  set_target_properties(MSGPUCK::msgpuck PROPERTIES IMPORTED_LOCATION ${MSGPUCK_LIBRARY}
+    INTERFACE_INCLUDE_DIRECTORIES ${MSGPUCK_INCLUDE_DIR})
+endif()

@@ -20,6 +20,8 @@ packages=(
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
   libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
   libc-ares-dev           # DNS resolution an event loop can wait on under a deadline, with the records' TTLs
+  libzmq3-dev cppzmq-dev  # ZeroMQ for the Locust worker (candar worker, candar/locust/)
+  libmsgpuck-dev          # msgpack for the Locust protocol (Debian's msgpack-c C++ package needs Boost 1.74)
   libsqlite3-dev          # the isuchair reference webapp's database
   libmimalloc-dev         # a faster malloc for the load-making programs (release builds)
   nginx                   # the real-world server the agent tests run against (started by the tests)
@@ -30,6 +32,7 @@ packages=(
 # asks for it), `setup.sh perf` what scripts/perf-agent.sh compares against.
 test_packages=(
   chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
+  python3-locust          # Locust 2.12's master, which the candar worker tests join (tests/cli/locust_worker_test.cpp)
 )
 perf_packages=(
   wrk                     # the peer load generator candar load is compared with

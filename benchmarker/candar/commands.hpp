@@ -7,6 +7,7 @@ namespace candar::cli {
 
 int fetch_command(std::vector<std::string> const& args);
 int load_command(std::vector<std::string> const& args);
+int worker_command(std::vector<std::string> const& args);
 int new_command(std::vector<std::string> const& args);
 
 }  // namespace candar::cli

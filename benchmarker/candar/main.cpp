@@ -1,6 +1,7 @@
 // candar: the browser-like agent from the command line.
 //   candar fetch URL   one page load, showing what the agent sees
 //   candar load URL    a closed-loop load through agents and a worker, like wrk
+//   candar worker      a worker of a Locust master
 //   candar new DIR     a starter contest built on the installed candar
 #include <iostream>
 #include <string>
@@ -18,6 +19,7 @@ constexpr std::string_view usage =
     "commands:\n"
     "  fetch URL   one request with the browser-like agent; prints status, timings and headers\n"
     "  load URL    closed-loop load through agents (like wrk); prints req/s, statuses, errors, latency\n"
+    "  worker      a worker of a Locust master: --master HOST:PORT --target URL\n"
     "  new DIR     write a starter contest into DIR: a CMake project on the installed candar, one flow per phase\n"
     "\n"
     "'candar <command> --help' describes a command's options; 'candar --version' prints the version.\n";
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "fetch") return candar::cli::fetch_command(args);
     if (command == "load") return candar::cli::load_command(args);
+    if (command == "worker") return candar::cli::worker_command(args);
     if (command == "new") return candar::cli::new_command(args);
   } catch (std::exception const& e) {
     std::cerr << "candar: internal error: " << e.what() << '\n';

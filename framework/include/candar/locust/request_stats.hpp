@@ -1,0 +1,36 @@
+#pragma once
+// What a Locust worker's users report of their requests, kept in Locust's own terms: per (method, name) the
+// requests, failures, response times in milliseconds and content length, and the errors with their
+// occurrences. Any loop records without contention (one shard per thread); the worker takes what was recorded
+// since its last report every few seconds, as Locust's own workers do.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace candar::locust {
+
+class request_stats {
+ public:
+  request_stats();
+  ~request_stats();
+  request_stats(request_stats const&) = delete;
+  request_stats& operator=(request_stats const&) = delete;
+
+  // A request answered as expected. `name` is how Locust's tables group it (a path, or "/api/users/:id").
+  void success(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
+               std::uint64_t content_length);
+  // A request that failed (no answer, or a wrong one): counted as a request and as a failure, as Locust does,
+  // with `error` as the message its error table groups by. Keep it free of ids, or each one is a row.
+  void failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
+               std::string_view error);
+
+  struct impl;
+  // The worker's side (framework/src/locust/): not for flows.
+  [[nodiscard]] impl& internals() noexcept { return *impl_; }
+
+ private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace candar::locust

@@ -1,0 +1,144 @@
+#include "msgpack.hpp"
+
+#include <msgpuck.h>
+
+#include <cmath>
+#include <limits>
+
+namespace candar::locust::msgpack {
+
+char* writer::grow(std::size_t n) {
+  auto const at = out_.size();
+  out_.resize(at + n);
+  return out_.data() + at;
+}
+
+writer& writer::array(std::uint32_t size) {
+  mp_encode_array(grow(mp_sizeof_array(size)), size);
+  return *this;
+}
+
+writer& writer::map(std::uint32_t size) {
+  mp_encode_map(grow(mp_sizeof_map(size)), size);
+  return *this;
+}
+
+writer& writer::str(std::string_view s) {
+  auto const len = static_cast<std::uint32_t>(s.size());
+  mp_encode_str(grow(mp_sizeof_str(len)), s.data(), len);
+  return *this;
+}
+
+writer& writer::integer(std::int64_t n) {
+  if (n >= 0) {
+    auto const u = static_cast<std::uint64_t>(n);
+    mp_encode_uint(grow(mp_sizeof_uint(u)), u);
+  } else {
+    mp_encode_int(grow(mp_sizeof_int(n)), n);
+  }
+  return *this;
+}
+
+writer& writer::real(double d) {
+  mp_encode_double(grow(mp_sizeof_double(d)), d);
+  return *this;
+}
+
+writer& writer::nil() {
+  mp_encode_nil(grow(mp_sizeof_nil()));
+  return *this;
+}
+
+writer& writer::boolean(bool b) {
+  mp_encode_bool(grow(mp_sizeof_bool(b)), b);
+  return *this;
+}
+
+std::optional<std::int64_t> value::as_integer() const noexcept {
+  if (auto const* i = std::get_if<std::int64_t>(&v)) return *i;
+  if (auto const* d = std::get_if<double>(&v)) {
+    if (std::isfinite(*d) && std::trunc(*d) == *d && std::fabs(*d) < 9.0e18) return static_cast<std::int64_t>(*d);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> value::as_number() const noexcept {
+  if (auto const* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  if (auto const* d = std::get_if<double>(&v)) return *d;
+  return std::nullopt;
+}
+
+value const* value::find(std::string_view key) const noexcept {
+  auto const* m = as_map();
+  if (m == nullptr) return nullptr;
+  for (std::size_t i = 0; i < m->keys.size(); ++i) {
+    if (auto const* s = m->keys[i].as_string(); s != nullptr && *s == key) return &m->values[i];
+  }
+  return nullptr;
+}
+
+namespace {
+
+// `p` points at a value mp_check has validated as part of the whole buffer.
+bool decode(char const*& p, value& out, int depth) {
+  if (depth <= 0) return false;
+  switch (mp_typeof(*p)) {
+    case MP_NIL: mp_decode_nil(&p); out.v = std::monostate{}; return true;
+    case MP_BOOL: out.v = mp_decode_bool(&p); return true;
+    case MP_UINT: {
+      auto const u = mp_decode_uint(&p);
+      if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        out.v = static_cast<std::int64_t>(u);
+      } else {
+        out.v = static_cast<double>(u);
+      }
+      return true;
+    }
+    case MP_INT: out.v = mp_decode_int(&p); return true;
+    case MP_FLOAT: out.v = static_cast<double>(mp_decode_float(&p)); return true;
+    case MP_DOUBLE: out.v = mp_decode_double(&p); return true;
+    case MP_STR:
+    case MP_BIN: {
+      std::uint32_t len = 0;
+      char const* s = mp_decode_strbin(&p, &len);
+      out.v = std::string(s, len);
+      return true;
+    }
+    case MP_ARRAY: {
+      auto const n = mp_decode_array(&p);
+      array items(n);
+      for (auto& item : items) {
+        if (!decode(p, item, depth - 1)) return false;
+      }
+      out.v = std::move(items);
+      return true;
+    }
+    case MP_MAP: {
+      auto const n = mp_decode_map(&p);
+      map entries{array(n), array(n)};
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (!decode(p, entries.keys[i], depth - 1) || !decode(p, entries.values[i], depth - 1)) return false;
+      }
+      out.v = std::move(entries);
+      return true;
+    }
+    case MP_EXT: mp_next(&p); out.v = std::monostate{}; return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<value> read(std::string_view bytes, int max_depth) {
+  if (bytes.empty()) return std::nullopt;
+  char const* check = bytes.data();
+  char const* const end = bytes.data() + bytes.size();
+  // mp_check walks the whole buffer without decoding: after it, every length read below stays inside it.
+  if (mp_check(&check, end) != 0 || check != end) return std::nullopt;
+  value out;
+  char const* p = bytes.data();
+  if (!decode(p, out, max_depth)) return std::nullopt;
+  return out;
+}
+
+}  // namespace candar::locust::msgpack

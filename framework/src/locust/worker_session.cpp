@@ -1,0 +1,322 @@
+// The Locust worker's session (docs/locust-worker-protocol.md): one thread speaks to the master, the runtime's
+// loops run the users. The session thread waits on the master's socket with a short timeout, so heartbeats,
+// reports and the end of `ctx` are each handled within 100 ms of when they are due.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "candar/locust/worker.hpp"
+#include "master_link.hpp"
+#include "stats_report.hpp"
+#include "user_classes.hpp"
+
+namespace candar::locust {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto heartbeat_interval = 1s;  // Locust's HEARTBEAT_INTERVAL: the master counts 3 missed as missing
+constexpr auto report_interval = 3s;     // Locust's WORKER_REPORT_INTERVAL
+constexpr auto ready_interval = 5s;      // client_ready is sent again until the master acks it
+constexpr auto tick = 100ms;
+constexpr auto final_report_linger = 2s;  // how long the last report may take to leave at the end
+
+std::string make_node_id() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) std::snprintf(host.data(), host.size(), "candar");
+  std::random_device rd;
+  std::string id = std::string(host.data()) + "_";
+  for (int i = 0; i < 4; ++i) id += fmt::format("{:08x}", rd());
+  return id;
+}
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto const tv = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return tv(u.ru_utime) + tv(u.ru_stime);
+}
+
+std::int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+void merge_into(stats_report& into, stats_report&& from) {
+  into.start_time = std::min(into.start_time, from.start_time);
+  for (auto& [key, e] : from.entries) into.entries[key].merge(e);
+  into.total.merge(from.total);
+  for (auto const& [key, n] : from.errors) into.errors[key] += n;
+}
+
+std::string seconds_text(std::chrono::milliseconds d) { return fmt::format("{:g}s", static_cast<double>(d.count()) / 1000.0); }
+
+class session {
+ public:
+  session(runtime& rt, context const& ctx, worker_options const& options)
+      : ctx_(ctx),
+        options_(options),
+        endpoint_(fmt::format("tcp://{}:{}", options.master_host, options.master_port)),
+        link_(endpoint_, summary_node_id()),
+        users_(rt, ctx, options, stats_) {}
+
+  worker_summary run() {
+    log(fmt::format("worker {} joining the Locust master at {}", summary_.node_id, endpoint_));
+    while (!finished_) {
+      auto const now = clock_type::now();
+      if (ctx_.done()) {
+        goodbye();
+        break;
+      }
+      if (!acked_) {
+        if (now >= next_ready_) next_ready_ = send_ready() ? now + ready_interval : now + tick;
+        if (now - waiting_since_ > options_.master_timeout) {
+          end(worker_end::master_unreachable,
+              fmt::format("no Locust master answered at {} within {}", endpoint_, seconds_text(options_.master_timeout)));
+          break;
+        }
+      } else {
+        if (now >= next_heartbeat_) {
+          send_heartbeat();
+          next_heartbeat_ = now + heartbeat_interval;
+        }
+        if (now >= next_report_) {
+          send_report();
+          next_report_ = now + report_interval;
+        }
+        if (now - last_delivered_ > options_.master_timeout) {
+          lost("the Locust master at " + endpoint_ + " went away");
+          break;
+        }
+        if (master_heartbeats_ && now - last_master_heartbeat_ > options_.master_timeout) {
+          lost("the Locust master at " + endpoint_ + " stopped sending heartbeats");
+          break;
+        }
+      }
+      auto const wait = std::max(std::chrono::milliseconds(1), std::min<std::chrono::milliseconds>(tick, until_next(now)));
+      if (auto m = link_.receive(wait)) handle(*m);
+    }
+    summary_.flow_exceptions = users_.exceptions();
+    return summary_;
+  }
+
+ private:
+  std::string const& summary_node_id() {
+    summary_.node_id = make_node_id();
+    return summary_.node_id;
+  }
+
+  std::chrono::milliseconds until_next(clock_type::time_point now) const {
+    auto next = acked_ ? std::min(next_heartbeat_, next_report_) : next_ready_;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(next - now);
+  }
+
+  void log(std::string const& line) const {
+    if (options_.log) options_.log(line);
+  }
+
+  bool send_ready() {
+    // -1: "skip the version check" (Locust's own workers send their version); any master version is accepted.
+    return link_.send("client_ready", msgpack::writer().integer(-1).bytes());
+  }
+
+  void delivered(bool ok) {
+    if (ok) last_delivered_ = clock_type::now();
+  }
+
+  void send_heartbeat() {
+    auto const now = clock_type::now();
+    double const cpu = cpu_seconds();
+    double const wall = std::chrono::duration<double>(now - cpu_measured_at_).count();
+    double const percent = wall > 0 ? (cpu - cpu_at_) / wall * 100.0 : 0.0;
+    cpu_at_ = cpu;
+    cpu_measured_at_ = now;
+    msgpack::writer w;
+    w.map(3).str("state").str(state_).str("current_cpu_usage").real(percent).str("current_memory_usage").integer(resident_bytes());
+    delivered(link_.send("heartbeat", w.bytes()));
+  }
+
+  // What was recorded since the last report goes to the master; a report that cannot go (no master connected)
+  // is kept and goes with the next one, so that nothing counted is lost to a short disconnection.
+  bool send_report() {
+    auto report = stats_.internals().take();
+    if (pending_) {
+      merge_into(*pending_, std::move(report));
+      report = std::move(*pending_);
+      pending_.reset();
+    }
+    msgpack::writer w;
+    report.write(w, users_.counts());
+    bool const ok = link_.send("stats", w.bytes());
+    delivered(ok);
+    if (ok) {
+      summary_.requests += report.total.num_requests;
+      summary_.failures += report.total.num_failures;
+      ++summary_.reports;
+    } else {
+      pending_ = std::move(report);
+    }
+    for (auto const& what : users_.take_exceptions()) {
+      msgpack::writer e;
+      e.map(2).str("msg").str(what).str("traceback").str("(a candar worker's user flow: no Python traceback)");
+      link_.send("exception", e.bytes());
+    }
+    return ok;
+  }
+
+  void handle(master_message const& m) {
+    if (m.type == "ack") {
+      if (acked_) return;
+      acked_ = true;
+      auto const index = m.data.find("index");
+      log(fmt::format("connected to the Locust master at {} (worker index {})", endpoint_,
+                      index && index->as_integer() ? *index->as_integer() : -1));
+      auto const now = clock_type::now();
+      last_delivered_ = now;
+      next_heartbeat_ = now;
+      next_report_ = now + report_interval;
+      state_ = "ready";
+    } else if (m.type == "spawn") {
+      spawn(m.data);
+    } else if (m.type == "stop") {
+      users_.stop();
+      state_ = "stopped";
+      send_report();
+      link_.send("client_stopped");
+      log("the master stopped the test; waiting for the next one");
+      state_ = "ready";
+      rejoin();
+    } else if (m.type == "quit") {
+      // The master waits only half a second for the last report: it goes before the users are stopped, and
+      // nothing recorded after it is counted anywhere.
+      stats_.internals().close();
+      send_report();
+      users_.stop();
+      end(worker_end::master_quit, "the Locust master ended the test");
+    } else if (m.type == "reconnect") {
+      log("the master asked the worker to reconnect");
+      users_.stop();
+      link_.reconnect();
+      rejoin();
+    } else if (m.type == "heartbeat") {  // Locust 2.19+ masters send them too
+      master_heartbeats_ = true;
+      last_master_heartbeat_ = clock_type::now();
+    }
+  }
+
+  void rejoin() {
+    acked_ = false;
+    next_ready_ = clock_type::now();
+    waiting_since_ = next_ready_;
+  }
+
+  void spawn(msgpack::value const& data) {
+    if (!acked_) return;  // a spawn before the ack is not for this session
+    auto const* timestamp = data.find("timestamp");
+    auto const* classes = data.find("user_classes_count");
+    if (classes == nullptr || classes->as_map() == nullptr) return;
+    if (timestamp != nullptr && timestamp->as_number()) {
+      // Locust sends each spawn once; one that is not newer than the last was already applied.
+      if (last_spawn_ && *timestamp->as_number() <= *last_spawn_) return;
+      last_spawn_ = *timestamp->as_number();
+    }
+    std::map<std::string, std::int64_t> counts;
+    auto const& m = *classes->as_map();
+    for (std::size_t i = 0; i < m.keys.size(); ++i) {
+      auto const* name = m.keys[i].as_string();
+      auto const n = m.values[i].as_integer();
+      if (name == nullptr || !n || *n < 0 || *n > 10'000'000) continue;
+      counts[*name] = *n;
+    }
+    state_ = "spawning";
+    link_.send("spawning");
+    for (auto const& name : users_.set(counts)) {
+      if (warned_unknown_.insert(name).second) {
+        std::string const text = fmt::format("this candar worker has no flow for the user class {}: it runs none of them", name);
+        log(text);
+        msgpack::writer e;
+        e.map(2).str("msg").str(text).str("traceback").str("");
+        link_.send("exception", e.bytes());
+      }
+    }
+    auto const running = users_.counts();
+    std::int64_t total = 0;
+    msgpack::writer w;
+    w.map(2).str("user_classes_count").map(static_cast<std::uint32_t>(running.size()));
+    for (auto const& [name, n] : running) {
+      w.str(name).integer(n);
+      total += n;
+    }
+    w.str("user_count").integer(total);
+    delivered(link_.send("spawning_complete", w.bytes()));
+    state_ = "running";
+  }
+
+  // ctx ended: the last report, then "quit", which the master takes as this worker's goodbye.
+  void goodbye() {
+    stats_.internals().close();
+    if (acked_) {
+      send_report();
+      link_.send("quit");
+    }
+    users_.stop();
+    link_.close(final_report_linger);
+    end(worker_end::stopped, "the worker was stopped");
+  }
+
+  void lost(std::string reason) {
+    stats_.internals().close();
+    users_.stop();
+    end(worker_end::master_lost,
+        fmt::format("{}: no answer for {}, so the worker stopped", reason, seconds_text(options_.master_timeout)));
+  }
+
+  void end(worker_end how, std::string reason) {
+    if (how == worker_end::master_quit) link_.close(final_report_linger);
+    log(reason);
+    summary_.end = how;
+    summary_.reason = std::move(reason);
+    finished_ = true;
+  }
+
+  context const ctx_;
+  worker_options const& options_;
+  worker_summary summary_;
+  std::string const endpoint_;
+  master_link link_;
+  request_stats stats_;
+  user_classes users_;
+  bool finished_ = false;
+  bool acked_ = false;
+  std::string state_ = "ready";
+  clock_type::time_point waiting_since_ = clock_type::now();
+  clock_type::time_point next_ready_ = waiting_since_;
+  clock_type::time_point next_heartbeat_{}, next_report_{}, last_delivered_{};
+  bool master_heartbeats_ = false;
+  clock_type::time_point last_master_heartbeat_{};
+  double cpu_at_ = cpu_seconds();
+  clock_type::time_point cpu_measured_at_ = clock_type::now();
+  std::optional<double> last_spawn_;
+  std::optional<stats_report> pending_;
+  std::set<std::string> warned_unknown_;
+};
+
+}  // namespace
+
+worker_summary run_worker(runtime& rt, context const& ctx, worker_options const& options) {
+  session s(rt, ctx, options);
+  return s.run();
+}
+
+}  // namespace candar::locust
