@@ -79,10 +79,22 @@ value const* value::find(std::string_view key) const noexcept {
 
 namespace {
 
-// `p` points at a value mp_check has validated as part of the whole buffer.
-bool decode(char const*& p, value& out, int depth) {
-  if (depth <= 0) return false;
-  switch (mp_typeof(*p)) {
+// Every value is checked to lie inside [p, end) before it is read: a scalar or string by mp_check on it alone,
+// a container by its count, as each item takes at least one byte. (mp_check over a whole buffer is not enough:
+// it lets an array count near 2^32 through, as its running total wraps.) Nothing is allocated for a count the
+// bytes left cannot hold.
+bool decode(char const*& p, char const* end, value& out, int depth) {
+  if (depth <= 0 || p >= end) return false;
+  auto const type = mp_typeof(*p);
+  if (type == MP_ARRAY) {
+    if (mp_check_array(p, end) > 0) return false;  // > 0: the header's bytes that are missing
+  } else if (type == MP_MAP) {
+    if (mp_check_map(p, end) > 0) return false;
+  } else {
+    char const* q = p;
+    if (mp_check(&q, end) != 0) return false;
+  }
+  switch (type) {
     case MP_NIL: mp_decode_nil(&p); out.v = std::monostate{}; return true;
     case MP_BOOL: out.v = mp_decode_bool(&p); return true;
     case MP_UINT: {
@@ -101,28 +113,31 @@ bool decode(char const*& p, value& out, int depth) {
     case MP_BIN: {
       std::uint32_t len = 0;
       char const* s = mp_decode_strbin(&p, &len);
+      if (len > static_cast<std::size_t>(end - s)) return false;
       out.v = std::string(s, len);
       return true;
     }
     case MP_ARRAY: {
       auto const n = mp_decode_array(&p);
+      if (n > static_cast<std::size_t>(end - p)) return false;
       array items(n);
       for (auto& item : items) {
-        if (!decode(p, item, depth - 1)) return false;
+        if (!decode(p, end, item, depth - 1)) return false;
       }
       out.v = std::move(items);
       return true;
     }
     case MP_MAP: {
       auto const n = mp_decode_map(&p);
+      if (n > static_cast<std::size_t>(end - p) / 2) return false;
       map entries{array(n), array(n)};
       for (std::uint32_t i = 0; i < n; ++i) {
-        if (!decode(p, entries.keys[i], depth - 1) || !decode(p, entries.values[i], depth - 1)) return false;
+        if (!decode(p, end, entries.keys[i], depth - 1) || !decode(p, end, entries.values[i], depth - 1)) return false;
       }
       out.v = std::move(entries);
       return true;
     }
-    case MP_EXT: mp_next(&p); out.v = std::monostate{}; return true;
+    case MP_EXT: mp_next(&p); out.v = std::monostate{}; return p <= end;
   }
   return false;
 }
@@ -131,13 +146,10 @@ bool decode(char const*& p, value& out, int depth) {
 
 std::optional<value> read(std::string_view bytes, int max_depth) {
   if (bytes.empty()) return std::nullopt;
-  char const* check = bytes.data();
   char const* const end = bytes.data() + bytes.size();
-  // mp_check walks the whole buffer without decoding: after it, every length read below stays inside it.
-  if (mp_check(&check, end) != 0 || check != end) return std::nullopt;
   value out;
   char const* p = bytes.data();
-  if (!decode(p, out, max_depth)) return std::nullopt;
+  if (!decode(p, end, out, max_depth) || p != end) return std::nullopt;
   return out;
 }
 

@@ -87,7 +87,10 @@ class sharded_stats final : public request_stats::impl {
       ++it->second;
       return;
     }
-    if (s.errors.size() >= max_errors) error = "(other errors)";
+    if (s.errors.size() >= max_errors) {
+      name = "(other names)";
+      error = "(other errors)";
+    }
     ++s.errors[std::tuple(std::string(method), std::string(name), std::string(error))];
   }
 
