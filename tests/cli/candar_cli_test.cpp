@@ -47,7 +47,14 @@ TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
                                  "load http://127.0.0.1:1/ --stages 10", "load http://127.0.0.1:1/ --stages 10:0",
                                  "load http://127.0.0.1:1/ --stages 10:1,", "load http://127.0.0.1:1/ --stages 10:5 --duration 3",
                                  "load http://127.0.0.1:1/ --rate 5 --connections 5 --max-users 2",
-                                 "load http://127.0.0.1:1/ --max-delay 1"}) {
+                                 "load http://127.0.0.1:1/ --max-delay 1", "worker", "worker --target http://127.0.0.1:1/",
+                                 "worker --master 127.0.0.1:5557", "worker --master 127.0.0.1 --target http://127.0.0.1:1/",
+                                 "worker --master 127.0.0.1:0 --target http://127.0.0.1:1/",
+                                 "worker --master 127.0.0.1:70000 --target http://127.0.0.1:1/",
+                                 "worker --master :5557 --target http://127.0.0.1:1/",
+                                 "worker --master 127.0.0.1:5557 --target ftp://x/",
+                                 "worker --master 127.0.0.1:5557 --target http://127.0.0.1:1/ --master-timeout 0",
+                                 "worker --master 127.0.0.1:5557 --target http://127.0.0.1:1/ extra"}) {
     auto const r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     if (!args.empty()) {

@@ -58,9 +58,10 @@ struct locust_run {
   }
 
   [[nodiscard]] test::child_process worker(std::string const& target, std::string const& name,
-                                           std::string const& master_timeout = "30") const {
+                                           std::string const& master_timeout = "30", std::string const& threads = "1") const {
     return test::child_process({CANDAR_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port), "--target", target,
-                                "--threads", "1", "--master-timeout", master_timeout, "--json", (dir / (name + ".json")).string()});
+                                "--threads", threads, "--master-timeout", master_timeout, "--json",
+                                (dir / (name + ".json")).string()});
   }
 
   [[nodiscard]] nlohmann::json summary(std::string const& name) const {
@@ -101,7 +102,7 @@ TEST(locust_worker, the_masters_csv_totals_are_what_two_candar_workers_reported)
   nginx.write_file("index.html", "hello from nginx\n");
   locust_run run;
   auto master = run.master(nginx.url(), 2, 10, 5, 4);
-  auto a = run.worker(nginx.url() + "/", "a");
+  auto a = run.worker(nginx.url() + "/", "a", "30", "2");  // two loops, one worker to the master
   auto b = run.worker(nginx.url() + "/", "b");
 
   ASSERT_TRUE(a.wait_for("connected to the Locust master")) << a.output();
@@ -128,8 +129,10 @@ TEST(locust_worker, the_masters_csv_totals_are_what_two_candar_workers_reported)
   EXPECT_EQ(get[0], "GET");
   EXPECT_EQ(std::stoll(get[2]), reported);
   EXPECT_EQ(std::stod(get[8]), 17.0) << "Average Content Size: the body nginx sends";
-  // Both workers ran users: the master spread its 10 over them.
   EXPECT_NE(master.output().find("All users spawned"), std::string::npos) << master.output();
+  // The worker with two loops is one worker to the master.
+  EXPECT_NE(master.output().find("2 workers connected"), std::string::npos) << master.output();
+  EXPECT_EQ(master.output().find("3 workers connected"), std::string::npos) << master.output();
 }
 
 TEST(locust_worker, a_killed_worker_is_reported_missing_and_the_other_goes_on_with_its_failures_counted) {

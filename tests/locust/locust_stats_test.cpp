@@ -136,10 +136,10 @@ TEST(locust_stats, a_take_resets_and_after_close_nothing_more_is_counted) {
   EXPECT_TRUE(empty.entries.empty()) << "rows with no request are left out, as Locust's workers do";
   EXPECT_GE(empty.start_time, first.start_time);
 
-  stats.success("GET", "/a", 1ms, 1);
+  EXPECT_TRUE(stats.success("GET", "/a", 1ms, 1));
   stats.internals().close();
-  stats.success("GET", "/a", 1ms, 1);
-  stats.failure("GET", "/a", 1ms, "late");
+  EXPECT_FALSE(stats.success("GET", "/a", 1ms, 1));
+  EXPECT_FALSE(stats.failure("GET", "/a", 1ms, "late"));
   auto last = stats.internals().take();
   EXPECT_EQ(last.total.num_requests, 1);
   EXPECT_TRUE(last.errors.empty());

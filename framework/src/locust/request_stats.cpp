@@ -37,10 +37,10 @@ struct shard {
 
 class sharded_stats final : public request_stats::impl {
  public:
-  void record(std::string_view method, std::string_view name, double ms, std::uint64_t length, std::string_view const* error) {
-    shards_.with_local([&](shard& s) {
+  bool record(std::string_view method, std::string_view name, double ms, std::uint64_t length, std::string_view const* error) {
+    return shards_.with_local([&](shard& s) {
       // Checked under the shard's lock: take() after close() sees everything recorded before, and nothing after.
-      if (closed_.load(std::memory_order_acquire)) return;
+      if (closed_.load(std::memory_order_acquire)) return false;
       double const now = epoch_seconds();
       auto& e = row(s, method, name);
       auto const bytes = static_cast<std::int64_t>(length);
@@ -51,6 +51,7 @@ class sharded_stats final : public request_stats::impl {
         s.total.log_failure(now);
         count_error(s, method, name, *error);
       }
+      return true;
     });
   }
 
@@ -104,14 +105,14 @@ class sharded_stats final : public request_stats::impl {
 request_stats::request_stats() : impl_(std::make_unique<sharded_stats>()) {}
 request_stats::~request_stats() = default;
 
-void request_stats::success(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
+bool request_stats::success(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
                             std::uint64_t content_length) {
-  static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), content_length, nullptr);
+  return static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), content_length, nullptr);
 }
 
-void request_stats::failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
+bool request_stats::failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
                             std::string_view error) {
-  static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), 0, &error);
+  return static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), 0, &error);
 }
 
 }  // namespace candar::locust

@@ -18,11 +18,13 @@ class request_stats {
   request_stats& operator=(request_stats const&) = delete;
 
   // A request answered as expected. `name` is how Locust's tables group it (a path, or "/api/users/:id").
-  void success(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
+  // Both return false when the request was not counted: the worker has sent its last report (the master ended
+  // the test), and what ends after that reaches no table.
+  bool success(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
                std::uint64_t content_length);
   // A request that failed (no answer, or a wrong one): counted as a request and as a failure, as Locust does,
   // with `error` as the message its error table groups by. Keep it free of ids, or each one is a row.
-  void failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
+  bool failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
                std::string_view error);
 
   struct impl;

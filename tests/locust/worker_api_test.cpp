@@ -1,0 +1,137 @@
+// The kit's side of the Locust worker: a benchmarker maps the user classes of the master's locustfile to flows
+// of its own (candar/locust/worker.hpp). Run in-process against Debian's Locust 2.12 master and nginx.
+#include "candar/locust/worker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "candar/agent/agent.hpp"
+#include "support/child_process.hpp"
+#include "support/http_server.hpp"
+#include "support/nginx_server.hpp"
+
+namespace candar::locust {
+namespace {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+
+// Three classes with fixed counts, so that the master's plan for 5 users is exact: Reader 3, Writer 1, Ghost 1.
+constexpr char const* locustfile = R"(from locust import HttpUser, task, constant
+
+class Reader(HttpUser):
+    fixed_count = 3
+    wait_time = constant(0)
+    @task
+    def read(self):
+        self.client.get("/read.txt")
+
+class Writer(HttpUser):
+    fixed_count = 1
+    wait_time = constant(0)
+    @task
+    def write(self):
+        self.client.get("/write.txt")
+
+class Ghost(HttpUser):
+    fixed_count = 1
+    wait_time = constant(0)
+    @task
+    def nothing(self):
+        pass
+)";
+
+// Requests a class's users made, and how many of them were ever in flight at once.
+struct class_figures {
+  std::atomic<std::int64_t> requests{0};
+  std::atomic<std::int64_t> in_flight{0};
+  std::atomic<std::int64_t> most_in_flight{0};
+};
+
+std::int64_t csv_count(fs::path const& csv, std::string const& name) {
+  std::ifstream in(csv);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    std::string col;
+    while (std::getline(ss, col, ',')) cols.push_back(col);
+    if (cols.size() > 3 && cols[1] == name) return std::stoll(cols[2]);
+  }
+  return -1;
+}
+
+TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_master_asked_for) {
+  test::nginx_server nginx("");
+  nginx.write_file("read.txt", "read\n");
+  nginx.write_file("write.txt", "write\n");
+  auto const port = test::closed_port();
+  auto const dir = fs::path(::testing::TempDir()) / ("candar-locust-api-" + std::to_string(port));
+  fs::create_directories(dir);
+  std::ofstream(dir / "locustfile.py") << locustfile;
+  test::child_process master({"/usr/bin/locust", "-f", (dir / "locustfile.py").string(), "--master", "--master-bind-host",
+                              "127.0.0.1", "--master-bind-port", std::to_string(port), "--headless", "--expect-workers", "1",
+                              "-u", "5", "-r", "5", "-t", "3s", "--csv", (dir / "out").string(), "--only-summary", "-H",
+                              nginx.url()});
+
+  runtime rt(2);
+  class_figures reader, writer;
+  agent_options agents;
+  agents.base_url = nginx.url();
+  // One flow for both classes, parameterised: what a contest's flows look like, one agent per iteration.
+  auto const flow = [&agents](class_figures& figures, std::string path) -> user_flow {
+    return [&agents, &figures, path](context const&, request_stats& stats) -> asio::awaitable<void> {
+      agent a(runtime::current_executor(), agents);
+      auto const now = figures.in_flight.fetch_add(1) + 1;
+      auto most = figures.most_in_flight.load();
+      while (now > most && !figures.most_in_flight.compare_exchange_weak(most, now)) {
+      }
+      auto res = co_await a.get(path).send();
+      figures.in_flight.fetch_sub(1);
+      // Counted here only when the statistics took it: after the master's quit, nothing is.
+      if (res && res->status == 200 && stats.success("GET", path, res->time.total, res->body.size())) {
+        figures.requests.fetch_add(1);
+      }
+    };
+  };
+  worker_options options;
+  options.master_port = port;
+  options.master_timeout = std::chrono::seconds(30);
+  options.flows["Reader"] = flow(reader, "/read.txt");
+  options.flows["Writer"] = flow(writer, "/write.txt");
+  std::mutex log_mutex;
+  std::vector<std::string> log;
+  options.log = [&](std::string const& line) {
+    std::lock_guard lock(log_mutex);
+    log.push_back(line);
+  };
+
+  auto const summary = run_worker(rt, context::background(), options);
+  rt.stop();
+  // The master exits 1: this worker sent it an exception, for the class it has no flow for.
+  EXPECT_EQ(master.wait(), 1) << master.output();
+
+  EXPECT_EQ(summary.end, worker_end::master_quit) << summary.reason;
+  EXPECT_EQ(reader.most_in_flight.load(), 3) << "Reader's fixed_count";
+  EXPECT_EQ(writer.most_in_flight.load(), 1) << "Writer's fixed_count";
+  EXPECT_GT(reader.requests.load(), 0);
+  EXPECT_GT(writer.requests.load(), 0);
+  EXPECT_EQ(csv_count(dir / "out_stats.csv", "/read.txt"), reader.requests.load());
+  EXPECT_EQ(csv_count(dir / "out_stats.csv", "/write.txt"), writer.requests.load());
+  EXPECT_EQ(summary.requests, reader.requests.load() + writer.requests.load());
+  bool ghost_named = false;
+  for (auto const& line : log) ghost_named = ghost_named || line.find("no flow for the user class Ghost") != std::string::npos;
+  EXPECT_TRUE(ghost_named);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+}
+
+}  // namespace
+}  // namespace candar::locust
