@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,8 +29,10 @@ using namespace std::chrono_literals;
 
 constexpr char const* python = "/usr/bin/python3";  // Debian's, with python3-locust (scripts/setup.sh test)
 
+// The script goes to a file of the test's own: ctest runs the tests of this program in parallel processes.
 std::string run_python(std::string const& script) {
-  auto const path = fs::path(::testing::TempDir()) / "candar-locust-judge.py";
+  auto const* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto const path = fs::path(::testing::TempDir()) / ("candar-locust-judge-" + std::string(test->name()) + ".py");
   std::ofstream(path) << script;
   std::string out;
   FILE* pipe = popen((std::string(python) + " " + path.string() + " 2>&1").c_str(), "r");
@@ -92,7 +96,7 @@ TEST(locust_stats, a_report_is_read_by_locusts_own_stats_entry_as_the_requests_i
   auto report = stats.internals().take();
   msgpack::writer w;
   report.write(w, {{"Visitor", 3}, {"Admin", 1}});
-  auto const path = fs::path(::testing::TempDir()) / "candar-locust-report.msgpack";
+  auto const path = fs::path(::testing::TempDir()) / ("candar-locust-report-" + std::to_string(getpid()) + ".msgpack");
   std::ofstream(path, std::ios::binary) << w.bytes();
 
   auto const out = run_python(fmt::format(R"(
