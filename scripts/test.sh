@@ -17,7 +17,7 @@ for preset in debug tsan; do
   echo "== ${preset}: test"
   # halt_on_error: a sanitizer report fails the test that caused it.
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan-suppressions.txt" \
     ctest --preset "${preset}" -j "${jobs}"
 done
 

@@ -47,6 +47,38 @@ std::string end_name(locust::worker_end e) {
   return "unknown";
 }
 
+// A name or IPv4 address, or "[IPv6]": checked here, as ZeroMQ resolves names only when it connects and would
+// retry a name with a space in it until the master timeout.
+bool is_host(std::string_view h) {
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') {
+    return h.substr(1, h.size() - 2).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
+  }
+  return !h.empty() && h.size() <= 253 &&
+         h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string_view::npos;
+}
+
+// SIGINT and SIGTERM cancel `ctx`, on a thread of their own, for as long as this lives.
+class signal_watch {
+ public:
+  explicit signal_watch(context ctx) : signals_(io_, SIGINT, SIGTERM) {
+    signals_.async_wait([ctx = std::move(ctx)](boost::system::error_code ec, int) {
+      if (!ec) ctx.cancel();
+    });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~signal_watch() {
+    io_.stop();
+    thread_.join();
+  }
+  signal_watch(signal_watch const&) = delete;
+  signal_watch& operator=(signal_watch const&) = delete;
+
+ private:
+  asio::io_context io_;
+  asio::signal_set signals_;
+  std::thread thread_;
+};
+
 // One agent per user, kept from one iteration to the next; each loop keeps its own (agents are bound to it).
 struct agent_shelf {
   std::vector<std::unique_ptr<agent>> free;
@@ -55,7 +87,7 @@ struct agent_shelf {
 }  // namespace
 
 int worker_command(std::vector<std::string> const& args) {
-  locust::worker_options options;
+  locust::worker_config options;
   std::string target_url;
   std::size_t threads = 0;
   double timeout_s = 10;
@@ -71,9 +103,10 @@ int worker_command(std::vector<std::string> const& args) {
     if (!master) throw usage_error("--master HOST:PORT is needed");
     auto const colon = master->rfind(':');
     if (colon == std::string::npos || colon == 0) throw usage_error("--master takes HOST:PORT, got '" + *master + "'");
-    options.master_host = master->substr(0, colon);
-    if (options.master_host.starts_with('[') && options.master_host.ends_with(']')) {
-      options.master_host = options.master_host.substr(1, options.master_host.size() - 2);
+    options.master_host = master->substr(0, colon);  // "[::1]" stays bracketed: ZeroMQ reads it so
+    if (!is_host(options.master_host)) {
+      throw usage_error("--master takes HOST:PORT with a host name, an IPv4 address or a bracketed IPv6 one, got '" +
+                        *master + "'");
     }
     command_line const port_line({.options = {"port"}}, {"--port", master->substr(colon + 1)});
     options.master_port = static_cast<std::uint16_t>(port_line.integer("port", 5557, 1, 65535));
@@ -101,7 +134,7 @@ int worker_command(std::vector<std::string> const& args) {
   std::vector<agent_shelf> shelves(rt.size());
 
   // Locust's name for a request is its path, as FastHttpUser's client.get(path) records it.
-  options.any_class = [&](context const& ctx, locust::request_stats& stats) -> asio::awaitable<void> {
+  options.default_flow = [&](context const& ctx, locust::request_stats& stats) -> asio::awaitable<void> {
     auto& shelf = shelves[runtime::current_loop().value_or(0)];
     std::unique_ptr<agent> a;
     if (shelf.free.empty()) {
@@ -116,7 +149,7 @@ int worker_command(std::vector<std::string> const& args) {
     if (!res) {
       stats.failure("GET", path, std::chrono::steady_clock::now() - began, res.error().inner_code());
     } else if (res->status >= 400) {
-      stats.failure("GET", path, res->time.total, fmt::format("HTTP {}", res->status));
+      stats.failure("GET", path, res->time.total, fmt::format("HTTP {}", res->status), res->body.size());
     } else {
       stats.success("GET", path, res->time.total, res->body.size());
     }
@@ -126,17 +159,16 @@ int worker_command(std::vector<std::string> const& args) {
 
   // Ctrl-C or SIGTERM: a clean goodbye (the last report, then "quit" to the master).
   context ctx = context::background().with_cancel();
-  asio::io_context signals_io;
-  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([ctx](boost::system::error_code ec, int) {
-    if (!ec) ctx.cancel();
-  });
-  std::thread signal_thread([&signals_io] { signals_io.run(); });
-
-  auto const summary = locust::run_worker(rt, ctx, options);
-  signals.cancel();
-  signals_io.stop();
-  signal_thread.join();
+  locust::worker_summary summary;
+  {
+    signal_watch signals(ctx);
+    try {
+      summary = locust::run_worker(rt, ctx, options);
+    } catch (std::invalid_argument const& e) {
+      std::cerr << "candar worker: --master: " << e.what() << " (see candar worker --help)\n";
+      return 2;
+    }
+  }
   rt.stop();  // the agents go before their loops
 
   std::cout << fmt::format("candar worker {}: {} requests ({} failed) reported to the master in {} reports; {}\n",

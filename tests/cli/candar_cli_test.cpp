@@ -52,6 +52,7 @@ TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
                                  "worker --master 127.0.0.1:0 --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:70000 --target http://127.0.0.1:1/",
                                  "worker --master :5557 --target http://127.0.0.1:1/",
+                                 "worker --master 'bad host:5557' --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:5557 --target ftp://x/",
                                  "worker --master 127.0.0.1:5557 --target http://127.0.0.1:1/ --master-timeout 0",
                                  "worker --master 127.0.0.1:5557 --target http://127.0.0.1:1/ extra"}) {

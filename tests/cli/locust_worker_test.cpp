@@ -165,6 +165,7 @@ TEST(locust_worker, a_killed_worker_is_reported_missing_and_the_other_goes_on_wi
   ASSERT_FALSE(total.empty()) << master.output();
   EXPECT_GE(std::stoll(total[2]), requests);
   EXPECT_EQ(std::stoll(total[3]), std::stoll(total[2])) << "all of them failed";
+  EXPECT_GT(std::stod(total[8]), 100.0) << "Average Content Size: nginx's 404 page counts, as Locust counts it";
   auto const failures = run.failures_csv();
   // The master writes an error from a worker as Python's repr() of it, quotes and all, as it does for its own
   // workers' errors.
@@ -189,6 +190,29 @@ TEST(locust_worker, a_master_that_goes_away_makes_the_worker_stop_by_itself) {
   auto const s = run.summary("w");
   EXPECT_EQ(s["end"], "master_lost");
   std::cout << "the worker stopped " << took << " s after the master was killed\n";
+}
+
+TEST(locust_worker, a_master_restarted_on_its_port_gets_the_worker_back) {
+  test::nginx_server nginx("");
+  nginx.write_file("index.html", "hello\n");
+  locust_run run;
+  auto first = run.master(nginx.url(), 1, 2, 2, 600);
+  auto worker = run.worker(nginx.url() + "/", "w", "30");
+  ASSERT_TRUE(first.wait_for("All users spawned")) << first.output();
+  first.signal(SIGKILL);
+  EXPECT_EQ(first.wait(), -1);
+  ASSERT_TRUE(worker.wait_for("the connection to the Locust master dropped")) << worker.output();
+
+  // The new master knows nothing of the worker: it must announce itself again, and take the new spawn.
+  auto second = run.master(nginx.url(), 1, 3, 3, 3);
+  EXPECT_EQ(second.wait(), 0) << second.output();
+  EXPECT_EQ(worker.wait(), 0) << worker.output();
+  auto const s = run.summary("w");
+  EXPECT_EQ(s["end"], "master_quit") << worker.output();
+  auto const total = run.stats_row("Aggregated");
+  ASSERT_FALSE(total.empty()) << second.output();
+  EXPECT_GT(std::stoll(total[2]), 0) << "the second master got requests from the worker";
+  EXPECT_NE(second.output().find("All users spawned"), std::string::npos) << second.output();
 }
 
 TEST(locust_worker, no_master_is_a_clear_error_not_a_hang) {

@@ -93,7 +93,7 @@ TEST(locust_stats, a_report_is_read_by_locusts_own_stats_entry_as_the_requests_i
     stats.failure("POST", "/login", 4ms, "HTTP 500");
   });
   other.join();
-  auto report = stats.internals().take();
+  auto report = stats_access::of(stats).take();
   msgpack::writer w;
   report.write(w, {{"Visitor", 3}, {"Admin", 1}});
   auto const path = fs::path(::testing::TempDir()) / ("candar-locust-report-" + std::to_string(getpid()) + ".msgpack");
@@ -130,21 +130,35 @@ print(data["user_classes_count"], data["user_count"])
   EXPECT_EQ(users, "{'Admin': 1, 'Visitor': 3} 4") << out;
 }
 
+TEST(locust_msgpack, strings_are_valid_utf8_for_locust_which_drops_a_whole_report_otherwise) {
+  msgpack::writer w;
+  // A stray byte, a surrogate, an overlong slash, a truncated sequence; and well-formed text kept as it is.
+  w.array(5).str("a\xff" "b").str("\xed\xa0\x80").str("\xc0\xaf").str("\xe3\x81").str("caf\xc3\xa9 \xf0\x9f\x90\x8d");
+  auto const path = fs::path(::testing::TempDir()) / ("candar-locust-utf8-" + std::to_string(getpid()) + ".msgpack");
+  std::ofstream(path, std::ios::binary) << w.bytes();
+  auto const out = run_python(fmt::format(R"(
+import msgpack
+print(ascii(msgpack.unpackb(open("{}", "rb").read(), raw=False)))
+)",
+                                          path.string()));
+  EXPECT_EQ(out, "['a\\ufffdb', '\\ufffd\\ufffd\\ufffd', '\\ufffd\\ufffd', '\\ufffd\\ufffd', 'caf\\xe9 \\U0001f40d']\n");
+}
+
 TEST(locust_stats, a_take_resets_and_after_close_nothing_more_is_counted) {
   request_stats stats;
   stats.success("GET", "/a", 1ms, 1);
-  auto first = stats.internals().take();
+  auto first = stats_access::of(stats).take();
   EXPECT_EQ(first.total.num_requests, 1);
-  auto empty = stats.internals().take();
+  auto empty = stats_access::of(stats).take();
   EXPECT_EQ(empty.total.num_requests, 0);
   EXPECT_TRUE(empty.entries.empty()) << "rows with no request are left out, as Locust's workers do";
   EXPECT_GE(empty.start_time, first.start_time);
 
   EXPECT_TRUE(stats.success("GET", "/a", 1ms, 1));
-  stats.internals().close();
+  stats_access::of(stats).close();
   EXPECT_FALSE(stats.success("GET", "/a", 1ms, 1));
   EXPECT_FALSE(stats.failure("GET", "/a", 1ms, "late"));
-  auto last = stats.internals().take();
+  auto last = stats_access::of(stats).take();
   EXPECT_EQ(last.total.num_requests, 1);
   EXPECT_TRUE(last.errors.empty());
 }
@@ -154,7 +168,7 @@ TEST(locust_stats, names_and_errors_past_the_caps_are_counted_under_one_row_each
   for (std::size_t i = 0; i < request_stats::impl::max_names + 5; ++i) {
     stats.failure("GET", "/item/" + std::to_string(i), 1ms, "error " + std::to_string(i));
   }
-  auto const r = stats.internals().take();
+  auto const r = stats_access::of(stats).take();
   EXPECT_EQ(r.entries.size(), request_stats::impl::max_names + 1);
   EXPECT_EQ(r.total.num_requests, static_cast<std::int64_t>(request_stats::impl::max_names + 5));
   EXPECT_EQ((r.entries.at({"(other names)", "GET"}).num_requests), 5);

@@ -101,7 +101,7 @@ TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_mas
       }
     };
   };
-  worker_options options;
+  worker_config options;
   options.master_port = port;
   options.master_timeout = std::chrono::seconds(30);
   options.flows["Reader"] = flow(reader, "/read.txt");

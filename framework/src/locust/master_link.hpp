@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "msgpack.hpp"
 
@@ -24,6 +25,7 @@ struct master_message {
 
 class master_link {
  public:
+  // Throws std::invalid_argument when ZeroMQ refuses the endpoint (a host it cannot read).
   master_link(std::string endpoint, std::string node_id);
   ~master_link();
   master_link(master_link const&) = delete;
@@ -38,6 +40,9 @@ class master_link {
   std::optional<master_message> receive(std::chrono::milliseconds wait);
   // Closes the socket and opens a new one to the same master (the master's "reconnect").
   void reconnect();
+  // Whether the connection to the master dropped since the last call (the master process ended or restarted):
+  // a master that comes back on the same port knows nothing of this worker, which must announce itself again.
+  bool take_disconnected() noexcept { return std::exchange(disconnected_, false); }
   // Closes the socket, waiting up to `linger` for what was sent to leave.
   void close(std::chrono::milliseconds linger);
 
@@ -45,11 +50,16 @@ class master_link {
 
  private:
   void open();
+  void close_socket() noexcept;
+  void read_monitor();
 
   std::string const endpoint_;
   std::string const node_id_;
   std::unique_ptr<zmq::context_t> context_;
   std::unique_ptr<zmq::socket_t> socket_;
+  std::unique_ptr<zmq::socket_t> monitor_;  // the socket's ZMQ_EVENT_DISCONNECTED events
+  std::uint64_t sockets_opened_ = 0;
+  bool disconnected_ = false;
   std::uint64_t malformed_ = 0;
 };
 

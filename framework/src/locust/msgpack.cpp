@@ -23,7 +23,67 @@ writer& writer::map(std::uint32_t size) {
   return *this;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlongs, no surrogates,
+// nothing past U+10FFFF), or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s) noexcept {
+  auto const b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto const cont = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
+  unsigned char const c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // a surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && b(1) >= 0x90) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// `s` with every byte that starts no well-formed sequence replaced by U+FFFD.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  while (!s.empty()) {
+    auto const n = utf8_sequence(s);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      s.remove_prefix(1);
+    } else {
+      out.append(s.substr(0, n));
+      s.remove_prefix(n);
+    }
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view s) noexcept {
+  while (!s.empty()) {
+    auto const n = utf8_sequence(s);
+    if (n == 0) return false;
+    s.remove_prefix(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 writer& writer::str(std::string_view s) {
+  // Locust reads strings as UTF-8 (msgpack's raw=False): one invalid byte in a request's name or an error
+  // message would make the master drop the whole report and ask the worker to reconnect.
+  std::string repaired;
+  if (!is_valid_utf8(s)) {
+    repaired = valid_utf8(s);
+    s = repaired;
+  }
   auto const len = static_cast<std::uint32_t>(s.size());
   mp_encode_str(grow(mp_sizeof_str(len)), s.data(), len);
   return *this;

@@ -18,6 +18,7 @@ class writer {
  public:
   writer& array(std::uint32_t size);
   writer& map(std::uint32_t size);
+  // Invalid UTF-8 is written with U+FFFD in place of each bad byte.
   writer& str(std::string_view s);
   writer& integer(std::int64_t n);
   writer& real(double d);

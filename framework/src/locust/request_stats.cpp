@@ -111,8 +111,8 @@ bool request_stats::success(std::string_view method, std::string_view name, std:
 }
 
 bool request_stats::failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
-                            std::string_view error) {
-  return static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), 0, &error);
+                            std::string_view error, std::uint64_t content_length) {
+  return static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), content_length, &error);
 }
 
 }  // namespace candar::locust

@@ -1,5 +1,7 @@
 #include "stats_report.hpp"
 
+#include <fmt/format.h>
+
 namespace candar::locust {
 
 void stats_report::write(msgpack::writer& w, std::map<std::string, std::int64_t> const& user_classes_count) const {
@@ -13,9 +15,9 @@ void stats_report::write(msgpack::writer& w, std::map<std::string, std::int64_t>
   w.str("errors").map(static_cast<std::uint32_t>(errors.size()));
   for (auto const& [key, n] : errors) {
     auto const& [method, name, error] = key;
-    // Locust keys an error by a hash of the three; any key the same for the same three merges alike on the
-    // master, across workers.
-    w.str(method + " " + name + " " + error);
+    // Locust keys an error by a hash of the three; any key that is the same for the same three, and differs for
+    // different ones, merges alike on the master, across workers: the lengths keep "a b"+"c" from "a"+"b c".
+    w.str(fmt::format("{}:{}:{}:{}{}{}", method.size(), name.size(), error.size(), method, name, error));
     w.map(4).str("name").str(name).str("method").str(method).str("error").str(error).str("occurrences").integer(n);
   }
   w.str("user_classes_count").map(static_cast<std::uint32_t>(user_classes_count.size()));

@@ -35,4 +35,9 @@ struct request_stats::impl {
   virtual void close() = 0;
 };
 
+// The worker's way in to a request_stats (its friend).
+struct stats_access {
+  static request_stats::impl& of(request_stats& stats) noexcept { return *stats.impl_; }
+};
+
 }  // namespace candar::locust

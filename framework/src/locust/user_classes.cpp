@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t max_exception_messages = 10;  // per report: the master's table needs a few, not each one
 }
 
-user_classes::user_classes(runtime& rt, context const& parent, worker_options const& options, request_stats& stats)
+user_classes::user_classes(runtime& rt, context const& parent, worker_config const& options, request_stats& stats)
     : runtime_(rt), parent_(parent), options_(options), stats_(stats), users_ctx_(parent.with_cancel()) {}
 
 user_classes::~user_classes() { stop(); }
@@ -33,7 +33,7 @@ std::vector<std::string> user_classes::set(std::map<std::string, std::int64_t> c
     if (auto f = options_.flows.find(name); f != options_.flows.end()) {
       flow = f->second;
     } else {
-      flow = options_.any_class;
+      flow = options_.default_flow;
     }
     if (!flow) {
       unknown.push_back(name);
@@ -68,11 +68,24 @@ std::vector<std::string> user_classes::set(std::map<std::string, std::int64_t> c
   return unknown;
 }
 
-void user_classes::stop() {
+void user_classes::stop(std::function<void()> const& while_waiting) {
   users_ctx_.cancel();
-  {
-    std::unique_lock lock(mutex_);
-    all_stopped_.wait(lock, [this] { return running_ == 0; });
+  auto const began = std::chrono::steady_clock::now();
+  bool named = false;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (all_stopped_.wait_for(lock, std::chrono::milliseconds(100), [this] { return running_ == 0; })) break;
+    }
+    if (while_waiting) while_waiting();
+    if (!named && std::chrono::steady_clock::now() - began > std::chrono::seconds(10)) {
+      named = true;
+      // The users cannot be left behind: their flows use this object. Waiting on is all there is to do.
+      if (options_.log) {
+        options_.log("users have not stopped 10s after they were told to: a flow that does not end when its "
+                     "context ends (a blocking call, or a loop that never awaits) holds the worker");
+      }
+    }
   }
   classes_.clear();
   users_ctx_ = parent_.with_cancel();

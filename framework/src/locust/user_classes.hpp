@@ -3,6 +3,7 @@
 // class's user count, running the class's flow iteration after iteration on the runtime's loops. Called from
 // the worker's session thread only; the users themselves run on the loops.
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -18,7 +19,7 @@ namespace candar::locust {
 
 class user_classes {
  public:
-  user_classes(runtime& rt, context const& parent, worker_options const& options, request_stats& stats);
+  user_classes(runtime& rt, context const& parent, worker_config const& options, request_stats& stats);
   ~user_classes();  // stops every user
   user_classes(user_classes const&) = delete;
   user_classes& operator=(user_classes const&) = delete;
@@ -26,8 +27,9 @@ class user_classes {
   // Runs exactly `counts` users per class from now on (classes left out: none). Returns the classes this
   // worker has no flow for; they run no user.
   std::vector<std::string> set(std::map<std::string, std::int64_t> const& counts);
-  // Stops every user, and returns once none is running.
-  void stop();
+  // Stops every user, and returns once none is running; `while_waiting` is called every 100 ms meanwhile. A
+  // flow still running 10 s after its context ended is named in the worker's log, once.
+  void stop(std::function<void()> const& while_waiting = {});
 
   // The users asked for per class (the classes known to this worker only), as reported to the master.
   [[nodiscard]] std::map<std::string, std::int64_t> counts() const;
@@ -43,7 +45,7 @@ class user_classes {
 
   runtime& runtime_;
   context const parent_;
-  worker_options const& options_;
+  worker_config const& options_;
   request_stats& stats_;
   context users_ctx_;
   std::map<std::string, user_class, std::less<>> classes_;

@@ -64,8 +64,9 @@ std::string seconds_text(std::chrono::milliseconds d) { return fmt::format("{:g}
 
 class session {
  public:
-  session(runtime& rt, context const& ctx, worker_options const& options)
-      : ctx_(ctx),
+  session(runtime& rt, context const& ctx, worker_config const& options)
+      : loops_(std::max<std::size_t>(1, rt.size())),
+        ctx_(ctx),
         options_(options),
         endpoint_(fmt::format("tcp://{}:{}", options.master_host, options.master_port)),
         link_(endpoint_, summary_node_id()),
@@ -79,11 +80,22 @@ class session {
         goodbye();
         break;
       }
+      if (link_.take_disconnected() && acked_) {
+        // The master ended or restarted: one that comes back knows nothing of this worker. The users go on,
+        // and what they record waits for the next master's ack (or the timeout).
+        log("the connection to the Locust master dropped; announcing this worker again");
+        rejoin();
+        last_spawn_.reset();  // a new master's clock may be behind the old one's
+      }
       if (!acked_) {
         if (now >= next_ready_) next_ready_ = send_ready() ? now + ready_interval : now + tick;
         if (now - waiting_since_ > options_.master_timeout) {
-          end(worker_end::master_unreachable,
-              fmt::format("no Locust master answered at {} within {}", endpoint_, seconds_text(options_.master_timeout)));
+          if (ever_acked_) {
+            lost("the Locust master at " + endpoint_ + " went away");
+          } else {
+            end(worker_end::master_unreachable,
+                fmt::format("no Locust master answered at {} within {}", endpoint_, seconds_text(options_.master_timeout)));
+          }
           break;
         }
       } else {
@@ -139,7 +151,8 @@ class session {
     auto const now = clock_type::now();
     double const cpu = cpu_seconds();
     double const wall = std::chrono::duration<double>(now - cpu_measured_at_).count();
-    double const percent = wall > 0 ? (cpu - cpu_at_) / wall * 100.0 : 0.0;
+    // Of the cores the worker's loops can use: the master warns at 90 %, meant for a one-core Python worker.
+    double const percent = wall > 0 ? (cpu - cpu_at_) / wall * 100.0 / static_cast<double>(loops_) : 0.0;
     cpu_at_ = cpu;
     cpu_measured_at_ = now;
     msgpack::writer w;
@@ -150,7 +163,7 @@ class session {
   // What was recorded since the last report goes to the master; a report that cannot go (no master connected)
   // is kept and goes with the next one, so that nothing counted is lost to a short disconnection.
   bool send_report() {
-    auto report = stats_.internals().take();
+    auto report = stats_access::of(stats_).take();
     if (pending_) {
       merge_into(*pending_, std::move(report));
       report = std::move(*pending_);
@@ -169,7 +182,8 @@ class session {
     }
     for (auto const& what : users_.take_exceptions()) {
       msgpack::writer e;
-      e.map(2).str("msg").str(what).str("traceback").str("(a candar worker's user flow: no Python traceback)");
+      // The master groups exceptions by their traceback: the message is this one's, so that each shows.
+      e.map(2).str("msg").str(what).str("traceback").str("a candar worker's user flow threw: " + what);
       link_.send("exception", e.bytes());
     }
     return ok;
@@ -179,6 +193,7 @@ class session {
     if (m.type == "ack") {
       if (acked_) return;
       acked_ = true;
+      ever_acked_ = true;
       auto const index = m.data.find("index");
       log(fmt::format("connected to the Locust master at {} (worker index {})", endpoint_,
                       index && index->as_integer() ? *index->as_integer() : -1));
@@ -190,7 +205,7 @@ class session {
     } else if (m.type == "spawn") {
       spawn(m.data);
     } else if (m.type == "stop") {
-      users_.stop();
+      stop_users();
       state_ = "stopped";
       send_report();
       link_.send("client_stopped");
@@ -200,19 +215,30 @@ class session {
     } else if (m.type == "quit") {
       // The master waits only half a second for the last report: it goes before the users are stopped, and
       // nothing recorded after it is counted anywhere.
-      stats_.internals().close();
+      stats_access::of(stats_).close();
       send_report();
-      users_.stop();
+      stop_users();
       end(worker_end::master_quit, "the Locust master ended the test");
     } else if (m.type == "reconnect") {
+      // The master could not read a message of ours: a new socket, and the users go on (as Locust's do).
       log("the master asked the worker to reconnect");
-      users_.stop();
       link_.reconnect();
       rejoin();
     } else if (m.type == "heartbeat") {  // Locust 2.19+ masters send them too
       master_heartbeats_ = true;
       last_master_heartbeat_ = clock_type::now();
     }
+  }
+
+  // Stops every user; a flow that takes long to end its iteration does not silence the heartbeats meanwhile.
+  void stop_users() {
+    users_.stop([this] {
+      auto const now = clock_type::now();
+      if (acked_ && now >= next_heartbeat_) {
+        send_heartbeat();
+        next_heartbeat_ = now + heartbeat_interval;
+      }
+    });
   }
 
   void rejoin() {
@@ -246,7 +272,7 @@ class session {
         std::string const text = fmt::format("this candar worker has no flow for the user class {}: it runs none of them", name);
         log(text);
         msgpack::writer e;
-        e.map(2).str("msg").str(text).str("traceback").str("");
+        e.map(2).str("msg").str(text).str("traceback").str(text);
         link_.send("exception", e.bytes());
       }
     }
@@ -265,19 +291,19 @@ class session {
 
   // ctx ended: the last report, then "quit", which the master takes as this worker's goodbye.
   void goodbye() {
-    stats_.internals().close();
+    stats_access::of(stats_).close();
     if (acked_) {
       send_report();
       link_.send("quit");
     }
-    users_.stop();
+    stop_users();
     link_.close(final_report_linger);
     end(worker_end::stopped, "the worker was stopped");
   }
 
   void lost(std::string reason) {
-    stats_.internals().close();
-    users_.stop();
+    stats_access::of(stats_).close();
+    stop_users();
     end(worker_end::master_lost,
         fmt::format("{}: no answer for {}, so the worker stopped", reason, seconds_text(options_.master_timeout)));
   }
@@ -290,8 +316,9 @@ class session {
     finished_ = true;
   }
 
+  std::size_t const loops_;
   context const ctx_;
-  worker_options const& options_;
+  worker_config const& options_;
   worker_summary summary_;
   std::string const endpoint_;
   master_link link_;
@@ -299,6 +326,7 @@ class session {
   user_classes users_;
   bool finished_ = false;
   bool acked_ = false;
+  bool ever_acked_ = false;  // once acked, a master out of reach is a lost one, not one never reached
   std::string state_ = "ready";
   clock_type::time_point waiting_since_ = clock_type::now();
   clock_type::time_point next_ready_ = waiting_since_;
@@ -314,7 +342,7 @@ class session {
 
 }  // namespace
 
-worker_summary run_worker(runtime& rt, context const& ctx, worker_options const& options) {
+worker_summary run_worker(runtime& rt, context const& ctx, worker_config const& options) {
   session s(rt, ctx, options);
   return s.run();
 }

@@ -24,14 +24,14 @@ class request_stats {
                std::uint64_t content_length);
   // A request that failed (no answer, or a wrong one): counted as a request and as a failure, as Locust does,
   // with `error` as the message its error table groups by. Keep it free of ids, or each one is a row.
+  // `content_length`: the body of a wrong answer, counted as Locust counts it (0 with no answer).
   bool failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
-               std::string_view error);
+               std::string_view error, std::uint64_t content_length = 0);
 
   struct impl;
-  // The worker's side (framework/src/locust/): not for flows.
-  [[nodiscard]] impl& internals() noexcept { return *impl_; }
 
  private:
+  friend struct stats_access;  // the worker's side (framework/src/locust/): taking reports is not for flows
   std::unique_ptr<impl> impl_;
 };
 

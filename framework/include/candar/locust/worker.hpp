@@ -8,7 +8,7 @@
 // process is one worker to the master.
 //
 //   candar::runtime rt;
-//   candar::locust::worker_options o;
+//   candar::locust::worker_config o;
 //   o.flows["Visitor"] = [](candar::context const& ctx, candar::locust::request_stats& stats) -> awaitable<void> {
 //     ... one iteration of a Visitor: requests, each reported with stats.success(...) or stats.failure(...)
 //   };
@@ -27,18 +27,24 @@
 
 namespace candar::locust {
 
-// One iteration of a user of a class (a Locust task): called again and again, on the user's loop, while the
-// master wants that many users. `ctx` ends when the user is stopped.
+// One iteration of a user of a class (a Locust task): called again and again, on one of the runtime's loops,
+// while the master wants that many users. `ctx` ends when the users are stopped; pass it on, so that an
+// iteration ends then. Things Locust's users have that a flow does itself:
+//   - waiting between tasks (Locust's wait_time): sleep in the flow (candar::sleep(ctx, ...));
+//   - per-user state (on_start's login, cookies): take a user from a pool (candar/users) in each iteration;
+//   - the host: the master's -H is not used; the flows know their target.
+// When the master lowers a class's count, the users over it end after their current iteration (Locust kills
+// them mid-task): keep an iteration short.
 using user_flow = std::function<boost::asio::awaitable<void>(context const& ctx, request_stats& stats)>;
 
-struct worker_options {
+struct worker_config {
   std::string master_host = "127.0.0.1";
   std::uint16_t master_port = 5557;
   // User class name (as in the locustfile the master runs) -> what its users do.
   std::map<std::string, user_flow, std::less<>> flows;
   // What users of a class missing from `flows` do; empty: the master is told the class is unknown to this
   // worker, and it runs none of them.
-  user_flow any_class;
+  user_flow default_flow;
   // How long the worker waits for a master it cannot reach or has lost before it ends.
   std::chrono::milliseconds master_timeout = std::chrono::seconds(60);
   // Lines about the session ("connected to ...", "the master quit"), for a log; empty: none.
@@ -56,14 +62,18 @@ struct worker_summary {
   worker_end end = worker_end::stopped;
   std::string reason;   // one sentence on why the worker ended
   std::string node_id;  // how the master names this worker ("host_<32 hex>")
-  // What reached the master, in all (the same figures its statistics took from this worker).
+  // What was sent to the master, in all: the figures its statistics took from this worker, unless the
+  // connection dropped with a report on its way.
   std::int64_t requests = 0;
   std::int64_t failures = 0;
   std::int64_t reports = 0;
-  std::int64_t flow_exceptions = 0;  // iterations that ended in an exception (sent to the master too)
+  // Iterations that ended in an exception; the first few messages of each report's interval go to the master.
+  std::int64_t flow_exceptions = 0;
 };
 
-// Blocks until the worker ends; the users run on `rt`'s loops.
-worker_summary run_worker(runtime& rt, context const& ctx, worker_options const& options);
+// Blocks until the worker ends; the users run on `rt`'s loops, which must run until then. Call it from a thread
+// of your own (main), not from one of `rt`'s loops. Throws std::invalid_argument when the master's address is
+// one ZeroMQ cannot use.
+worker_summary run_worker(runtime& rt, context const& ctx, worker_config const& options);
 
 }  // namespace candar::locust
