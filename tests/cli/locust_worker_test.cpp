@@ -172,6 +172,37 @@ TEST(locust_worker, a_killed_worker_is_reported_missing_and_the_other_goes_on_wi
   EXPECT_NE(failures.find("GET,/missing,'HTTP 404'," + total[3]), std::string::npos) << failures;
 }
 
+TEST(locust_worker, ctrl_c_is_a_goodbye_with_a_last_report_and_the_master_moves_its_users) {
+  test::nginx_server nginx("");
+  nginx.write_file("index.html", "hello\n");
+  locust_run run;
+  auto master = run.master(nginx.url(), 2, 4, 4, 5);
+  auto leaving = run.worker(nginx.url() + "/", "leaving");
+  auto staying = run.worker(nginx.url() + "/", "staying");
+  auto const leaving_id = node_id_of(leaving);
+  ASSERT_TRUE(master.wait_for("All users spawned")) << master.output();
+
+  leaving.signal(SIGINT);
+  EXPECT_EQ(leaving.wait(), 0) << leaving.output();
+  auto const quit = master.wait_for("quit.");
+  ASSERT_TRUE(quit) << master.output();
+  EXPECT_NE(quit->find(leaving_id), std::string::npos) << *quit;
+  EXPECT_EQ(master.wait(), 0) << master.output();
+  // The master gave the leaver's users to the one that stays (it logs that before the quit).
+  EXPECT_NE(master.output().find("Sending spawn jobs of 4 users at 4.00 spawn rate to 1 ready workers"), std::string::npos)
+      << master.output();
+  EXPECT_EQ(staying.wait(), 0) << staying.output();
+
+  auto const a = run.summary("leaving");
+  auto const b = run.summary("staying");
+  EXPECT_EQ(a["end"], "stopped");
+  EXPECT_EQ(b["end"], "master_quit");
+  // The leaver's last report, sent with its goodbye, is in the master's totals: nothing it counted is lost.
+  auto const total = run.stats_row("Aggregated");
+  ASSERT_FALSE(total.empty()) << master.output();
+  EXPECT_EQ(std::stoll(total[2]), a["requests"].get<std::int64_t>() + b["requests"].get<std::int64_t>());
+}
+
 TEST(locust_worker, a_master_that_goes_away_makes_the_worker_stop_by_itself) {
   test::nginx_server nginx("");
   locust_run run;
