@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "support/threads.hpp"
 
 namespace candar {
@@ -31,6 +34,21 @@ TEST(endpoint_metrics, counts_by_label_status_and_error_code_from_all_threads) {
   auto const total = m.total();
   EXPECT_EQ(total.requests, 4000U);
   EXPECT_EQ(total.errors_by_code.at("timeout"), 40U);
+}
+
+TEST(endpoint_metrics, an_observer_sees_each_request_as_it_is_recorded) {
+  endpoint_metrics metrics;
+  std::vector<std::string> seen;
+  metrics.set_observer([&](endpoint_metrics::observed_request const& r) {
+    seen.push_back(std::string(r.label) + " " + std::to_string(r.status) + " " + std::to_string(r.latency.count()) + " " +
+                   std::to_string(r.body_bytes) + " " + std::string(r.error_code));
+  });
+  metrics.record("GET /a", 200, std::chrono::nanoseconds(1500), 12);
+  metrics.record_error("POST /b", "timeout");
+  metrics.set_observer({});
+  metrics.record("GET /a", 404, std::chrono::nanoseconds(7), 1);
+  EXPECT_EQ(seen, (std::vector<std::string>{"GET /a 200 1500 12 ", "POST /b 0 0 0 timeout"}));
+  EXPECT_EQ(metrics.total().requests, 2U) << "observed or not, every request is counted here";
 }
 
 }  // namespace

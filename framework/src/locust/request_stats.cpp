@@ -7,7 +7,10 @@
 #include <string>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "candar/detail/thread_shards.hpp"
+#include "candar/metrics/endpoint_metrics.hpp"
 #include "stats_report.hpp"
 
 namespace candar::locust {
@@ -113,6 +116,21 @@ bool request_stats::success(std::string_view method, std::string_view name, std:
 bool request_stats::failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
                             std::string_view error, std::uint64_t content_length) {
   return static_cast<sharded_stats&>(*impl_).record(method, name, milliseconds(response_time), content_length, &error);
+}
+
+void request_stats::take_requests_from(endpoint_metrics& metrics) {
+  metrics.set_observer([this](endpoint_metrics::observed_request const& r) {
+    auto const space = r.label.find(' ');
+    auto const method = space == std::string_view::npos ? std::string_view() : r.label.substr(0, space);
+    auto const name = space == std::string_view::npos ? r.label : r.label.substr(space + 1);
+    if (r.status == 0) {
+      failure(method, name, r.latency, r.error_code);
+    } else if (r.status >= 400) {
+      failure(method, name, r.latency, fmt::format("HTTP {}", r.status), r.body_bytes);
+    } else {
+      success(method, name, r.latency, r.body_bytes);
+    }
+  });
 }
 
 }  // namespace candar::locust

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "candar/locust/worker.hpp"
+#include "candar/metrics/endpoint_metrics.hpp"
 #include "master_link.hpp"
 #include "stats_report.hpp"
 #include "user_classes.hpp"
@@ -70,7 +71,16 @@ class session {
         options_(options),
         endpoint_(fmt::format("tcp://{}:{}", options.master_host, options.master_port)),
         link_(endpoint_, summary_node_id()),
-        users_(rt, ctx, options, stats_) {}
+        users_(rt, ctx, options, stats_) {
+    if (options_.metrics != nullptr) stats_.take_requests_from(*options_.metrics);
+  }
+
+  ~session() {
+    users_.stop();
+    if (options_.metrics != nullptr) options_.metrics->set_observer({});  // it points at stats_, going now
+  }
+  session(session const&) = delete;
+  session& operator=(session const&) = delete;
 
   worker_summary run() {
     log(fmt::format("worker {} joining the Locust master at {}", summary_.node_id, endpoint_));

@@ -79,6 +79,7 @@ void endpoint_metrics::record(std::string_view label, int status, std::chrono::n
     ++e.by_status[status];
     e.latency.record(latency);
   });
+  if (observer_) observer_({label, status, latency, body_bytes, {}});
 }
 
 void endpoint_metrics::record_error(std::string_view label, std::string_view code) {
@@ -88,6 +89,7 @@ void endpoint_metrics::record_error(std::string_view label, std::string_view cod
     if (it == e.errors_by_code.end()) it = e.errors_by_code.emplace(std::string(code), 0).first;
     ++it->second;
   });
+  if (observer_) observer_({label, 0, {}, 0, code});
 }
 
 std::map<std::string, endpoint_stats, std::less<>> endpoint_metrics::snapshot() const {

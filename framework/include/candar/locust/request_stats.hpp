@@ -8,6 +8,10 @@
 #include <memory>
 #include <string_view>
 
+namespace candar {
+class endpoint_metrics;
+}
+
 namespace candar::locust {
 
 class request_stats {
@@ -27,6 +31,13 @@ class request_stats {
   // `content_length`: the body of a wrong answer, counted as Locust counts it (0 with no answer).
   bool failure(std::string_view method, std::string_view name, std::chrono::nanoseconds response_time,
                std::string_view error, std::uint64_t content_length = 0);
+
+  // Every request recorded in `metrics` from now on is reported here too, so that flows whose agents record
+  // there (agent_options::metrics) need no success()/failure() of their own. The label's first word is the
+  // method and the rest the name ("GET /api/users/:id"); a status of 400 or above, or no response, is a
+  // failure ("HTTP 404", or the error's code), as Locust's HttpUser counts it. Call it before the agents start;
+  // `metrics` and this must outlive them.
+  void take_requests_from(endpoint_metrics& metrics);
 
   struct impl;
 

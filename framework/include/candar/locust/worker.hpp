@@ -45,6 +45,10 @@ struct worker_config {
   // What users of a class missing from `flows` do; empty: the master is told the class is unknown to this
   // worker, and it runs none of them.
   user_flow default_flow;
+  // Requests recorded here are reported to the master too: give the flows' agents this as their
+  // agent_options::metrics, and they need no success()/failure() calls (request_stats::take_requests_from).
+  // Must outlive run_worker().
+  endpoint_metrics* metrics = nullptr;
   // How long the worker waits for a master it cannot reach or has lost before it ends.
   std::chrono::milliseconds master_timeout = std::chrono::seconds(60);
   // Lines about the session ("connected to ...", "the master quit"), for a log; empty: none.

@@ -4,6 +4,7 @@
 // merges every thread's shard.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -41,6 +42,21 @@ class endpoint_metrics {
   void record(std::string_view label, int status, std::chrono::nanoseconds latency, std::uint64_t body_bytes);
   void record_error(std::string_view label, std::string_view code);
 
+  // One request as it is recorded: a status and its latency, or (status 0) the error code of a request that got
+  // no response.
+  struct observed_request {
+    std::string_view label;
+    int status = 0;
+    std::chrono::nanoseconds latency{};
+    std::uint64_t body_bytes = 0;
+    std::string_view error_code;
+  };
+  using observer = std::function<void(observed_request const&)>;
+  // Called with every request recorded from now on, on the thread that records it: how the requests of agents
+  // that record here also reach somewhere else (locust::request_stats::take_requests_from). Set it before the
+  // agents start, not while they record.
+  void set_observer(observer o) { observer_ = std::move(o); }
+
   // Label → merged stats.
   [[nodiscard]] std::map<std::string, endpoint_stats, std::less<>> snapshot() const;
   // Every label merged into one.
@@ -58,6 +74,7 @@ class endpoint_metrics {
   };
   endpoint_stats& entry(shard& s, std::string_view label);
 
+  observer observer_;
   std::size_t const max_labels_;
   std::mutex admitted_mutex_;  // taken only the first time a thread meets a label
   std::set<std::string, std::less<>> admitted_;
