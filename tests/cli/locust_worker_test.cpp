@@ -246,6 +246,66 @@ TEST(locust_worker, a_master_restarted_on_its_port_gets_the_worker_back) {
   EXPECT_NE(second.output().find("All users spawned"), std::string::npos) << second.output();
 }
 
+// A master that sends what no Locust master sends: frames that are not msgpack, messages of the wrong shape,
+// counts that are negative, huge or not numbers, keys that are not strings. The worker ignores them all and
+// goes on with what is well formed. (Python's zmq and msgpack come with python3-locust.)
+constexpr char const* broken_master = R"(import sys, time, zmq, msgpack
+ctx = zmq.Context()
+s = ctx.socket(zmq.ROUTER)
+s.bind("tcp://127.0.0.1:" + sys.argv[1])
+def recv(kind, limit=30):
+    end = time.time() + limit
+    while time.time() < end:
+        if s.poll(100):
+            ident, frame = s.recv_multipart()
+            msg = msgpack.unpackb(frame, raw=False, strict_map_key=False)
+            if msg[0] == kind:
+                return ident, msg
+    sys.exit("no " + kind + " from the worker")
+ident, _ = recv("client_ready")
+def send(*parts):
+    s.send_multipart([ident, *parts])
+send(b"\xff\xfe not msgpack")
+send(msgpack.packb(["spawn", {"user_classes_count": {"Visitor": 1}}, "m"]))  # before the ack
+send(msgpack.packb(["ack", {"index": 0}, "m"]))
+send(msgpack.packb("not an array"))
+send(msgpack.packb([42, None, "m"]))
+send(msgpack.packb(["spawn", "not a map", "m"]))
+send(msgpack.packb(["spawn", {"timestamp": "x", "user_classes_count": [1, 2]}, "m"]))
+send(msgpack.packb(["spawn", {"timestamp": 1.0, "user_classes_count": {"Visitor": -5, 7: 3, "Big": 1e30, "S": "x"}}, "m"]))
+send(b"\x91" * 5000 + b"\xc0")  # nested deeper than any message
+send(b"x", b"a second frame")
+send(msgpack.packb(["spawn", {"timestamp": 2.0, "user_classes_count": {"Visitor": 2}}, "m"]))
+while True:  # the spawns with nothing usable in them are answered with 0 users
+    _, done = recv("spawning_complete")
+    if done[1]["user_count"] != 0:
+        break
+print("spawning_complete", done[1]["user_count"], flush=True)
+_, stats = recv("stats")
+print("stats", sorted(stats[1].keys()), flush=True)
+send(msgpack.packb(["quit", None, "m"]))
+time.sleep(0.5)
+)";
+
+TEST(locust_worker, a_broken_master_cannot_crash_the_worker) {
+  test::nginx_server nginx("");
+  nginx.write_file("index.html", "hello\n");
+  locust_run run;
+  std::ofstream(run.dir / "broken_master.py") << broken_master;
+  test::child_process master({"/usr/bin/python3", (run.dir / "broken_master.py").string(), std::to_string(run.port)});
+  auto worker = run.worker(nginx.url() + "/", "w", "30");
+  EXPECT_EQ(master.wait(), 0) << master.output() << worker.output();
+  EXPECT_NE(master.output().find("spawning_complete 2\n"), std::string::npos) << master.output();
+  EXPECT_NE(master.output().find("stats ['errors', 'stats', 'stats_total', 'user_classes_count', 'user_count']"),
+            std::string::npos)
+      << master.output();
+  EXPECT_EQ(worker.wait(), 0) << worker.output();
+  EXPECT_EQ(run.summary("w")["end"], "master_quit");
+  // Not msgpack, not an array, a type that is not a string, too deep, two frames.
+  EXPECT_NE(worker.output().find("5 frames from the master were not Locust messages, and were ignored"), std::string::npos)
+      << worker.output();
+}
+
 TEST(locust_worker, no_master_is_a_clear_error_not_a_hang) {
   locust_run run;  // nothing listens on its port
   auto worker = run.worker("http://127.0.0.1:1/", "w", "0.5");

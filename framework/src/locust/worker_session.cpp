@@ -130,6 +130,10 @@ class session {
       if (auto m = link_.receive(wait)) handle(*m);
     }
     summary_.flow_exceptions = users_.exceptions();
+    if (auto const n = link_.malformed(); n > 0) {
+      log(fmt::format("{} frame{} from the master {} not Locust messages, and {} ignored", n, n == 1 ? "" : "s",
+                      n == 1 ? "was" : "were", n == 1 ? "was" : "were"));
+    }
     return summary_;
   }
 
