@@ -13,6 +13,9 @@
 //     ... one iteration of a Visitor: requests, each reported with stats.success(...) or stats.failure(...)
 //   };
 //   auto summary = candar::locust::run_worker(rt, ctx, o);
+//
+// Or, with flows whose agents record into an endpoint_metrics (agent_options::metrics, as a contest's do), set
+// o.metrics to it: every request they make reaches the master, and the flows call nothing themselves.
 #include <chrono>
 #include <cstdint>
 #include <functional>
