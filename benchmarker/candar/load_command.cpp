@@ -1,5 +1,3 @@
-#include <sys/resource.h>
-
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -15,6 +13,7 @@
 #include "candar/agent/agent.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
+#include "candar/runtime/process_usage.hpp"
 #include "candar/runtime/runtime.hpp"
 #include "candar/worker/arrival_rate.hpp"
 #include "candar/worker/worker.hpp"
@@ -58,13 +57,6 @@ struct settings {
   std::optional<std::string> json_file;
   std::optional<arrival_rate_options> open;  // --rate / --stages
 };
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto const tv = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return tv(u.ru_utime) + tv(u.ru_stime);
-}
 
 clock_type::duration seconds_of(double s) {
   return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
@@ -197,7 +189,7 @@ int load_command(std::vector<std::string> const& args) {
     }
   };
 
-  auto const cpu_before = cpu_seconds();
+  auto const cpu_before = process_cpu_seconds();
   auto const started = clock_type::now();
   // Closed: the duration ends the load, and requests in flight then are dropped (wrk). Open: the schedule ends
   // it, and a request due in it is waited for (bounded by its timeout), so that every due request is counted.
@@ -239,7 +231,7 @@ int load_command(std::vector<std::string> const& args) {
     rt.run(users.process(ctx));
   }
   auto const elapsed = std::chrono::duration<double>(std::min(clock_type::now(), *ctx.deadline()) - started).count();
-  auto const cpu = cpu_seconds() - cpu_before;
+  auto const cpu = process_cpu_seconds() - cpu_before;
   rt.stop();
 
   auto const total = metrics.total();

@@ -15,6 +15,7 @@
 
 #include "support/child_process.hpp"
 #include "support/http_server.hpp"
+#include "support/locust_csv.hpp"
 #include "support/nginx_server.hpp"
 
 namespace candar {
@@ -71,16 +72,7 @@ struct locust_run {
 
   // A row of the master's out_stats.csv ("Aggregated", or a request's name) as its columns.
   [[nodiscard]] std::vector<std::string> stats_row(std::string const& name) const {
-    std::ifstream in(dir / "out_stats.csv");
-    std::string line;
-    while (std::getline(in, line)) {
-      std::vector<std::string> cols;
-      std::stringstream ss(line);
-      std::string col;
-      while (std::getline(ss, col, ',')) cols.push_back(col);
-      if (cols.size() > 3 && cols[1] == name) return cols;
-    }
-    return {};
+    return test::locust_stats_row(dir / "out_stats.csv", name);
   }
 
   [[nodiscard]] std::string failures_csv() const {

@@ -16,6 +16,7 @@
 #include "candar/metrics/endpoint_metrics.hpp"
 #include "support/child_process.hpp"
 #include "support/http_server.hpp"
+#include "support/locust_csv.hpp"
 #include "support/nginx_server.hpp"
 
 namespace candar::locust {
@@ -57,16 +58,8 @@ struct class_figures {
 };
 
 std::int64_t csv_count(fs::path const& csv, std::string const& name) {
-  std::ifstream in(csv);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cols;
-    std::stringstream ss(line);
-    std::string col;
-    while (std::getline(ss, col, ',')) cols.push_back(col);
-    if (cols.size() > 3 && cols[1] == name) return std::stoll(cols[2]);
-  }
-  return -1;
+  auto const row = test::locust_stats_row(csv, name);
+  return row.empty() ? -1 : std::stoll(row[2]);
 }
 
 TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_master_asked_for) {

@@ -28,6 +28,7 @@
 #include "candar/failure/codes.hpp"
 #include "candar/load/logs.hpp"
 #include "candar/runtime/open_files.hpp"
+#include "candar/runtime/process_usage.hpp"
 #include "candar/version.hpp"
 #include "baseline_gate.hpp"
 #include "console.hpp"
@@ -81,13 +82,6 @@ std::size_t usable_cpus() {
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) != 0) return std::max(1U, std::thread::hardware_concurrency());
   return static_cast<std::size_t>(std::max(1, CPU_COUNT(&set)));
-}
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto const tv = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return tv(u.ru_utime) + tv(u.ru_stime);
 }
 
 // An absolute http:// or https:// URL with a host, checked before any load starts: a typo is one line of usage
@@ -444,7 +438,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   }
 
   auto const started = clock_type::now();
-  auto const cpu_before = cpu_seconds();
+  auto const cpu_before = process_cpu_seconds();
   context parent = context().with_deadline(rt->executor(0), started + bound);
 
   // The control thread: signals, the progress line, and a watchdog should the run not stop by itself.
@@ -517,7 +511,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     if (contest.load_level) level = contest.load_level();
     double const lag_ms = static_cast<double>(lag_watch.take_max_lag().count()) / 1000.0;
     auto const stretch = seconds_line.sample(elapsed_s(), now ? std::string(to_string(*now)) : std::string("done"),
-                                             bench->current(), level, cpu_seconds() - cpu_before, lag_ms);
+                                             bench->current(), level, process_cpu_seconds() - cpu_before, lag_ms);
     if (now == phase::load) saturation.load_second(stretch.seconds, lag_ms, stretch.cpu_share);
     if (starve_loops > 0) lag_watch.starve(now == phase::load);
   };
@@ -578,7 +572,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     exit_code = 3;
   }
   summary.wall_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-  summary.cpu_seconds = cpu_seconds() - cpu_before;
+  summary.cpu_seconds = process_cpu_seconds() - cpu_before;
   control.stop();
   control_thread.join();
   rt->stop();

@@ -1,12 +1,10 @@
 // The Locust worker's session (docs/locust-worker-protocol.md): one thread speaks to the master, the runtime's
 // loops run the users. The session thread waits on the master's socket with a short timeout, so heartbeats,
 // reports and the end of `ctx` are each handled within 100 ms of when they are due.
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
-#include <fstream>
 #include <random>
 #include <set>
 
@@ -14,6 +12,7 @@
 
 #include "candar/locust/worker.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
+#include "candar/runtime/process_usage.hpp"
 #include "master_link.hpp"
 #include "stats_report.hpp"
 #include "user_classes.hpp"
@@ -38,20 +37,6 @@ std::string make_node_id() {
   std::string id = std::string(host.data()) + "_";
   for (int i = 0; i < 4; ++i) id += fmt::format("{:08x}", rd());
   return id;
-}
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto const tv = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return tv(u.ru_utime) + tv(u.ru_stime);
-}
-
-std::int64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::int64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
 }
 
 void merge_into(stats_report& into, stats_report&& from) {
@@ -163,14 +148,15 @@ class session {
 
   void send_heartbeat() {
     auto const now = clock_type::now();
-    double const cpu = cpu_seconds();
+    double const cpu = process_cpu_seconds();
     double const wall = std::chrono::duration<double>(now - cpu_measured_at_).count();
     // Of the cores the worker's loops can use: the master warns at 90 %, meant for a one-core Python worker.
     double const percent = wall > 0 ? (cpu - cpu_at_) / wall * 100.0 / static_cast<double>(loops_) : 0.0;
     cpu_at_ = cpu;
     cpu_measured_at_ = now;
     msgpack::writer w;
-    w.map(3).str("state").str(state_).str("current_cpu_usage").real(percent).str("current_memory_usage").integer(resident_bytes());
+    w.map(3).str("state").str(state_).str("current_cpu_usage").real(percent);
+    w.str("current_memory_usage").integer(process_resident_bytes());
     delivered(link_.send("heartbeat", w.bytes()));
   }
 
@@ -347,7 +333,7 @@ class session {
   clock_type::time_point next_heartbeat_{}, next_report_{}, last_delivered_{};
   bool master_heartbeats_ = false;
   clock_type::time_point last_master_heartbeat_{};
-  double cpu_at_ = cpu_seconds();
+  double cpu_at_ = process_cpu_seconds();
   clock_type::time_point cpu_measured_at_ = clock_type::now();
   std::optional<double> last_spawn_;
   std::optional<stats_report> pending_;
