@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <future>
 
 #include <boost/asio/as_tuple.hpp>
@@ -33,6 +35,11 @@ TEST(spawn, ending_the_context_cancels_what_the_work_awaits) {
   ctx.cancel();  // from a thread that is not the work's loop
   auto const e = finished.get_future().get();
   EXPECT_TRUE(is_cancellation(e));
+}
+
+TEST(spawn, an_exceptions_message_is_its_what_or_says_it_is_unknown) {
+  EXPECT_EQ(exception_message(std::make_exception_ptr(std::runtime_error("disk full"))), "disk full");
+  EXPECT_EQ(exception_message(std::make_exception_ptr(42)), "unknown exception");
 }
 
 TEST(spawn, work_is_not_started_under_an_ended_context) {

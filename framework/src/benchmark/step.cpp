@@ -41,14 +41,7 @@ void step::add_exception(std::exception_ptr e) {
     run_.root.cancel();
     return;
   }
-  std::string what = "unknown exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (std::exception const& ex) {
-    what = ex.what();
-  } catch (...) {
-  }
-  add_error(error(codes::panic, scenario_ + ": " + what).wrap(to_string(phase_)));
+  add_error(error(codes::panic, scenario_ + ": " + exception_message(e)).wrap(to_string(phase_)));
 }
 
 void step::cancel() { run_.root.cancel(); }

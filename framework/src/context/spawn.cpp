@@ -49,6 +49,16 @@ bool is_cancellation(std::exception_ptr const& e) noexcept {
   }
 }
 
+std::string exception_message(std::exception_ptr const& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (std::exception const& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 asio::awaitable<bool> sleep(context const& ctx, std::chrono::steady_clock::duration duration) {
   auto const now = std::chrono::steady_clock::now();
   auto until = (duration >= std::chrono::steady_clock::time_point::max() - now) ? std::chrono::steady_clock::time_point::max()

@@ -2,6 +2,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include "candar/context/spawn.hpp"
+
 namespace candar::locust {
 
 namespace asio = boost::asio;
@@ -49,13 +51,7 @@ std::vector<std::string> user_classes::set(std::map<std::string, std::int64_t> c
       ++running_;
     }
     auto on_exception = [this](std::exception_ptr e) {
-      std::string what = "an exception that is not a std::exception";
-      try {
-        std::rethrow_exception(e);
-      } catch (std::exception const& ex) {
-        what = ex.what();
-      } catch (...) {
-      }
+      auto what = exception_message(e);
       std::lock_guard lock(mutex_);
       ++exception_count_;
       if (exception_messages_.size() < max_exception_messages) exception_messages_.push_back(std::move(what));

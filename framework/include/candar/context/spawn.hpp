@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <string>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +21,8 @@ void spawn(boost::asio::any_io_executor ex, context const& ctx, boost::asio::awa
 
 // True when `e` is the operation_aborted that canceled work sees (as an exception from co_await).
 [[nodiscard]] bool is_cancellation(std::exception_ptr const& e) noexcept;
+// What an escaped exception says: its what(), or "unknown exception" for one that is not a std::exception.
+[[nodiscard]] std::string exception_message(std::exception_ptr const& e);
 
 // Waits for `duration` or until `ctx` ends, whichever comes first. True if the whole duration passed.
 boost::asio::awaitable<bool> sleep(context const& ctx, std::chrono::steady_clock::duration duration);
