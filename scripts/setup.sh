@@ -32,6 +32,7 @@ packages=(
 # asks for it), `setup.sh perf` what scripts/perf-agent.sh compares against.
 test_packages=(
   chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
+  llvm                    # llvm-symbolizer: sanitizer reports with function names and lines (scripts/test.sh)
   python3-locust          # Locust 2.12's master, which the candar worker tests join (tests/cli/locust_worker_test.cpp)
 )
 perf_packages=(

@@ -15,9 +15,11 @@ for preset in debug tsan; do
   cmake --preset "${preset}" >/dev/null
   cmake --build --preset "${preset}" -j "${jobs}"
   echo "== ${preset}: test"
-  # halt_on_error: a sanitizer report fails the test that caused it.
+  # halt_on_error: a sanitizer report fails the test that caused it; reports name functions and lines
+  # (Debian's llvm-symbolizer, from setup.sh's test group: clang-16 alone has none on the PATH).
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan-suppressions.txt" \
+    ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:external_symbolizer_path=/usr/bin/llvm-symbolizer:suppressions=$PWD/tests/tsan-suppressions.txt" \
     ctest --preset "${preset}" -j "${jobs}"
 done
 

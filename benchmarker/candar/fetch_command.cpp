@@ -107,7 +107,7 @@ int fetch_command(std::vector<std::string> const& args) {
     } else {
       j.update({{"ok", false}, {"error", r.error().summary()}, {"code", r.error().inner_code()}});
     }
-    std::cout << j.dump(2) << '\n';
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return r ? 0 : 1;
   }
   if (!r) {

@@ -307,7 +307,7 @@ int load_command(std::vector<std::string> const& args) {
                                     {"p99", f.percentile(99).count()}, {"max", f.max().count()}, {"mean", f.mean().count()}};
     }
     std::ofstream out(*s.json_file);
-    out << j.dump(2) << '\n';
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     if (!out) {
       std::cerr << "candar load: cannot write " << *s.json_file << '\n';
       return 1;

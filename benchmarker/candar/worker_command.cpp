@@ -184,7 +184,7 @@ int worker_command(std::vector<std::string> const& args) {
                      {"target", target_url},
                      {"threads", rt.size()}};
     std::ofstream out(*json_file);
-    out << j.dump(2) << '\n';
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     if (!out) {
       std::cerr << "candar worker: cannot write " << *json_file << '\n';
       return 1;

@@ -145,4 +145,27 @@ TEST(find_subresources, finds_media_embedded_content_svg_images_and_backgrounds)
   EXPECT_FALSE(fallbacks[7]);
 }
 
+// A contestant's page of 100,000 nested <div>s (500 KB): found in one pass, with no recursion on its depth.
+TEST(find_subresources, a_page_nested_100000_deep_is_read_to_its_bottom) {
+  std::string page = "<!doctype html><body>";
+  for (int i = 0; i < 100'000; ++i) page += "<div>";
+  page += "<img src=deep.png>";
+  for (int i = 0; i < 100'000; ++i) page += "</div>";
+  page += "<script src=after.js></script>";
+  auto const refs = find_subresources(page);
+  ASSERT_EQ(refs.resources.size(), 2u);
+  EXPECT_EQ(refs.resources[0].target, "deep.png");
+  EXPECT_EQ(refs.resources[1].target, "after.js");
+  EXPECT_FALSE(refs.truncated);
+}
+
+TEST(find_subresources, a_page_with_a_million_images_yields_at_most_the_cap) {
+  std::string page = "<body>";
+  for (int i = 0; i < 1'000'000; ++i) page += "<img src=/" + std::to_string(i) + ">";
+  auto const refs = find_subresources(page, 100);
+  EXPECT_EQ(refs.resources.size(), 100u);
+  EXPECT_EQ(refs.resources.back().target, "/99");
+  EXPECT_TRUE(refs.truncated);
+}
+
 }  // namespace candar

@@ -247,6 +247,30 @@ TEST(candar_cli, fetch_with_resources_lists_what_the_page_loads) {
   EXPECT_EQ(j.at("cookies").at(0).at("name"), "sid");
 }
 
+// A Latin-1 header value and a body that is not UTF-8: the JSON is written, with U+FFFD for the bad bytes.
+TEST(candar_cli, fetch_json_of_bytes_that_are_not_utf8_is_valid_json) {
+  test::http_server server([](test::seen_request const&) {
+    return test::reply{.headers = {{"X-Note", "caf\xe9"}}, .body = "\xff\xfe\x82\xa0"};
+  });
+  auto const json = run("fetch " + server.url() + "/ --json");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  auto const j = nlohmann::json::parse(json.out);
+  EXPECT_NE(j.dump().find("caf\xEF\xBF\xBD"), std::string::npos) << json.out;
+}
+
+// A page nested 100,000 deep loads its resources, the one at the bottom too.
+TEST(candar_cli, fetch_resources_of_a_page_nested_100000_deep) {
+  std::string page = "<html><body>";
+  for (int i = 0; i < 100'000; ++i) page += "<div>";
+  page += "<img src=/deep.png>";
+  test::http_server server([&](test::seen_request const& r) {
+    return test::reply{.body = r.target == "/" ? page : "x"};
+  });
+  auto const text = run("fetch " + server.url() + "/ --resources");
+  EXPECT_EQ(text.exit_code, 0) << text.out.substr(0, 2000);
+  EXPECT_NE(text.out.find("image      200 " + server.url() + "/deep.png"), std::string::npos) << text.out.substr(0, 2000);
+}
+
 TEST(candar_cli, fetch_of_a_dead_target_exits_1) {
   auto const r = run("fetch http://127.0.0.1:" + std::to_string(test::closed_port()) + "/");
   EXPECT_EQ(r.exit_code, 1);

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+
 #include "candar/context/spawn.hpp"
 #include "candar/runtime/runtime.hpp"
 
@@ -152,6 +154,29 @@ TEST(context, a_callback_may_drop_its_own_subscription) {
   });
   std::thread([&] { ctx.cancel(); }).join();
   EXPECT_EQ(calls, 1);
+}
+
+// Whoever waits for a context may destroy the loop its deadline timer waits on as soon as it sees the end (the
+// run's owner destroys the runtime): ending it must have released the timer before anyone could see that.
+TEST(context, the_loop_of_a_deadline_may_go_as_soon_as_its_context_is_seen_ending) {
+  auto loop = std::make_unique<boost::asio::io_context>(1);
+  context parent;
+  auto child = parent.with_timeout(loop->get_executor(), 1h);
+  auto grandchild = child.with_timeout(loop->get_executor(), 30min);
+  auto sub = child.on_done([&](stop_reason) { loop.reset(); });
+  std::thread([&] { parent.cancel(); }).join();
+  EXPECT_EQ(loop, nullptr);
+  EXPECT_EQ(child.reason(), stop_reason::canceled);
+  EXPECT_EQ(grandchild.reason(), stop_reason::canceled);
+}
+
+TEST(context, a_context_ended_after_its_loop_is_gone_does_not_touch_the_loop) {
+  auto loop = std::make_unique<boost::asio::io_context>(1);
+  context parent;
+  auto child = parent.with_timeout(loop->get_executor(), 1h);
+  loop.reset();
+  parent.cancel();
+  EXPECT_EQ(child.reason(), stop_reason::canceled);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace candar::html {
 namespace {
 
@@ -118,6 +120,30 @@ TEST(html_document, survives_broken_markup_and_outlives_its_document) {
   }
   ASSERT_TRUE(kept.has_value());
   EXPECT_EQ(kept->text(), "unclosed");
+}
+
+// Chromium's parser keeps at most 512 levels: deeper elements are put beside their parent, contents after them.
+TEST(html_document, a_page_nested_100000_deep_is_512_levels_deep_with_everything_in_it) {
+  std::string deep_page = "<!doctype html><body>";
+  for (int i = 0; i < 100'000; ++i) deep_page += "<div class=d>";
+  deep_page += "<a id=deep href=/bottom>bottom</a>";
+  for (int i = 0; i < 100'000; ++i) deep_page += "</div>";
+  deep_page += "<p id=after>after</p>";
+  document const doc(deep_page, "http://example.test/");
+  EXPECT_EQ(doc.select("div.d").size(), 100'000u);
+  auto const deep = doc.first("div > #deep");
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(deep->text(), "");  // kept empty, as Chromium keeps it: its text is beside it
+  EXPECT_EQ(deep->parent()->text(), "bottom");
+  EXPECT_EQ(deep->url_attr("href"), "http://example.test/bottom");
+  std::size_t levels = 0;
+  for (auto p = deep->parent(); p; p = p->parent()) ++levels;
+  EXPECT_EQ(levels, 512u + 2u);  // the <div>s kept nested, <body>, <html>
+  ASSERT_TRUE(doc.first("body > #after"));
+  // Descendant searches that fail stop at the first failed walk up, not one per pair of ancestors.
+  EXPECT_TRUE(doc.select("span div div").empty());
+  EXPECT_EQ(doc.select("body div.d div.d #deep").size(), 1u);
+  EXPECT_EQ(doc.root().text().size(), std::string("bottomafter").size());
 }
 
 }  // namespace

@@ -6,11 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <condition_variable>
+#include <stdexcept>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -278,6 +281,43 @@ TEST(arrival_rate, options_that_make_no_sense_are_refused) {
   EXPECT_THROW(arrival_rate(rt, noop, bad_delay), std::invalid_argument);
   EXPECT_THROW(arrival_rate(rt, noop, arrival_rate_options::constant(-5, 1s, 1)), std::invalid_argument);
   EXPECT_THROW(arrival_rate(rt, {}, arrival_rate_options::constant(5, 1s, 1)), std::invalid_argument);
+}
+
+// The handler runs before the loop says it is idle: once it says so, process() may return and its owner destroy
+// the arrival_rate (and the step the handler reports to) while the handler would still run.
+TEST(arrival_rate, the_exception_handler_runs_before_process_can_return) {
+  runtime rt(2);
+  arrival_rate rate(
+      rt,
+      [](context const&, arrival const&) -> asio::awaitable<void> {
+        throw std::runtime_error("boom");
+        co_return;
+      },
+      arrival_rate_options::constant(1000, 1ms, 1));
+  std::mutex m;
+  std::condition_variable cv;
+  bool returned = false;
+  bool returned_while_handling = false;
+  int handled = 0;
+  auto const handler = [&](std::exception_ptr) {
+    std::unique_lock lock(m);
+    ++handled;
+    // Were process() free to return now, it would within this wait; it must not.
+    returned_while_handling = cv.wait_for(lock, 2s, [&] { return returned; });
+  };
+  rt.run([&]() -> asio::awaitable<void> {
+    co_await asio::co_spawn(  // on the other loop than the one arrival's, which the handler holds
+        rt.executor(1),
+        [&]() -> asio::awaitable<void> {
+          co_await rate.process(context(), handler);
+          std::lock_guard lock(m);
+          returned = true;
+          cv.notify_all();
+        },
+        asio::use_awaitable);
+  }());
+  EXPECT_EQ(handled, 1);
+  EXPECT_FALSE(returned_while_handling);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ namespace {
 
 using json = nlohmann::json;
 
-http_reply json_reply(int status, json const& body) { return {.status = status, .body = body.dump()}; }
+http_reply json_reply(int status, json const& body) { return {.status = status, .body = body.dump(-1, ' ', false, json::error_handler_t::replace)}; }
 http_reply error_reply(int status, std::string_view message) { return json_reply(status, {{"error", message}}); }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
@@ -76,6 +76,11 @@ std::map<std::string, std::string> const& known_faults() {
       {"double-reward", "the login reward can be claimed again and again (no 409)"},
       {"free-gacha", "the gacha draws without enough coins (no 409)"},
       {"stale-home", "GET /api/users/:id/home answers each user's first answer again (a per-user cache)"},
+      // Hostile answers: what a broken or cheating webapp may send the benchmarker, which must stay standing.
+      {"deep-page", "GET / is its page preceded by 100,000 nested <div>s (500 KB)"},
+      {"latin1-header", "every answer carries X-Note: caf\\xe9 (Latin-1, not UTF-8)"},
+      {"long-header", "every answer carries a 60 KB X-Padding header"},
+      {"broken-utf8-error", "POST /api/users/:id/reward answers 500 with a Japanese HTML page cut mid-character"},
   };
   return faults;
 }
@@ -86,6 +91,18 @@ app::app(database& db, app_options options) : db_(db), options_(std::move(option
 }
 
 http_reply app::handle(http_request const& r) {
+  auto reply = serve(r);
+  add_hostile_headers(reply);
+  return reply;
+}
+
+void app::add_hostile_headers(http_reply& reply) {
+  std::lock_guard lock(mutex_);
+  if (fault("latin1-header")) reply.headers.emplace_back("X-Note", "caf\xe9");
+  if (fault("long-header")) reply.headers.emplace_back("X-Padding", std::string(60 * 1024, 'p'));
+}
+
+http_reply app::serve(http_request const& r) {
   auto const m = contract_.match(r.method, r.path());
   if (m.which == nullptr) return error_reply(404, fmt::format("no endpoint {} {}", r.method, r.path()));
   endpoint const& e = *m.which;
@@ -134,7 +151,13 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (tag == "login") return login(body);
   if (tag == "register") return register_user(body);
   if (tag == "page") {
-    return {.status = 200, .content_type = "text/html; charset=utf-8", .body = std::string(home_page()),
+    std::string page(home_page());
+    if (fault("deep-page")) {
+      std::string deep;
+      for (int i = 0; i < 100'000; ++i) deep += "<div>";
+      page.insert(0, deep);
+    }
+    return {.status = 200, .content_type = "text/html; charset=utf-8", .body = std::move(page),
             .headers = {{"Cache-Control", "no-store"}}};
   }
   if (tag == "static") return static_file(r);
@@ -269,6 +292,11 @@ http_reply app::home(std::int64_t user_id, session const& s) {
 
 http_reply app::reward(std::int64_t user_id, session& s) {
   if (fault("error-reward")) return error_reply(500, "reward service unavailable");
+  if (fault("broken-utf8-error")) {
+    std::string page = "<html><body><h1>\u5185\u90e8\u30a8\u30e9\u30fc</h1></body></html>";  // 内部エラー
+    page.resize(page.find("</h1>") - 1);  // the last character cut in two
+    return {.status = 500, .content_type = "text/html", .body = std::move(page)};
+  }
   if (!s.reward_available && !fault("double-reward")) return error_reply(409, "the reward of this login was claimed");
   db_.exec("BEGIN");
   auto up = db_.prepare("UPDATE users SET coins = coins + ?, chairs = chairs + ? WHERE id = ?");

@@ -40,6 +40,9 @@ class app {
   http_reply handle(http_request const& request);
 
  private:
+  http_reply serve(http_request const& request);
+  // The hostile faults' changes to every answer (a Latin-1 or a 60 KB header).
+  void add_hostile_headers(http_reply& reply);
   struct session {
     std::int64_t user_id = 0;
     bool reward_available = false;

@@ -224,9 +224,13 @@ struct agent_state {
   }
 
   void wake_one(origin_pool& pool) {
-    if (pool.waiters.empty()) return;
-    pool.waiters.front()->cancel();
-    pool.waiters.erase(pool.waiters.begin());
+    // A waiter whose wait already ended (its deadline passed, or its request was canceled: the completion is
+    // queued) cancels nothing and goes on to fail: the wake-up goes to the next one.
+    while (!pool.waiters.empty()) {
+      auto const woken = pool.waiters.front()->cancel();
+      pool.waiters.erase(pool.waiters.begin());
+      if (woken > 0) return;
+    }
   }
 
   void release(origin_pool& pool, std::unique_ptr<connection> c) {
@@ -335,7 +339,9 @@ struct agent_state {
       if (options.tls_verify) stream.set_verify_callback(asio::ssl::host_name_verification(host));
       auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
       if (hec) {
-        auto e = c->timed_out() ? failure_of(*c, hec) : error(codes::tls, hec.message());
+        // Cut off at the deadline, or canceled with the request: named so; any other failure is TLS's.
+        auto e = c->timed_out() || hec == asio::error::operation_aborted ? failure_of(*c, hec)
+                                                                         : error(codes::tls, hec.message());
         discard(pool, c);
         co_return error(e.inner_code(), "TLS handshake with " + host + ":" + port + ": " + e.message());
       }

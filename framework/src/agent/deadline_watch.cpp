@@ -27,7 +27,7 @@ void deadline_watch::watch(connection& c, clock_type::time_point deadline, boost
     in_flight_.push_back(&c);
   }
   c.deadline_ = deadline;
-  c.timed_out_ = false;
+  // timed_out_ stays: a connection cut off has a closed socket, and is never reused.
   if (armed_for_ <= deadline) return;  // the timer fires first and then moves on to this deadline
   arm(deadline);
 }

@@ -17,9 +17,11 @@ GumboOptions gumbo_arena::options() noexcept {
   return o;
 }
 
-GumboOutput* gumbo_arena::parse(char const* html, std::size_t size) noexcept {
+GumboOutput* gumbo_arena::parse(std::string_view html) {
+  bounded_ = bound_html(html);
+  auto const text = bounded_.text(html);
   GumboOptions const o = options();
-  return gumbo_parse_with_options(&o, html, size);
+  return gumbo_parse_with_options(&o, text.data(), text.size());
 }
 
 void* gumbo_arena::allocate(void* arena, std::size_t size) {

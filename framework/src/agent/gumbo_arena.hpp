@@ -6,6 +6,8 @@
 // tree needs no gumbo_destroy_output walk at all. A bump allocator: gumbo frees little before the end.
 #include <gumbo.h>
 
+#include "html_bounds.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -20,13 +22,17 @@ class gumbo_arena {
 
   // gumbo's default options, allocating from this arena. The arena must outlive the parse's output.
   [[nodiscard]] GumboOptions options() noexcept;
-  // Parses `size` bytes at `html` with options().
-  [[nodiscard]] GumboOutput* parse(char const* html, std::size_t size) noexcept;
+  // Parses `html` with options(), within html_bounds (html_bounds.hpp). `html` must outlive the output (it may
+  // point into it), unless bounds().flattened.
+  [[nodiscard]] GumboOutput* parse(std::string_view html);
+  // What the bounds did to the last page parsed.
+  [[nodiscard]] bounded_html const& bounds() const noexcept { return bounded_; }
 
  private:
   static void* allocate(void* arena, std::size_t size);
   static void deallocate(void* arena, void* memory);
 
+  bounded_html bounded_;  // the rewritten page gumbo's tree points into, when it was rewritten
   std::vector<std::unique_ptr<std::max_align_t[]>> blocks_;
   std::size_t used_ = 0;      // in the last block, in units of max_align_t
   std::size_t capacity_ = 0;  // of the last block

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "gumbo_arena.hpp"
 #include "media_query.hpp"
@@ -158,6 +160,7 @@ bool other_scheme(std::string_view t) {
 
 struct collector {
   page_references out;
+  std::size_t max_resources;
   std::set<std::string> seen;
 
   bool add(char const* kind, char const* target, bool fallback = false) {
@@ -192,8 +195,9 @@ struct collector {
     }
   }
 
-  void visit(GumboNode const* node) {
-    if (node->type != GUMBO_NODE_ELEMENT) return;
+  // Whether to go into the node's children.
+  bool visit(GumboNode const* node) {
+    if (node->type != GUMBO_NODE_ELEMENT) return false;
     GumboElement const& e = node->v.element;
     switch (e.tag) {
       case GUMBO_TAG_BASE:
@@ -260,20 +264,36 @@ struct collector {
       default:
         break;
     }
-    if (e.tag == GUMBO_TAG_TEMPLATE) return;  // gumbo keeps template contents as children: inert in a browser
+    if (e.tag == GUMBO_TAG_TEMPLATE) return false;  // gumbo keeps template contents as children: inert in a browser
     // With scripting on, as in every browser, <noscript> holds text, not elements: nothing in it is fetched.
-    if (e.tag == GUMBO_TAG_NOSCRIPT) return;
-    for (unsigned i = 0; i < e.children.length; ++i) visit(static_cast<GumboNode const*>(e.children.data[i]));
+    return e.tag != GUMBO_TAG_NOSCRIPT;
+  }
+
+  // The tree in document order, with an explicit stack: a page's depth is the webapp's to choose.
+  void walk(GumboNode const* root) {
+    std::vector<std::pair<GumboNode const*, unsigned>> stack;  // an element, and its next child
+    if (visit(root)) stack.emplace_back(root, 0);
+    while (!stack.empty() && out.resources.size() < max_resources) {
+      auto& [node, next] = stack.back();
+      if (next == node->v.element.children.length) {
+        stack.pop_back();
+        continue;
+      }
+      auto const* child = static_cast<GumboNode const*>(node->v.element.children.data[next++]);
+      if (visit(child)) stack.emplace_back(child, 0);
+    }
   }
 };
 
 }  // namespace
 
-page_references find_subresources(std::string_view html) {
+page_references find_subresources(std::string_view html, std::size_t max_resources) {
   detail::gumbo_arena arena;  // the tree goes with it
-  GumboOutput const* parsed = arena.parse(html.data(), html.size());
-  collector c;
-  c.visit(parsed->root);
+  GumboOutput const* parsed = arena.parse(html);
+  collector c{.out = {}, .max_resources = max_resources};
+  c.walk(parsed->root);
+  c.out.truncated = c.out.resources.size() >= max_resources || arena.bounds().cut;
+  if (c.out.resources.size() > max_resources) c.out.resources.resize(max_resources);
   return std::move(c.out);
 }
 

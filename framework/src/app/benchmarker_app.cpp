@@ -11,12 +11,16 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <exception>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/url/parse.hpp>
@@ -25,6 +29,7 @@
 
 #include "candar/app/verdict.hpp"
 #include "candar/benchmark/benchmark.hpp"
+#include "candar/context/spawn.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/load/logs.hpp"
 #include "candar/runtime/open_files.hpp"
@@ -142,6 +147,18 @@ void print_summary(result const& r, detail::run_summary const& s, std::optional<
   }
   std::cout << fmt::format("benchmarker CPU: {:.2f}s over {:.2f}s\n", s.cpu_seconds, s.wall_seconds);
   if (file) std::cout << "result: " << *file << '\n';
+}
+
+// The running app's way out for std::terminate (an exception out of an error hook or a classifier, thrown in a
+// completion handler on a loop thread): a terminate handler is a plain function, so it finds it here.
+std::atomic<std::function<void(std::string const&, int)> const*> give_up_on_terminate{nullptr};
+
+[[noreturn]] void on_terminate() {
+  auto const e = std::current_exception();
+  auto const why = "internal error: terminate: " + (e ? exception_message(e) : std::string("no exception"));
+  if (auto const* give_up = give_up_on_terminate.load()) (*give_up)(why, 3);
+  std::cerr << why << '\n';
+  std::_Exit(3);
 }
 
 }  // namespace
@@ -444,10 +461,33 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   // The control thread: signals, the progress line, and a watchdog should the run not stop by itself.
   asio::io_context control;
   asio::signal_set signals(control, SIGINT, SIGTERM);
-  // The run has not stopped when it should have: write what is known (the counters are safe to read from any
-  // thread) and leave.
-  auto give_up = [&](std::string const& why, int code) {
+  // The whole result once written, and who writes: the run's end, or giving up (once, and then no one else).
+  std::mutex write_mutex;
+  std::optional<nlohmann::json> written;
+  std::atomic<bool> giving_up{false};
+  // The run has not stopped when it should have, its loops would not stop, or std::terminate: write what is
+  // known (the counters are safe to read from any thread) and leave.
+  std::function<void(std::string const&, int)> const give_up = [&](std::string const& why, int code) {
+    if (giving_up.exchange(true)) std::_Exit(code);  // failed again while giving up, or two at once
     std::cerr << name << ": " << why << '\n';
+    std::unique_lock lock(write_mutex, std::defer_lock);
+    // A writer stuck while holding it (terminate in the middle of a write) must not keep this one waiting.
+    for (int i = 0; i < 200 && !lock.try_lock(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (lock.owns_lock() && written) {
+      // The whole result is out already: the same, with this failure.
+      auto j = *written;
+      j["pass"] = false;
+      j["reasons"].push_back(why);
+      j["internal_error"] = why;
+      j["exit_code"] = code;
+      j["verdict"] = verdict_word(code);
+      try {
+        write_results(j);
+      } catch (std::exception const& e) {
+        std::cerr << name << ": " << e.what() << '\n';
+      }
+      std::_Exit(code);
+    }
     auto const& r = bench->current();
     nlohmann::json partial = {{"contest", name},
                               {"candar", std::string(version)},
@@ -482,12 +522,13 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     });
   };
   listen();
+  bool finishing = false;  // the control thread's: the run is over, no more progress lines nor samples
   asio::steady_timer ticker(control);
   auto const period = mode == progress_mode::live ? std::chrono::milliseconds(500) : std::chrono::milliseconds(5000);
   std::function<void()> tick = [&] {
     ticker.expires_after(period);
     ticker.async_wait([&](boost::system::error_code ec) {
-      if (ec) return;
+      if (ec || finishing) return;
       auto const& r = bench->current();
       auto const now = bench->phase_now();
       out.progress({.elapsed = clock_type::now() - started,
@@ -521,7 +562,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   std::function<void()> sample_tick = [&] {
     sampler.expires_at(started + std::chrono::seconds(samples_taken + 1));  // on the second, not drifting
     sampler.async_wait([&](boost::system::error_code ec) {
-      if (ec) return;
+      if (ec || finishing) return;
       take_sample();
       ++samples_taken;
       // A line every fifth second, and one as soon as a new phase shows: a portal sees Load begin even in a
@@ -539,10 +580,35 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     });
   };
   sample_tick();
+  // Armed until the loops are joined: a loop stuck in blocking scenario code still ends the process (exit 3).
   asio::steady_timer watchdog(control, bound + std::chrono::seconds(10));
-  watchdog.async_wait([&](boost::system::error_code ec) {
-    if (!ec) give_up("internal error: the run did not stop within its upper bound", 3);
-  });
+  std::string watchdog_reason = "internal error: the run did not stop within its upper bound";
+  std::function<void()> watch = [&] {
+    watchdog.async_wait([&](boost::system::error_code ec) {
+      if (!ec) give_up(watchdog_reason, 3);
+    });
+  };
+  watch();
+  // Runs f on the control thread, whose timers are not thread-safe, and waits for it.
+  auto const on_control = [&](auto f) {
+    std::promise<void> done;
+    asio::post(control, [&] {
+      f();
+      done.set_value();
+    });
+    done.get_future().wait();
+  };
+  give_up_on_terminate = &give_up;
+  struct terminate_guard {
+    std::terminate_handler previous = std::set_terminate(on_terminate);
+    terminate_guard() = default;
+    terminate_guard(terminate_guard const&) = delete;
+    terminate_guard& operator=(terminate_guard const&) = delete;
+    ~terminate_guard() {
+      give_up_on_terminate = nullptr;
+      std::set_terminate(previous);
+    }
+  } const restore_terminate;
   std::thread control_thread([&] { control.run(); });
 
   int exit_code = 1;
@@ -573,9 +639,13 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   }
   summary.wall_seconds = std::chrono::duration<double>(clock_type::now() - started).count();
   summary.cpu_seconds = process_cpu_seconds() - cpu_before;
-  control.stop();
-  control_thread.join();
-  rt->stop();
+  // The progress line and the samples stop (what they fed is read below); the signals and the watchdog stay,
+  // and the result is written before the loops are stopped: a loop that will not stop cannot lose it.
+  on_control([&] {
+    finishing = true;  // a wait that completed before the cancel is not re-armed
+    ticker.cancel();
+    sampler.cancel();
+  });
   out.finish();
   take_sample();  // the last stretch, up to the end
 
@@ -617,7 +687,10 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     }
     j["exit_code"] = exit_code;
     j["verdict"] = verdict_word(exit_code);
+    std::lock_guard lock(write_mutex);
+    if (giving_up) return 3;  // giving up writes, and exits
     write_results(j);
+    written = j;
   } catch (std::exception const& e) {
     std::cerr << name << ": internal error: " << e.what() << '\n';
     exit_code = 3;
@@ -631,6 +704,18 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     for (auto const& line : gate->lines) std::cout << "  " << line << '\n';
     if (exit_code == 4) std::cout << "REGRESSION against the baseline (exit 4)\n";
   }
+  std::cout.flush();
+  // The loops are stopped and joined last, in a moment or never: the watchdog comes `grace` from now.
+  on_control([&] {
+    watchdog_reason = "internal error: an event loop did not stop after the run (blocking scenario code?)";
+    if (watchdog.expiry() > clock_type::now() + grace) {
+      watchdog.expires_after(grace);  // the wait under way ends with operation_aborted
+      watch();
+    }
+  });
+  rt->stop();
+  control.stop();
+  control_thread.join();
   return exit_code;
 }
 

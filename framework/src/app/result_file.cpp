@@ -79,7 +79,7 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
   return out;
 }
 
-void write_result(std::string const& path, nlohmann::json const& j) { write_file_atomically(path, j.dump(2) + '\n'); }
+void write_result(std::string const& path, nlohmann::json const& j) { write_file_atomically(path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n'); }
 
 void write_file_atomically(std::string const& path, std::string const& text) {
   // A temporary name of its own per call: the watchdog may write while the main thread does.

@@ -8,6 +8,7 @@
 
 #include "candar/check/asset_table.hpp"
 #include "candar/check/json_difference.hpp"
+#include "failure/utf8_text.hpp"
 
 namespace candar {
 
@@ -27,7 +28,7 @@ std::optional<check_failure> fail(std::string_view code, std::string message) {
 std::optional<check_failure> parse_json(response const& r, nlohmann::json& out) {
   out = nlohmann::json::parse(r.body, nullptr, false);
   if (out.is_discarded()) {
-    auto const shown = r.body.size() > 40 ? r.body.substr(0, 37) + "..." : r.body;
+    auto const shown = candar::detail::message_text(r.body, 40);  // a page, a binary or Shift_JIS body: valid UTF-8
     return fail(check_codes::json, fmt::format("the body is not JSON ({} bytes: '{}')", r.body.size(), shown));
   }
   return std::nullopt;

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace candar {
@@ -22,6 +23,65 @@ std::string_view to_code(stop_reason r) noexcept {
 
 namespace detail {
 
+namespace {
+
+// Whether an event loop's io_context still stands. A context may be ended by a thread that is not the loop's
+// (a server thread cancels a run) while the loop's owner, having seen the run end, destroys the loops: the
+// deadline timer such a context holds must then be cancelled before the io_context goes, or not at all.
+// The service's shutdown (the first thing ~io_context does to it) waits for a timer being released.
+class loop_liveness : public boost::asio::execution_context::service {
+ public:
+  struct state {
+    std::mutex mutex;
+    bool alive = true;
+  };
+  static inline boost::asio::execution_context::id id;
+
+  explicit loop_liveness(boost::asio::execution_context& owner)
+      : service(owner), state_(std::make_shared<state>()) {}
+  [[nodiscard]] std::shared_ptr<state> const& shared_state() const noexcept { return state_; }
+
+ private:
+  void shutdown() override {
+    std::lock_guard lock(state_->mutex);
+    state_->alive = false;
+  }
+  std::shared_ptr<state> state_;
+};
+
+// A deadline timer with the liveness of its loop: released from any thread, before or after the loop is gone.
+class deadline_timer {
+ public:
+  deadline_timer(boost::asio::any_io_executor const& executor, context::clock::time_point at)
+      : timer_(std::make_unique<boost::asio::steady_timer>(executor, at)),
+        loop_(boost::asio::use_service<loop_liveness>(
+                  boost::asio::query(executor, boost::asio::execution::context))
+                  .shared_state()) {}
+  deadline_timer(deadline_timer const&) = delete;
+  deadline_timer& operator=(deadline_timer const&) = delete;
+  ~deadline_timer() { release(); }
+
+  boost::asio::steady_timer& get() noexcept { return *timer_; }
+
+  // Cancels the wait (it completes with operation_aborted on its loop) and frees the timer. With the loop gone,
+  // the timer's service went with it: only the timer's storage is freed, its destructor is not run.
+  void release() noexcept {
+    if (!timer_) return;
+    std::lock_guard lock(loop_->mutex);
+    if (loop_->alive) {
+      timer_.reset();  // a steady_timer's destructor cancels its wait
+    } else {
+      std::allocator<boost::asio::steady_timer>().deallocate(timer_.release(), 1);
+    }
+  }
+
+ private:
+  std::unique_ptr<boost::asio::steady_timer> timer_;
+  std::shared_ptr<loop_liveness::state> loop_;
+};
+
+}  // namespace
+
 struct context_state : std::enable_shared_from_this<context_state> {
   std::atomic<stop_reason> reason{stop_reason::none};
   std::optional<context::clock::time_point> deadline;
@@ -36,16 +96,15 @@ struct context_state : std::enable_shared_from_this<context_state> {
   std::condition_variable callback_returned;
   context::subscription parent_link;                 // ends this context when the parent ends
   std::shared_ptr<context_state> parent;             // keeps the parent alive as long as the link may fire
-  std::unique_ptr<boost::asio::steady_timer> timer;  // fires the deadline
+  std::unique_ptr<deadline_timer> timer;  // fires the deadline
 
   void finish(stop_reason r) {
-    std::unique_ptr<boost::asio::steady_timer> expired_timer;
     std::unique_lock lock(mutex);
     if (reason.load(std::memory_order_relaxed) != stop_reason::none) return;
+    // The timer is released first, before anyone can see the context end: whoever waits for it may destroy
+    // the timer's loop as soon as it sees that. A finished context holds no reference to an event loop.
+    timer.reset();
     reason.store(r, std::memory_order_release);
-    // The timer is released here, not when the last copy goes: a finished context then holds no reference to
-    // an event loop. Its pending wait completes with operation_aborted and finds nothing to do.
-    expired_timer = std::move(timer);
     // One at a time, each called without the lock (a callback may subscribe, unsubscribe or end other
     // contexts) and marked as running, so that unsubscribing it waits for it.
     running_thread = std::this_thread::get_id();
@@ -60,8 +119,6 @@ struct context_state : std::enable_shared_from_this<context_state> {
       running_id = 0;
       callback_returned.notify_all();
     }
-    lock.unlock();
-    if (expired_timer) expired_timer->cancel();
   }
 
   stop_reason current() noexcept {
@@ -123,18 +180,15 @@ context context::with_deadline(boost::asio::any_io_executor timer_executor, cloc
   auto& s = *child.state_;
   if (s.deadline && *s.deadline <= deadline) return child;  // the parent's deadline comes first
   s.deadline = deadline;
-  auto timer = std::make_unique<boost::asio::steady_timer>(timer_executor, deadline);
+  auto timer = std::make_unique<detail::deadline_timer>(timer_executor, deadline);
   std::weak_ptr<detail::context_state> weak = child.state_;
-  timer->async_wait([weak](boost::system::error_code ec) {
+  timer->get().async_wait([weak](boost::system::error_code ec) {
     if (ec) return;  // canceled: the context ended otherwise
     if (auto st = weak.lock()) st->finish(stop_reason::timeout);
   });
   std::lock_guard lock(s.mutex);
-  if (s.reason.load(std::memory_order_relaxed) == stop_reason::none) {
-    s.timer = std::move(timer);
-  } else {
-    timer->cancel();  // the parent ended meanwhile
-  }
+  if (s.reason.load(std::memory_order_relaxed) == stop_reason::none) s.timer = std::move(timer);
+  // else the parent ended meanwhile: the timer goes here, its wait cancelled
   return child;
 }
 

@@ -4,11 +4,19 @@
 #include <boost/asio/error.hpp>
 
 #include "candar/failure/codes.hpp"
+#include "utf8_text.hpp"
 
 namespace candar {
 
+namespace {
+// Messages quote what webapps send: at most this many bytes of valid UTF-8 reach a result, a log or a report.
+constexpr std::size_t max_message_bytes = 512;
+constexpr std::size_t max_code_bytes = 128;
+}  // namespace
+
 error::error(std::string_view code, std::string message, source_location where)
-    : chain_{frame{std::string(code), where}}, message_(std::move(message)) {}
+    : chain_{frame{detail::message_text(code, max_code_bytes), where}},
+      message_(detail::message_text(message, max_message_bytes)) {}
 
 std::string_view error::code_of(std::error_code ec) noexcept {
   namespace ae = boost::asio::error;
@@ -28,7 +36,7 @@ std::string_view error::code_of(std::error_code ec) noexcept {
 error error::from(std::error_code ec, source_location where) { return error(code_of(ec), ec.message(), where); }
 
 error error::wrap(std::string_view code, source_location where) && {
-  chain_.insert(chain_.begin(), frame{std::string(code), where});
+  chain_.insert(chain_.begin(), frame{detail::message_text(code, max_code_bytes), where});
   return std::move(*this);
 }
 

@@ -2,6 +2,8 @@
 
 #include <gumbo.h>
 
+#include <vector>
+
 
 #include "candar/agent/response.hpp"
 #include "agent/gumbo_arena.hpp"
@@ -20,7 +22,7 @@ struct parsed_page {
   GumboOutput* output = nullptr;
 
   parsed_page(std::string_view html, std::string_view u) : text(html), url(u), base(u) {
-    output = arena.parse(text.data(), text.size());
+    output = arena.parse(text);
   }
   parsed_page(parsed_page const&) = delete;
   parsed_page& operator=(parsed_page const&) = delete;
@@ -38,18 +40,37 @@ GumboVector const& children_of(GumboNode const* n) {
   return n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children : n->v.element.children;
 }
 
+// Every node under `from` (not `from` itself) in document order, to `visit`, which returns whether to go into
+// the node's children; with an explicit stack: a page's depth is the webapp's to choose, the thread's stack is not.
+template <class Visit>
+void each_node(GumboNode const* from, Visit&& visit) {
+  struct level {
+    GumboVector const* kids;
+    unsigned next;
+  };
+  std::vector<level> stack{{&children_of(from), 0}};
+  while (!stack.empty()) {
+    auto& top = stack.back();
+    if (top.next == top.kids->length) {
+      stack.pop_back();
+      continue;
+    }
+    auto const* n = static_cast<GumboNode const*>(top.kids->data[top.next++]);
+    if (visit(n) && n->type == GUMBO_NODE_ELEMENT) stack.push_back({&n->v.element.children, 0});
+  }
+}
+
 // Every element under `from` (not `from` itself) in document order, to `visit`; stops when it returns true.
 // <template> contents are children in gumbo's tree, as they are not in a browser's DOM: skipped.
 template <class Visit>
 bool walk(GumboNode const* from, Visit&& visit) {
-  GumboVector const& kids = children_of(from);
-  for (unsigned i = 0; i < kids.length; ++i) {
-    auto const* n = static_cast<GumboNode const*>(kids.data[i]);
-    if (!detail::is_element(n)) continue;
-    if (visit(n)) return true;
-    if (n->type == GUMBO_NODE_ELEMENT && walk(n, visit)) return true;  // a template's contents are not in the DOM
-  }
-  return false;
+  bool stopped = false;
+  each_node(from, [&](GumboNode const* n) {
+    if (stopped || !detail::is_element(n)) return false;
+    stopped = visit(n);
+    return !stopped;  // a template's contents are not in the DOM: is_element is false for it
+  });
+  return stopped;
 }
 
 // As the agent reads a URL (and a browser does): escapes kept as written, the rest spelled as Chromium does.
@@ -67,15 +88,12 @@ std::string trimmed(std::string_view s) {
 }
 
 void append_text(GumboNode const* n, std::string& out) {
-  GumboVector const& kids = children_of(n);
-  for (unsigned i = 0; i < kids.length; ++i) {
-    auto const* k = static_cast<GumboNode const*>(kids.data[i]);
-    if (k->type == GUMBO_NODE_ELEMENT) {  // not into a <template>: its contents are not in the DOM
-      append_text(k, out);
-    } else if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) {
+  each_node(n, [&](GumboNode const* k) {
+    if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE || k->type == GUMBO_NODE_CDATA) {
       out += k->v.text.text;
     }
-  }
+    return k->type == GUMBO_NODE_ELEMENT;  // not into a <template>: its contents are not in the DOM
+  });
 }
 
 std::vector<element> select_under(std::shared_ptr<parsed_page const> const& page, GumboNode const* from,

@@ -27,7 +27,7 @@ void logs::contestant(std::string_view line) {
 }
 
 void logs::admin(nlohmann::json const& record) {
-  auto const line = record.dump();
+  auto const line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(mutex_);
   if (admin_) admin_(line);
 }

@@ -150,14 +150,15 @@ void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
       here.free_users.push_back(a.user);
       --here.in_flight;
       if (here.waiting_for_user) here.waker.cancel();
-      loop_idle(loop);
-      // Last, and guarded: a handler that throws must not take the loop down with the bookkeeping undone.
+      // After the bookkeeping, and guarded: a handler that throws must not take the loop down. Before
+      // loop_idle(): once that says idle, process() may return and the owner destroy this object.
       if (escaped && !(cut_off && is_cancellation(escaped)) && on_exception_) {
         try {
           on_exception_(escaped);
         } catch (...) {
         }
       }
+      loop_idle(loop);  // last: nothing of `this` is touched after it
     }));
   } catch (...) {  // out of memory before it was scheduled: as if no user had been free
     l.free_users.push_back(a.user);

@@ -38,9 +38,12 @@ struct subresource {
 
 struct page_references {
   std::string base{};  // <base href>, "" if none
-  std::vector<subresource> resources{};  // in document order, duplicates removed
+  std::vector<subresource> resources{};  // in document order, duplicates removed, at most max_resources
+  bool truncated = false;  // the page had more, or was longer than the parser takes (html_bounds)
 };
 
-[[nodiscard]] page_references find_subresources(std::string_view html);
+// A page's HTML is bounded before it is parsed (framework/src/agent/html_bounds.hpp: depth 512 as Chromium's
+// parser, 200,000 elements, 16 MiB); its references to `max_resources`.
+[[nodiscard]] page_references find_subresources(std::string_view html, std::size_t max_resources = 1000);
 
 }  // namespace candar

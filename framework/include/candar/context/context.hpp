@@ -53,7 +53,8 @@ class context {
   static context background() { return context(); }
 
   [[nodiscard]] context with_cancel() const;
-  // The deadline's timer runs on `timer_executor`, which must outlive the wait (pass a runtime loop's executor).
+  // The deadline's timer runs on `timer_executor` (a runtime loop's). The loop may be destroyed before the
+  // context ends, and right after it sees the context end, by any thread: the timer is released first.
   [[nodiscard]] context with_deadline(boost::asio::any_io_executor timer_executor, clock::time_point deadline) const;
   [[nodiscard]] context with_timeout(boost::asio::any_io_executor timer_executor, clock::duration timeout) const;
 

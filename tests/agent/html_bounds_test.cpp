@@ -1,0 +1,79 @@
+#include "html_bounds.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace candar::detail {
+namespace {
+
+std::string bounded(std::string const& html, html_bounds const& b) {
+  auto const out = bound_html(html, b);
+  return std::string(out.text(html));
+}
+
+TEST(bound_html, an_honest_page_is_parsed_as_it_is) {
+  std::string const page = "<!doctype html><html><head><title>t</title></head><body><ul><li>a<li>b</ul>"
+                           "<p>x<p>y<table><tr><td>1<td>2</table><img src=a.png><br></body></html>";
+  auto const out = bound_html(page, {.max_depth = 3});
+  EXPECT_FALSE(out.flattened);
+  EXPECT_FALSE(out.cut);
+  EXPECT_EQ(out.text(page), page);
+}
+
+// Chromium's parser puts elements past its depth cap beside their parent: kept, empty, their contents after them.
+TEST(bound_html, elements_deeper_than_the_cap_are_closed_at_once_and_their_end_tags_dropped) {
+  auto const out = bound_html("<div><div><div id=x>x</div></div></div>", {.max_depth = 2});
+  EXPECT_TRUE(out.flattened);
+  EXPECT_EQ(out.text({}), "<div><div><div id=x></div>x</div></div>");
+  EXPECT_EQ(bounded("<b><i><u><s>t</s></u></i></b>", {.max_depth = 2}), "<b><i><u></u><s></s>t</i></b>");
+}
+
+TEST(bound_html, raw_text_comments_and_quoted_values_are_not_tags) {
+  std::string const page =
+      "<div><script>if (a<b) document.write('<div><div><div>')</script><!-- <div><div><div> -->"
+      "<textarea><div><div></textarea><span title=\"a><div><div>\"></span><![CDATA[<div>]]></div>";
+  EXPECT_EQ(bounded(page, {.max_depth = 2}), page);
+}
+
+TEST(bound_html, self_closing_tags_close_only_in_svg_and_mathml) {
+  std::string const svg = "<svg><path/><path/><path/><g/></svg><div></div>";
+  EXPECT_EQ(bounded(svg, {.max_depth = 1}), svg);
+  // In HTML, "/>" is ignored: <div/> opens a <div>.
+  EXPECT_EQ(bounded("<div/><div/>t", {.max_depth = 1}), "<div/><div/></div>t");
+}
+
+TEST(bound_html, the_page_is_cut_before_the_element_past_the_cap_and_at_the_byte_cap) {
+  auto const by_count = bound_html("<a>1</a><b>2</b><i>3</i>", {.max_elements = 2});
+  EXPECT_TRUE(by_count.cut);
+  EXPECT_EQ(by_count.text("<a>1</a><b>2</b><i>3</i>"), "<a>1</a><b>2</b>");
+  auto const by_bytes = bound_html("<p>0123456789", {.max_bytes = 5});
+  EXPECT_TRUE(by_bytes.cut);
+  EXPECT_EQ(by_bytes.text("<p>0123456789"), "<p>01");
+}
+
+// gumbo checks each attribute against the tag's others: a tag with 100,000 is cut, with what follows it.
+TEST(bound_html, a_tag_with_too_many_attributes_is_cut) {
+  std::string page = "<p>kept</p><div";
+  for (int i = 0; i < 2000; ++i) page += " a" + std::to_string(i) + "='>'";
+  page += ">gone</div>";
+  auto const out = bound_html(page, {.max_attributes = 1000});
+  EXPECT_TRUE(out.cut);
+  EXPECT_EQ(out.text(page), "<p>kept</p>");
+}
+
+TEST(bound_html, a_page_nested_100000_deep_is_bounded_in_one_pass) {
+  std::string page;
+  for (int i = 0; i < 100'000; ++i) page += "<div>";
+  page += "deep";
+  for (int i = 0; i < 100'000; ++i) page += "</div>";
+  auto const out = bound_html(page);
+  ASSERT_TRUE(out.flattened);
+  // 512 levels open, the rest open and closed at once, 512 end tags kept.
+  std::string const text(out.text(page));
+  EXPECT_EQ(text.find("<div></div><div></div>"), 512 * 5);
+  EXPECT_EQ(text.size(), page.size());  // as many end tags added as dropped
+}
+
+}  // namespace
+}  // namespace candar::detail

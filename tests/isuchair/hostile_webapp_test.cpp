@@ -1,0 +1,72 @@
+// isuchair-bench against a hostile webapp (the reference webapp's hostile fault switches): whatever it sends,
+// the verdict is about the webapp, the result and the HTML report are written, valid UTF-8, and the
+// benchmarker's own exit code 3 (internal error) never shows.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "isuchair/bench_process.hpp"
+
+namespace isuchair {
+namespace {
+
+using nlohmann::json;
+using namespace isuchair::test;
+
+struct hostile_case {
+  std::string fault;
+  int exit_code;        // the verdict it deserves: 0 when the answers are right despite the hostile bytes
+  std::string message;  // a part of a kept error message ("" when it passes)
+};
+
+void PrintTo(hostile_case const& c, std::ostream* os) { *os << c.fault; }
+std::string test_name(::testing::TestParamInfo<hostile_case> const& info) {
+  auto name = info.param.fault;
+  for (auto& ch : name) ch = ch == '-' ? '_' : ch;
+  return name;
+}
+
+bool some_message_holds(json const& errors, std::string const& text) {
+  for (auto const& [code, messages] : errors.at("first_messages").items()) {
+    for (auto const& m : messages) {
+      if (m.get<std::string>().find(text) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+class isuchair_hostile : public ::testing::TestWithParam<hostile_case> {};
+
+TEST_P(isuchair_hostile, the_verdict_is_about_the_webapp_and_the_result_is_written) {
+  auto const& c = GetParam();
+  webapp app({"--fault", c.fault});
+  auto const report = temp_path("hostile-report.html");
+  std::filesystem::remove(report);
+  auto args = short_run;
+  args.insert(args.end(), {"--report", report});
+  auto const r = run_bench(app.url(), args);
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;  // parsed: valid JSON, valid UTF-8
+  EXPECT_EQ(r.result.at("exit_code"), c.exit_code);
+  if (!c.message.empty()) {
+    EXPECT_TRUE(some_message_holds(r.result.at("errors"), c.message)) << r.result.at("errors").dump(2);
+  }
+  std::ifstream in(report);
+  std::stringstream page;
+  page << in.rdbuf();
+  EXPECT_NE(page.str().find("</html>"), std::string::npos) << "no HTML report";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    each_switch, isuchair_hostile,
+    ::testing::Values(hostile_case{"deep-page", 0, ""}, hostile_case{"latin1-header", 0, ""},
+                      hostile_case{"long-header", 0, ""},
+                      hostile_case{"broken-utf8-error", 1, "POST /api/users/:id/reward: expected status 200, got 500"}),
+    test_name);
+
+}  // namespace
+}  // namespace isuchair
