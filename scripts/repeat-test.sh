@@ -12,7 +12,7 @@ if [ $# -lt 2 ]; then
   exit 2
 fi
 binary=$1 filter=$2 runs=${3:-1000} preset=${4:-tsan}
-exe=build/${preset}/tests/${binary}
+exe=build/${preset}/bin/${binary}
 [ -x "$exe" ] || { echo "repeat-test: no $exe (build the $preset preset first)" >&2; exit 2; }
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer
