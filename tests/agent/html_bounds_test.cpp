@@ -75,5 +75,53 @@ TEST(bound_html, a_page_nested_100000_deep_is_bounded_in_one_pass) {
   EXPECT_EQ(text.size(), page.size());  // as many end tags added as dropped
 }
 
+std::string repeated(std::string const& piece, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += piece;
+  return out;
+}
+
+// What a parser keeps open, not what the tags count: each of these nests 1,000 deep in gumbo, so each is flattened.
+TEST(bound_html, tags_that_close_nothing_in_a_parser_do_not_lower_the_depth) {
+  html_bounds const b{.max_depth = 64};
+  for (auto const& page : {
+           repeated("<div></span>", 1000),                             // an end tag stops at a special element
+           repeated("<div></ </span>", 1000),                          // "</ ...>" is a comment
+           "<noscript>" + repeated("<div>", 1000),                      // markup, with scripting off as in gumbo
+           repeated("<div><title></titlex></div></title>", 1000),       // </titlex> does not end a <title>
+           "<!-- --!>" + repeated("<div>", 1000),                       // "--!>" ends a comment
+           "<svg>" + repeated("<tr>", 1000),                            // in SVG, <tr> is an SVG element
+           "<svg>" + repeated("<div/>", 1000),                          // <div> leaves SVG: "/>" is ignored
+           "<svg>" + repeated("<g a=b/>", 1000),                        // the value is "b/": not self-closing
+           repeated("<div><script><!--<script></script></div>--></script>", 1000),  // </div> is script text
+       }) {
+    auto const out = bound_html(page, b);
+    EXPECT_TRUE(out.flattened) << page.substr(0, 60);
+  }
+}
+
+TEST(bound_html, sloppy_but_honest_markup_is_not_flattened) {
+  html_bounds const b{.max_depth = 64};
+  for (auto const& page : {
+           repeated("<div><span></div>", 1000),     // </div> closes the <span> left open
+           repeated("<svg/><svg><g/></svg>", 1000),  // self-closed icons
+           repeated("<ul><li><a>x</li></ul>", 1000),
+       }) {
+    auto const out = bound_html(page, b);
+    EXPECT_FALSE(out.flattened) << page.substr(0, 60);
+  }
+}
+
+// gumbo compares each attribute with the tag's others: many tags of many attributes are cut too.
+TEST(bound_html, the_attribute_work_of_a_page_is_bounded) {
+  std::string tag = "<p";
+  for (int i = 0; i < 500; ++i) tag += " a" + std::to_string(i);
+  tag += ">";
+  auto const page = repeated(tag, 200);  // 250,000 comparisons a tag
+  auto const out = bound_html(page);
+  EXPECT_TRUE(out.cut);
+  EXPECT_EQ(out.text(page).size(), tag.size() * 80);  // 80 tags make 20 million
+}
+
 }  // namespace
 }  // namespace candar::detail

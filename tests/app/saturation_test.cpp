@@ -43,5 +43,35 @@ TEST(saturation, a_quarter_of_the_load_and_three_seconds_make_a_run_invalid) {
   EXPECT_TRUE(short_run.invalid());
 }
 
+// Neighbours that take its cores leave the benchmarker's CPU use and lag low: its threads' run-queue wait shows
+// them. A second is starved when they waited for at least half the time they ran or were ready to run.
+TEST(saturation, waiting_for_a_cpu_saturates_a_second) {
+  saturation_count s(2);
+  s.load_second(1.0, 20.0, 0.30, 0.30);  // half: starved
+  s.load_second(1.0, 20.0, 0.30, 0.29);  // less than half
+  s.load_second(1.0, 20.0, 0.01, 0.04);  // 80 %, but 40 ms a second: a nearly idle benchmarker's noise
+  s.load_second(1.0, 20.0, 0.10, 0.90);  // 90 %
+  EXPECT_EQ(s.saturated_seconds(), 2.0);
+  EXPECT_DOUBLE_EQ(s.worst_wait_fraction(), 0.9);
+  EXPECT_FALSE(s.invalid());  // 2 s are not enough
+  s.load_second(1.0, 20.0, 0.25, 0.75);
+  EXPECT_TRUE(s.invalid());
+  EXPECT_EQ(s.sentence(),
+            "the benchmarker was saturated for 60 % of the load (3 of 5 s; event loops late by up to 20 ms, CPU up to 0.30 "
+            "of its 2 loops, waiting for a CPU up to 90 % of the time: other programs took its cores)");
+}
+
+// A webapp's page nested 100,000 deep costs the benchmarker CPU and stalls its loop while it is parsed: that is
+// the webapp's choice, taken out before the second is judged.
+TEST(saturation, reading_the_webapps_bytes_is_not_the_benchmarkers_saturation) {
+  saturation_count s(2);
+  s.load_second_with_webapp(1.0, 1135.0, 1.91, 0.0, 1.5);  // 1,135 ms late, 1.91 cores: 1.5 of them parsing
+  EXPECT_EQ(s.saturated_seconds(), 0.0);
+  s.load_second_with_webapp(1.0, 1135.0, 1.91, 0.0, 0.1);  // the benchmarker's own work
+  EXPECT_EQ(s.saturated_seconds(), 1.0);
+  s.load_second_with_webapp(1.0, 10.0, 0.5, 0.0, 3.0);  // never more than the CPU it used
+  EXPECT_DOUBLE_EQ(s.webapp_cpu_seconds(), 1.5 + 0.1 + 0.5);
+}
+
 }  // namespace
 }  // namespace candar::detail

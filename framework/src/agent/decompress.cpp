@@ -11,6 +11,7 @@
 
 #include "candar/agent/codes.hpp"
 #include "text.hpp"
+#include "webapp_cpu.hpp"
 
 namespace candar {
 
@@ -104,8 +105,14 @@ bool decodable(std::string_view content_encoding) {
 }
 
 expected<std::string> decode_content(std::string_view content_encoding, std::string body, std::size_t max_decoded) {
+  detail::webapp_cpu_scope const webapp_work;
+  // A browser meets one coding, two at most; a 60 KB header of "gzip, gzip, ..." must not become 10,000 passes.
+  constexpr std::size_t max_codings = 8;
   std::vector<std::string> codings;
   while (!content_encoding.empty()) {
+    if (codings.size() == max_codings) {
+      return error(codes::decompress, "more than " + std::to_string(max_codings) + " content codings");
+    }
     auto const comma = content_encoding.find(',');
     codings.push_back(lower_trimmed(content_encoding.substr(0, comma)));
     if (comma == std::string_view::npos) break;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <new>
 
+#include "webapp_cpu.hpp"
+
 namespace candar::detail {
 
 namespace {
@@ -14,10 +16,12 @@ GumboOptions gumbo_arena::options() noexcept {
   o.allocator = &gumbo_arena::allocate;
   o.deallocator = &gumbo_arena::deallocate;
   o.userdata = this;
+  o.max_errors = 0;  // nobody reads them, and a page of 16 MB of NUL bytes would keep 16 million
   return o;
 }
 
 GumboOutput* gumbo_arena::parse(std::string_view html) {
+  webapp_cpu_scope const webapp_work;
   bounded_ = bound_html(html);
   auto const text = bounded_.text(html);
   GumboOptions const o = options();
@@ -29,13 +33,13 @@ void* gumbo_arena::allocate(void* arena, std::size_t size) {
   std::size_t const units = std::max<std::size_t>(1, (size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t));
   if (units > block_units / 4) {
     // A large one (a long text or attribute) gets a block of its own, kept before the current one.
-    auto own = std::make_unique<std::max_align_t[]>(units);
+    auto own = std::make_unique_for_overwrite<std::max_align_t[]>(units);  // gumbo writes before it reads
     void* p = own.get();
     a.blocks_.insert(a.blocks_.end() - (a.blocks_.empty() ? 0 : 1), std::move(own));
     return p;
   }
   if (a.blocks_.empty() || a.used_ + units > a.capacity_) {
-    a.blocks_.push_back(std::make_unique<std::max_align_t[]>(block_units));
+    a.blocks_.push_back(std::make_unique_for_overwrite<std::max_align_t[]>(block_units));
     a.used_ = 0;
     a.capacity_ = block_units;
   }

@@ -12,6 +12,7 @@
 #include "gumbo_arena.hpp"
 #include "media_query.hpp"
 #include "text.hpp"
+#include "webapp_cpu.hpp"
 
 namespace candar {
 
@@ -291,7 +292,10 @@ page_references find_subresources(std::string_view html, std::size_t max_resourc
   detail::gumbo_arena arena;  // the tree goes with it
   GumboOutput const* parsed = arena.parse(html);
   collector c{.out = {}, .max_resources = max_resources};
-  c.walk(parsed->root);
+  {
+    detail::webapp_cpu_scope const webapp_work;
+    c.walk(parsed->root);
+  }
   c.out.truncated = c.out.resources.size() >= max_resources || arena.bounds().cut;
   if (c.out.resources.size() > max_resources) c.out.resources.resize(max_resources);
   return std::move(c.out);

@@ -36,7 +36,9 @@
 #include "candar/runtime/process_usage.hpp"
 #include "candar/version.hpp"
 #include "baseline_gate.hpp"
+#include "agent/webapp_cpu.hpp"
 #include "console.hpp"
+#include "cpu_wait.hpp"
 #include "loop_watch.hpp"
 #include "repeated_runs.hpp"
 #include "html_report.hpp"
@@ -546,6 +548,8 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   detail::loop_watch lag_watch(*rt, std::chrono::milliseconds(100), starve_loops);
   detail::saturation_count saturation(std::min(rt->size(), usable_cpus()));
   auto const elapsed_s = [&] { return std::chrono::duration<double>(clock_type::now() - started).count(); };
+  double waited_before = detail::process_cpu_wait_seconds();
+  double webapp_work_before = detail::webapp_cpu_seconds();
   auto const take_sample = [&] {
     auto const now = bench->phase_now();
     std::optional<double> level;
@@ -553,7 +557,16 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     double const lag_ms = static_cast<double>(lag_watch.take_max_lag().count()) / 1000.0;
     auto const stretch = seconds_line.sample(elapsed_s(), now ? std::string(to_string(*now)) : std::string("done"),
                                              bench->current(), level, process_cpu_seconds() - cpu_before, lag_ms);
-    if (now == phase::load) saturation.load_second(stretch.seconds, lag_ms, stretch.cpu_share);
+    double const waited = detail::process_cpu_wait_seconds();
+    // A thread that ended took its share with it: never a negative stretch.
+    double const wait_share = stretch.seconds > 0 ? std::max(0.0, waited - waited_before) / stretch.seconds : 0.0;
+    waited_before = waited;
+    double const webapp_work = detail::webapp_cpu_seconds();
+    double const webapp_share = stretch.seconds > 0 ? (webapp_work - webapp_work_before) / stretch.seconds : 0.0;
+    webapp_work_before = webapp_work;
+    if (now == phase::load) {
+      saturation.load_second_with_webapp(stretch.seconds, lag_ms, stretch.cpu_share, wait_share, webapp_share);
+    }
     if (starve_loops > 0) lag_watch.starve(now == phase::load);
   };
   asio::steady_timer sampler(control);
@@ -661,6 +674,8 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     if (contest.add_to_result) contest.add_to_result(j);
     j["benchmarker"]["saturated_seconds"] = saturation.saturated_seconds();
     j["benchmarker"]["worst_loop_lag_ms"] = saturation.worst_lag_ms();
+    j["benchmarker"]["worst_cpu_wait_fraction"] = saturation.worst_wait_fraction();
+    j["benchmarker"]["webapp_cpu_seconds"] = saturation.webapp_cpu_seconds();  // reading the webapp's bytes, in Load
     // The benchmarker's own failures (a socket it could not open): the score measured its limits, not the webapp.
     auto const own_failures = r.errors().count(codes::benchmarker);
     j["benchmarker"]["own_failures"] = own_failures;
@@ -687,10 +702,22 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     }
     j["exit_code"] = exit_code;
     j["verdict"] = verdict_word(exit_code);
-    std::lock_guard lock(write_mutex);
-    if (giving_up) return 3;  // giving up writes, and exits
+    std::unique_lock lock(write_mutex);
+    if (giving_up) {
+      // The watchdog or terminate is writing what it knows and will end the process: leave it the file.
+      lock.unlock();
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+    }
     write_results(j);
     written = j;
+    lock.unlock();
+    // The rest is a moment, or the stream's final line for a slow reader (up to 10 s), then the loops: the
+    // watchdog comes that long from now, no longer at the run's upper bound, which may be near.
+    on_control([&] {
+      watchdog_reason = "internal error: an event loop did not stop after the run (blocking scenario code?)";
+      watchdog.expires_after(grace + std::chrono::seconds(10));  // the wait under way ends with operation_aborted
+      watch();
+    });
   } catch (std::exception const& e) {
     std::cerr << name << ": internal error: " << e.what() << '\n';
     exit_code = 3;
@@ -705,14 +732,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     if (exit_code == 4) std::cout << "REGRESSION against the baseline (exit 4)\n";
   }
   std::cout.flush();
-  // The loops are stopped and joined last, in a moment or never: the watchdog comes `grace` from now.
-  on_control([&] {
-    watchdog_reason = "internal error: an event loop did not stop after the run (blocking scenario code?)";
-    if (watchdog.expiry() > clock_type::now() + grace) {
-      watchdog.expires_after(grace);  // the wait under way ends with operation_aborted
-      watch();
-    }
-  });
+  // The loops are stopped and joined last, in a moment or never: the watchdog stays armed.
   rt->stop();
   control.stop();
   control_thread.join();

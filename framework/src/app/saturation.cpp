@@ -6,14 +6,33 @@
 
 namespace candar::detail {
 
-void saturation_count::load_second(double seconds, double lag_ms, double cpu_share) {
+void saturation_count::load_second(double seconds, double lag_ms, double cpu_share, double wait_share) {
   if (seconds <= 0) return;
+  judge(seconds, lag_ms, cpu_share, cpu_share, wait_share);
+}
+
+// `own_cpu`: the CPU share of the benchmarker's own work; the wait is judged against all the CPU it used.
+void saturation_count::judge(double seconds, double lag_ms, double own_cpu, double cpu_share, double wait_share) {
   load_ += seconds;
   bool const late = lag_ms > rules_.max_lag_ms;
-  bool const busy = loops_ > 0 && cpu_share >= rules_.max_cpu_fraction * static_cast<double>(loops_);
-  if (late || busy) saturated_ += seconds;
+  bool const busy = loops_ > 0 && own_cpu >= rules_.max_cpu_fraction * static_cast<double>(loops_);
+  // Of the time its threads ran or were ready to, the part they waited: a benchmarker that mostly waits for
+  // the network waits little for a CPU on a quiet machine, whatever its load.
+  double const wait = wait_share > 0 ? wait_share / (wait_share + cpu_share) : 0;
+  bool const starved = wait >= rules_.max_wait_fraction && wait_share >= rules_.min_wait_share;
+  if (late || busy || starved) saturated_ += seconds;
+  worst_wait_ = std::max(worst_wait_, wait);
   worst_lag_ms_ = std::max(worst_lag_ms_, lag_ms);
-  worst_cpu_ = std::max(worst_cpu_, cpu_share);
+  worst_cpu_ = std::max(worst_cpu_, own_cpu);
+}
+
+void saturation_count::load_second_with_webapp(double seconds, double lag_ms, double cpu_share, double wait_share,
+                                               double webapp_share) {
+  if (seconds <= 0) return;
+  double const webapp = std::clamp(webapp_share, 0.0, cpu_share);
+  webapp_ += webapp * seconds;
+  // A loop parsing a page for 700 ms is 700 ms late by its own clock: at most that much of the lag is the webapp's.
+  judge(seconds, std::max(0.0, lag_ms - webapp * 1000.0), cpu_share - webapp, cpu_share, wait_share);
 }
 
 bool saturation_count::invalid() const noexcept {
@@ -21,9 +40,13 @@ bool saturation_count::invalid() const noexcept {
 }
 
 std::string saturation_count::sentence() const {
-  return fmt::format("the benchmarker was saturated for {:.0f} % of the load ({:.0f} of {:.0f} s; event loops late by up to "
-                     "{:.0f} ms, CPU up to {:.2f} of its {} loops)",
-                     share() * 100, saturated_, load_, worst_lag_ms_, worst_cpu_, loops_);
+  auto out = fmt::format("the benchmarker was saturated for {:.0f} % of the load ({:.0f} of {:.0f} s; event loops late by up "
+                         "to {:.0f} ms, CPU up to {:.2f} of its {} loops",
+                         share() * 100, saturated_, load_, worst_lag_ms_, worst_cpu_, loops_);
+  if (worst_wait_ >= rules_.max_wait_fraction) {
+    out += fmt::format(", waiting for a CPU up to {:.0f} % of the time: other programs took its cores", worst_wait_ * 100);
+  }
+  return out + ")";
 }
 
 }  // namespace candar::detail

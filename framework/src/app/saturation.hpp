@@ -1,7 +1,8 @@
 #pragma once
 // Was the benchmarker itself the bottleneck? A second of the Load phase is saturated when an event loop ran
-// more than `max_lag` late (a request scheduled then started that late), or when the benchmarker used at least
-// `max_cpu_fraction` of the cores its loops can use. A run whose Load had saturated seconds for at least
+// more than `max_lag` late (a request scheduled then started that late), when the benchmarker used at least
+// `max_cpu_fraction` of the cores its loops can use, or when its threads waited for a CPU (the run queue,
+// taken by neighbours) for at least `max_wait_fraction` of the time they were running or ready to run. A run whose Load had saturated seconds for at least
 // `max_share` of its length, and at least `min_seconds` of them, is invalid: its score says more about the
 // benchmarker's machine than about the webapp, so CI must not compare it (exit 5). The thresholds are generous
 // on purpose: a loaded machine that merely slows a run must not void it.
@@ -13,6 +14,8 @@ namespace candar::detail {
 struct saturation_rules {
   double max_lag_ms = 500;
   double max_cpu_fraction = 0.97;
+  double max_wait_fraction = 0.5;
+  double min_wait_share = 0.05;  // seconds waited per second: below it, noise of a nearly idle benchmarker
   double max_share = 0.25;
   double min_seconds = 2.5;  // "at least three seconds", with room for the sampler's jitter
 };
@@ -21,8 +24,13 @@ class saturation_count {
  public:
   explicit saturation_count(std::size_t loops, saturation_rules rules = {}) : loops_(loops), rules_(rules) {}
 
-  // One second (or stretch of `seconds`) of the Load phase: its worst loop lag and CPU seconds per second.
-  void load_second(double seconds, double lag_ms, double cpu_share);
+  // One second (or stretch of `seconds`) of the Load phase: its worst loop lag, CPU seconds per second, and
+  // seconds spent waiting for a CPU per second (all threads).
+  void load_second(double seconds, double lag_ms, double cpu_share, double wait_share = 0);
+  // The same, with `webapp_share`: seconds per second spent reading what the webapp sent (parsing its pages,
+  // decoding its bodies; agent/webapp_cpu.hpp). That work is the webapp's choice: it is taken out of the CPU
+  // share and the lag before they are judged, so a webapp cannot void its own run with expensive bytes.
+  void load_second_with_webapp(double seconds, double lag_ms, double cpu_share, double wait_share, double webapp_share);
 
   [[nodiscard]] double load_seconds() const noexcept { return load_; }
   [[nodiscard]] double saturated_seconds() const noexcept { return saturated_; }
@@ -31,14 +39,21 @@ class saturation_count {
   // "the benchmarker was saturated for 35 % of the load (7 of 20 s: event loops late by up to 950 ms)".
   [[nodiscard]] std::string sentence() const;
   [[nodiscard]] double worst_lag_ms() const noexcept { return worst_lag_ms_; }
+  // The largest share of its time on or ready for a CPU that the benchmarker spent waiting for one, in a second.
+  [[nodiscard]] double worst_wait_fraction() const noexcept { return worst_wait_; }
+  [[nodiscard]] double webapp_cpu_seconds() const noexcept { return webapp_; }
 
  private:
+  void judge(double seconds, double lag_ms, double own_cpu, double cpu_share, double wait_share);
+
   std::size_t loops_;
   saturation_rules rules_;
   double load_ = 0;
   double saturated_ = 0;
   double worst_lag_ms_ = 0;
   double worst_cpu_ = 0;
+  double worst_wait_ = 0;
+  double webapp_ = 0;  // seconds of the webapp's work, over the load
 };
 
 }  // namespace candar::detail
