@@ -857,6 +857,28 @@ TEST(agent, a_stale_while_revalidate_hit_is_served_at_once_and_revalidated_behin
   EXPECT_EQ(conditions, (std::vector<std::string>{"", "\"v1\""}));
 }
 
+// A webapp answering "max-age=0, stale-while-revalidate" on everything: every hit is stale, but one
+// revalidation per entry is in flight at a time (Chromium keeps one), not one per hit.
+TEST(agent, one_background_revalidation_per_entry_is_in_flight_at_a_time) {
+  std::atomic<int> plain{0}, conditional{0};
+  http_server server([&](seen_request const& r) {
+    (r.header("If-None-Match").empty() ? plain : conditional).fetch_add(1);
+    return reply{.status = r.header("If-None-Match").empty() ? 200 : 304,
+                 .headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=0, stale-while-revalidate=3600"}},
+                 .body = r.header("If-None-Match").empty() ? "v1" : ""};
+  });
+  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    auto first = co_await a.get("/swr").send();
+    EXPECT_TRUE(first && first->cache == cache_use::network) << summary(first);
+    for (int i = 0; i < 10; ++i) {  // served from the cache without yielding: the first revalidation is in flight
+      auto hit = co_await a.get("/swr").send();
+      EXPECT_TRUE(hit && hit->cache == cache_use::hit) << summary(hit);
+    }
+  });  // returns once the loop has nothing left: the revalidation has ended
+  EXPECT_EQ(plain.load(), 1);
+  EXPECT_EQ(conditional.load(), 1);
+}
+
 // A browser resolves each reference as the parser reaches it: one before <base href> against the document's
 // URL, one after it against the base.
 TEST(agent, a_resource_before_base_href_resolves_against_the_document) {

@@ -65,7 +65,8 @@ INSTANTIATE_TEST_SUITE_P(
     each_switch, isuchair_hostile,
     ::testing::Values(hostile_case{"deep-page", 0, ""}, hostile_case{"latin1-header", 0, ""},
                       hostile_case{"long-header", 0, ""},
-                      hostile_case{"broken-utf8-error", 1, "POST /api/users/:id/reward: expected status 200, got 500"}),
+                      hostile_case{"broken-utf8-error", 1, "POST /api/users/:id/reward: expected status 200, got 500"},
+                      hostile_case{"zstd-home", 1, "GET /api/users/:id/home"}, hostile_case{"swr-static", 0, ""}),
     test_name);
 
 }  // namespace

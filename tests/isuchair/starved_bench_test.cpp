@@ -1,6 +1,7 @@
 // isuchair-bench sharing its CPU with three busy programs: its own CPU use and its loops' lag stay low (a loop
 // that waits for a CPU is not late by its own clock until it runs), but its threads wait for the CPU most of the
-// time they are ready to run. Its figures measured the neighbours, not the webapp: the run is invalid (exit 5).
+// time they are ready to run. The result and the console say so (not a verdict: a webapp on the same machine
+// makes it wait as much, and the README's own command runs them side by side).
 #include <gtest/gtest.h>
 
 #include <sched.h>
@@ -60,7 +61,7 @@ int last_allowed_cpu() {
   return 0;
 }
 
-TEST(isuchair_bench, a_benchmarker_whose_cpu_neighbours_take_is_an_invalid_run) {
+TEST(isuchair_bench, a_benchmarker_whose_cpu_neighbours_take_says_so) {
   webapp app;
   int const cpu = last_allowed_cpu();
   std::vector<std::unique_ptr<spinner>> busy;
@@ -73,12 +74,12 @@ TEST(isuchair_bench, a_benchmarker_whose_cpu_neighbours_take_is_an_invalid_run) 
   busy.clear();
   std::ifstream in(file);
   auto const result = json::parse(in, nullptr, false);
-  EXPECT_EQ(exit_code, 5) << bench.output();
+  EXPECT_NE(exit_code, 3) << bench.output();
   ASSERT_TRUE(result.is_object()) << bench.output();
-  EXPECT_EQ(result.at("verdict"), "invalid");
-  EXPECT_NE(result.value("invalid_reason", std::string()).find("waiting for a CPU"), std::string::npos)
+  EXPECT_GE(result.at("benchmarker").at("worst_cpu_wait_fraction").get<double>(), 0.5) << result.at("benchmarker").dump();
+  EXPECT_NE(result.at("benchmarker").value("cpu_wait_warning", std::string()).find("waited for a CPU"), std::string::npos)
       << result.at("benchmarker").dump();
-  EXPECT_GE(result.at("benchmarker").at("worst_cpu_wait_fraction").get<double>(), 0.5);
+  EXPECT_NE(bench.output().find("warning: the benchmarker waited for a CPU"), std::string::npos) << bench.output();
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -87,10 +90,20 @@ TEST(load_adjustor, raises_worker_parallelism_and_tells_both_logs) {
            },
            {.parallelism = 1});
   load_adjustor adjust({.successes_to_raise = 0, .raise_by = 1, .max_level = 3}, {&w}, log, 1);
+  // level() from another thread while run() raises it, as a progress line reads it (a race under TSan before).
+  std::atomic<bool> stop{false};
+  std::int64_t highest = 0;
+  std::thread reader([&] {
+    while (!stop.load()) highest = std::max(highest, adjust.level());
+  });
   rt.run([](worker& wk, load_adjustor& adj, context ctx, score& sc, error_collection& er) -> asio::awaitable<void> {
     using namespace asio::experimental::awaitable_operators;
     co_await (wk.process(ctx) && adj.run(ctx, 1ms, sc, er));
   }(w, adjust, load, s, errors));
+  stop = true;
+  reader.join();
+  EXPECT_GE(highest, 1);
+  EXPECT_LE(highest, 3);
   EXPECT_EQ(load.reason(), stop_reason::canceled);
   ASSERT_EQ(contestant.size(), 3U);
   EXPECT_EQ(contestant[0], "load level raised to 2");

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -149,6 +150,13 @@ TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_mas
   EXPECT_TRUE(ghost_named);
   std::error_code ignored;
   fs::remove_all(dir, ignored);
+}
+
+TEST(locust_worker_api, a_negative_user_cap_is_refused) {
+  runtime rt(1);
+  locust::worker_config o;
+  o.max_users = -1;
+  EXPECT_THROW((void)locust::run_worker(rt, context::background(), o), std::invalid_argument);
 }
 
 }  // namespace

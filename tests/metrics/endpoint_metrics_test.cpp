@@ -51,5 +51,22 @@ TEST(endpoint_metrics, an_observer_sees_each_request_as_it_is_recorded) {
   EXPECT_EQ(metrics.total().requests, 2U) << "observed or not, every request is counted here";
 }
 
+// Labels past the cap (ids in labels) share one row and are kept nowhere; an admitted label keeps its row on
+// every thread.
+TEST(endpoint_metrics, labels_past_the_cap_share_one_row_and_admitted_ones_keep_theirs_on_every_thread) {
+  endpoint_metrics m(3);
+  for (char const* l : {"GET /a", "GET /b", "GET /c"}) m.record(l, 200, microseconds(1), 0);
+  test::on_threads(4, [&](std::size_t t) {
+    for (int i = 0; i < 1000; ++i) {
+      m.record("GET /id/" + std::to_string(t * 1000 + static_cast<std::size_t>(i)), 200, microseconds(1), 0);
+      m.record("GET /b", 200, microseconds(1), 0);
+    }
+  });
+  auto const snap = m.snapshot();
+  EXPECT_EQ(snap.size(), 4U);
+  EXPECT_EQ(snap.at(std::string(endpoint_metrics::other_label)).requests, 4000U);
+  EXPECT_EQ(snap.at("GET /b").requests, 4001U);
+}
+
 }  // namespace
 }  // namespace candar

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -178,6 +179,23 @@ TEST(worker, bad_options_are_refused) {
   EXPECT_THROW(w.set_parallelism(-1), std::invalid_argument);
   w.add_parallelism(-10);
   EXPECT_EQ(w.parallelism(), 0);
+}
+
+// A passed deadline is noticed by done() itself, which then runs the context's callbacks on that thread: one
+// that calls the worker back must not find the worker's mutex held (it deadlocked when done() ran under it).
+TEST(worker, a_context_ending_inside_process_may_call_the_worker_back) {
+  runtime rt(1);
+  asio::io_context idle;  // never run: only a done() check notices the deadline
+  auto ctx = context().with_deadline(idle.get_executor(), context::clock::now() - 1ms);
+  worker w(rt, [](context const&, std::int64_t) -> asio::awaitable<void> { co_return; }, {.parallelism = 0});
+  std::atomic<int> calls{0};
+  auto sub = ctx.on_done([&](stop_reason) {
+    w.set_parallelism(2);
+    ++calls;
+  });
+  rt.run(w.process(ctx));
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(ctx.reason(), stop_reason::timeout);
 }
 
 }  // namespace

@@ -81,6 +81,8 @@ std::map<std::string, std::string> const& known_faults() {
       {"latin1-header", "every answer carries X-Note: caf\\xe9 (Latin-1, not UTF-8)"},
       {"long-header", "every answer carries a 60 KB X-Padding header"},
       {"broken-utf8-error", "POST /api/users/:id/reward answers 500 with a Japanese HTML page cut mid-character"},
+      {"zstd-home", "GET /api/users/:id/home answers bytes said to be zstd (which no browser here decodes)"},
+      {"swr-static", "static files say max-age=0, stale-while-revalidate=60 (every hit revalidated behind)"},
   };
   return faults;
 }
@@ -173,6 +175,10 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (who == nullptr) return error_reply(401, "not logged in");
   if (!id || (*id != who->user_id && !fault("foreign-user"))) return error_reply(403, "another user's data");
   if (tag == "home") {
+    if (fault("zstd-home")) {
+      return {.status = 200, .body = std::string("\x28\xb5\x2f\xfd\x00\x58\x61\x00\x00\xff\xfe", 11),
+              .headers = {{"Content-Encoding", "zstd"}}};
+    }
     if (!fault("stale-home")) return home(*id, *who);
     auto const cached = stale_homes_.find(*id);
     if (cached != stale_homes_.end()) return cached->second;
@@ -396,6 +402,11 @@ http_reply app::static_file(http_request const& r) {
                    {"Last-Modified", std::string(static_last_modified)},
                    {"Cache-Control", "public, max-age=3600"}};
   if (fault("no-validators")) reply.headers.erase(reply.headers.begin(), reply.headers.begin() + 2);
+  if (fault("swr-static")) {
+    for (auto& [name, value] : reply.headers) {
+      if (name == "Cache-Control") value = "max-age=0, stale-while-revalidate=60";
+    }
+  }
   if (auto const inm = r.header("If-None-Match"); inm && *inm == f->etag) {
     reply.status = 304;
     reply.body.clear();

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <map>
 #include <stdexcept>
+#include <unordered_set>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -433,6 +434,7 @@ struct agent_state {
   // A stale-while-revalidate hit: the conditional GET that refreshes the entry goes out on its own, as in
   // Chromium, while the stale response is served. It is recorded in the metrics like any request.
   void revalidate_in_background(request const& original, std::string const& url, fields_type const& headers);
+  std::unordered_set<std::string> revalidating;  // URLs with a background revalidation in flight: at most one each
   // The whole request, redirects and the cache included, as one coroutine: every coroutine frame on a
   // request's path costs an allocation and a resumption per request.
   asio::awaitable<outcome> send(request r);
@@ -614,14 +616,24 @@ void agent_state::invalidate_after_unsafe(web_url const& target, response const&
 }
 
 void agent_state::revalidate_in_background(request const& original, std::string const& url, fields_type const& headers) {
+  // One at a time per entry, as Chromium keeps one: a webapp answering "max-age=0, stale-while-revalidate=60"
+  // must not turn every hit into one more request.
+  if (!revalidating.insert(url).second) return;
   request again(original.owner_, "GET", url);
   again.headers_ = headers;
   again.label_ = original.label_;
   again.timeout_ = original.timeout_;
   again.revalidating_ = true;
-  // Detached: the scenario does not wait for it; the agent's state lives as long as the request holds it.
-  asio::co_spawn(ex, [](request q) -> asio::awaitable<void> { (void)co_await std::move(q).send(); }(std::move(again)),
-                 asio::detached);
+  // Detached: the scenario does not wait for it; the agent's state lives as long as the request holds it, and
+  // the request's own deadline ends it.
+  asio::co_spawn(
+      ex,
+      [](request q, std::string key) -> asio::awaitable<void> {
+        auto const owner = q.owner_;
+        (void)co_await std::move(q).send();
+        owner->revalidating.erase(key);
+      }(std::move(again), url),
+      asio::detached);
 }
 
 asio::awaitable<outcome> agent_state::send(request r) {

@@ -676,6 +676,8 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
     j["benchmarker"]["worst_loop_lag_ms"] = saturation.worst_lag_ms();
     j["benchmarker"]["worst_cpu_wait_fraction"] = saturation.worst_wait_fraction();
     j["benchmarker"]["webapp_cpu_seconds"] = saturation.webapp_cpu_seconds();  // reading the webapp's bytes, in Load
+    j["benchmarker"]["cpu_starved_seconds"] = saturation.starved_seconds();
+    if (saturation.waited_for_cpu()) j["benchmarker"]["cpu_wait_warning"] = saturation.wait_sentence();
     // The benchmarker's own failures (a socket it could not open): the score measured its limits, not the webapp.
     auto const own_failures = r.errors().count(codes::benchmarker);
     j["benchmarker"]["own_failures"] = own_failures;
@@ -726,6 +728,7 @@ int benchmarker_app::impl::run(contest_definition const& contest) {
   print_summary(r, summary, cs.result_file);
   if (!report_file.empty()) std::cout << "report: " << report_file << '\n';
   if (exit_code == 5) std::cout << "INVALID: " << invalid_sentence << " (exit 5: not comparable with other runs)\n";
+  if (saturation.waited_for_cpu()) std::cout << "warning: " << saturation.wait_sentence() << '\n';
   if (gate) {
     std::cout << "baseline " << base->file << ":\n";
     for (auto const& line : gate->lines) std::cout << "  " << line << '\n';

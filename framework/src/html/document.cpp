@@ -7,6 +7,7 @@
 
 #include "candar/agent/response.hpp"
 #include "agent/gumbo_arena.hpp"
+#include "agent/webapp_cpu.hpp"
 #include "agent/web_url.hpp"
 #include "selector.hpp"
 
@@ -117,6 +118,7 @@ namespace {
 std::vector<element> select_under(std::shared_ptr<parsed_page const> const& page, GumboNode const* from,
                                   std::string_view text, bool first_only) {
   detail::selector const sel(text);
+  candar::detail::webapp_cpu_scope const webapp_work;  // the walk's length is the page's
   std::vector<element> out;
   walk(from, [&](GumboNode const* n) {
     if (!sel.matches(n)) return false;

@@ -30,7 +30,7 @@ adjustment decide(adjust_policy const& policy, std::int64_t level, tick const& t
 
 load_adjustor::load_adjustor(adjust_policy policy, std::vector<worker*> workers, logs& log, std::int64_t level)
     : policy_(policy), workers_(std::move(workers)), log_(log), level_(level) {
-  timeline_.push_back({std::chrono::steady_clock::duration::zero(), level_});
+  timeline_.push_back({std::chrono::steady_clock::duration::zero(), level});
 }
 
 void load_adjustor::apply(adjustment const& a, tick const& t, context const& load) {
@@ -46,9 +46,9 @@ void load_adjustor::apply(adjustment const& a, tick const& t, context const& loa
               {"errors_total", t.errors_total}});
   switch (a.what) {
     case adjustment::action::raise:
-      for (auto* w : workers_) w->add_parallelism(a.level - level_);
-      level_ = a.level;
-      timeline_.push_back({t.elapsed, level_});
+      for (auto* w : workers_) w->add_parallelism(a.level - level());
+      level_.store(a.level, std::memory_order_relaxed);
+      timeline_.push_back({t.elapsed, a.level});
       break;
     case adjustment::action::abort:
       load.cancel();
@@ -60,7 +60,7 @@ void load_adjustor::apply(adjustment const& a, tick const& t, context const& loa
 
 boost::asio::awaitable<void> load_adjustor::run(context load, std::chrono::steady_clock::duration period,
                                                 score const& s, error_collection const& errors) {
-  ticker t(period, [&](tick const& now) { apply(decide(policy_, level_, now), now, load); });
+  ticker t(period, [&](tick const& now) { apply(decide(policy_, level(), now), now, load); });
   co_await t.run(load, s, errors);
 }
 

@@ -5,8 +5,10 @@
 
 #include <array>
 #include <cstdio>
+#include <limits>
 #include <random>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -258,13 +260,33 @@ class session {
       last_spawn_ = *timestamp->as_number();
     }
     std::map<std::string, std::int64_t> counts;
+    // At most max_users in all, to the classes in the master's order; a class with no flow here runs none, and
+    // takes none of them.
+    std::int64_t left = options_.max_users;
+    std::int64_t asked = 0;
     auto const& m = *classes->as_map();
     for (std::size_t i = 0; i < m.keys.size(); ++i) {
       auto const* name = m.keys[i].as_string();
       auto const n = m.values[i].as_integer();
-      if (name == nullptr || !n || *n < 0 || *n > 10'000'000) continue;
-      counts[*name] = *n;
+      if (name == nullptr || !n || *n < 0) continue;
+      if (!options_.default_flow && !options_.flows.contains(*name)) {
+        counts[*name] = *n;  // named back to the master as unknown by users_.set
+        continue;
+      }
+      asked += std::min(*n, std::numeric_limits<std::int64_t>::max() - asked);
+      counts[*name] = std::min(*n, left);
+      left -= counts[*name];
     }
+    bool const capped = asked > options_.max_users;
+    if (capped && !capped_) {  // once per ramp-up over the limit, not at each of its spawn messages
+      std::string const text = fmt::format("the master asked this candar worker for {} users; it runs at most {} "
+                                           "(worker_config::max_users)", asked, options_.max_users);
+      log(text);
+      msgpack::writer e;
+      e.map(2).str("msg").str(text).str("traceback").str(text);
+      link_.send("exception", e.bytes());
+    }
+    capped_ = capped;
     state_ = "spawning";
     link_.send("spawning");
     for (auto const& name : users_.set(counts)) {
@@ -338,11 +360,15 @@ class session {
   std::optional<double> last_spawn_;
   std::optional<stats_report> pending_;
   std::set<std::string> warned_unknown_;
+  bool capped_ = false;  // the last spawn asked for more than max_users
 };
 
 }  // namespace
 
 worker_summary run_worker(runtime& rt, context const& ctx, worker_config const& options) {
+  if (options.max_users < 0) {
+    throw std::invalid_argument(fmt::format("locust worker: max_users must be >= 0, got {}", options.max_users));
+  }
   session s(rt, ctx, options);
   return s.run();
 }

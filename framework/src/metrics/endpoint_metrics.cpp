@@ -18,13 +18,16 @@ endpoint_stats& endpoint_metrics::entry(shard& s, std::string_view label) {
     if (auto it = s.stats.find(other_label); it != s.stats.end()) return it->second;
     return s.stats.emplace(std::string(other_label), endpoint_stats{}).first->second;
   };
-  if (s.overflow.contains(label)) return other();
-  {
-    // New to this thread: admitted if another thread has it already or the cap is not reached.
+  // New to this thread: admitted if another thread has it already or the cap is not reached. A label past the
+  // cap is kept nowhere (ids in labels would grow memory without end): each of its requests looks it up again,
+  // in admitted_, which no longer changes once full_ is set and is read without the lock then.
+  if (full_.load(std::memory_order_acquire)) {
+    if (!admitted_.contains(label)) return other();
+  } else {
     std::lock_guard lock(admitted_mutex_);
     if (!admitted_.contains(label)) {
       if (admitted_.size() >= max_labels_) {
-        s.overflow.emplace(label);
+        full_.store(true, std::memory_order_release);
         return other();
       }
       admitted_.emplace(label);

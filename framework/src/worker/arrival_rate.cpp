@@ -232,7 +232,14 @@ asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx)
       }
       continue;
     }
-    start(loop, ctx, arrival{k, user, due, clock_type::now()});
+    auto const now = clock_type::now();
+    if (options_.max_delay > clock_type::duration::zero() && now - due > options_.max_delay) {
+      // A user was free, but this loop itself came late (starved, or busy): later than allowed is dropped too.
+      l.free_users.push_back(user);
+      l.dropped.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      start(loop, ctx, arrival{k, user, due, now});
+    }
     k += stride;
   }
   // Cut off by ctx: the arrivals of this loop that were due when it ended and never started are dropped too.

@@ -61,7 +61,10 @@ void worker::add_parallelism(std::int64_t delta) {
 }
 
 void worker::start_lanes_locked() {
-  if (!context_ || context_->done()) return;
+  // ended_, not context_->done(): done() may end the context (a passed deadline) and run its callbacks here,
+  // under mutex_, and a callback that calls this worker would deadlock. A lane started for a context that has
+  // ended without ended_ knowing it yet does not run (spawn) and counts itself down.
+  if (!context_ || ended_.load(std::memory_order_relaxed)) return;
   auto const limit = limit_.load(std::memory_order_relaxed);
   std::int64_t want = limit;
   if (count_ != worker_options::infinite) {
@@ -130,22 +133,30 @@ boost::asio::awaitable<void> worker::process(context ctx, exception_handler on_e
     std::lock_guard lock(mutex_);
     if (processing_) throw std::logic_error("worker: process() is already running");
     processing_ = true;
+    ended_.store(false, std::memory_order_relaxed);
     context_ = ctx;
     on_exception_ = std::move(on_exception);
     all_lanes_ended_.emplace(here);
   }
   // Wake up when the context ends, so that a worker with parallelism 0 returns then too. No lock here: ending
-  // a context runs this callback, and the context may end inside a done() check made under mutex_.
-  auto stop = ctx.on_done([this](stop_reason) { all_lanes_ended_->notify(); });
+  // a context runs this callback on the thread that ends it, whatever that thread holds.
+  auto stop = ctx.on_done([this](stop_reason) {
+    ended_.store(true, std::memory_order_relaxed);
+    all_lanes_ended_->notify();
+  });
   {
     std::lock_guard lock(mutex_);
     start_lanes_locked();
   }
-  co_await all_lanes_ended_->wait_until([this] {
+  co_await all_lanes_ended_->wait_until([this, ctx] {
+    // Before the lock, for the same reason as in start_lanes_locked(). Once this has seen the end, no lane starts
+    // any more: the callback above may still be on its way on the thread that ended ctx.
+    bool const ended = ctx.done();
+    if (ended) ended_.store(true, std::memory_order_relaxed);
     std::lock_guard lock(mutex_);
     if (lanes_.load(std::memory_order_relaxed) != 0) return false;
     bool const exhausted = count_ != worker_options::infinite && next_index_.load(std::memory_order_relaxed) >= count_;
-    return exhausted || context_->done();
+    return exhausted || ended;
   });
   stop.reset();
   std::lock_guard lock(mutex_);

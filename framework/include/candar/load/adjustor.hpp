@@ -2,6 +2,7 @@
 // The load adjustor: on every tick it looks at successes and errors since the previous tick and raises the
 // workers' parallelism, holds it, or stops the load; it tells the contestant each time, and the admin log too.
 // The decision is a pure function (decide) so its rules are tested with exact numbers and no clock.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -47,7 +48,8 @@ class load_adjustor {
   boost::asio::awaitable<void> run(context load, std::chrono::steady_clock::duration period, score const& s,
                                    error_collection const& errors);
 
-  [[nodiscard]] std::int64_t level() const noexcept { return level_; }
+  // Any thread, at any time (a progress line reads it while run() raises it).
+  [[nodiscard]] std::int64_t level() const noexcept { return level_.load(std::memory_order_relaxed); }
   // The level over time, starting with the initial level at 0 s; read after run() returned.
   [[nodiscard]] std::vector<level_change> const& timeline() const noexcept { return timeline_; }
 
@@ -57,7 +59,7 @@ class load_adjustor {
   adjust_policy policy_;
   std::vector<worker*> workers_;
   logs& log_;
-  std::int64_t level_;
+  std::atomic<std::int64_t> level_;  // written by run() only
   std::vector<level_change> timeline_;
 };
 

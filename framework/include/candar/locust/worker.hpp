@@ -52,6 +52,10 @@ struct worker_config {
   // agent_options::metrics, and they need no success()/failure() calls (request_stats::take_requests_from).
   // Must outlive run_worker().
   endpoint_metrics* metrics = nullptr;
+  // Users this worker runs at most, all classes together, whatever the master asks (each user is a coroutine
+  // and its flow's memory): past it, the classes get what is left in the master's order, and the master is told
+  // (an exception on its table, and the real counts in spawning_complete).
+  std::int64_t max_users = 100'000;
   // How long the worker waits for a master it cannot reach or has lost before it ends.
   std::chrono::milliseconds master_timeout = std::chrono::seconds(60);
   // Lines about the session ("connected to ...", "the master quit"), for a log; empty: none.
@@ -80,7 +84,7 @@ struct worker_summary {
 
 // Blocks until the worker ends; the users run on `rt`'s loops, which must run until then. Call it from a thread
 // of your own (main), not from one of `rt`'s loops. Throws std::invalid_argument when the master's address is
-// one ZeroMQ cannot use.
+// one ZeroMQ cannot use, or max_users is negative.
 worker_summary run_worker(runtime& rt, context const& ctx, worker_config const& options);
 
 }  // namespace candar::locust

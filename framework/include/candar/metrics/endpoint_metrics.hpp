@@ -2,6 +2,7 @@
 // Per-endpoint request metrics: counts by status, errors by code, bytes, and a latency histogram, each under a
 // label the scenario chooses ("GET /api/users/:id"). Recording is per thread without contention; reading
 // merges every thread's shard.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -11,7 +12,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "candar/detail/thread_shards.hpp"
 #include "candar/metrics/histogram.hpp"
@@ -69,15 +69,15 @@ class endpoint_metrics {
   };
   struct shard {
     std::unordered_map<std::string, endpoint_stats, string_hash, std::equal_to<>> stats{};
-    // Labels this thread met past the cap: counted under other_label without asking the cap again.
-    std::unordered_set<std::string, string_hash, std::equal_to<>> overflow{};
   };
   endpoint_stats& entry(shard& s, std::string_view label);
 
   observer observer_;
   std::size_t const max_labels_;
-  std::mutex admitted_mutex_;  // taken only the first time a thread meets a label
+  std::mutex admitted_mutex_;  // taken only the first time a thread meets a label, and only until full_
   std::set<std::string, std::less<>> admitted_;
+  // Set once a label was refused: admitted_ never changes after that, and is read without the lock.
+  std::atomic<bool> full_{false};
   detail::thread_shards<shard> shards_;
 };
 

@@ -96,6 +96,8 @@ class worker {
   std::mutex mutex_;
   bool processing_ = false;
   std::optional<context> context_;
+  // context_ has ended, as process() saw it: set without mutex_, read under it by start_lanes_locked().
+  std::atomic<bool> ended_{false};
   exception_handler on_exception_;
   std::optional<detail::async_signal> all_lanes_ended_;
 };
