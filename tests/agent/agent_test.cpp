@@ -10,6 +10,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <nlohmann/json.hpp>
 
@@ -422,6 +423,45 @@ TEST(agent, at_most_six_connections_per_origin) {
   EXPECT_EQ(server.connections_accepted(), 6U);
 }
 
+// A connection freed while the first waiter's deadline has already passed (its completion queued, not yet run):
+// the wake-up goes to the next waiter, which must not wait out its own deadline with a connection idle.
+TEST(agent, a_connection_freed_as_a_waiter_times_out_goes_to_the_next_waiter) {
+  std::atomic<bool> seen_held{false};
+  http_server server([&](seen_request const& r) {
+    if (r.target == "/held") {
+      seen_held = true;
+      return reply{.body = "held", .delay = 50ms};
+    }
+    return reply{.body = "ok"};
+  });
+  agent_options options;
+  options.base_url = server.url();
+  options.timeout = 5s;
+  options.max_connections_per_origin = 1;
+  with_agent(options, [&](agent& a) -> asio::awaitable<void> {
+    auto const ex = co_await asio::this_coro::executor;
+    parallel p(ex);
+    std::optional<outcome> held, impatient, patient;
+    p.spawn([&]() -> asio::awaitable<void> { held = co_await a.get("/held").send(); });
+    p.spawn([&]() -> asio::awaitable<void> { impatient = co_await a.get("/").timeout(100ms).send(); });
+    p.spawn([&]() -> asio::awaitable<void> { patient = co_await a.get("/").timeout(2s).send(); });
+    asio::steady_timer tick(ex);
+    while (!seen_held) {
+      tick.expires_after(1ms);
+      co_await tick.async_wait(asio::use_awaitable);
+    }
+    // The loop stalls: meanwhile /held's answer arrives and the impatient waiter's deadline passes, so both are
+    // ready in the same turn, the read first.
+    std::this_thread::sleep_for(300ms);
+    co_await p.wait();
+    EXPECT_TRUE(held && held->has_value()) << (held ? summary(*held) : "");
+    EXPECT_TRUE(impatient && !impatient->has_value() && inner_code(*impatient) == codes::timeout)
+        << (impatient ? summary(*impatient) : "");
+    EXPECT_TRUE(patient && patient->has_value() && (*patient)->body == "ok") << (patient ? summary(*patient) : "");
+    EXPECT_EQ(a.connections_opened(), 1U);
+  });
+}
+
 TEST(agent, head_reads_no_body) {
   http_server server([](seen_request const&) { return reply{.body = "0123456789"}; });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
@@ -456,6 +496,35 @@ TEST(agent, ending_the_context_cancels_a_request_in_flight) {
         }(server.url(), sent),
         [&](std::exception_ptr e) { finished.set_value(e); });
   sent.get_future().wait();
+  ctx.cancel();
+  auto const e = finished.get_future().get();
+  EXPECT_TRUE(e == nullptr || is_cancellation(e));
+}
+
+// Canceled while the TLS handshake waits for the server's answer: named canceled, as a canceled connect is,
+// not a TLS failure of the server's.
+TEST(agent, a_request_canceled_during_its_tls_handshake_is_canceled) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
+  auto const url = "https://127.0.0.1:" + std::to_string(listener.local_endpoint().port());
+  runtime rt(2);
+  context ctx;
+  std::promise<std::exception_ptr> finished;
+  spawn(rt.executor(1), ctx,
+        [](std::string target) -> asio::awaitable<void> {
+          agent_options options;  // named: g++ 12 and braced temporaries in coroutines
+          options.base_url = target;
+          options.timeout = 1h;
+          agent a(co_await asio::this_coro::executor, std::move(options));
+          auto res = co_await a.get("/").send();
+          EXPECT_FALSE(res.has_value());
+          EXPECT_EQ(inner_code(res), codes::canceled) << summary(res);
+        }(url),
+        [&](std::exception_ptr e) { finished.set_value(e); });
+  asio::ip::tcp::socket peer(io);
+  listener.accept(peer);
+  char hello = 0;
+  asio::read(peer, asio::buffer(&hello, 1));  // the ClientHello has begun: the handshake waits for an answer
   ctx.cancel();
   auto const e = finished.get_future().get();
   EXPECT_TRUE(e == nullptr || is_cancellation(e));
