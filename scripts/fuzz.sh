@@ -2,13 +2,13 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default 60), starting
 # from the seeds in fuzz/corpus/<name> and keeping what it finds in build/fuzz/corpus/<name>.
 # A crash stops the script with the fuzzer's report and a non-zero exit.
-# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html url page_urls error_message locust_message; default all)
+# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html url page_urls error_message document locust_message; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html url page_urls error_message locust_message)
+[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html url page_urls error_message document locust_message)
 
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then  # FUZZ_NO_BUILD=1: several runs side by side on the targets built already
   bash scripts/setup.sh >/dev/null
@@ -26,7 +26,9 @@ for name in "${targets[@]}"; do
   # a starved fuzzer reports slow inputs that are not).
   # -rss_limit_mb: the decoders' caps must keep memory bounded; a bomb that passes them is a finding.
   # Crash inputs land in build/fuzz/ (-artifact_prefix).
-  if ! build/fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=1536 -max_len=65536 -print_final_stats=1 \
+  max_len=65536
+  [ "$name" = document ] && max_len=1048576  # whole pages: the bounds on depth and elements are what it tests
+  if ! build/fuzz/bin/fuzz_"$name" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=1536 -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix=build/fuzz/ "$corpus" "fuzz/corpus/$name" > "$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "fuzz_$name found a problem (log: $log; input: build/fuzz/crash-* / leak-* / oom-*)" >&2
