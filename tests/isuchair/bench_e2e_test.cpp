@@ -53,21 +53,6 @@ struct fault_case {
 
 // Test names show the switch, not the bytes of the case.
 void PrintTo(fault_case const& c, std::ostream* os) { *os << c.fault; }
-std::string test_name(::testing::TestParamInfo<fault_case> const& info) {
-  auto name = info.param.fault;
-  for (auto& ch : name) ch = ch == '-' ? '_' : ch;
-  return name;
-}
-
-// Whether any of the first messages kept per code (the result's errors.first_messages) holds `text`.
-bool some_message_holds(json const& errors, std::string const& text) {
-  for (auto const& [code, messages] : errors.at("first_messages").items()) {
-    for (auto const& m : messages) {
-      if (m.get<std::string>().find(text) != std::string::npos) return true;
-    }
-  }
-  return false;
-}
 
 // The error the fault causes is counted under its category, and one of the kept messages says what it was.
 void expect_reported(json const& result, fault_case const& c) {
@@ -114,7 +99,7 @@ TEST_P(isuchair_fault, fails_the_run_naming_the_endpoint) {
   expect_reported(r.result, c);
 }
 
-INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault, ::testing::ValuesIn(every_fault()), test_name);
+INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault, ::testing::ValuesIn(every_fault()), switch_name<fault_case>);
 
 // The same bugs appearing only once the webapp is under load (after Prepare's requests): the Load phase's checks
 // find them, and the run fails or loses score.
@@ -136,7 +121,7 @@ TEST_P(isuchair_fault_under_load, is_found_by_the_load_phase) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault_under_load, ::testing::ValuesIn(faults_under_load), test_name);
+INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault_under_load, ::testing::ValuesIn(faults_under_load), switch_name<fault_case>);
 
 TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
   webapp app;

@@ -81,4 +81,22 @@ inline std::string thousands(std::int64_t n) {
 
 inline std::vector<std::string> const short_run = {"--duration", "4", "--refresh-after", "1", "--adjust-every", "1"};
 
+// Whether any of the first messages kept per code (the result's errors.first_messages) holds `text`.
+inline bool some_message_holds(json const& errors, std::string const& text) {
+  for (auto const& [code, messages] : errors.at("first_messages").items()) {
+    for (auto const& m : messages) {
+      if (m.get<std::string>().find(text) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// A parameterized test's name from its case's fault switch ("wrong-chairs" -> "wrong_chairs").
+template <class Case>
+std::string switch_name(::testing::TestParamInfo<Case> const& info) {
+  auto name = info.param.fault;
+  for (auto& ch : name) ch = ch == '-' ? '_' : ch;
+  return name;
+}
+
 }  // namespace isuchair::test

@@ -24,20 +24,6 @@ struct hostile_case {
 };
 
 void PrintTo(hostile_case const& c, std::ostream* os) { *os << c.fault; }
-std::string test_name(::testing::TestParamInfo<hostile_case> const& info) {
-  auto name = info.param.fault;
-  for (auto& ch : name) ch = ch == '-' ? '_' : ch;
-  return name;
-}
-
-bool some_message_holds(json const& errors, std::string const& text) {
-  for (auto const& [code, messages] : errors.at("first_messages").items()) {
-    for (auto const& m : messages) {
-      if (m.get<std::string>().find(text) != std::string::npos) return true;
-    }
-  }
-  return false;
-}
 
 class isuchair_hostile : public ::testing::TestWithParam<hostile_case> {};
 
@@ -67,7 +53,7 @@ INSTANTIATE_TEST_SUITE_P(
                       hostile_case{"long-header", 0, ""},
                       hostile_case{"broken-utf8-error", 1, "POST /api/users/:id/reward: expected status 200, got 500"},
                       hostile_case{"zstd-home", 1, "GET /api/users/:id/home"}, hostile_case{"swr-static", 0, ""}),
-    test_name);
+    switch_name<hostile_case>);
 
 }  // namespace
 }  // namespace isuchair
