@@ -5,20 +5,7 @@
 #include <optional>
 #include <string>
 
-#include <boost/asio/awaitable.hpp>
-#include <fmt/format.h>
-
-#include "candar/app/benchmarker_app.hpp"
-#include "candar/benchmark/benchmark.hpp"
-#include "candar/check/asset_table.hpp"
-#include "candar/context/spawn.hpp"
-#include "candar/check/response_check.hpp"
-#include "candar/failure/category.hpp"
-#include "candar/html/form.hpp"
-#include "candar/load/logs.hpp"
-#include "candar/random/seeded_random.hpp"
-#include "candar/users/user_pool.hpp"
-#include "candar/worker/worker.hpp"
+#include <candar/candar.hpp>  // the one include, as the guide says
 
 namespace {
 

@@ -76,5 +76,20 @@ TEST(saturation, reading_the_webapps_bytes_is_not_the_benchmarkers_saturation) {
   EXPECT_DOUBLE_EQ(s.webapp_cpu_seconds(), 1.5 + 0.1 + 0.5);
 }
 
+// Seen under a full test suite: a parse slowed by a busy machine took 1.8 s of its loop's time while the CPU
+// gave the benchmarker 0.76 of a core. The lag is the parse's wall time; the CPU taken out is what it used.
+TEST(saturation, a_parse_slowed_by_a_busy_machine_is_still_the_webapps_lag) {
+  saturation_count s(2);
+  s.load_second_with_webapp(1.0, 1847.0, 0.76, 0.0, 1.9);
+  EXPECT_EQ(s.saturated_seconds(), 0.0);
+  EXPECT_DOUBLE_EQ(s.webapp_cpu_seconds(), 0.76);
+  // A stretch of two seconds holds two seconds' worth of the webapp's work.
+  s.load_second_with_webapp(2.0, 1500.0, 1.0, 0.0, 0.75);
+  EXPECT_EQ(s.saturated_seconds(), 0.0);
+  // The loop late beyond the webapp's work is the benchmarker's.
+  s.load_second_with_webapp(1.0, 1847.0, 0.76, 0.0, 1.2);
+  EXPECT_EQ(s.saturated_seconds(), 1.0);
+}
+
 }  // namespace
 }  // namespace candar::detail

@@ -112,14 +112,29 @@ TEST(guide_tinysns, the_guide_quotes_the_source_it_runs) {
     EXPECT_NE(source.find(code), std::string::npos) << "this block of the guide is not in main.cpp:\n" << code;
   }
   EXPECT_GE(blocks, 5);
-  // The README shows the guide's main: the same words.
+}
+
+// Every ```cpp block of the README is compiled against <candar/candar.hpp> alone: the guide's contest's, or
+// tests/docs/readme_snippets.cpp's, word for word.
+TEST(guide_tinysns, the_readme_quotes_code_that_compiles_against_the_one_include) {
   auto const readme = read_file(std::string(CANDAR_SOURCE_DIR) + "/README.md");
-  auto const at = readme.find("## Writing a benchmarker");
-  ASSERT_NE(at, std::string::npos);
-  std::smatch first;
-  auto const tail = readme.substr(at);
-  ASSERT_TRUE(std::regex_search(tail, first, block));
-  EXPECT_NE(source.find(first[1].str()), std::string::npos) << first[1].str();
+  auto const source = read_file(std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysns/main.cpp");
+  auto const snippets = read_file(std::string(CANDAR_SOURCE_DIR) + "/tests/docs/readme_snippets.cpp");
+  ASSERT_FALSE(readme.empty());
+  for (auto const* file : {&source, &snippets}) {
+    auto const includes = std::regex("#include [<\"]candar/[^>\"]*[>\"]");
+    std::vector<std::string> found;
+    for (std::sregex_iterator it(file->begin(), file->end(), includes), end; it != end; ++it) found.push_back(it->str());
+    EXPECT_EQ(found, std::vector<std::string>{"#include <candar/candar.hpp>"});
+  }
+  std::regex const block("```cpp\n([\\s\\S]*?)```");
+  int blocks = 0;
+  for (std::sregex_iterator it(readme.begin(), readme.end(), block), end; it != end; ++it, ++blocks) {
+    auto const code = (*it)[1].str();
+    EXPECT_TRUE(source.find(code) != std::string::npos || snippets.find(code) != std::string::npos)
+        << "this block of the README is compiled nowhere:\n" << code;
+  }
+  EXPECT_GE(blocks, 2);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 #pragma once
 // Everything a contest's benchmarker uses, in one include: the ready main (benchmarker_app), the benchmark and
 // its steps, the browser-like agent, response checks, HTML documents and forms, users, seeded random data,
-// workers, error categories and logs. candar_add_benchmarker() precompiles this header, so including it costs
-// nothing per file; the narrower headers stay available for a file that wants less.
+// workers (closed-loop and arrival rate), the load adjustor, error categories and logs.
+// candar_add_benchmarker() precompiles this header, so including it costs nothing per file; the narrower
+// headers stay available for a file that wants less. tests/docs/readme_snippets.cpp holds it to the README.
 #include <boost/asio/awaitable.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -23,12 +24,14 @@
 #include "candar/failure/error.hpp"
 #include "candar/html/document.hpp"
 #include "candar/html/form.hpp"
+#include "candar/load/adjustor.hpp"
 #include "candar/load/logs.hpp"
 #include "candar/random/seeded_random.hpp"
 #include "candar/runtime/runtime.hpp"
 #include "candar/score/score.hpp"
 #include "candar/users/user_pool.hpp"
 #include "candar/version.hpp"
+#include "candar/worker/arrival_rate.hpp"
 #include "candar/worker/parallel.hpp"
 #include "candar/worker/worker.hpp"
 

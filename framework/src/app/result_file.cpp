@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "candar/version.hpp"
+
 namespace candar::detail {
 
 namespace {
@@ -77,6 +79,20 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
   };
   if (!s.internal_error.empty()) out["internal_error"] = s.internal_error;
   return out;
+}
+
+nlohmann::json given_up_json(candar::result const& r, std::string const& contest, std::string const& why, int code) {
+  return {{"contest", contest},
+          {"candar", std::string(version)},
+          {"pass", false},
+          {"score", r.score().total(r.errors())},
+          {"reasons", {why}},
+          {"interrupted", true},
+          {"internal_error", why},
+          {"exit_code", code},
+          {"verdict", code == 3 ? "internal-error" : "fail"},
+          {"breakdown", r.score().breakdown()},
+          {"errors", {{"total", r.errors().count()}, {"by_code", r.errors().counts()}}}};
 }
 
 void write_result(std::string const& path, nlohmann::json const& j) { write_file_atomically(path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n'); }

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "candar/app/benchmarker_app.hpp"
-#include "candar/app/verdict.hpp"
 #include "candar/benchmark/result.hpp"
+#include "exit_policy.hpp"
 
 namespace candar::detail {
 
@@ -22,6 +22,9 @@ struct run_summary {
 };
 
 [[nodiscard]] nlohmann::json result_json(candar::result const& r, run_settings const& settings, run_summary const& s);
+// What is known when the run is given up (it did not stop, or std::terminate): the score and the error counts
+// so far, with the reason as an internal error.
+[[nodiscard]] nlohmann::json given_up_json(candar::result const& r, std::string const& contest, std::string const& why, int code);
 // Writes through a temporary file and a rename, so a reader never sees half a result. Throws on failure.
 void write_result(std::string const& path, nlohmann::json const& j);
 // The same for any text (the HTML report).

@@ -31,10 +31,13 @@ void saturation_count::judge(double seconds, double lag_ms, double own_cpu, doub
 void saturation_count::load_second_with_webapp(double seconds, double lag_ms, double cpu_share, double wait_share,
                                                double webapp_share) {
   if (seconds <= 0) return;
-  double const webapp = std::clamp(webapp_share, 0.0, cpu_share);
-  webapp_ += webapp * seconds;
+  // `webapp_share` is wall time: a parse slowed by a busy machine keeps its loop late for as long as it lasts,
+  // while its CPU share is what the CPU gave it.
+  double const webapp_cpu = std::clamp(webapp_share, 0.0, cpu_share);
+  double const webapp_ms = std::max(0.0, webapp_share) * seconds * 1000.0;
+  webapp_ += webapp_cpu * seconds;
   // A loop parsing a page for 700 ms is 700 ms late by its own clock: at most that much of the lag is the webapp's.
-  judge(seconds, std::max(0.0, lag_ms - webapp * 1000.0), cpu_share - webapp, cpu_share, wait_share);
+  judge(seconds, std::max(0.0, lag_ms - webapp_ms), cpu_share - webapp_cpu, cpu_share, wait_share);
 }
 
 bool saturation_count::invalid() const noexcept {

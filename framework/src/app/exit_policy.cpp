@@ -1,8 +1,8 @@
-#include "candar/app/verdict.hpp"
+#include "exit_policy.hpp"
 
 #include <fmt/format.h>
 
-namespace candar {
+namespace candar::detail {
 
 verdict judge(run_facts const& f) {
   verdict v;
@@ -16,4 +16,13 @@ verdict judge(run_facts const& f) {
   return v;
 }
 
-}  // namespace candar
+exit_decision decide(run_outcome const& o) {
+  if (o.internal_error) return {3, "internal-error"};
+  if (o.webapp_failed || o.interrupted) return {1, "fail"};
+  if (!o.valid) return {5, "invalid"};
+  if (!o.passed) return {1, "fail"};
+  if (o.regressed) return {4, "regression"};
+  return {0, "pass"};
+}
+
+}  // namespace candar::detail

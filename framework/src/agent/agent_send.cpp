@@ -1,0 +1,252 @@
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "agent_state.hpp"
+#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
+#include "candar/agent/decompress.hpp"
+#include "candar/metrics/endpoint_metrics.hpp"
+#include "read_buffer.hpp"
+#include "response_parser.hpp"
+#include "text.hpp"
+#include "transport_errors.hpp"
+
+namespace candar::detail {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+using error_code = boost::system::error_code;
+
+std::string agent_state::label_of(request const& r) {
+  if (!r.label_.empty()) return r.label_;
+  // Ids in the path become ":id": one row per endpoint, not per user.
+  std::string label;
+  label.reserve(r.method_.size() + 1 + r.target_.size());
+  label += r.method_;
+  label += ' ';
+  append_route_template(label, r.target_);
+  return label;
+}
+
+void agent_state::record(std::string const& label, response const& res) {
+  if (options.metrics != nullptr) options.metrics->record(label, res.status, res.time.total, res.body.size());
+}
+
+outcome agent_state::recorded(std::string const& label, outcome&& result) {
+  if (options.metrics == nullptr) return result;
+  if (result) {
+    options.metrics->record(label, result->status, result->time.total, result->body.size());
+  } else {
+    options.metrics->record_error(label, result.error().inner_code());
+  }
+  return result;
+}
+
+std::optional<error> agent_state::received(outgoing const& out, lease l, response& res, response_parser const& parser,
+                                           bool reusable, std::string const& method, web_url const& u) {
+  if (reusable) {
+    pools.release(*out.pool, std::move(l.conn));
+  } else {
+    discard(*out.pool, l.conn);
+  }
+  // The parser saw every field name: no lookup for what is not there (the usual case in a load loop).
+  if (options.cookies && parser.has_set_cookie()) {
+    for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies->store(set_cookie, out.host, out.target, out.https);
+  }
+  // A coding the agent does not know leaves the body as it came, as a browser passes it through.
+  if (options.decompress && parser.has_content_encoding() && !out.head && decodable(*res.header("Content-Encoding"))) {
+    auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
+    if (!decoded) return std::move(decoded).error().wrap(method + " " + u.href());
+    res.body = std::move(*decoded);
+  }
+  res.reused_connection = l.reused;
+  res.url = u.href();
+  return std::nullopt;
+}
+
+namespace {
+bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+// RFC 9110 9.2.1.
+bool safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE"; }
+}  // namespace
+
+// RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable (a read
+// after a write must see the write), and so is what it holds for the response's Location and
+// Content-Location when they are of the same origin.
+void agent_state::invalidate_after_unsafe(web_url const& target, response const& res) {
+  cache.invalidate(target.href());
+  for (auto const* name : {"Location", "Content-Location"}) {
+    auto const value = res.header(name);
+    if (!value) continue;
+    auto other = web_url::parse(*value, &target);
+    if (other && other->same_origin(target)) cache.invalidate(other->href());
+  }
+}
+
+void agent_state::revalidate_in_background(request const& original, std::string const& url, header_list const& headers) {
+  // One at a time per entry, as Chromium keeps one: a webapp answering "max-age=0, stale-while-revalidate=60"
+  // must not turn every hit into one more request.
+  if (!revalidating.insert(url).second) return;
+  request again(original.owner_, "GET", url);
+  again.headers_ = headers;
+  again.label_ = original.label_;
+  again.timeout_ = original.timeout_;
+  again.revalidating_ = true;
+  // Detached: the scenario does not wait for it; the agent's state lives as long as the request holds it, and
+  // the request's own deadline ends it.
+  asio::co_spawn(
+      ex,
+      [](request q, std::string key) -> asio::awaitable<void> {
+        auto const owner = q.owner_;
+        (void)co_await std::move(q).send();
+        owner->revalidating.erase(key);
+      }(std::move(again), url),
+      asio::detached);
+}
+
+asio::awaitable<outcome> agent_state::send(request r) {
+  auto const start = clock_type::now();
+  auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
+  std::string const label = options.metrics != nullptr ? label_of(r) : std::string();
+  auto found = resolve(r.target_);
+  if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()));
+  auto const resolved = std::move(*found);
+  // `current` points at the resolved URL (held by `resolved`) until a redirect gives a new one, kept in `redirected`.
+  web_url const* current = resolved.get();
+  std::optional<web_url> redirected;
+  std::string method = std::move(r.method_);
+  std::string body = std::move(r.body_);
+  auto headers = std::move(r.headers_);
+  response_limits const limits{options.limits.max_header_bytes, options.limits.max_header_count, options.limits.max_body_bytes};
+
+  for (int hop = 0;; ++hop) {
+    bool const cacheable = options.cache && method == "GET";
+    // The cache's key; not built when the cache is not involved (an allocation per request in a load loop).
+    std::string const url = cacheable ? current->href() : std::string();
+    auto const requested = std::chrono::system_clock::now();
+    http_cache::lookup_result cached;
+    if (cacheable) cached = cache.lookup(url, headers, requested);
+    if (cached.revalidate_in_background && r.revalidating_ && hop == 0) {
+      cached.what = http_cache::lookup_result::kind::stale;  // this is the background revalidation itself
+      cached.stored.reset();
+    }
+    if (cached.what == http_cache::lookup_result::kind::fresh) {
+      if (cached.revalidate_in_background) revalidate_in_background(r, url, headers);
+      ++cache_hits;
+      response hit = std::move(*cached.stored);
+      hit.cache = cache_use::hit;
+      hit.reused_connection = false;
+      hit.time = {{}, {}, clock_type::now() - start};
+      co_return recorded(label, std::move(hit));
+    }
+    auto prepared = writer.prepare(method, *current, current == resolved.get() ? &resolved : nullptr, headers,
+                                   cached.conditional_headers, body, options.cookies ? cookies.get() : nullptr, pools);
+    if (!prepared) co_return recorded(label, std::move(prepared).error());
+    auto const out_held = std::move(*prepared);  // held: another request of this agent may replace last_sent
+    auto const& out = *out_held;
+    auto& pool = *out.pool;
+
+    // The response is read into `got` and moved only to be returned: a response is a dozen members to move.
+    response got;
+    for (int attempt = 0;; ++attempt) {
+      // An idle connection is taken without a coroutine frame: the common case of a keep-alive load. (Not as a
+      // conditional expression around co_await: g++ 12 destroys such a temporary too early.)
+      std::optional<lease> idle = connection_pool::take_idle(pool);
+      if (!idle) {
+        auto leased = co_await pools.acquire(pool, out.host, out.port, out.https, deadline);
+        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()));
+        idle.emplace(std::move(*leased));
+      }
+      auto l = std::move(*idle);
+      auto& c = *l.conn;
+      bool const may_retry = l.reused && attempt == 0 && out.retry_safe;
+
+      deadlines.watch(c, deadline, ex);
+      auto [wec, sent] = c.write_now(out.wire);
+      if (!wec && sent < out.wire.size()) {
+        auto [rest_ec, rest_sent] = co_await c.write(std::string_view(out.wire).substr(sent));
+        wec = rest_ec;
+      }
+      if (wec) {
+        auto e = failure_of(c, wec);
+        discard(pool, l.conn);
+        if (may_retry && stale_connection(wec)) continue;
+        co_return recorded(label, std::move(e));
+      }
+
+      if (attempt > 0) got = response{};  // a retry starts over
+      response_parser parser(got, limits, out.head);
+      read_buffer buffer;
+      error_code rec;
+      bool extra_bytes = false;  // the server sent more than the response: the connection cannot be trusted again
+      clock_type::duration first_byte{};
+      clock_type::duration last_byte{};  // when the read that ended the response came: one clock read per read
+      while (!parser.done() && parser.failed() == response_parser::failure::none) {
+        auto [ec, n] = co_await c.read_some(asio::buffer(buffer.data(), read_buffer::size));
+        if (n > 0) {
+          last_byte = clock_type::now() - start;
+          if (first_byte == clock_type::duration::zero()) first_byte = last_byte;
+          extra_bytes = parser.feed(std::string_view(buffer.data(), n)) < n;
+        }
+        if (!ec) continue;
+        if (!end_of_stream(ec)) {
+          rec = ec;
+          break;
+        }
+        parser.end_of_stream();
+      }
+      if (rec || !parser.done()) {
+        discard(pool, l.conn);
+        bool const silent_close = rec ? stale_connection(rec) : parser.failed() == response_parser::failure::truncated;
+        if (may_retry && !parser.started() && silent_close) continue;
+        co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser));
+      }
+      got.time = {l.connect_time, first_byte, last_byte};
+      // The server may refuse keep-alive; a response that came whole as its deadline passed left a closed socket.
+      bool const reusable = options.keep_alive && parser.keep_alive() && !extra_bytes && !c.timed_out();
+      if (auto failed = received(out, std::move(l), got, parser, reusable, method, *current)) {
+        co_return recorded(label, std::move(*failed));
+      }
+      break;
+    }
+    if (cacheable) {
+      auto const received_at = std::chrono::system_clock::now();
+      if (got.status == 304 && cached.what == http_cache::lookup_result::kind::stale) {
+        if (auto restored = cache.revalidated(url, got, requested, received_at)) {
+          restored->cache = cache_use::revalidated;
+          restored->time = got.time;
+          restored->reused_connection = got.reused_connection;
+          co_return recorded(label, std::move(*restored));
+        }
+      } else {
+        cache.store(url, headers, got, requested, received_at);
+      }
+    }
+    if (options.cache && !safe_method(method) && got.status >= 200 && got.status < 400) invalidate_after_unsafe(*current, got);
+    if (options.max_redirects <= 0 || !is_redirect(got.status) || !got.header("Location")) {
+      // Straight into the awaitable's result: no intermediate outcome to move through.
+      record(label, got);
+      co_return std::move(got);
+    }
+    auto location = got.header("Location");
+    if (hop >= options.max_redirects) {
+      co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
+                                                           " redirects, last to " + std::string(*location)));
+    }
+    auto next = web_url::parse(*location, current);
+    if (!next) {
+      co_return recorded(label, error(codes::url, "bad Location '" + std::string(*location) + "' from " + current->href() + ": " +
+                                                      next.error().message()));
+    }
+    // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
+    if (got.status == 303 || ((got.status == 301 || got.status == 302) && method == "POST")) {
+      if (method != "HEAD") method = "GET";
+      body.clear();
+      std::erase_if(headers, [](auto const& h) { return ascii_iequal(h.first, "Content-Type"); });
+    }
+    redirected.emplace(std::move(*next));
+    current = &*redirected;
+  }
+}
+
+}  // namespace candar::detail

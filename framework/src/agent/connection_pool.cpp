@@ -1,0 +1,97 @@
+#include "connection_pool.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
+#include "connector.hpp"
+#include "deadline_watch.hpp"
+
+namespace candar::detail {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::steady_clock;
+using namespace std::string_view_literals;
+
+origin_pool& connection_pool::of(bool https, std::string_view host, std::string_view port) {
+  key_.assign(https ? "https://"sv : "http://"sv).append(host).append(":"sv).append(port);  // no allocation
+  return pools_[key_];
+}
+
+std::optional<lease> connection_pool::take_idle(origin_pool& pool) {
+  if (pool.idle.empty()) return std::nullopt;
+  auto c = std::move(pool.idle.back());
+  pool.idle.pop_back();
+  return lease{std::move(c), true, {}};
+}
+
+void connection_pool::wake_one(origin_pool& pool) {
+  // A waiter whose wait already ended (its deadline passed, or its request was canceled: the completion is
+  // queued) cancels nothing and goes on to fail: the wake-up goes to the next one.
+  while (!pool.waiters.empty()) {
+    auto const woken = pool.waiters.front()->cancel();
+    pool.waiters.erase(pool.waiters.begin());
+    if (woken > 0) return;
+  }
+}
+
+void connection_pool::release(origin_pool& pool, std::unique_ptr<connection> c) {
+  deadlines_.unwatch(*c);
+  pool.idle.push_back(std::move(c));
+  wake_one(pool);
+}
+
+void connection_pool::discard(origin_pool& pool, std::unique_ptr<connection> const& c) {
+  if (c) c->close();
+  --pool.open;
+  wake_one(pool);
+}
+
+void connection_pool::close_idle() {
+  for (auto& [k, p] : pools_) {
+    while (!p.idle.empty()) {
+      auto c = std::move(p.idle.back());
+      p.idle.pop_back();
+      discard(p, c);
+    }
+  }
+}
+
+std::size_t connection_pool::idle() const noexcept {
+  std::size_t n = 0;
+  for (auto const& [k, p] : pools_) n += p.idle.size();
+  return n;
+}
+
+asio::awaitable<expected<lease>> connection_pool::acquire(origin_pool& pool, std::string const& host, std::string const& port,
+                                                          bool tls, clock_type::time_point deadline) {
+  for (;;) {
+    if (auto idle = take_idle(pool)) co_return std::move(*idle);
+    if (pool.open < options_.max_connections_per_origin) break;
+    // Every connection to this origin is busy: wait for one, as a browser queues its seventh request.
+    auto timer = std::make_shared<asio::steady_timer>(ex_, deadline);
+    pool.waiters.push_back(timer);
+    auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    if (!ec) {
+      std::erase(pool.waiters, timer);
+      co_return error(codes::timeout, "no connection to the origin became free within the timeout");
+    }
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+      std::erase(pool.waiters, timer);
+      co_return error(codes::canceled, "canceled while waiting for a connection");
+    }
+  }
+  ++pool.open;
+  ++opened_;
+  auto const started = clock_type::now();  // the connect time counts the name's lookup too
+  auto opened = co_await open_connection(ex_, deadlines_, options_, host, port, tls, deadline);
+  if (!opened) {
+    discard(pool, nullptr);
+    co_return std::move(opened).error();
+  }
+  co_return lease{std::move(*opened), false, clock_type::now() - started};
+}
+
+}  // namespace candar::detail

@@ -1,0 +1,185 @@
+#include "app_flags.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "candar/version.hpp"
+#include "html_report.hpp"
+#include "result_file.hpp"
+
+namespace candar::detail {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+clock_type::duration seconds_of(double s) {
+  return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s));
+}
+
+// An absolute http:// or https:// URL with a host: a typo is one line of usage error, not a loop of failing
+// requests.
+void require_http_url(std::string const& url) {
+  auto const u = boost::urls::parse_uri(url);
+  if (!u || (u->scheme() != "http" && u->scheme() != "https") || u->host().empty()) {
+    throw usage_error(fmt::format("--target: '{}' is not an http:// or https:// URL", url));
+  }
+}
+
+void require_writable(std::string_view flag, std::string const& file) {
+  auto dir = std::filesystem::path(file).parent_path();
+  if (dir.empty()) dir = ".";
+  if (std::filesystem::is_directory(file) || access(dir.c_str(), W_OK) != 0) {
+    throw usage_error(fmt::format("{}: cannot write '{}'", flag, file));
+  }
+}
+
+std::string one_line(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+// --report-fd, or else CANDAR_REPORT_FD, which is read once: the runs of --repeat must not write to it too.
+int report_descriptor(int from_flag) {
+  int fd = from_flag;
+  if (fd < 0) {
+    if (char const* env = std::getenv("CANDAR_REPORT_FD"); env != nullptr && *env != '\0') {
+      char* end = nullptr;
+      long const value = std::strtol(env, &end, 10);
+      if (*end != '\0' || value < 0 || value > (1 << 20)) throw usage_error(fmt::format("CANDAR_REPORT_FD: '{}' is not a descriptor", env));
+      fd = static_cast<int>(value);
+    }
+  }
+  unsetenv("CANDAR_REPORT_FD");
+  return fd;
+}
+
+}  // namespace
+
+CLI::Validator const seconds_check(
+    [](std::string& text) -> std::string {
+      double v = 0;
+      std::size_t used = 0;
+      try {
+        v = std::stod(text, &used);
+      } catch (std::exception const&) {
+        used = 0;
+      }
+      if (used != text.size() || !(v > 0 && v <= 1e6)) return fmt::format("takes seconds above zero, not '{}'", text);
+      return {};
+    },
+    "", "seconds");
+
+app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n)), cli(about, name) {
+  cli.add_option("--target", settings.target, "the webapp's base URL, e.g. http://127.0.0.1:8080")->type_name("URL");
+  cli.add_option("--duration", duration_s, "the Load phase in seconds (default 60)")->check(seconds_check)->type_name("S");
+  cli.add_option("--threads", settings.threads, "event loops (default: one per hardware thread)")
+      ->check(CLI::Range(0, 256))->type_name("T");
+  cli.add_option("--seed", settings.seed, "the benchmarker's random choices (default 1)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 53))->type_name("N");
+  cli.add_option("--result", result_file, "write the JSON result there (also when interrupted)")->type_name("FILE");
+  cli.add_option("--report", report_file, "write the result as a self-contained HTML page there (charts, tables)")
+      ->type_name("FILE.html");
+  cli.add_flag("--prepare-only", settings.prepare_only, "stop after Prepare (pass: the webapp initializes and answers correctly)");
+  cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
+      ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
+  cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+  cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+  cli.add_option("--baseline", baseline_file, "compare with this earlier --result of the same contest (exit 4 on a regression)")
+      ->type_name("FILE");
+  cli.add_option("--max-drop", max_drop, "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
+      ->check(CLI::Range(0.0, 100.0))->type_name("PERCENT");
+  cli.add_option("--gate-p99", gate_p99, "with --baseline: an endpoint label whose p99 is gated too (repeatable)")
+      ->type_name("LABEL")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli.add_option("--report-fd", report_fd, "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
+      ->check(CLI::Range(0, 1 << 20))->type_name("N");
+  cli.add_option("--repeat", repeat, "run the whole benchmark N times (each a fresh process) and report the median")
+      ->check(CLI::Range(1, 100))->type_name("N");
+  cli.add_option("--starve-loops", starve_loops, "busy-wait this fraction of the time on every loop (testing only)")
+      ->check(CLI::Range(0.0, 1.0))->group("");
+  cli.set_version_flag("--version", name + " (candar " + std::string(version) + ")");
+  cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline, "
+             "5 invalid (the benchmarker itself was saturated).");
+}
+
+void app_flags::add_seconds(std::string const& flag, duration& into, std::string const& help) {
+  auto& slot = seconds_.emplace_back(std::chrono::duration<double>(into).count(), &into);
+  auto* opt = cli.add_option("--" + flag, slot.first, help)->check(seconds_check)->type_name("S");
+  seconds_options_.emplace_back(opt, seconds_.size() - 1);
+}
+
+bool app_flags::parse(int argc, char** argv) {
+  try {
+    cli.parse(argc, argv);
+  } catch (CLI::CallForHelp const&) {
+    std::cout << cli.help();
+    return false;
+  } catch (CLI::CallForVersion const&) {
+    std::cout << cli.version() << '\n';
+    return false;
+  } catch (CLI::ParseError const& e) {
+    throw usage_error(one_line(e.what()));
+  }
+  if (settings.target.empty()) throw usage_error("--target URL is required");
+  require_http_url(settings.target);
+  while (!settings.target.empty() && settings.target.back() == '/') settings.target.pop_back();
+  settings.load_duration = seconds_of(duration_s);
+  settings.prepare_timeout = seconds_of(prepare_s);
+  settings.validate_timeout = seconds_of(validate_s);
+  for (auto const& [opt, i] : seconds_options_) {
+    if (opt->count() > 0) *seconds_[i].second = seconds_of(seconds_[i].first);
+  }
+  if (!gate_p99.empty() && baseline_file.empty()) throw usage_error("--gate-p99 needs --baseline FILE");
+  if (!std::isfinite(max_drop)) throw usage_error("--max-drop takes a percentage from 0 to 100");
+  if (!baseline_file.empty()) {
+    try {
+      base = read_baseline(baseline_file, name, gate_p99);
+    } catch (std::invalid_argument const& e) {
+      throw usage_error(e.what());
+    }
+  }
+  report_fd = report_descriptor(report_fd);
+  if (report_fd >= 0) {
+    try {
+      stream.emplace(report_fd);
+      fcntl(report_fd, F_SETFD, fcntl(report_fd, F_GETFD) | FD_CLOEXEC);  // not inherited by --repeat's runs
+    } catch (std::invalid_argument const& e) {
+      throw usage_error(fmt::format("--report-fd: {}", e.what()));
+    }
+  }
+  // Checked now, not after a whole run whose result would then be lost.
+  if (!result_file.empty()) {
+    require_writable("--result", result_file);
+    settings.result_file = result_file;
+  }
+  if (!report_file.empty()) require_writable("--report", report_file);
+  return true;
+}
+
+void app_flags::write_results(nlohmann::json const& j) const {
+  if (settings.result_file) write_result(*settings.result_file, j);
+  if (!report_file.empty()) write_file_atomically(report_file, html_report(j));
+}
+
+void app_flags::finish_stream(nlohmann::json j, std::chrono::milliseconds wait) {
+  if (!stream) return;
+  j["final"] = true;
+  if (!stream->finish(j, wait)) {
+    std::cerr << name << ": --report-fd: the reader did not take the final line"
+              << (stream->broken() ? " (it had gone)" : " in time") << (settings.result_file ? "; the result file has it" : "") << '\n';
+  }
+}
+
+}  // namespace candar::detail

@@ -1,0 +1,66 @@
+#pragma once
+// The standard flags of a contest's benchmarker and the contest's own, read once and checked before any load:
+// a typo, an unwritable result file or a broken baseline is one line of usage error (exit 2), not a lost run.
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include "baseline_gate.hpp"
+#include "candar/app/benchmarker_app.hpp"
+#include "report_stream.hpp"
+
+namespace candar::detail {
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A number of seconds above zero and at most a million (so that no duration overflows), fractions allowed.
+extern CLI::Validator const seconds_check;
+
+struct app_flags {
+  using duration = std::chrono::steady_clock::duration;
+
+  app_flags(std::string name, std::string const& about);
+
+  // Throws usage_error; false when --help or --version was asked (and printed).
+  bool parse(int argc, char** argv);
+  // A contest's seconds flag, converted once parsed; `into` keeps its value when the flag is absent.
+  void add_seconds(std::string const& flag, duration& into, std::string const& help);
+
+  // The result's files: the JSON (--result) and the HTML report (--report). Throws on failure.
+  void write_results(nlohmann::json const& j) const;
+  // The stream's last line: the whole result. A reader that does not take it costs a warning, not the run.
+  void finish_stream(nlohmann::json j, std::chrono::milliseconds wait = std::chrono::milliseconds(-1));
+
+  std::string name;
+  CLI::App cli;
+  run_settings settings;
+  std::string progress = "auto";
+  double duration_s = 60, prepare_s = 20, validate_s = 20;
+  std::string result_file;
+  std::string report_file;  // the HTML report
+  std::string baseline_file;
+  double max_drop = 10;
+  std::vector<std::string> gate_p99;
+  std::optional<baseline> base;
+  int report_fd = -1;
+  std::optional<report_stream> stream;
+  double starve_loops = 0;  // hidden: starves the loops on purpose, to test the saturation check
+  int repeat = 1;
+  std::vector<std::string> raw_args;  // as given, for the repeated runs
+
+ private:
+  // The contest's seconds flags: read as numbers, converted after parsing (deques: the options point into them).
+  std::deque<std::pair<double, duration*>> seconds_;
+  std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options_;
+};
+
+}  // namespace candar::detail
