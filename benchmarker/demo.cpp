@@ -15,7 +15,7 @@
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/context/spawn.hpp"
 #include "candar/load/adjustor.hpp"
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/worker/worker.hpp"
 
 namespace asio = boost::asio;

@@ -84,6 +84,11 @@ cmake -S tests/package/consumer -B "${work}/consumer-package" -G Ninja -DCMAKE_C
   -DCMAKE_PREFIX_PATH="${prefix}" -DCANDAR_CONSUMER_MODE=package >/dev/null
 cmake --build "${work}/consumer-package" -j "${jobs}"
 "${work}/consumer-package/consumer-bench" --version | grep -q "candar ${version}" || fail "consumer-bench --version"
+"${work}/consumer-package/consumer-locust" | grep -q "master" || fail "consumer-locust did not end on its unreachable master"
+cmake -S tests/package/consumer -B "${work}/consumer-nonsense" -G Ninja -DCMAKE_CXX_COMPILER=g++ \
+  -DCMAKE_PREFIX_PATH="${prefix}" -DCANDAR_CONSUMER_MODE=package -DCANDAR_CONSUMER_COMPONENT=nonsense \
+  >"${work}/nonsense.out" 2>&1 && fail "find_package(candar COMPONENTS nonsense) succeeded"
+grep -q "no component 'nonsense'" "${work}/nonsense.out" || fail "COMPONENTS nonsense said: $(cat "${work}/nonsense.out")"
 
 echo "== a consumer through add_subdirectory, with g++ (candar's library built as a subproject)"
 cmake -S tests/package/consumer -B "${work}/consumer-subdirectory" -G Ninja -DCMAKE_CXX_COMPILER=g++ \

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "candar/context/spawn.hpp"
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/worker/worker.hpp"
 #include "client.hpp"
 #include "codes.hpp"

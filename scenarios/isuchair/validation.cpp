@@ -4,7 +4,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "client.hpp"
 #include "codes.hpp"
 #include "flow_parts.hpp"

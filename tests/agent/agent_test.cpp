@@ -19,7 +19,7 @@
 #include "candar/context/spawn.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "support/compress.hpp"
 #include "support/http_server.hpp"
 #include "support/outcome_text.hpp"

@@ -12,7 +12,7 @@
 #include "candar/agent/agent.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "support/dns_server.hpp"
 #include "support/http_server.hpp"
 #include "support/outcome_text.hpp"

@@ -32,7 +32,7 @@
 #include "candar/users/user_pool.hpp"
 #include "candar/version.hpp"
 #include "candar/worker/arrival_rate.hpp"
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/worker/worker.hpp"
 
 namespace candar {

@@ -3,7 +3,7 @@
 
 #include "agent_state.hpp"
 #include "candar/agent/agent.hpp"
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 #include "text.hpp"
 #include "web_url.hpp"
 

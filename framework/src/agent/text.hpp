@@ -13,6 +13,16 @@ namespace candar::detail {
 // ASCII only, and inline: std::tolower is a call into libc per character, and depends on the locale.
 constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
+constexpr bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// The value of a hexadecimal digit, -1 for any other character.
+constexpr int hex_digit_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 inline std::string ascii_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ascii_lower(c);
@@ -113,6 +123,16 @@ inline bool token_iequals(std::string_view token, std::string_view lower) noexce
   }
   // The last eight bytes (overlapping the words already compared).
   return (word(token.data() + n - 8) | case_bits) == word(lower.data() + n - 8);
+}
+
+// A line as a message can quote it: at most 60 characters, control characters shown as '?'.
+inline std::string quoted_line(std::string_view line) {
+  std::string out(line.substr(0, 60));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  if (line.size() > 60) out += "...";
+  return "'" + out + "'";
 }
 
 }  // namespace candar::detail

@@ -17,7 +17,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "arrival_schedule.hpp"
-#include "candar/benchmark/step.hpp"
 #include "candar/context/spawn.hpp"
 #include "candar/detail/async_signal.hpp"
 
@@ -293,10 +292,6 @@ asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_ex
   for (auto const& l : loops_) {
     if (l->failure) std::rethrow_exception(l->failure);
   }
-}
-
-asio::awaitable<void> arrival_rate::process(step& s) {
-  co_await process(s.context(), [&s](std::exception_ptr e) { s.add_exception(e); });
 }
 
 }  // namespace candar

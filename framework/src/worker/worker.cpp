@@ -5,7 +5,6 @@
 
 #include <boost/asio/this_coro.hpp>
 
-#include "candar/benchmark/step.hpp"
 #include "candar/context/spawn.hpp"
 
 namespace candar {
@@ -162,14 +161,6 @@ boost::asio::awaitable<void> worker::process(context ctx, exception_handler on_e
   std::lock_guard lock(mutex_);
   processing_ = false;
   context_.reset();
-}
-
-}  // namespace candar
-
-namespace candar {
-
-boost::asio::awaitable<void> worker::process(step& s) {
-  co_await process(s.context(), [&s](std::exception_ptr e) { s.add_exception(e); });
 }
 
 }  // namespace candar

@@ -4,7 +4,6 @@
 #include <optional>
 
 #include <candar/candar.hpp>
-#include <candar/load/adjustor.hpp>
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "candar/worker/parallel.hpp"
+#include "candar/context/parallel.hpp"
 
 #include <gtest/gtest.h>
 
