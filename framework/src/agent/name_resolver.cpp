@@ -20,6 +20,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "candar/failure/codes.hpp"
+#include "dns_channel.hpp"
 #include "text.hpp"
 
 namespace candar::detail {
@@ -71,112 +72,6 @@ struct name_resolver::cached {
   std::shared_ptr<lookup> pending;  // the query on its way, if any
 };
 
-// One c-ares channel (a server list) driven by the loop: its sockets are watched with Asio descriptors it does
-// not own (c-ares opens and closes them), its retries and timeouts run on one timer.
-struct name_resolver::channel {
-  struct socket_watch {
-    asio::posix::stream_descriptor descriptor;
-    bool want_read = false, want_write = false, reading = false, writing = false, open = true;
-  };
-
-  ares_channel handle = nullptr;
-  std::string init_failure;  // c-ares could not start (a bad server list): every lookup fails with it
-  asio::any_io_executor ex;
-  asio::steady_timer timer;
-  std::map<ares_socket_t, std::shared_ptr<socket_watch>> sockets;
-
-  channel(asio::any_io_executor const& executor, std::vector<std::string> const& servers) : ex(executor), timer(executor) {
-    ares_options o{};
-    o.sock_state_cb = &channel::on_socket_state;
-    o.sock_state_cb_data = this;
-    if (int const status = ares_init_options(&handle, &o, ARES_OPT_SOCK_STATE_CB); status != ARES_SUCCESS) {
-      init_failure = ares_strerror(status);
-      handle = nullptr;
-      return;
-    }
-    if (servers.empty()) return;
-    std::string csv;
-    for (auto const& s : servers) csv.append(csv.empty() ? "" : ",").append(s);
-    if (int const status = ares_set_servers_ports_csv(handle, csv.c_str()); status != ARES_SUCCESS) {
-      init_failure = "bad DNS server list '" + csv + "': " + ares_strerror(status);
-    }
-  }
-  ~channel() { close(); }
-  channel(channel const&) = delete;
-  channel& operator=(channel const&) = delete;
-
-  // Ends every query (their callbacks see ARES_EDESTRUCTION) and lets go of the sockets.
-  void close() noexcept {
-    if (handle != nullptr) ares_destroy(std::exchange(handle, nullptr));
-    for (auto& [fd, w] : sockets) release(*w);
-    sockets.clear();
-    timer.cancel();
-  }
-
-  static void release(socket_watch& w) noexcept {
-    w.open = false;
-    w.descriptor.release();  // c-ares closes the socket itself; waits still pending end with operation_aborted
-  }
-
-  static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable) {
-    auto& self = *static_cast<channel*>(data);
-    auto it = self.sockets.find(fd);
-    if (readable == 0 && writable == 0) {
-      if (it != self.sockets.end()) {
-        release(*it->second);
-        self.sockets.erase(it);
-      }
-      return;
-    }
-    if (it == self.sockets.end()) {
-      auto w = std::make_shared<socket_watch>(socket_watch{asio::posix::stream_descriptor(self.ex, fd)});
-      it = self.sockets.emplace(fd, std::move(w)).first;
-    }
-    it->second->want_read = readable != 0;
-    it->second->want_write = writable != 0;
-    self.watch(it->second, fd);
-  }
-
-  void watch(std::shared_ptr<socket_watch> const& w, ares_socket_t fd) {
-    if (w->want_read && !w->reading) {
-      w->reading = true;
-      w->descriptor.async_wait(asio::posix::descriptor_base::wait_read, [this, w, fd](boost::system::error_code ec) {
-        w->reading = false;
-        if (ec || !w->open || handle == nullptr) return;
-        ares_process_fd(handle, fd, ARES_SOCKET_BAD);
-        if (w->open) watch(w, fd);
-        arm_timer();
-      });
-    }
-    if (w->want_write && !w->writing) {
-      w->writing = true;
-      w->descriptor.async_wait(asio::posix::descriptor_base::wait_write, [this, w, fd](boost::system::error_code ec) {
-        w->writing = false;
-        if (ec || !w->open || handle == nullptr) return;
-        ares_process_fd(handle, ARES_SOCKET_BAD, fd);
-        if (w->open) watch(w, fd);
-        arm_timer();
-      });
-    }
-  }
-
-  // Set for c-ares' next retry or timeout, if it has a query in flight.
-  void arm_timer() {
-    if (handle == nullptr) return;
-    timeval tv{};
-    timeval const* next = ares_timeout(handle, nullptr, &tv);
-    if (next == nullptr) {
-      timer.cancel();
-      return;
-    }
-    timer.expires_after(std::chrono::seconds(next->tv_sec) + std::chrono::microseconds(next->tv_usec));
-    timer.async_wait([this](boost::system::error_code ec) {
-      if (ec || handle == nullptr) return;  // moved, or closing
-      ares_process_fd(handle, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-      arm_timer();
-    });
-  }
-};
 
 // What a query's callback needs: whom to tell, under which cache key.
 struct name_resolver::query {
@@ -203,11 +98,11 @@ void name_resolver::shutdown() {
   channels_.clear();
 }
 
-name_resolver::channel& name_resolver::channel_for(std::vector<std::string> const& servers, asio::any_io_executor const& ex) {
+dns_channel& name_resolver::channel_for(std::vector<std::string> const& servers, asio::any_io_executor const& ex) {
   std::string servers_key;
   for (auto const& s : servers) servers_key.append(s).push_back(',');
   auto& c = channels_[servers_key];
-  if (!c) c = std::make_unique<channel>(ex, servers);
+  if (!c) c = std::make_unique<dns_channel>(ex, servers);
   return *c;
 }
 
@@ -243,8 +138,8 @@ asio::awaitable<expected<addresses>> name_resolver::ask_dns(std::string const& h
   std::shared_ptr<lookup> l = entry.pending;  // someone asked already: wait for the same answer
   if (!l) {
     auto& c = channel_for(how.servers, co_await asio::this_coro::executor);
-    if (!c.init_failure.empty() || c.handle == nullptr) {
-      co_return error(codes::connection, "cannot resolve " + host + ": " + (c.init_failure.empty() ? "the loop is ending" : c.init_failure));
+    if (!c.init_failure().empty() || c.handle() == nullptr) {
+      co_return error(codes::connection, "cannot resolve " + host + ": " + (c.init_failure().empty() ? "the loop is ending" : c.init_failure()));
     }
     l = entry.pending = std::make_shared<lookup>();
     ++queries_sent_;
@@ -252,7 +147,7 @@ asio::awaitable<expected<addresses>> name_resolver::ask_dns(std::string const& h
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     // Owned by the callback, which c-ares calls exactly once; it may call it before this returns (/etc/hosts).
-    ares_getaddrinfo(c.handle, host.c_str(), nullptr, &hints, &name_resolver::on_answer, new query{this, query_key, l});
+    ares_getaddrinfo(c.handle(), host.c_str(), nullptr, &hints, &name_resolver::on_answer, new query{this, query_key, l});
     c.arm_timer();
   }
   co_return co_await answer_of(l, host, deadline);

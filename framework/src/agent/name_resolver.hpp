@@ -27,6 +27,8 @@ struct ares_addrinfo;
 
 namespace candar::detail {
 
+class dns_channel;
+
 class name_resolver : public boost::asio::execution_context::service {
  public:
   using key_type = name_resolver;
@@ -49,19 +51,18 @@ class name_resolver : public boost::asio::execution_context::service {
 
  private:
   struct lookup;
-  struct channel;
   struct cached;
   struct query;
 
   static void on_answer(void* arg, int status, int timeouts, ares_addrinfo* result);
   void shutdown() override;
-  channel& channel_for(std::vector<std::string> const& servers, boost::asio::any_io_executor const& ex);
+  dns_channel& channel_for(std::vector<std::string> const& servers, boost::asio::any_io_executor const& ex);
   boost::asio::awaitable<expected<name_resolution::addresses>> ask_dns(std::string const& host, name_resolution const& how,
                                                                        clock_type::time_point deadline);
   boost::asio::awaitable<expected<name_resolution::addresses>> ask_custom(std::string const& host, name_resolution const& how,
                                                                           clock_type::time_point deadline);
 
-  std::map<std::string, std::unique_ptr<channel>> channels_;  // by server list ("" for the system's)
+  std::map<std::string, std::unique_ptr<dns_channel>> channels_;  // by server list ("" for the system's)
   std::map<std::string, cached> cache_;                       // by server list and name
   std::size_t queries_sent_ = 0;
   bool shut_down_ = false;

@@ -12,182 +12,6 @@ namespace candar::html::detail {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-bool is_name_char(char c) {
-  auto const u = static_cast<unsigned char>(c);
-  return std::isalnum(u) != 0 || c == '-' || c == '_' || u >= 0x80;
-}
-
-// A recursive-descent reader of the supported grammar. Every error names the whole selector and the position.
-class reader {
- public:
-  explicit reader(std::string_view text) : text_(text) {}
-
-  std::vector<selector::complex> list() {
-    std::vector<selector::complex> out;
-    for (;;) {
-      skip_space();
-      out.push_back(complex());
-      skip_space();
-      if (at_end()) break;
-      if (peek() != ',') fail("expected ',' or the end");
-      ++pos_;
-    }
-    return out;
-  }
-
- private:
-  selector::complex complex() {
-    selector::complex c;
-    c.combinators.push_back(' ');
-    c.compounds.push_back(compound());
-    for (;;) {
-      bool const spaced = skip_space();
-      if (at_end() || peek() == ',' || peek() == ')') break;
-      char combinator = ' ';
-      if (peek() == '>' || peek() == '+' || peek() == '~') {
-        combinator = peek();
-        ++pos_;
-        skip_space();
-      } else if (!spaced) {
-        fail("unexpected character");
-      }
-      c.combinators.push_back(combinator);
-      c.compounds.push_back(compound());
-    }
-    return c;
-  }
-
-  selector::compound compound() {
-    selector::compound c;
-    bool any = false;
-    if (!at_end() && peek() == '*') {
-      ++pos_;
-      any = true;
-    } else if (!at_end() && is_name_char(peek())) {
-      c.tag = lower(name());
-      any = true;
-    }
-    while (!at_end()) {
-      char const ch = peek();
-      if (ch == '#') {
-        ++pos_;
-        c.ids.push_back(name());
-      } else if (ch == '.') {
-        ++pos_;
-        c.classes.push_back(name());
-      } else if (ch == '[') {
-        ++pos_;
-        c.attributes.push_back(attribute());
-      } else if (ch == ':') {
-        ++pos_;
-        pseudo(c);
-      } else {
-        break;
-      }
-      any = true;
-    }
-    if (!any) fail("expected a selector");
-    return c;
-  }
-
-  selector::attribute_test attribute() {
-    selector::attribute_test t;
-    skip_space();
-    t.name = lower(name());
-    skip_space();
-    if (at_end()) fail("unclosed '['");
-    if (peek() == ']') {
-      ++pos_;
-      return t;
-    }
-    if (peek() == '=') {
-      t.op = '=';
-      ++pos_;
-    } else if (std::string_view("~|^$*").find(peek()) != std::string_view::npos && pos_ + 1 < text_.size() &&
-               text_[pos_ + 1] == '=') {
-      t.op = peek();
-      pos_ += 2;
-    } else {
-      fail("expected an attribute operator (=, ~=, |=, ^=, $=, *=) or ']'");
-    }
-    skip_space();
-    if (at_end()) fail("expected a value");
-    if (peek() == '"' || peek() == '\'') {
-      char const quote = peek();
-      ++pos_;
-      while (!at_end() && peek() != quote) {
-        if (peek() == '\\' && pos_ + 1 < text_.size()) ++pos_;
-        t.value += text_[pos_++];
-      }
-      if (at_end()) fail("unclosed quoted value");
-      ++pos_;
-    } else {
-      t.value = name();
-    }
-    skip_space();
-    if (at_end() || peek() != ']') fail("expected ']'");
-    ++pos_;
-    return t;
-  }
-
-  void pseudo(selector::compound& c) {
-    auto const what = lower(name());
-    if (what == "first-child") {
-      c.first_child = true;
-    } else if (what == "last-child") {
-      c.last_child = true;
-    } else if (what == "not") {
-      if (at_end() || peek() != '(') fail("expected '(' after :not");
-      ++pos_;
-      skip_space();
-      c.negated.push_back(compound());
-      skip_space();
-      if (at_end() || peek() != ')') fail("expected ')' (:not takes one compound selector)");
-      ++pos_;
-    } else {
-      fail(fmt::format("unsupported pseudo-class ':{}'", what));
-    }
-  }
-
-  std::string name() {
-    std::string out;
-    while (!at_end()) {
-      if (peek() == '\\' && pos_ + 1 < text_.size()) {
-        out += text_[pos_ + 1];
-        pos_ += 2;
-      } else if (is_name_char(peek())) {
-        out += text_[pos_++];
-      } else {
-        break;
-      }
-    }
-    if (out.empty()) fail("expected a name");
-    return out;
-  }
-
-  bool skip_space() {
-    auto const from = pos_;
-    while (!at_end() && is_space(peek())) ++pos_;
-    return pos_ != from;
-  }
-  [[nodiscard]] bool at_end() const { return pos_ >= text_.size(); }
-  [[nodiscard]] char peek() const { return text_[pos_]; }
-  [[noreturn]] void fail(std::string_view what) const {
-    throw selector_error(fmt::format("bad CSS selector '{}' at {}: {}", text_, pos_, what));
-  }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
-};
-
 char const* attribute_of(GumboNode const* n, std::string const& name) {
   GumboAttribute const* a = gumbo_get_attribute(&n->v.element.attributes, name.c_str());
   return a != nullptr ? a->value : nullptr;
@@ -196,9 +20,9 @@ char const* attribute_of(GumboNode const* n, std::string const& name) {
 bool has_word(std::string_view list, std::string_view word) {
   std::size_t pos = 0;
   while (pos < list.size()) {
-    while (pos < list.size() && is_space(list[pos])) ++pos;
+    while (pos < list.size() && is_css_space(list[pos])) ++pos;
     auto end = pos;
-    while (end < list.size() && !is_space(list[end])) ++end;
+    while (end < list.size() && !is_css_space(list[end])) ++end;
     if (end > pos && list.substr(pos, end - pos) == word) return true;
     pos = end;
   }
@@ -234,7 +58,7 @@ bool value_matches(char op, std::string_view v, std::string_view want) {
 bool attribute_matches(GumboNode const* n, selector::attribute_test const& t) {
   char const* raw = attribute_of(n, t.name);
   if (raw == nullptr) return false;
-  if (t.op != 0 && value_case_insensitive(t.name)) return value_matches(t.op, lower(raw), lower(t.value));
+  if (t.op != 0 && value_case_insensitive(t.name)) return value_matches(t.op, css_lower(raw), css_lower(t.value));
   return value_matches(t.op, raw, t.value);
 }
 
@@ -344,10 +168,10 @@ std::string tag_name(GumboNode const* n) {
   if (n->v.element.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(n->v.element.tag);
   GumboStringPiece piece = n->v.element.original_tag;
   gumbo_tag_from_original_text(&piece);
-  return lower(std::string_view(piece.data, piece.length));
+  return css_lower(std::string_view(piece.data, piece.length));
 }
 
-selector::selector(std::string_view text) : alternatives_(reader(text).list()) {}
+selector::selector(std::string_view text) : alternatives_(parse(text)) {}
 
 bool selector::matches(GumboNode const* element) const {
   return std::any_of(alternatives_.begin(), alternatives_.end(),

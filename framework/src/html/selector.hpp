@@ -15,6 +15,16 @@ inline bool is_element(GumboNode const* n) {
   return n != nullptr && (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE);
 }
 
+// CSS's whitespace, and ASCII lowercase (selectors and the HTML attribute values they compare).
+inline bool is_css_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+inline std::string css_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+  }
+  return out;
+}
+
 // The element's name in lowercase, also for elements gumbo does not know (custom elements).
 std::string tag_name(GumboNode const* n);
 
@@ -45,6 +55,8 @@ class selector {
   };
 
  private:
+  static std::vector<complex> parse(std::string_view text);  // selector_parser.cpp
+
   std::vector<complex> alternatives_;
 };
 
