@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "candar/agent/decompress.hpp"
+#include "decompress.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
   if (size == 0) return 0;

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "../framework/src/agent/response_parser.hpp"
-#include "candar/agent/decompress.hpp"
+#include "decompress.hpp"
 
 namespace {
 

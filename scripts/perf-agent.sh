@@ -3,6 +3,8 @@
 # turn `wrk` and `candar load`, same URL, 50 connections, keep-alive, one client thread, ROUNDS rounds of
 # DURATION seconds. Prints each round's requests/s and requests per client CPU-second, and the ratios.
 # Figures only, no thresholds. Usage: ROUNDS=3 DURATION=5 bash scripts/perf-agent.sh
+# BEFORE=path/to/candar also runs that binary (an older build: `bash scripts/perf-agent.sh` on a change states
+# before and after in one run) in each round, as the client "before", with its own ratio to wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -44,9 +46,15 @@ run_wrk() {
   total=$(awk '/requests in/ {print $1}' "$work/wrk.out")
   echo "$out $cpu $total"
 }
+before=${BEFORE:-}
+if [ -n "$before" ] && [ ! -x "$before" ]; then
+  echo "perf-agent: BEFORE=$before is not an executable" >&2
+  exit 2
+fi
+run_before() { candar_bin="$before" run_candar; }
 run_candar() {
   local rps cpu total
-  { time taskset -c 1 build/release/bin/candar load "$url" --connections "$connections" --duration "$duration" \
+  { time taskset -c 1 "${candar_bin:-build/release/bin/candar}" load "$url" --connections "$connections" --duration "$duration" \
       --threads 1 --json "$work/candar.json" > "$work/candar.out"; } 2> "$work/time.out"
   rps=$(sed -n 's/.*"requests_per_second": \([0-9.e+]*\).*/\1/p' "$work/candar.json")
   total=$(sed -n 's/.*"requests": \([0-9]*\).*/\1/p' "$work/candar.json")
@@ -56,12 +64,14 @@ run_candar() {
 
 echo "nginx on core 0, client on core 1, $connections connections, keep-alive, 1 client thread, ${duration}s rounds"
 printf '%-6s %-8s %12s %10s %14s %16s\n' round client "req/s" "client-CPU" "req/CPU-s" "CPU-s/100k req"
-sum_w=0; sum_c=0; sum_wc=0; sum_cc=0
+sum_w=0; sum_c=0; sum_wc=0; sum_cc=0; sum_b=0; sum_bc=0
+clients="wrk candar"
+[ -n "$before" ] && clients="wrk candar before"
 # Each round runs wrk then candar back to back, so the ratio within a round is the figure the host's swings
 # disturb least; the lowest and highest of those are printed with the means.
-ratios=""
+ratios=""; before_ratios=""
 for r in $(seq "$rounds"); do
-  for client in wrk candar; do
+  for client in $clients; do
     read -r rps cpu total < <(run_$client)
     per_cpu=$(awk -v t="$total" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? t / c : 0) }')
     per_100k=$(awk -v t="$total" -v c="$cpu" 'BEGIN { printf "%.3f", (t > 0 ? c / t * 100000 : 0) }')
@@ -69,9 +79,12 @@ for r in $(seq "$rounds"); do
     if [ "$client" = wrk ]; then
       sum_w=$(awk -v a="$sum_w" -v b="$rps" 'BEGIN { print a + b }'); sum_wc=$(awk -v a="$sum_wc" -v b="$per_cpu" 'BEGIN { print a + b }')
       wrk_per_cpu=$per_cpu
-    else
+    elif [ "$client" = candar ]; then
       sum_c=$(awk -v a="$sum_c" -v b="$rps" 'BEGIN { print a + b }'); sum_cc=$(awk -v a="$sum_cc" -v b="$per_cpu" 'BEGIN { print a + b }')
       ratios="$ratios $(awk -v c="$per_cpu" -v w="$wrk_per_cpu" 'BEGIN { printf "%.3f", (w > 0 ? c / w : 0) }')"
+    else
+      sum_b=$(awk -v a="$sum_b" -v b="$rps" 'BEGIN { print a + b }'); sum_bc=$(awk -v a="$sum_bc" -v b="$per_cpu" 'BEGIN { print a + b }')
+      before_ratios="$before_ratios $(awk -v c="$per_cpu" -v w="$wrk_per_cpu" 'BEGIN { printf "%.3f", (w > 0 ? c / w : 0) }')"
     fi
   done
 done
@@ -81,19 +94,29 @@ awk -v w="$sum_w" -v c="$sum_c" -v wc="$sum_wc" -v cc="$sum_cc" -v n="$rounds" '
 }'
 echo "$ratios" | awk '{ lo = $1; hi = $1; for (i = 2; i <= NF; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i }
   printf "req/client-CPU-s ratio candar/wrk within each round: %.2f to %.2f\n", lo, hi }'
+if [ -n "$before" ]; then
+  awk -v w="$sum_w" -v b="$sum_b" -v wc="$sum_wc" -v bc="$sum_bc" -v n="$rounds" -v bin="$before" 'BEGIN {
+    printf "before (%s): mean req/s %.0f (ratio to wrk %.2f), mean req/client-CPU-s %.0f (ratio to wrk %.2f)\n",
+      bin, b / n, (w > 0 ? b / w : 0), bc / n, (wc > 0 ? bc / wc : 0)
+  }'
+  echo "$before_ratios" | awk '{ lo = $1; hi = $1; for (i = 2; i <= NF; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i }
+    printf "req/client-CPU-s ratio before/wrk within each round: %.2f to %.2f\n", lo, hi }'
+fi
 
 # Instructions per request in the client's own code (user space), counted by callgrind: unlike seconds, the
 # same for the same binary whatever else the shared machine is doing. Kernel work (the syscalls) is not counted.
 if command -v valgrind >/dev/null; then
   echo
   echo "user-space instructions per request (callgrind, ${duration}s each, slowed down ~50x):"
-  for client in wrk candar; do
+  for client in $clients; do
     if [ "$client" = wrk ]; then
       valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" wrk -t1 -c"$connections" -d"${duration}s" "$url" \
         > "$work/cg.txt" 2> "$work/cg.err"
       total=$(awk '/requests in/ {print $1}' "$work/cg.txt")
     else
-      valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" build/release/bin/candar load "$url" \
+      bin=build/release/bin/candar
+      [ "$client" = before ] && bin=$before
+      valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$bin" load "$url" \
         --connections "$connections" --duration "$duration" --threads 1 > "$work/cg.txt" 2> "$work/cg.err"
       total=$(awk '/^Requests:/ {print $2}' "$work/cg.txt")
     fi

@@ -4,7 +4,7 @@
 #include "agent_state.hpp"
 #include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
-#include "candar/agent/decompress.hpp"
+#include "decompress.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
 #include "read_buffer.hpp"
 #include "response_parser.hpp"

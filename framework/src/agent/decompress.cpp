@@ -1,4 +1,4 @@
-#include "candar/agent/decompress.hpp"
+#include "decompress.hpp"
 
 #include <brotli/decode.h>
 #include <zlib.h>

@@ -8,7 +8,7 @@
 
 #include "candar/agent/codes.hpp"
 #include "candar/agent/cookie_jar.hpp"
-#include "candar/agent/decompress.hpp"
+#include "decompress.hpp"
 #include "connection_pool.hpp"
 #include "shared_text.hpp"
 #include "text.hpp"

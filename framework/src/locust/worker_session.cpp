@@ -16,6 +16,7 @@
 #include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/runtime/process_usage.hpp"
 #include "master_link.hpp"
+#include "spawn_plan.hpp"
 #include "stats_report.hpp"
 #include "user_classes.hpp"
 
@@ -259,43 +260,26 @@ class session {
       if (last_spawn_ && *timestamp->as_number() <= *last_spawn_) return;
       last_spawn_ = *timestamp->as_number();
     }
-    std::map<std::string, std::int64_t> counts;
-    // At most max_users in all, to the classes in the master's order; a class with no flow here runs none, and
-    // takes none of them.
-    std::int64_t left = options_.max_users;
-    std::int64_t asked = 0;
+    std::vector<std::pair<std::string, std::int64_t>> asked;
     auto const& m = *classes->as_map();
     for (std::size_t i = 0; i < m.keys.size(); ++i) {
       auto const* name = m.keys[i].as_string();
       auto const n = m.values[i].as_integer();
-      if (name == nullptr || !n || *n < 0) continue;
-      if (!options_.default_flow && !options_.flows.contains(*name)) {
-        counts[*name] = *n;  // named back to the master as unknown by users_.set
-        continue;
-      }
-      asked += std::min(*n, std::numeric_limits<std::int64_t>::max() - asked);
-      counts[*name] = std::min(*n, left);
-      left -= counts[*name];
+      if (name != nullptr && n && *n >= 0) asked.emplace_back(*name, *n);
     }
-    bool const capped = asked > options_.max_users;
-    if (capped && !capped_) {  // once per ramp-up over the limit, not at each of its spawn messages
-      std::string const text = fmt::format("the master asked this candar worker for {} users; it runs at most {} "
-                                           "(worker_config::max_users)", asked, options_.max_users);
-      log(text);
-      msgpack::writer e;
-      e.map(2).str("msg").str(text).str("traceback").str(text);
-      link_.send("exception", e.bytes());
+    auto const plan = plan_spawn(asked, options_.max_users, [this](std::string const& name) {
+      return static_cast<bool>(options_.default_flow) || options_.flows.contains(name);
+    });
+    if (plan.capped && !capped_) {  // once per ramp-up over the limit, not at each of its spawn messages
+      tell_master(fmt::format("the master asked this candar worker for {} users; it runs at most {} "
+                              "(worker_config::max_users)", plan.asked, options_.max_users));
     }
-    capped_ = capped;
+    capped_ = plan.capped;
     state_ = "spawning";
     link_.send("spawning");
-    for (auto const& name : users_.set(counts)) {
+    for (auto const& name : users_.set(plan.counts)) {
       if (warned_unknown_.insert(name).second) {
-        std::string const text = fmt::format("this candar worker has no flow for the user class {}: it runs none of them", name);
-        log(text);
-        msgpack::writer e;
-        e.map(2).str("msg").str(text).str("traceback").str(text);
-        link_.send("exception", e.bytes());
+        tell_master(fmt::format("this candar worker has no flow for the user class {}: it runs none of them", name));
       }
     }
     auto const running = users_.counts();
@@ -309,6 +293,14 @@ class session {
     w.str("user_count").integer(total);
     delivered(link_.send("spawning_complete", w.bytes()));
     state_ = "running";
+  }
+
+  // An exception on the master's table (and in the log): what a Python worker's failure would show there.
+  void tell_master(std::string const& text) {
+    log(text);
+    msgpack::writer e;
+    e.map(2).str("msg").str(text).str("traceback").str(text);
+    link_.send("exception", e.bytes());
   }
 
   // ctx ended: the last report, then "quit", which the master takes as this worker's goodbye.
