@@ -20,14 +20,15 @@ endif()
 
 # The guide, with the sample it quotes where its links expect it.
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(FILES docs/writing-a-benchmarker.md DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs FILES_MATCHING PATTERN "*.md")
 install(DIRECTORY benchmarker/tinysns DESTINATION ${CMAKE_INSTALL_DOCDIR}/benchmarker)
 
 install(EXPORT candar-targets NAMESPACE candar:: FILE candarTargets.cmake DESTINATION ${CANDAR_CMAKE_DIR})
 install(EXPORT candar-locust-targets NAMESPACE candar:: FILE candarLocustTargets.cmake DESTINATION ${CANDAR_CMAKE_DIR})
 configure_package_config_file(cmake/candarConfig.cmake.in ${PROJECT_BINARY_DIR}/candarConfig.cmake
   INSTALL_DESTINATION ${CANDAR_CMAKE_DIR})
-# 0.x: a new minor version may change the API (README, "What is stable"), so only the same minor matches.
+# 0.x: a new minor version may change the API (docs/using-candar.md, "What is stable"), so only the same minor
+# matches.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/candarConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/candarConfig.cmake ${PROJECT_BINARY_DIR}/candarConfigVersion.cmake
   cmake/candarHelpers.cmake DESTINATION ${CANDAR_CMAKE_DIR})

@@ -34,12 +34,12 @@ inline constexpr std::string_view refusal_probe = "refusal-probe";  // Prepare's
 
 namespace isuchair {
 
-// Every error deducts this many points (the README's table).
+// Every error deducts this many points (docs/isuchair.md).
 inline constexpr std::int64_t deduction_per_error = 5;
 // More errors than this in all fail the run, and the load adjustor stops the load on reaching it.
 inline constexpr std::int64_t error_limit = 200;
 
-// Weights per score tag (the contract's endpoint tags, and "banned-refused"); written in the README.
+// Weights per score tag (the contract's endpoint tags, and "banned-refused"); written in docs/isuchair.md.
 void set_score_table(candar::score& s);
 // initialize → initialize; status, timeout, connection, ... → scenario; response, master-version, banned,
 // cache-headers, asset, page, must-refuse → validation.

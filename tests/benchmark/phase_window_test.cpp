@@ -1,5 +1,5 @@
 // Phase-window semantics against a real server: requests cut off by the end of Load are not the webapp's
-// fault, so the errors a scenario reports for them (as the README's skeleton does) are no deductions.
+// fault, so the errors a scenario reports for them (as a contest's flows do) are no deductions.
 #include "candar/benchmark/benchmark.hpp"
 
 #include <gtest/gtest.h>
@@ -42,7 +42,7 @@ TEST(phase_window, requests_in_flight_when_load_ends_are_no_deductions) {
                       auto fast = co_await a.get("/fast").send();
                       if (fast) s.add_score("fast");
                       auto res = co_await a.get("/slow").send();
-                      if (!res) s.add_error(std::move(res.error()).wrap("slow"));  // as the README's skeleton
+                      if (!res) s.add_error(std::move(res.error()).wrap("slow"));  // as a contest's flow does
                     },
                     {.parallelism = 8});
            co_await w.process(s);
