@@ -3,6 +3,8 @@
 // before and after, and per agent. Usage: agents_memory URL_OF_PAGE URL_OF_CACHEABLE_RESOURCE [AGENTS]
 // (scripts/perf-agent.sh runs it against nginx). Idle connections are closed after each user's requests, so
 // the figure is the agents' own state, not 10,000 sockets' buffers.
+#include <cstdlib>
+#include <exception>
 #include <unistd.h>
 
 #include <cstdio>
@@ -58,7 +60,7 @@ int main(int argc, char** argv) {
         agents[static_cast<std::size_t>(i)] = std::move(a);
       },
       {.count = count, .parallelism = 50});
-  rt.run(users.process(context()));
+  rt.run(users.process(context(), [](std::exception_ptr) { std::abort(); }));
   double const after = resident_mb();
   std::printf("agents held: %lld (users with a failed request or a non-200: %lld, cookies: %lld, cached responses: %lld)\n",
               static_cast<long long>(count), static_cast<long long>(failures), static_cast<long long>(cookies),

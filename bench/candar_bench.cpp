@@ -3,6 +3,8 @@
 // Prints Google Benchmark's table, then one ratio line per pair. No thresholds: these are figures to read.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+#include <exception>
 #include <atomic>
 #include <cstdio>
 #include <map>
@@ -33,7 +35,7 @@ void worker_empty_iterations(benchmark::State& state) {
   for (auto _ : state) {
     worker w(rt, [](context const&, std::int64_t) -> asio::awaitable<void> { co_return; },
              {.count = iterations_per_run, .parallelism = 64});
-    rt.run(w.process(context()));
+    rt.run(w.process(context(), [](std::exception_ptr) { std::abort(); }));
   }
   state.SetItemsProcessed(state.iterations() * iterations_per_run);
   state.counters["per_thread"] = benchmark::Counter(static_cast<double>(state.iterations() * iterations_per_run) /

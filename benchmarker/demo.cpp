@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
                {.parallelism = 4});
            load_adjustor adjust({.successes_to_raise = 10, .raise_by = 4, .max_level = 64}, {&users}, log, 4);
            context load = s.context().with_cancel();
-           co_await together([&] { return users.process(load, [&s](std::exception_ptr e) { s.add_exception(e); }); },
+           co_await together([&] { return users.process(s, load); },
                              [&] { return adjust.run(load, 1s, s.result().score(), s.result().errors()); });
            log.contestant(fmt::format("load: {} iterations started, {} finished, parallelism {}", users.started(),
                                       users.finished(), users.parallelism()));

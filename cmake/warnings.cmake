@@ -1,8 +1,8 @@
-# Warnings are errors for the project's own targets (not for third-party headers, included as SYSTEM), when
-# candar is the top-level project: as an author's subproject, another compiler's new warning must not stop
-# the author's build.
+# Warnings are errors for the project's own targets (not for third-party headers, included as SYSTEM) in the
+# project's presets and CI, on the compiler they pin: anyone else building it (`cmake -S . -B build` with
+# Debian's g++, or as a subproject) gets the warnings without another compiler's new one stopping the build.
 add_library(candar_warnings INTERFACE)
-if(PROJECT_IS_TOP_LEVEL)
+if(CANDAR_WARNINGS_AS_ERRORS)
   target_compile_options(candar_warnings INTERFACE -Werror)
 endif()
 target_compile_options(candar_warnings INTERFACE

@@ -3,7 +3,8 @@
 #   1. build and `cmake --install` candar (library, headers, package config, the candar command) to a prefix;
 #   2. `candar new` a starter contest, build it there with find_package, run it for a few seconds against a
 #      local web server, and check its exit code and JSON result;
-#   3. build a tiny consumer with g++ and the author's -Wall -Wextra -Werror: once through find_package, once
+#   3. the Debian package (cpack): installed with apt, the starter built on it with no prefix hint, removed;
+#   4. build a tiny consumer with g++ and the author's -Wall -Wextra -Werror: once through find_package, once
 #      through add_subdirectory (which builds candar's library with g++ as a subproject).
 # Run by scripts/test.sh; alone: bash scripts/package-test.sh. Exits non-zero on any failure.
 set -euo pipefail
@@ -12,8 +13,13 @@ root=$(pwd)
 
 work=$(mktemp -d /tmp/candar-package.XXXXXX)
 server_pid=""
+deb_installed=""
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
 cleanup() {
   if [ -n "${server_pid}" ]; then kill "${server_pid}" 2>/dev/null || true; fi
+  # A failed check must not leave candar installed under /usr.
+  if [ -n "${deb_installed}" ]; then "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq candar >/dev/null || true; fi
   rm -rf "${work}"
 }
 trap cleanup EXIT
@@ -50,6 +56,10 @@ timeout 300 python3 -u -c '
 import functools, http.server, sys
 class quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args): pass
+    def do_POST(self):  # the starter resets the webapp first: POST /initialize
+        self.send_response(200 if self.path == "/initialize" else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 handler = functools.partial(quiet, directory=sys.argv[1])
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 print(server.server_address[1], flush=True)
@@ -72,6 +82,26 @@ assert r["score"] > 0 and r["breakdown"]["visit"]["count"] == r["score"], r["bre
 assert "GET /" in r["endpoints"], list(r["endpoints"])
 print(f"   starter: pass, score {r['score']}")
 PY
+
+echo "== the Debian package: built, installed with apt, the starter built on it with no prefix hint, removed"
+(cd "${work}/build" && cpack -G DEB -B "${work}/deb" >/dev/null)
+deb=$(ls "${work}"/deb/candar_"${version}"_*.deb)
+if dpkg-query -W -f='${Status}' candar 2>/dev/null | grep -q "install ok installed"; then
+  fail "a candar package is installed already: remove it first (apt remove candar)"
+fi
+deb_installed=1
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${deb}" >/dev/null
+[ "$(/usr/bin/candar --version)" = "candar ${version}" ] || fail "the package's candar --version: $(/usr/bin/candar --version)"
+/usr/bin/candar new "${work}/contests/from-deb" >/dev/null
+(cd "${work}/contests/from-deb" && env -u CANDAR_PREFIX cmake --preset release >/dev/null &&
+  cmake --build --preset release -j "${jobs}" >/dev/null)
+"${work}/contests/from-deb/build/from-deb-bench" --target "http://127.0.0.1:${port}" --duration 1 --threads 1 \
+  --progress none >/dev/null || fail "the starter built on the package did not pass"
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq candar >/dev/null
+deb_installed=""
+[ ! -e /usr/lib/cmake/candar/candarConfig.cmake ] || fail "apt remove candar left its package config"
+echo "   $(basename "${deb}"): installed, starter built and passed, removed"
+
 kill "${server_pid}"; wait "${server_pid}" 2>/dev/null || true; server_pid=""
 set +e
 "${work}/contests/poll/build/poll-bench" --target "http://127.0.0.1:${port}" --duration 1 --threads 1 \

@@ -1,9 +1,11 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include <boost/url/parse.hpp>
@@ -195,6 +197,14 @@ int load_command(std::vector<std::string> const& args) {
   // it, and a request due in it is waited for (bounded by its timeout), so that every due request is counted.
   auto const tail = s.open ? s.timeout_s + std::chrono::duration<double>(s.open->max_delay).count() + 1 : 0.0;
   context ctx = context().with_timeout(rt.executor(0), seconds_of(s.duration_s + tail));
+  // get_once answers every request with a figure: anything escaping it is a bug of ours, reported (exit 3)
+  // once the load has ended.
+  std::mutex escaped_mutex;
+  std::exception_ptr escaped;
+  auto const keep_first = [&](std::exception_ptr e) {
+    std::lock_guard lock(escaped_mutex);
+    if (!escaped) escaped = e;
+  };
   std::optional<open_figures> open;
   if (s.open) {
     // A user is an agent of its own, always on the same loop: its slot is touched from that loop only.
@@ -207,7 +217,7 @@ int load_command(std::vector<std::string> const& args) {
           co_await get_once(c, *a);
         },
         *s.open);
-    rt.run(rate.process(ctx));
+    rt.run(rate.process(ctx, keep_first));
     open = open_figures{rate.scheduled(), rate.started(), rate.dropped(), rate.users(), rate.latency_from_due(),
                         rate.latency_from_start()};
     rt.stop();  // the agents go before their loops' executors
@@ -228,11 +238,12 @@ int load_command(std::vector<std::string> const& args) {
           if (!c.done()) shelf.free.push_back(std::move(a));
         },
         {.parallelism = s.connections});
-    rt.run(users.process(ctx));
+    rt.run(users.process(ctx, keep_first));
   }
   auto const elapsed = std::chrono::duration<double>(std::min(clock_type::now(), *ctx.deadline()) - started).count();
   auto const cpu = process_cpu_seconds() - cpu_before;
   rt.stop();
+  if (escaped) std::rethrow_exception(escaped);
 
   auto const total = metrics.total();
   std::uint64_t errors = 0;

@@ -29,10 +29,11 @@ constexpr char const* help =
     "installed candar, a main on the ready benchmarker main, one flow per phase (prepare.cpp, load.cpp,\n"
     "validate.cpp) and a README with the commands that build it and run it against a webapp.\n"
     "  --name  the contest's name (default: DIR's last part): lowercase letters, digits, '-' and '_';\n"
-    "          the program is NAME-bench\n"
+    "          the program is NAME-bench, its C++ namespace NAME_bench ('-' as '_')\n"
     "Exit: 0 written, 2 bad usage (DIR not empty, a bad name), 1 a file could not be written.\n";
 
-// The name becomes the CMake project's and the program's (NAME-bench); the C++ code lives in namespace bench.
+// The name becomes the CMake project's, the program's (NAME-bench) and the C++ namespace's (NAME_bench, '-' as
+// '_': never a name libc or C++ already has, as `poll` or `time` alone would be).
 void check_name(std::string const& name) {
   bool const valid = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
                      std::all_of(name.begin(), name.end(), [](char c) {
@@ -43,6 +44,11 @@ void check_name(std::string const& name) {
     throw usage_error(fmt::format("'{}' is not a contest name: use lowercase letters, digits, '-' and '_', starting "
                                   "with a letter (or give one with --name)", name));
   }
+}
+
+std::string namespace_of(std::string name) {
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name + "_bench";
 }
 
 // The installed prefix this command belongs to (PREFIX/bin/candar), when PREFIX holds candar's package config.
@@ -94,6 +100,7 @@ int new_command(std::vector<std::string> const& args) {
   auto const prefix = installed_prefix();
   std::vector<std::pair<std::string, std::string>> const values = {
       {"@NAME@", name},
+      {"@NAMESPACE@", namespace_of(name)},
       {"@VERSION_MAJOR_MINOR@", fmt::format("{}.{}", version_major, version_minor)},
       {"@VERSION@", std::string(version)},
       {"@PREFIX@", prefix ? prefix->string() : std::string("/usr/local")}};

@@ -45,5 +45,7 @@ int main(int argc, char** argv) {
                     }
                   },
                   .critical_classes = {"validation"},
-                  .error_limit = isuchair::error_limit});
+                  .error_limit = isuchair::error_limit,
+                  .save_state = [&] { return game->save_state(); },
+                  .load_state = [&](nlohmann::json const& state) { game->load_state(state); }});
 }

@@ -33,6 +33,8 @@ class tinysns {
                                             .assign("initialize", category::initialize)
                                             .assign("visit", category::scenario)
                                             .assign("wrong-data", category::validation)
+                                            .assign(check_codes::body, category::validation)
+                                            .assign(check_codes::asset, category::validation)
                                             .classifier());
     // [/guide:score]
     for (int i = 0; i < 50; ++i) users_.add({i, fmt::format("user{}", i), fmt::format("pw-user{}", i)});
@@ -78,12 +80,7 @@ class tinysns {
       co_await sleep(s.context(), std::chrono::milliseconds(50));
       co_return;
     }
-    auto fail = [&](error e) {
-      // Wrong bytes or a post gone missing: the webapp lost or faked data, which fails the run. Anything else
-      // (a status, a timeout) is a deduction.
-      bool const wrong_data = e.has(check_codes::body) || e.has(check_codes::asset);
-      s.add_error(std::move(e).wrap(wrong_data ? "wrong-data" : "visit"));
-    };
+    auto fail = [&](error e) { s.add_error(std::move(e).wrap("visit")); };
 
     auto home = co_await u->agent.get("/").send();
     if (home && home->status == 302) {  // not logged in (yet, or any more): the login form

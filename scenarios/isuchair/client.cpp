@@ -93,7 +93,12 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
                                    api_.refused_status())));
     co_return c;
   }
-  if (phase_over()) co_return c;  // completed after the load window: does not score
+  if (phase_over()) {  // completed after the load window: does not score
+    // A write the webapp applied while the flow stops here, before its model update: the user leaves, or the
+    // model would hold them one write behind (the check after a restart compares exactly those users).
+    if (e.method != "GET") c.state_known = false;
+    co_return c;
+  }
   c.what = call::kind::ok;
   if (expect.score) score(e.tag);
   co_return c;

@@ -1,5 +1,7 @@
 #include "contest.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
@@ -11,6 +13,7 @@
 #include "flows.hpp"
 #include "isuchair/initial_data.hpp"
 #include "isuchair/rules.hpp"
+#include "saved_model.hpp"
 
 namespace isuchair {
 
@@ -56,11 +59,10 @@ std::vector<contest::level_change> contest::timeline() const {
 
 asio::awaitable<void> contest::prepare(candar::step& s) {
   auto data = generate_initial_data();  // what /initialize restores: the same generator, the same seed
-  version_ = std::make_unique<master_version>(data.master_versions.back());
-  candar::agent_options options{.base_url = settings_.target, .timeout = settings_.step_timeout};
-  options.metrics = &result_->metrics();
+  model_ = std::make_unique<model>(data);
+  make_env(data.master_versions.back());
 
-  candar::agent_options init_options = options;
+  candar::agent_options init_options = env_->agent_options;
   init_options.timeout = settings_.prepare_timeout;
   candar::agent init(co_await asio::this_coro::executor, init_options);
   client c(s, init, *version_, codes::initialize);
@@ -76,8 +78,6 @@ asio::awaitable<void> contest::prepare(candar::step& s) {
   log_.contestant(fmt::format("initialize: {} answered in {:.2f}s", implementation(),
                               seconds(std::chrono::steady_clock::now() - started)));
 
-  model_ = std::make_unique<model>(std::move(data));
-  env_ = std::make_unique<flow_env>(*model_, *version_, options, settings_.seed);
   env_->browsers.resize(s.runtime().size());
   co_await validation_pass(s, *env_, loop_rng(settings_.seed));
   if (s.result().errors().count() == 0) log_.contestant("prepare: the validation pass succeeded");
@@ -87,7 +87,6 @@ asio::awaitable<void> contest::load(candar::step& s) {
   if (!env_) co_return;
   auto& env = *env_;
   auto const seed = settings_.seed;
-  auto on_exception = [&s](std::exception_ptr e) { s.add_exception(e); };
 
   candar::worker existing(
       s.runtime(),
@@ -122,10 +121,10 @@ asio::awaitable<void> contest::load(candar::step& s) {
   auto track_level = [&]() -> asio::awaitable<void> {
     while (co_await candar::sleep(load, 200ms)) level_ = existing.parallelism();
   };
-  co_await candar::together([&] { return existing.process(load, on_exception); },
-                            [&] { return newcomers.process(load, on_exception); },
-                            [&] { return banned.process(load, on_exception); },
-                            [&] { return refusals.process(load, on_exception); },
+  co_await candar::together([&] { return existing.process(s, load); },
+                            [&] { return newcomers.process(s, load); },
+                            [&] { return banned.process(s, load); },
+                            [&] { return refusals.process(s, load); },
                             [&] { return adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()); },
                             refresher, track_level);
   level_ = existing.parallelism();
@@ -135,10 +134,45 @@ asio::awaitable<void> contest::load(candar::step& s) {
 
 asio::awaitable<void> contest::validate(candar::step& s) {
   if (!env_) co_return;
+  if (!restored_.empty()) {
+    // After a restart: the users the load changed, as the webapp acknowledged them. A sample of them, larger
+    // than a run's, since this is all the check does.
+    auto ids = restored_;
+    std::shuffle(ids.begin(), ids.end(), loop_rng(settings_.seed));
+    if (ids.size() > 5 * settings_.validate_sample) ids.resize(5 * settings_.validate_sample);
+    std::vector<model_user*> sample;
+    for (auto const id : ids) sample.push_back(model_->find(id));
+    env_->browsers.resize(s.runtime().size());
+    log_.contestant(fmt::format("validate after a restart: comparing {} of the {} users the run changed with its "
+                                "model (master version {})",
+                                sample.size(), restored_.size(), version_->current()));
+    co_await compare_users(s, *env_, std::move(sample));
+    co_return;
+  }
   auto sample = model_->sample(settings_.validate_sample, loop_rng(settings_.seed));
   log_.contestant(fmt::format("validate: comparing {} users with the model ({} left the pool during the load)",
                               sample.size(), model_->retired()));
   co_await compare_users(s, *env_, std::move(sample));
+}
+
+void contest::make_env(std::string master_version) {
+  version_ = std::make_unique<isuchair::master_version>(std::move(master_version));
+  candar::agent_options options{.base_url = settings_.target, .timeout = settings_.step_timeout};
+  options.metrics = &result_->metrics();
+  env_ = std::make_unique<flow_env>(*model_, *version_, options, settings_.seed);
+}
+
+nlohmann::json contest::save_state() const {
+  if (!model_ || !version_) return {{"master_version", ""}, {"users", nlohmann::json::array()}};
+  return save_model(*model_, version_->current());
+}
+
+void contest::load_state(nlohmann::json const& state) {
+  auto restored = load_model(state);
+  model_ = std::move(restored.users);
+  make_env(std::move(restored.master_version));
+  restored_ = std::move(restored.changed);
+  if (restored_.empty()) throw candar::bad_usage("--state: the run changed no user: nothing to check after a restart");
 }
 
 }  // namespace isuchair

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/load/adjustor.hpp"
 #include "candar/load/logs.hpp"
@@ -48,6 +50,12 @@ class contest {
   // Adds the scenario, the score table and the error categories to `b`.
   void add_to(candar::benchmark& b);
 
+  // The check after a restart: the model after a run (users the load changed, the master version), and the
+  // same taken back before a Validate-only run (throws candar::bad_usage or nlohmann's exceptions for a broken
+  // state).
+  [[nodiscard]] nlohmann::json save_state() const;
+  void load_state(nlohmann::json const& state);
+
   // What /initialize said it is (after Prepare).
   [[nodiscard]] std::string implementation() const;
   // The existing-user flows' parallelism now (any thread).
@@ -60,6 +68,7 @@ class contest {
   boost::asio::awaitable<void> prepare(candar::step& s);
   boost::asio::awaitable<void> load(candar::step& s);
   boost::asio::awaitable<void> validate(candar::step& s);
+  void make_env(std::string master_version);
 
   contest_settings const settings_;
   candar::logs& log_;
@@ -67,6 +76,7 @@ class contest {
   std::unique_ptr<model> model_;
   std::unique_ptr<master_version> version_;
   std::unique_ptr<flow_env> env_;
+  std::vector<std::int64_t> restored_;  // after load_state: the users Validate compares
   std::atomic<std::int64_t> level_{0};
   mutable std::mutex mutex_;  // guards implementation_ and timeline_
   std::string implementation_;

@@ -96,6 +96,21 @@ std::vector<model_user*> model::sample(std::size_t n, std::mt19937_64& rng) {
   return out;
 }
 
+std::vector<model_user const*> model::in_pool() const {
+  std::lock_guard lock(mutex_);
+  std::vector<model_user const*> out(free_.begin(), free_.end());
+  std::sort(out.begin(), out.end(), [](auto const* a, auto const* b) { return a->id < b->id; });
+  return out;
+}
+
+model_user* model::find(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  for (auto const& u : users_) {
+    if (u->id == id) return u.get();
+  }
+  return nullptr;
+}
+
 std::size_t model::retired() const {
   std::lock_guard lock(mutex_);
   return retired_;

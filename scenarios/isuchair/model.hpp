@@ -57,6 +57,11 @@ class model {
 
   [[nodiscard]] std::size_t retired() const;
 
+  // For the check after a restart (saved_model.hpp): the users in the pool, and one user by id (nullptr when
+  // none). Only when no flow runs (before or after the load).
+  [[nodiscard]] std::vector<model_user const*> in_pool() const;
+  [[nodiscard]] model_user* find(std::int64_t id);
+
  private:
   std::vector<item> items_;
   std::vector<std::unique_ptr<model_user>> users_;  // every user ever, never moved (flows hold pointers)

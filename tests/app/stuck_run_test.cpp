@@ -21,11 +21,13 @@ struct outcome {
   nlohmann::json result;
 };
 
-outcome run_stuck(std::string const& mode, std::string const& name) {
+outcome run_stuck(std::vector<std::string> const& modes, std::string const& name) {
   auto const file = ::testing::TempDir() + "stuck-" + std::to_string(getpid()) + "-" + name + ".json";
   std::remove(file.c_str());
-  test::child_process bench({STUCK_BENCH_BIN, "--target", "http://127.0.0.1:9", "--result", file, "--progress", "plain",
-                             "--threads", "2", "--duration", "1", mode});
+  std::vector<std::string> argv{STUCK_BENCH_BIN, "--target", "http://127.0.0.1:9", "--result", file, "--progress", "plain",
+                                "--threads", "2", "--duration", "1"};
+  argv.insert(argv.end(), modes.begin(), modes.end());
+  test::child_process bench(argv);
   outcome o;
   o.exit_code = bench.wait();
   o.out = bench.output();
@@ -35,7 +37,7 @@ outcome run_stuck(std::string const& mode, std::string const& name) {
 }
 
 TEST(benchmarker_app, a_loop_stuck_after_load_ends_in_exit_3_with_the_whole_result_written) {
-  auto const r = run_stuck("--stuck-loop", "loop");
+  auto const r = run_stuck({"--stuck-loop"}, "loop");
   EXPECT_EQ(r.exit_code, 3) << r.out;
   ASSERT_TRUE(r.result.is_object()) << r.out;
   EXPECT_EQ(r.result.at("exit_code"), 3);
@@ -47,12 +49,37 @@ TEST(benchmarker_app, a_loop_stuck_after_load_ends_in_exit_3_with_the_whole_resu
 }
 
 TEST(benchmarker_app, an_error_hook_throwing_on_a_loop_ends_in_exit_3_naming_it) {
-  auto const r = run_stuck("--throw-in-hook", "hook");
+  auto const r = run_stuck({"--throw-in-hook"}, "hook");
   EXPECT_EQ(r.exit_code, 3) << r.out;
   ASSERT_TRUE(r.result.is_object()) << r.out;
   EXPECT_EQ(r.result.at("exit_code"), 3);
   EXPECT_NE(r.result.at("internal_error").get<std::string>().find("terminate: hook exploded"), std::string::npos)
       << r.result.dump(2).substr(0, 2000);
+}
+
+// stop_on_critical: the run ends at its first critical error, with a verdict of its own (not "interrupted", the
+// words of a Ctrl-C), and Validate does not run.
+TEST(benchmarker_app, a_contest_that_stops_on_critical_ends_at_the_first_one_and_says_so) {
+  auto const r = run_stuck({"--critical", "--stop-on-critical"}, "stop-on-critical");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_EQ(r.result.at("verdict"), "fail");
+  EXPECT_EQ(r.result.at("interrupted"), false);
+  EXPECT_EQ(r.result.at("stopped_at_critical"), "visit > wrong: GET /: the third answer was wrong");
+  EXPECT_EQ(r.result.at("reasons").at(0),
+            "stopped at the first critical error: visit > wrong: GET /: the third answer was wrong");
+  EXPECT_EQ(r.result.at("breakdown").at("validated").at("count"), 0) << r.result.at("breakdown").dump();  // no Validate
+  EXPECT_NE(r.out.find("failed: stopped at the first critical error: visit > wrong"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("interrupted"), std::string::npos) << r.out;
+}
+
+TEST(benchmarker_app, a_contest_that_does_not_stop_on_critical_counts_every_error_and_validates) {
+  auto const r = run_stuck({"--critical"}, "counts-critical");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(r.result.is_object()) << r.out;
+  EXPECT_TRUE(r.result.at("stopped_at_critical").is_null());
+  EXPECT_EQ(r.result.at("errors").at("by_category").at("validation"), 2) << r.result.at("errors").dump();
+  EXPECT_EQ(r.result.at("breakdown").at("validated").at("count"), 1);
 }
 
 }  // namespace

@@ -225,5 +225,30 @@ TEST(benchmark, ending_the_parent_context_interrupts_the_run) {
   EXPECT_FALSE(validated);
 }
 
+// A Load step that runs its worker under a narrower context (one an adjustor may end) still gets every
+// exception escaping an iteration, as a panic error of the step: none is dropped.
+TEST(benchmark, a_worker_under_a_narrower_context_reports_escaping_exceptions_to_the_step) {
+  runtime rt(2);
+  benchmark b(quick());
+  b.add({.name = "flow", .load = [](step& s) -> asio::awaitable<void> {
+           worker w(s.runtime(),
+                    [](context const&, std::int64_t i) -> asio::awaitable<void> {
+                      if (i % 2 == 0) throw std::runtime_error("flow bug");
+                      co_return;
+                    },
+                    {.count = 10, .parallelism = 2});
+           context load = s.context().with_cancel();
+           co_await w.process(s, load);
+         }});
+  auto const& r = b.run(rt);
+  EXPECT_EQ(r.errors().count("panic"), 5);
+}
+
+TEST(benchmark, a_worker_without_an_exception_handler_is_refused) {
+  runtime rt(1);
+  worker w(rt, [](context const&, std::int64_t) -> asio::awaitable<void> { co_return; }, {.count = 1});
+  EXPECT_THROW(rt.run(w.process(context(), {})), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace candar

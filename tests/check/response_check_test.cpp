@@ -32,6 +32,10 @@ class response_check_test : public ::testing::Test {
                    .body = R"({"user":{"id":7,"name":"isu","chairs":20},"items":[1,2]})"};
     }
     if (r.target == "/login") return reply{.status = 302, .headers = {{"Location", "./home?x=1"}}};
+    if (r.target == "/posts") return reply{.status = 303, .headers = {{"Location", "/posts/42?new=1"}}};
+    if (r.target == "/posts/named") return reply{.status = 302, .headers = {{"Location", "posts/caf%C3%A9"}}};
+    if (r.target == "/posts/elsewhere") return reply{.status = 302, .headers = {{"Location", "http://127.0.0.2:1/posts/7"}}};
+    if (r.target == "/posts/huge") return reply{.status = 302, .headers = {{"Location", "/posts/99999999999999999999"}}};
     if (r.target == "/static/app.css") return reply{.headers = {{"Content-Type", "text/css"}}, .body = "body{}"};
     if (r.target == "/static/cheat.css") return reply{.body = "x"};
     return reply{.status = 500, .body = "<html>oops</html>"};
@@ -99,6 +103,32 @@ TEST_F(response_check_test, redirects_bodies_and_failures_to_get_a_response) {
   EXPECT_EQ(summary(check(failed, "GET /slow", expect::status(200))), "timeout: GET /slow: no response in 1s");
 }
 
+// The id the webapp chose, read back from where it sends the browser (a new post's page).
+TEST_F(response_check_test, a_redirect_matching_a_pattern_gives_its_id) {
+  auto const r = fetch_all({"/posts", "/posts/named", "/posts/elsewhere", "/posts/huge", "/login", "/api/me"});
+  std::int64_t id = 0;
+  EXPECT_EQ(summary(check(r[0], "POST /posts", expect::redirect_matching("/posts/:id", &id))), "ok");
+  EXPECT_EQ(id, 42);
+  std::string name;
+  EXPECT_EQ(summary(check(r[1], "POST /posts", expect::redirect_matching("/posts/posts/:name", &name))), "ok");
+  EXPECT_EQ(name, "caf\xC3\xA9");  // decoded
+  EXPECT_EQ(summary(check(r[1], "POST /posts", expect::redirect_matching("/posts/posts/:id", &id))),
+            "redirect: POST /posts: expected a redirect to /posts/posts/:id with a number for :id, got 'caf\xC3\xA9'");
+  EXPECT_EQ(summary(check(r[2], "POST /posts", expect::redirect_matching("/posts/:id", &id))),
+            "redirect: POST /posts: expected a redirect to /posts/:id, got one to http://127.0.0.2:1/posts/7");
+  EXPECT_EQ(summary(check(r[3], "POST /posts", expect::redirect_matching("/posts/:id", &id))),
+            "redirect: POST /posts: expected a redirect to /posts/:id with a number for :id, got '99999999999999999999'");
+  EXPECT_EQ(summary(check(r[4], "POST /login", expect::redirect_matching("/posts/:id", &id))),
+            "redirect: POST /login: expected a redirect to /posts/:id, got one to ./home?x=1");
+  EXPECT_EQ(summary(check(r[5], "GET /api/me", expect::redirect_matching("/posts/:id", &id))),
+            "redirect: GET /api/me: expected a redirect to /posts/:id, got status 200");
+  EXPECT_EQ(summary(check(r[4], "POST /login", expect::redirect_matching("/home"))), "ok");
+  EXPECT_EQ(id, 42);  // untouched by the failures
+  EXPECT_THROW((void)expect::redirect_matching("posts/:id"), std::invalid_argument);
+  EXPECT_THROW((void)expect::redirect_matching("/a/:x/:y"), std::invalid_argument);
+  EXPECT_THROW((void)expect::redirect_matching("/posts", &id), std::invalid_argument);
+}
+
 TEST_F(response_check_test, assets_are_verified_by_hash) {
   asset_table assets;
   assets.add("/static/app.css", "body{}").add("/static/cheat.css", "the real stylesheet");
@@ -121,6 +151,13 @@ TEST(asset_table, reads_a_folder_and_hashes_with_sha256) {
   std::filesystem::remove_all(dir);
   EXPECT_EQ(t.size(), 2U);
   ASSERT_TRUE(t.find("/static/css/a.css").has_value());
+  for (auto const* const root : {"/", ""}) {
+    std::filesystem::create_directories(dir / "css");
+    { std::ofstream(dir / "css" / "a.css", std::ios::binary) << "a{}"; }
+    auto const at_root = asset_table::from_directory(dir, root);
+    std::filesystem::remove_all(dir);
+    EXPECT_TRUE(at_root.find("/css/a.css").has_value()) << "prefix '" << root << "'";
+  }
   EXPECT_EQ(t.find("/static/logo.png")->size, 6U);
   EXPECT_FALSE(t.verify("/static/logo.png", std::string("\x89PNG\0\x01", 6)).has_value());
   EXPECT_THROW(asset_table::from_directory(dir, "/static"), std::runtime_error);

@@ -97,6 +97,7 @@ TEST(candar_cli, new_writes_a_starter_with_every_placeholder_filled) {
     EXPECT_EQ(text.find("@NAME"), std::string::npos) << name;
     EXPECT_EQ(text.find("@VERSION"), std::string::npos) << name;
     EXPECT_EQ(text.find("@PREFIX"), std::string::npos) << name;
+    EXPECT_EQ(text.find("@NAMESPACE"), std::string::npos) << name;
   }
   auto const cmake = read_file(dir / "CMakeLists.txt");
   EXPECT_NE(cmake.find("project(my-contest LANGUAGES CXX)"), std::string::npos) << cmake;
@@ -104,8 +105,10 @@ TEST(candar_cli, new_writes_a_starter_with_every_placeholder_filled) {
                                     version_major, version_minor)),
             std::string::npos) << cmake;
   EXPECT_NE(cmake.find("candar_add_benchmarker(my-contest-bench "), std::string::npos) << cmake;
-  // The contest's name is not C++'s: whatever it is (poll, time, ...), the code is in namespace bench.
-  EXPECT_NE(read_file(dir / "contest.hpp").find("namespace bench {"), std::string::npos);
+  // The namespace is the name's, never one libc or C++ has (poll, time, ...): my_contest_bench.
+  EXPECT_NE(read_file(dir / "contest.hpp").find("namespace my_contest_bench {"), std::string::npos);
+  EXPECT_NE(read_file(dir / "main.cpp").find("\"Benchmarks the my-contest webapp.\""), std::string::npos);
+  EXPECT_NE(read_file(dir / "README.md").find("5 invalid"), std::string::npos);
   // Nothing machine-specific in what the author commits: the prefix comes from the environment.
   EXPECT_EQ(read_file(dir / "CMakePresets.json").find("CMAKE_PREFIX_PATH"), std::string::npos);
   EXPECT_NE(read_file(dir / ".gitignore").find("build/"), std::string::npos);

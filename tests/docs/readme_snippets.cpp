@@ -11,7 +11,7 @@ awaitable<void> load_with_an_adjustor(step& s, worker& users, logs& log) {
 // [readme:adjustor]
 load_adjustor adjust({.successes_to_raise = 100, .new_errors_allowed = 3, .abort_at_errors = 500}, {&users}, log);
 context load = s.context().with_cancel();                // the adjustor may end the load early, not the run
-co_await together([&] { return users.process(load); },   // side by side, until both end
+co_await together([&] { return users.process(s, load); },   // side by side, until both end
                   [&] { return adjust.run(load, 10s, s.result().score(), s.result().errors()); });
 // [/readme:adjustor]
 }

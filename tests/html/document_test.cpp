@@ -84,6 +84,26 @@ TEST(html_document, reads_text_attributes_title_and_resolves_urls_against_base) 
   EXPECT_FALSE(d.first("table").has_value());
 }
 
+TEST(html_document, an_elements_text_as_a_number) {
+  document const d(R"(<ul>
+<li id=a>
+  42
+</li><li id=b>-7</li><li id=c>+3</li><li id=d>42 likes</li><li id=e>1,024</li><li id=f></li>
+<li id=g>99999999999999999999</li><li id=h>3.5</li><li id=i>1e3</li><li id=j>inf</li><li id=k><b>1</b>2</li>
+<li id=l>+-1</li><li id=m>0x10</li></ul>)");
+  auto const integer = [&](char const* id) { return d.first(std::string("#") + id)->text_as_integer(); };
+  auto const number = [&](char const* id) { return d.first(std::string("#") + id)->text_as_number(); };
+  EXPECT_EQ(integer("a"), 42);
+  EXPECT_EQ(integer("b"), -7);
+  EXPECT_EQ(integer("c"), 3);
+  EXPECT_EQ(integer("k"), 12);  // textContent: the text of every node inside
+  for (auto const* id : {"d", "e", "f", "g", "h", "l", "m"}) EXPECT_FALSE(integer(id).has_value()) << id;
+  EXPECT_EQ(number("h"), 3.5);
+  EXPECT_EQ(number("i"), 1000.0);
+  EXPECT_EQ(number("a"), 42.0);
+  for (auto const* id : {"d", "e", "f", "j", "l", "m"}) EXPECT_FALSE(number(id).has_value()) << id;
+}
+
 TEST(html_document, templates_are_elements_whose_contents_are_not_in_the_document) {
   document const d(R"(<div id=box><template id=t><p class=inside>x</p></template><p class=after>y</p></div>
 <form><input TYPE=SUBMIT name=go><link rel=StyleSheet href=a.css></form>)");

@@ -2,6 +2,8 @@
 // isuchair-webapp and isuchair-bench as the tests start them: the built executables, as child processes.
 #include <unistd.h>
 
+#include <csignal>
+
 #include <atomic>
 #include <fstream>
 #include <optional>
@@ -27,8 +29,10 @@ inline std::string temp_path(std::string const& name) {
 // The reference webapp on a free port, with its own database file.
 class webapp {
  public:
-  explicit webapp(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {ISUCHAIR_WEBAPP_BIN, "--listen", "127.0.0.1:0", "--db", temp_path("db.sqlite")};
+  explicit webapp(std::vector<std::string> extra = {}) : webapp(std::move(extra), temp_path("db.sqlite")) {}
+  // On a given database file: a webapp started again on it is the same webapp after a restart.
+  webapp(std::vector<std::string> extra, std::string const& db) {
+    std::vector<std::string> argv = {ISUCHAIR_WEBAPP_BIN, "--listen", "127.0.0.1:0", "--db", db};
     argv.insert(argv.end(), extra.begin(), extra.end());
     process_.emplace(argv);
     auto const line = process_->wait_for("listening on ");
@@ -37,6 +41,12 @@ class webapp {
     while (!url_.empty() && (url_.back() == '/' || url_.back() == '\r')) url_.pop_back();
   }
   [[nodiscard]] std::string const& url() const { return url_; }
+  // Stops it as a machine's shutdown would (SIGTERM) and waits until it has gone.
+  void stop() {
+    process_->signal(SIGTERM);
+    process_->wait();
+    process_.reset();
+  }
 
  private:
   std::optional<child_process> process_;

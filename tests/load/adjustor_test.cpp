@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "candar/runtime/runtime.hpp"
+#include "support/unexpected_exception.hpp"
 
 namespace candar {
 namespace {
@@ -98,7 +99,7 @@ TEST(load_adjustor, raises_worker_parallelism_and_tells_both_logs) {
   });
   rt.run([](worker& wk, load_adjustor& adj, context ctx, score& sc, error_collection& er) -> asio::awaitable<void> {
     using namespace asio::experimental::awaitable_operators;
-    co_await (wk.process(ctx) && adj.run(ctx, 1ms, sc, er));
+    co_await (wk.process(ctx, test::unexpected_exception()) && adj.run(ctx, 1ms, sc, er));
   }(w, adjust, load, s, errors));
   stop = true;
   reader.join();

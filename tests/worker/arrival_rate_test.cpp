@@ -20,6 +20,7 @@
 
 #include "arrival_schedule.hpp"
 #include "candar/context/spawn.hpp"
+#include "support/unexpected_exception.hpp"
 
 namespace candar {
 namespace {
@@ -118,7 +119,7 @@ TEST(arrival_rate, every_arrival_starts_once_no_earlier_than_due_and_a_user_runs
         busy.erase(a.user);
       },
       arrival_rate_options::constant(200, 250ms, 50));
-  rt.run(rate.process(context()));
+  rt.run(rate.process(context(), test::unexpected_exception()));
   EXPECT_EQ(rate.scheduled(), 50);
   EXPECT_EQ(rate.started(), 50);
   EXPECT_EQ(rate.dropped(), 0);
@@ -147,7 +148,7 @@ TEST(arrival_rate, an_arrival_that_finds_no_free_user_is_dropped_and_counted) {
         EXPECT_EQ(a.index, 0);
       },
       arrival_rate_options::constant(1000, 100ms, 1));
-  rt.run(rate->process(context()));
+  rt.run(rate->process(context(), test::unexpected_exception()));
   EXPECT_EQ(rate->started(), 1);
   EXPECT_EQ(rate->dropped(), 99);
   EXPECT_EQ(rate->users(), 1);
@@ -165,7 +166,7 @@ TEST(arrival_rate, more_users_are_made_up_to_the_maximum_when_none_is_free) {
         while (rate->started() + rate->dropped() < 20) co_await wait_until(clock_type::now() + 1ms);
       },
       options);
-  rt.run(rate->process(context()));
+  rt.run(rate->process(context(), test::unexpected_exception()));
   EXPECT_EQ(rate->started(), 5);
   EXPECT_EQ(rate->dropped(), 15);
   EXPECT_EQ(rate->users(), 5);
@@ -187,7 +188,7 @@ TEST(arrival_rate, with_a_max_delay_a_late_arrival_waits_for_a_user_and_counts_i
         }
       },
       options);
-  rt.run(rate.process(context()));
+  rt.run(rate.process(context(), test::unexpected_exception()));
   EXPECT_EQ(rate.started(), 20);
   EXPECT_EQ(rate.dropped(), 0);
   ASSERT_EQ(seen.size(), 20U);
@@ -215,7 +216,7 @@ TEST(arrival_rate, an_arrival_later_than_the_max_delay_is_dropped) {
         if (a.index == 0) co_await wait_until(a.due + 19ms + 500us);
       },
       options);
-  rt.run(rate.process(context()));
+  rt.run(rate.process(context(), test::unexpected_exception()));
   // When the user comes back (19.5 ms or later), arrivals 1..14 are more than 5 ms late: dropped.
   EXPECT_EQ(rate.dropped() + rate.started(), 20);
   EXPECT_EQ(static_cast<std::size_t>(rate.started()), ran.size());
@@ -233,7 +234,7 @@ TEST(arrival_rate, the_end_of_the_context_ends_the_schedule_and_counts_what_was_
       arrival_rate_options::constant(1000, 1h, 1));
   rt.run([&]() -> asio::awaitable<void> {
     auto ctx = context().with_timeout(co_await asio::this_coro::executor, 50ms);
-    co_await rate->process(ctx);
+    co_await rate->process(ctx, test::unexpected_exception());
   }());
   EXPECT_EQ(rate->started(), 1);
   EXPECT_GE(rate->dropped(), 1);  // the ones due before the end (how many depends on when the end was seen)
@@ -245,7 +246,7 @@ TEST(arrival_rate, the_end_of_the_context_ends_the_schedule_and_counts_what_was_
                     arrival_rate_options::constant(1.0 / 3600, 10h, 1));
   rt.run([&]() -> asio::awaitable<void> {
     auto ctx = context().with_timeout(co_await asio::this_coro::executor, 20ms);
-    co_await slow.process(ctx);
+    co_await slow.process(ctx, test::unexpected_exception());
   }());
   EXPECT_EQ(slow.started(), 1);
   EXPECT_EQ(slow.dropped(), 0);
@@ -256,7 +257,7 @@ TEST(arrival_rate, fewer_users_than_loops_schedule_on_the_loops_that_have_users)
   runtime rt(4);
   arrival_rate rate(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
                     arrival_rate_options::constant(200, 250ms, 1));
-  rt.run(rate.process(context()));
+  rt.run(rate.process(context(), test::unexpected_exception()));
   EXPECT_EQ(rate.started() + rate.dropped(), 50);
   EXPECT_EQ(rate.users(), 1);
 
@@ -264,7 +265,7 @@ TEST(arrival_rate, fewer_users_than_loops_schedule_on_the_loops_that_have_users)
   auto options = arrival_rate_options::constant(100, 300ms, 2);
   options.max_delay = 10ms;
   arrival_rate waiting(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; }, options);
-  rt.run(waiting.process(context()));
+  rt.run(waiting.process(context(), test::unexpected_exception()));
   EXPECT_EQ(waiting.started() + waiting.dropped(), 30);
 }
 

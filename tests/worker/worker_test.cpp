@@ -13,6 +13,7 @@
 
 #include "candar/context/spawn.hpp"
 #include "support/concurrency_probe.hpp"
+#include "support/unexpected_exception.hpp"
 
 namespace candar {
 namespace {
@@ -35,7 +36,7 @@ TEST(worker, a_counted_worker_runs_each_index_exactly_once) {
            },
            {.count = 1000, .parallelism = 7});
   auto ctx = bounded(rt);
-  rt.run(w.process(ctx));
+  rt.run(w.process(ctx, test::unexpected_exception()));
   EXPECT_FALSE(ctx.done());
   ASSERT_EQ(seen.size(), 1000U);
   for (std::int64_t i = 0; i < 1000; ++i) EXPECT_EQ(seen.count(i), 1U) << i;
@@ -48,7 +49,7 @@ TEST(worker, a_count_of_zero_runs_nothing) {
   runtime rt(1);
   int runs = 0;
   worker w(rt, [&](context const&, std::int64_t) -> asio::awaitable<void> { ++runs; co_return; }, {.count = 0});
-  rt.run(w.process(bounded(rt)));
+  rt.run(w.process(bounded(rt), test::unexpected_exception()));
   EXPECT_EQ(runs, 0);
 }
 
@@ -81,7 +82,7 @@ TEST(worker, observed_concurrency_equals_the_limit_before_and_after_changes) {
            },
            {.parallelism = 3});
   self = &w;
-  rt.run(w.process(ctx));
+  rt.run(w.process(ctx, test::unexpected_exception()));
   EXPECT_EQ(ctx.reason(), stop_reason::canceled) << "the worker stalled below its limit";
   auto const maxima = probe.maxima();
   ASSERT_EQ(maxima.size(), 3U);
@@ -99,7 +100,7 @@ TEST(worker, unlimited_parallelism_runs_the_whole_count_at_once) {
   worker w(rt, [&](context const&, std::int64_t) -> asio::awaitable<void> { co_await probe.enter(); },
            {.count = 40, .parallelism = worker_options::unlimited});
   auto ctx = bounded(rt);
-  rt.run(w.process(ctx));
+  rt.run(w.process(ctx, test::unexpected_exception()));
   EXPECT_FALSE(ctx.done());
   EXPECT_EQ(probe.maxima()[0], 40);
 }
@@ -116,7 +117,7 @@ TEST(worker, parallelism_zero_waits_until_raised) {
       EXPECT_EQ(wk.started(), 0);
       wk.set_parallelism(2);
     });
-    co_await wk.process(c);
+    co_await wk.process(c, test::unexpected_exception());
   }(w, ctx));
   EXPECT_EQ(runs.load(), 10);
 }
@@ -126,7 +127,7 @@ TEST(worker, parallelism_zero_returns_when_the_context_ends) {
   worker w(rt, [](context const&, std::int64_t) -> asio::awaitable<void> { co_return; }, {.parallelism = 0});
   context ctx;
   ctx.cancel();
-  rt.run(w.process(ctx));
+  rt.run(w.process(ctx, test::unexpected_exception()));
   EXPECT_EQ(w.started(), 0);
 }
 
@@ -142,7 +143,7 @@ TEST(worker, cancellation_ends_iterations_that_never_finish) {
              co_await t.async_wait(asio::use_awaitable);
            },
            {.parallelism = 4});
-  rt.run(w.process(ctx));
+  rt.run(w.process(ctx, test::unexpected_exception()));
   EXPECT_EQ(ctx.reason(), stop_reason::canceled);
   EXPECT_EQ(w.started(), 4);
   EXPECT_EQ(w.finished(), 4);
@@ -193,7 +194,7 @@ TEST(worker, a_context_ending_inside_process_may_call_the_worker_back) {
     w.set_parallelism(2);
     ++calls;
   });
-  rt.run(w.process(ctx));
+  rt.run(w.process(ctx, test::unexpected_exception()));
   EXPECT_EQ(calls.load(), 1);
   EXPECT_EQ(ctx.reason(), stop_reason::timeout);
 }

@@ -82,6 +82,8 @@ std::map<std::string, std::string> const& known_faults() {
       {"long-header", "every answer carries a 60 KB X-Padding header"},
       {"broken-utf8-error", "POST /api/users/:id/reward answers 500 with a Japanese HTML page cut mid-character"},
       {"zstd-home", "GET /api/users/:id/home answers bytes said to be zstd (which no browser here decodes)"},
+      // Durability: what the check after a restart (--validate-only) is for.
+      {"memory-only", "writes stay in memory and never reach --db: they vanish when the webapp restarts"},
       {"swr-static", "static files say max-age=0, stale-while-revalidate=60 (every hit revalidated behind)"},
   };
   return faults;
@@ -89,7 +91,21 @@ std::map<std::string, std::string> const& known_faults() {
 
 app::app(database& db, app_options options) : db_(db), options_(std::move(options)) {
   std::lock_guard lock(mutex_);
-  initialize();  // a fresh start serves the initial data too
+  // A restart goes on with the data the database holds, as any webapp's does; only a new database starts from
+  // the initial data.
+  if (!has_table("users") || !has_table("master_versions")) {
+    initialize();
+    return;
+  }
+  item_count_ = db_.scalar("SELECT COUNT(*) FROM items WHERE id > ?", 0).value_or(0);
+  auto current = db_.prepare("SELECT version FROM master_versions ORDER BY id DESC LIMIT 1");
+  if (current.step()) master_version_ = current.text(0);
+}
+
+bool app::has_table(std::string_view name) {
+  auto q = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  q.bind(1, name);
+  return q.step();
 }
 
 http_reply app::handle(http_request const& r) {
@@ -145,7 +161,8 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (tag == "admin-master") {
     auto v = body.at("master_version").get<std::string>();
     if (v.empty()) return error_reply(400, "an empty master version");
-    auto publish = db_.prepare("INSERT OR IGNORE INTO master_versions (version) VALUES (?)");
+    // OR REPLACE: a version published again is the newest row again (the current one after a restart).
+    auto publish = db_.prepare("INSERT OR REPLACE INTO master_versions (version) VALUES (?)");
     publish.bind(1, v).step();
     master_version_ = std::move(v);
     return json_reply(200, {{"master_version", master_version_}});

@@ -51,6 +51,7 @@ class app {
 
   http_reply dispatch(endpoint const& e, route_match const& m, http_request const& r, json const& body);
   http_reply initialize();
+  bool has_table(std::string_view name);
   http_reply login(json const& body);
   http_reply register_user(json const& body);
   http_reply home(std::int64_t user_id, session const& s);

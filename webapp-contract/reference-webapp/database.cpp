@@ -61,6 +61,22 @@ database::database(std::string const& path) {
 
 database::~database() { sqlite3_close(db_); }
 
+void database::load_from(std::string const& path) {
+  sqlite3* file = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &file, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(file);
+    return;  // no file yet: nothing to load
+  }
+  auto* copy = sqlite3_backup_init(db_, "main", file, "main");
+  if (copy != nullptr) {
+    sqlite3_backup_step(copy, -1);
+    sqlite3_backup_finish(copy);
+  }
+  auto const rc = sqlite3_errcode(db_);
+  sqlite3_close(file);
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) throw database_error(fmt::format("load '{}': {}", path, sqlite3_errmsg(db_)));
+}
+
 void database::exec(std::string_view sql) {
   char* message = nullptr;
   std::string const text(sql);

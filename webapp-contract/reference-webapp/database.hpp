@@ -47,6 +47,8 @@ class database {
   database& operator=(database const&) = delete;
 
   void exec(std::string_view sql);
+  // Replaces this database's content with the file's, when the file exists (the memory-only fault's start).
+  void load_from(std::string const& path);
   [[nodiscard]] statement prepare(std::string_view sql) { return statement(db_, sql); }
   // The single integer a query returns, or nullopt when it returns no row.
   std::optional<std::int64_t> scalar(std::string_view sql, std::int64_t arg);

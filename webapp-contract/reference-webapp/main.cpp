@@ -15,7 +15,8 @@ namespace {
 constexpr char const* help =
     "usage: isuchair-webapp --listen ADDRESS:PORT --db FILE [--tuned] [--threads N] [--fault NAME]... [--slow-ms MS]\n"
     "                       [--faults-after N]\n"
-    "The isuchair reference webapp. It loads the initial data at start and on POST /initialize.\n"
+    "The isuchair reference webapp. It loads the initial data on POST /initialize, and at start when --db is new\n"
+    "(a restart goes on with what --db holds).\n"
     "  --listen   where to listen, e.g. 127.0.0.1:8080 (port 0: any free port, printed at start)\n"
     "  --db       the SQLite database file (created if missing, rewritten by /initialize)\n"
     "  --tuned    the tuned versions of the slow places (indexes, one join, no recounting)\n"
@@ -82,7 +83,10 @@ int main(int argc, char** argv) {
   if (db_path.empty()) return usage("--db needs a file");
 
   try {
-    database db(db_path);
+    // memory-only: the data is read from --db at the start, and every write after stays in memory.
+    bool const memory_only = options.faults.contains("memory-only");
+    database db(memory_only ? std::string(":memory:") : db_path);
+    if (memory_only) db.load_from(db_path);
     app game(db, options);
     http_server server(listen.substr(0, colon), static_cast<std::uint16_t>(port),
                        [&game](http_request const& r) { return game.handle(r); });

@@ -1,10 +1,19 @@
 #pragma once
 // @NAME@: what the flows share (the settings, the users) and the three flows, one per phase of the benchmark.
+#include <optional>
 #include <string>
 
 #include <candar/candar.hpp>
 
-namespace bench {
+namespace @NAMESPACE@ {
+
+// The request that brings the webapp back to its initial data (--initialize), or none.
+struct initialize_request {
+  std::string method;
+  std::string path;
+  // "POST /initialize", "GET /api/reset", or "none"; throws candar::bad_usage (exit 2) otherwise.
+  static std::optional<initialize_request> parse(std::string const& text);
+};
 
 // One user of the webapp as the benchmarker knows them. Add what your checks need to remember.
 struct member {
@@ -16,7 +25,7 @@ struct member {
 class contest {
  public:
   // Adds the score table, error classes and scenario to `b`: called once the flags are read.
-  contest(candar::run_settings const& settings, candar::benchmark& b);
+  contest(candar::run_settings const& settings, std::optional<initialize_request> initialize, candar::benchmark& b);
 
  private:
   candar::awaitable<void> prepare(candar::step& s);   // prepare.cpp: initialize, then check what must hold
@@ -25,7 +34,8 @@ class contest {
   candar::awaitable<void> validate(candar::step& s);  // validate.cpp: after the load, is the data still right?
 
   candar::run_settings const settings_;
+  std::optional<initialize_request> const initialize_;
   candar::user_pool<member> users_;
 };
 
-}  // namespace bench
+}  // namespace @NAMESPACE@

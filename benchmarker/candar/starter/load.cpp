@@ -2,7 +2,7 @@
 // gets; only checked work scores.
 #include "contest.hpp"
 
-namespace bench {
+namespace @NAMESPACE@ {
 
 using namespace candar;
 
@@ -25,4 +25,4 @@ awaitable<void> contest::visit(step& s) {
   s.add_score("visit");
 }
 
-}  // namespace bench
+}  // namespace @NAMESPACE@

@@ -2,7 +2,7 @@
 // answers). A wrong answer is "wrong-data", which fails the run; no answer at all (a timeout) is a deduction.
 #include "contest.hpp"
 
-namespace bench {
+namespace @NAMESPACE@ {
 
 using namespace candar;
 
@@ -12,4 +12,4 @@ awaitable<void> contest::validate(step& s) {
   if (auto e = check(home, "GET /", expect::status(200))) s.add_error(std::move(*e).wrap(home ? "wrong-data" : "visit"));
 }
 
-}  // namespace bench
+}  // namespace @NAMESPACE@

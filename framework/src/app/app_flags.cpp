@@ -15,6 +15,7 @@
 #include "candar/version.hpp"
 #include "html_report.hpp"
 #include "result_file.hpp"
+#include "saved_state.hpp"
 
 namespace candar::detail {
 
@@ -93,6 +94,13 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
   cli.add_option("--report", report_file, "write the result as a self-contained HTML page there (charts, tables)")
       ->type_name("FILE.html");
   cli.add_flag("--prepare-only", settings.prepare_only, "stop after Prepare (pass: the webapp initializes and answers correctly)");
+  cli.add_option("--save-state", save_state_file,
+                 "after the run, write what the contest's model knows there (for --validate-only after a restart)")
+      ->type_name("FILE");
+  cli.add_flag("--validate-only", settings.validate_only,
+               "only Validate, against the webapp restarted since the run that wrote --state FILE: "
+               "does it still hold what it acknowledged?");
+  cli.add_option("--state", state_file, "with --validate-only: the file a run's --save-state wrote")->type_name("FILE");
   cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
       ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
   cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
@@ -142,6 +150,7 @@ bool app_flags::parse(int argc, char** argv) {
     if (opt->count() > 0) *seconds_[i].second = seconds_of(seconds_[i].first);
   }
   if (!gate_p99.empty() && baseline_file.empty()) throw usage_error("--gate-p99 needs --baseline FILE");
+  check_post_restart_flags();
   if (!std::isfinite(max_drop)) throw usage_error("--max-drop takes a percentage from 0 to 100");
   if (!baseline_file.empty()) {
     try {
@@ -166,6 +175,24 @@ bool app_flags::parse(int argc, char** argv) {
   }
   if (!report_file.empty()) require_writable("--report", report_file);
   return true;
+}
+
+void app_flags::check_post_restart_flags() {
+  if (settings.validate_only) {
+    if (state_file.empty()) throw usage_error("--validate-only needs --state FILE (written by a run's --save-state)");
+    if (settings.prepare_only) throw usage_error("--validate-only and --prepare-only exclude each other");
+    if (!save_state_file.empty()) throw usage_error("--validate-only changes nothing to save: no --save-state");
+    if (repeat > 1) throw usage_error("--validate-only runs once: no --repeat");
+    if (!baseline_file.empty()) throw usage_error("--validate-only has no score to compare: no --baseline");
+    saved_state = read_state_file(state_file, name, settings.seed);
+  } else if (!state_file.empty()) {
+    throw usage_error("--state FILE goes with --validate-only");
+  }
+  if (!save_state_file.empty()) {
+    if (repeat > 1) throw usage_error("--save-state saves one run's model: no --repeat");
+    if (settings.prepare_only) throw usage_error("--prepare-only writes nothing to save: no --save-state");
+    require_writable("--save-state", save_state_file);
+  }
 }
 
 void app_flags::write_results(nlohmann::json const& j) const {

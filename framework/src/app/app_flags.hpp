@@ -10,7 +10,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "baseline_gate.hpp"
 #include "candar/app/benchmarker_app.hpp"
@@ -55,9 +55,14 @@ struct app_flags {
   std::optional<report_stream> stream;
   double starve_loops = 0;  // hidden: starves the loops on purpose, to test the saturation check
   int repeat = 1;
+  std::string save_state_file;  // --save-state: the contest's model, written after the run
+  std::string state_file;       // --state, with --validate-only
+  std::optional<nlohmann::json> saved_state;  // read from --state (checked: this contest's, this seed's)
   std::vector<std::string> raw_args;  // as given, for the repeated runs
 
  private:
+  // --save-state, --validate-only and --state together; reads the state file (before any request).
+  void check_post_restart_flags();
   // The contest's seconds flags: read as numbers, converted after parsing (deques: the options point into them).
   std::deque<std::pair<double, duration*>> seconds_;
   std::deque<std::pair<CLI::Option*, std::size_t>> seconds_options_;

@@ -52,6 +52,7 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
       {"score", score.total(errors)},
       {"reasons", s.outcome.reasons},
       {"interrupted", s.interrupted},
+      {"stopped_at_critical", s.stopped_at_critical.empty() ? json() : json(s.stopped_at_critical)},
       {"target", settings.target},
       {"seed", settings.seed},
       {"sum", score.sum()},

@@ -16,6 +16,7 @@ namespace candar::detail {
 struct run_summary {
   verdict outcome;
   bool interrupted = false;
+  std::string stopped_at_critical;  // the first critical error, when it ended the run (stop_on_critical)
   std::string internal_error;  // empty unless the benchmarker itself failed
   double wall_seconds = 0;
   double cpu_seconds = 0;

@@ -16,6 +16,8 @@
 #include "exit_policy.hpp"
 #include "result_file.hpp"
 #include "run_supervisor.hpp"
+#include "saved_state.hpp"
+#include "stop_on_critical.hpp"
 
 namespace candar::detail {
 
@@ -32,12 +34,17 @@ progress_mode mode_of(std::string const& progress) {
   return isatty(STDOUT_FILENO) ? progress_mode::live : progress_mode::plain;
 }
 
-void print_summary(result const& r, run_summary const& s, std::optional<std::string> const& file) {
+void print_summary(result const& r, run_summary const& s, std::optional<std::string> const& file, bool post_restart) {
   auto const& errors = r.errors();
   auto const& score = r.score();
-  std::cout << fmt::format("{}: score {} (sum {}, deductions {}){}\n", s.outcome.pass ? "PASS" : "FAIL",
-                           score.total(errors), score.sum(), score.deduction(errors),
-                           s.interrupted ? " — interrupted" : "");
+  if (post_restart) {
+    std::cout << fmt::format("{}: the check after a restart{}\n", s.outcome.pass ? "PASS" : "FAIL",
+                             s.interrupted ? " — interrupted" : "");
+  } else {
+    std::cout << fmt::format("{}: score {} (sum {}, deductions {}){}\n", s.outcome.pass ? "PASS" : "FAIL",
+                             score.total(errors), score.sum(), score.deduction(errors),
+                             s.interrupted ? " — interrupted" : "");
+  }
   for (auto const& reason : s.outcome.reasons) std::cout << "  failed: " << reason << '\n';
   std::cout << "breakdown:\n";
   for (auto const& [tag, n] : score.breakdown()) {
@@ -82,6 +89,34 @@ void add_benchmarker_figures(nlohmann::json& j, result const& r, saturation_coun
   b["own_failures"] = r.errors().count(codes::benchmarker);
 }
 
+// --validate-only: the contest takes its model back from the state file, before any request. A file that
+// parses but that the contest cannot read is a broken file: bad usage too.
+void take_back_state(app_flags const& flags, contest_definition const& contest) {
+  bool const asked = flags.settings.validate_only || !flags.save_state_file.empty();
+  if (asked && (!contest.save_state || !contest.load_state)) {
+    throw bad_usage("this contest has no check after a restart (--save-state, --validate-only)");
+  }
+  if (!flags.saved_state) return;
+  try {
+    contest.load_state(*flags.saved_state);
+  } catch (nlohmann::json::exception const& e) {
+    throw bad_usage(fmt::format("--state {}: the contest cannot read its state ({})", flags.state_file, e.what()));
+  }
+}
+
+// --save-state, once the result is out: a run that ended on its own (not interrupted, no bug of ours) leaves
+// its model for the check after a restart. The line to print, or "".
+std::string save_state(app_flags const& flags, contest_definition const& contest, run_outcome const& outcome,
+                       run_summary const& summary) {
+  if (flags.save_state_file.empty()) return {};
+  if (outcome.internal_error || summary.interrupted) {
+    return "state: not saved (the run did not end on its own)";
+  }
+  write_state_file(flags.save_state_file, flags.name, flags.settings.seed, contest.save_state());
+  return "state: " + flags.save_state_file + " (next: restart the webapp, then --validate-only --state " +
+         flags.save_state_file + ")";
+}
+
 }  // namespace
 
 int run_once(app_flags& flags, contest_definition const& contest, std::optional<runtime>& loops,
@@ -89,14 +124,21 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   console out(mode_of(flags.progress));
   logs log([&out](std::string_view line) { out.line(line); }, logs::discard());
   auto const& cs = flags.settings;
-  auto const bound = cs.prepare_timeout + (cs.prepare_only ? clock_type::duration() : cs.load_duration + cs.validate_timeout) + grace;
+  first_critical_error first_critical;
+  auto const phases = cs.validate_only  ? cs.validate_timeout
+                     : cs.prepare_only ? cs.prepare_timeout
+                                       : cs.prepare_timeout + cs.load_duration + cs.validate_timeout;
+  auto const bound = phases + grace;
   try {
     loops.emplace(cs.threads);
     bench.emplace(benchmark_options{.prepare_timeout = cs.prepare_timeout,
                                     .load_timeout = cs.load_duration,
                                     .validate_timeout = cs.validate_timeout,
-                                    .prepare_only = cs.prepare_only});
+                                    .prepare_only = cs.prepare_only,
+                                    .validate_only = cs.validate_only});
     if (contest.setup) contest.setup(*bench, cs, log);
+    take_back_state(flags, contest);
+    if (contest.stop_on_critical) stop_at_first_critical(*bench, contest.critical_classes, first_critical);
   } catch (bad_usage const& e) {
     std::cerr << flags.name << ": " << e.what() << " (see " << flags.name << " --help)\n";
     return 2;
@@ -115,7 +157,10 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   run_outcome outcome;
   try {
     auto const& r = bench->run(*loops, parent);
-    summary.interrupted = supervisor.interrupted() || r.interrupted() != stop_reason::none;
+    summary.stopped_at_critical = first_critical.summary();
+    // Ended by its own first critical error: a verdict on the webapp, not a run cut short.
+    bool const stopped_on_purpose = !summary.stopped_at_critical.empty() && r.interrupted() == stop_reason::canceled;
+    summary.interrupted = supervisor.interrupted() || (r.interrupted() != stop_reason::none && !stopped_on_purpose);
     auto const classes = r.errors().counts_by_class();
     std::int64_t critical = 0;
     for (auto const& c : contest.critical_classes) critical += classes.contains(c) ? classes.at(c) : 0;
@@ -124,14 +169,20 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
                              .critical_errors = critical,
                              .errors = r.errors().count(),
                              .error_limit = contest.error_limit,
-                             .score = cs.prepare_only ? 1 : r.score().total(r.errors())});
+                             .score = cs.prepare_only || cs.validate_only ? 1 : r.score().total(r.errors())});
+    if (!summary.stopped_at_critical.empty()) {
+      summary.outcome.pass = false;
+      summary.outcome.reasons.insert(summary.outcome.reasons.begin(),
+                                     "stopped at the first critical error: " + summary.stopped_at_critical);
+    }
     if (summary.interrupted) {
       summary.outcome.pass = false;
       summary.outcome.reasons.emplace_back("the run was interrupted");
     }
     outcome.interrupted = summary.interrupted;
     outcome.passed = summary.outcome.pass;
-    outcome.webapp_failed = r.prepare_failed() || r.record(phase::validate).failed || critical > 0;
+    outcome.webapp_failed = r.prepare_failed() || r.record(phase::validate).failed || critical > 0 ||
+                            !summary.stopped_at_critical.empty();
   } catch (std::exception const& e) {
     summary.internal_error = e.what();
     summary.outcome.pass = false;
@@ -150,11 +201,14 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   std::optional<gate_verdict> gate;
   std::string const invalid = invalid_sentence(r, saturation);
   exit_decision decision;
+  std::string saved_to;
   try {
     j = result_json(r, cs, summary);
     j["contest"] = flags.name;
     j["candar"] = std::string(version);
     j["timeline"] = supervisor.seconds_line().to_json();
+    j["post_restart_check"] = cs.validate_only;
+    if (cs.validate_only) j["state_file"] = flags.state_file;
     if (contest.add_to_result) contest.add_to_result(j);
     add_benchmarker_figures(j, r, saturation);
     outcome.valid = invalid.empty();
@@ -171,12 +225,14 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     j["exit_code"] = decision.code;
     j["verdict"] = decision.verdict;
     supervisor.write_result(j);
+    saved_to = save_state(flags, contest, outcome, summary);
   } catch (std::exception const& e) {
     std::cerr << flags.name << ": internal error: " << e.what() << '\n';
     decision = {3, "internal-error"};
   }
   flags.finish_stream(j);
-  print_summary(r, summary, cs.result_file);
+  print_summary(r, summary, cs.result_file, cs.validate_only);
+  if (!saved_to.empty()) std::cout << saved_to << '\n';
   if (!flags.report_file.empty()) std::cout << "report: " << flags.report_file << '\n';
   if (decision.code == 5) std::cout << "INVALID: " << invalid << " (exit 5: not comparable with other runs)\n";
   if (saturation.waited_for_cpu()) std::cout << "warning: " << saturation.wait_sentence() << '\n';

@@ -101,6 +101,7 @@ asio::awaitable<void> benchmark::start(runtime& rt, context parent) {
   for (auto const& plan : plans) {
     if (run.root.done()) break;
     if (run.options.prepare_only && plan.which != phase::prepare) break;
+    if (run.options.validate_only && plan.which != phase::validate) continue;
     run.running = static_cast<int>(plan.which);
     auto& record = run.result.record(plan.which);
     record.ran = true;

@@ -22,6 +22,8 @@ void error_collection::on_add(hook h) { hooks_.push_back(std::move(h)); }
 
 void error_collection::set_classifier(classifier c) { classifier_ = std::move(c); }
 
+std::string error_collection::class_of(error const& e) const { return classifier_ ? classifier_(e) : std::string(); }
+
 bool error_collection::take_keep_slot() {
   // Read first: once full, adds stop writing the shared line at all.
   if (kept_.load(std::memory_order_relaxed) >= keep_at_most_) return false;

@@ -2,6 +2,8 @@
 
 #include <gumbo.h>
 
+#include <charconv>
+#include <cmath>
 #include <vector>
 
 
@@ -145,6 +147,32 @@ std::string element::text() const {
   std::string out;
   append_text(as_node(node_), out);
   return out;
+}
+
+namespace {
+
+template <class Number>
+std::optional<Number> whole_number(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  if (s.front() == '+') {  // from_chars takes no plus sign
+    s.remove_prefix(1);
+    if (s.empty() || s.front() == '-') return std::nullopt;
+  }
+  Number value{};
+  auto const* const end = s.data() + s.size();
+  auto const [ptr, ec] = std::from_chars(s.data(), end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> element::text_as_integer() const { return whole_number<std::int64_t>(trimmed(text())); }
+
+std::optional<double> element::text_as_number() const {
+  auto const v = whole_number<double>(trimmed(text()));
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return v;
 }
 
 std::vector<element> element::select(std::string_view selector) const {

@@ -253,6 +253,7 @@ asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx)
 }
 
 asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_exception) {
+  if (!on_exception) throw std::invalid_argument("arrival rate: process() needs an exception handler (or the step)");
   auto const here = co_await asio::this_coro::executor;
   if (all_done_) throw std::logic_error("arrival rate: process() runs once");
   on_exception_ = std::move(on_exception);

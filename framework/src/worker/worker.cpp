@@ -127,6 +127,7 @@ boost::asio::awaitable<void> worker::lane(context ctx, std::shared_ptr<bool> ret
 }
 
 boost::asio::awaitable<void> worker::process(context ctx, exception_handler on_exception) {
+  if (!on_exception) throw std::invalid_argument("worker: process() needs an exception handler (or the step)");
   auto const here = co_await boost::asio::this_coro::executor;
   {
     std::lock_guard lock(mutex_);

@@ -58,6 +58,9 @@ struct run_settings {
   std::uint64_t seed = 1;
   std::optional<std::string> result_file{};
   bool prepare_only = false;
+  // --validate-only --state FILE: only Validate runs, against a restarted webapp, on the model the contest took
+  // back from FILE (contest_definition::load_state) before it.
+  bool validate_only = false;
 };
 
 struct contest_definition {
@@ -72,8 +75,20 @@ struct contest_definition {
   std::function<void(nlohmann::json& result)> add_to_result{};
   // Errors of these classes (error_collection's classifier) fail the run.
   std::vector<std::string> critical_classes = {"validation"};
+  // The first critical error ends the run there (Validate does not run): the verdict says "stopped at the first
+  // critical error: ..." and the result holds it as "stopped_at_critical". Otherwise the run goes on to count
+  // everything (the contestant sees every kind of failure).
+  bool stop_on_critical = false;
   // More errors than this fail the run.
   std::int64_t error_limit = 200;
+  // The check after a restart (isucon14's --only-post-validation): `--save-state FILE` ends a run by writing
+  // save_state()'s JSON (what the contest's model knows: users, what the webapp acknowledged); a later
+  // `--validate-only --state FILE`, against the webapp restarted on the same database, hands it to load_state()
+  // after setup, then runs only Validate. The file also records the contest's name and --seed: another
+  // contest's file, another seed or a broken file is exit 2 before any request; so is a load_state() that
+  // throws bad_usage. Both or neither: without them, the two flags are bad usage.
+  std::function<nlohmann::json()> save_state{};
+  std::function<void(nlohmann::json const& state)> load_state{};
 };
 
 class benchmarker_app {

@@ -30,6 +30,8 @@ struct benchmark_options {
   std::vector<std::string> ignore_codes{};
   // Stop after Prepare (a check that the webapp initializes and answers correctly).
   bool prepare_only = false;
+  // Only Validate (the check after a restart of the webapp: what it acknowledged before must still be there).
+  bool validate_only = false;
 };
 
 struct scenario {

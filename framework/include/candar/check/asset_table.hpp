@@ -19,8 +19,13 @@ struct expected_asset {
 
 class asset_table {
  public:
-  // Every regular file under `dir`, at `url_prefix` + its path relative to `dir` ("/static/" + "css/a.css").
-  // Throws std::runtime_error when the folder cannot be read.
+  // Every regular file under `dir`, at `url_prefix` + its path relative to `dir`, with '/' between folders:
+  //   from_directory("webapp/public", "/static")  ->  webapp/public/css/a.css at /static/css/a.css
+  //   from_directory("webapp/public", "/")        ->  webapp/public/favicon.ico at /favicon.ico ("" is "/" too)
+  // The prefix is a path: a '/' is added after it when missing, nothing else is changed (no leading '/' is
+  // added, no percent-encoding: paths are compared decoded, as expect::asset decodes the response's). Hidden
+  // files count; links to files are followed, links to folders are not. Throws std::runtime_error when the
+  // folder cannot be read.
   static asset_table from_directory(std::filesystem::path const& dir, std::string_view url_prefix);
 
   asset_table& add(std::string path, std::string_view content);

@@ -12,6 +12,7 @@
 // Checks run in order and the first failure is the error. A failure to get a response at all keeps the
 // agent's code (timeout, connection, ...). Codes of the checks: status, header, content-type, json, body,
 // redirect, asset (check_codes below).
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -69,6 +70,14 @@ namespace expect {
 [[nodiscard]] response_check body_matches(std::function<std::optional<std::string>(std::string_view)> judge);
 // A redirect (3xx) whose Location resolves, against the response's URL, to `target` (a path or an absolute URL).
 [[nodiscard]] response_check redirect_to(std::string target);
+// A redirect (3xx) on the response's own origin to a path of this shape: "/posts/:id" matches /posts/42 (a
+// `:name` segment is one non-empty segment, decoded; the query is not compared). The `:name` segment (at most
+// one) is stored in `into` when the check passes; as an integer, it must be decimal digits that fit.
+//   std::int64_t id = 0;
+//   check(res, "POST /posts", expect::redirect_matching("/posts/:id", &id))   // "... got one to /login"
+// Throws std::invalid_argument for a pattern that is not a path or has more than one `:name`.
+[[nodiscard]] response_check redirect_matching(std::string pattern, std::string* into = nullptr);
+[[nodiscard]] response_check redirect_matching(std::string pattern, std::int64_t* into);
 // The body is the expected asset for the response's path (the table is read, not copied: keep it alive).
 [[nodiscard]] response_check asset(asset_table const& table);
 

@@ -72,7 +72,7 @@ class parallel {
 // the calling coroutine is canceled (its phase ended), the jobs are canceled, and together() returns once they
 // have finished.
 //
-//   co_await together([&] { return users.process(load); }, [&] { return adjust.run(load, 10s, score, errors); });
+//   co_await together([&] { return users.process(s, load); }, [&] { return adjust.run(load, 10s, score, errors); });
 //
 // What `(a && b && c)` does with Asio's awaitable operators (except that a failing job does not cancel the
 // others), without instantiating their parallel_group templates in every file that uses it.

@@ -19,7 +19,10 @@ enum class category {
 
 std::string_view to_string(category c) noexcept;
 
-// Maps codes to categories. An error's category is that of the outermost code in its chain that has one.
+// Maps codes to categories. An error's category is the most severe of its chain's codes' categories:
+// internal > initialize > validation > scenario (unexpected when no code has one). So `body` assigned
+// validation stays critical when a flow wraps it (`visit > body`), whatever category `visit` has. `panic` and
+// `benchmarker` are internal unless assigned.
 class error_categories {
  public:
   error_categories& assign(std::string_view code, category c);

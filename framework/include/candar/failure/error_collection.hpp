@@ -32,6 +32,8 @@ class error_collection {
   void set_classifier(classifier c);
 
   void add(error e);
+  // The class the classifier gives `e` (empty without a classifier), as add() counts it.
+  [[nodiscard]] std::string class_of(error const& e) const;
 
   [[nodiscard]] std::int64_t count() const;
   [[nodiscard]] std::int64_t count(std::string_view code) const;

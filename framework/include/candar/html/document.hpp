@@ -16,6 +16,7 @@
 //
 // Elements are handles: they keep the parsed page alive, and string_views they return stay valid while the
 // document or any of its elements lives.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -47,6 +48,11 @@ class element {
   [[nodiscard]] std::string_view id() const { return attr("id").value_or(std::string_view()); }
   // The text of every text node inside, in document order (as textContent).
   [[nodiscard]] std::string text() const;
+  // The text as a number, ASCII whitespace around it ignored: "  42\n" is 42; nothing when it is anything else
+  // ("42 likes", "1,024", "", a value that does not fit). A number: decimal, optionally signed, with a fraction
+  // or exponent ("-3.5", "1e3"), finite.
+  [[nodiscard]] std::optional<std::int64_t> text_as_integer() const;
+  [[nodiscard]] std::optional<double> text_as_number() const;
   // Descendants matching `selector`, in document order.
   [[nodiscard]] std::vector<element> select(std::string_view selector) const;
   [[nodiscard]] std::optional<element> first(std::string_view selector) const;

@@ -80,10 +80,13 @@ class arrival_rate {
   ~arrival_rate();
 
   // Runs the schedule until its last stage ends or ctx ends; returns once every iteration it started has
-  // finished. Exceptions escaping an iteration go to `on_exception` (the default ignores them). Runs once.
-  boost::asio::awaitable<void> process(context ctx, exception_handler on_exception = {});
-  // Within a benchmark step: its context, and escaping exceptions become `panic` errors of the step.
+  // finished. Exceptions escaping an iteration go to `on_exception` (none is dropped: an empty handler throws
+  // std::invalid_argument). Runs once.
+  boost::asio::awaitable<void> process(context ctx, exception_handler on_exception);
+  // Within a benchmark step: its context (or `ctx`, narrower), and escaping exceptions become `panic` errors of
+  // the step.
   boost::asio::awaitable<void> process(step& s);
+  boost::asio::awaitable<void> process(step& s, context ctx);
 
   // Any thread, any time (sums over the loops).
   [[nodiscard]] std::int64_t started() const noexcept;

@@ -52,11 +52,14 @@ class worker {
   ~worker();
 
   // Runs until the count is reached or ctx ends; returns once every iteration it started has finished.
-  // An exception escaping an iteration goes to `on_exception` (the default ignores it) and the loop goes on;
-  // the operation_aborted of a canceled iteration after ctx ended is not an exception of interest.
-  boost::asio::awaitable<void> process(context ctx, exception_handler on_exception = {});
-  // Within a benchmark step: its context, and escaping exceptions become `panic` errors of the step.
+  // An exception escaping an iteration goes to `on_exception` and the loop goes on (none is dropped: an empty
+  // handler throws std::invalid_argument); the operation_aborted of a canceled iteration after ctx ended is not
+  // an exception of interest.
+  boost::asio::awaitable<void> process(context ctx, exception_handler on_exception);
+  // Within a benchmark step: its context (or `ctx`, narrower, e.g. s.context().with_cancel()), and escaping
+  // exceptions become `panic` errors of the step.
   boost::asio::awaitable<void> process(step& s);
+  boost::asio::awaitable<void> process(step& s, context ctx);
 
   // Any thread, at any time. Throws std::invalid_argument like the constructor.
   void set_parallelism(std::int64_t limit);
