@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <candar/candar.hpp>  // the one include, as the guide says
 
@@ -13,12 +14,22 @@ using namespace candar;
 using boost::asio::awaitable;
 
 // [guide:member]
+struct confirmed_post {
+  std::int64_t id = 0;  // the webapp's, read back from where it redirected
+  std::string caption;
+  std::string image_sha256;
+};
+
 struct member {
   int id = 0;
   std::string name;
   std::string password;
-  int posts = 0;  // what this user posted that the webapp confirmed
+  std::vector<confirmed_post> posts;  // what this user posted that the webapp confirmed
 };
+
+// How the check after a restart saves and reads the model: nlohmann's macros, field by field.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(confirmed_post, id, caption, image_sha256)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(member, id, name, password, posts)
 // [/guide:member]
 
 class tinysns {
@@ -33,15 +44,24 @@ class tinysns {
                                             .assign("initialize", category::initialize)
                                             .assign("visit", category::scenario)
                                             .assign("wrong-data", category::validation)
+                                            .assign("validate", category::validation)
                                             .assign(check_codes::body, category::validation)
                                             .assign(check_codes::asset, category::validation)
                                             .classifier());
     // [/guide:score]
-    for (int i = 0; i < 50; ++i) users_.add({i, fmt::format("user{}", i), fmt::format("pw-user{}", i)});
+    for (int i = 0; i < 50; ++i) users_.add({i, fmt::format("user{}", i), fmt::format("pw-user{}", i), {}});
     b.add({.name = "tinysns",
            .prepare = [this](step& s) { return prepare(s); },
-           .load = [this](step& s) { return load(s); }});
+           .load = [this](step& s) { return load(s); },
+           .validate = [this](step& s) { return validate(s); }});
   }
+
+  // [guide:state]
+  // --save-state: every user the pool still knows, with the posts the webapp confirmed.
+  nlohmann::json save_state() const { return {{"users", users_.snapshot()}}; }
+  // --validate-only --state: those users back, for Validate to check their posts on the restarted webapp.
+  void load_state(nlohmann::json const& state) { restored_ = state.at("users").get<std::vector<member>>(); }
+  // [/guide:state]
 
  private:
   // [guide:prepare]
@@ -108,14 +128,15 @@ class tinysns {
 
     // A post: a caption and a PNG drawn from --seed (the same for this user's n-th post on every run), sent as
     // the page's form sends it.
-    auto rnd = seeded_random(settings_.seed).fork(static_cast<std::uint64_t>(u->user.id)).fork(static_cast<std::uint64_t>(u->user.posts));
+    auto rnd = seeded_random(settings_.seed).fork(static_cast<std::uint64_t>(u->user.id)).fork(u->user.posts.size());
     auto const caption = rnd.text(6);
     auto const image = rnd.png(16, 16);
     auto form = html::form::find(page, "form#post");
     if (!form) co_return fail(error("page", "GET /: no form#post"));
     form->set("body", caption).attach("file", "photo.png", "image/png", image);
     auto posted = co_await form->submit(u->agent).send();
-    if (auto e = check(posted, "POST /posts", expect::redirect_to("/"))) {
+    std::int64_t post_id = 0;
+    if (auto e = check(posted, "POST /posts", expect::redirect_matching("/posts/:id", &post_id))) {
       u.retire();  // was it stored? the benchmarker no longer knows this user's posts
       co_return fail(std::move(*e));
     }
@@ -133,13 +154,42 @@ class tinysns {
     if (auto e = check(got, "GET /image/:id", expect::status(200), expect::body(image))) co_return fail(std::move(*e));
     s.add_score("post");
     s.add_score("timeline");
-    ++u->user.posts;
+    u->user.posts.push_back({post_id, caption, sha256_hex(image)});
   }
   // [/guide:visit]
+
+  // [guide:validate]
+  // After the load (and after a restart, with the users of --state): a sample of the confirmed posts, each on
+  // its own page with its caption and the very image bytes. A post gone or changed is wrong data.
+  awaitable<void> validate(step& s) {
+    auto const users = restored_.empty() ? users_.snapshot() : restored_;
+    std::vector<confirmed_post> posts;
+    for (auto const& m : users) posts.insert(posts.end(), m.posts.begin(), m.posts.end());
+    auto rnd = seeded_random(settings_.seed);
+    rnd.shuffle(posts);
+    if (posts.size() > 20) posts.resize(20);
+    agent a({.base_url = settings_.target, .timeout = settings_.validate_timeout, .metrics = &s.metrics()});
+    for (auto const& p : posts) {
+      auto const target = fmt::format("/posts/{}", p.id);
+      auto page = co_await a.get(target).label("GET /posts/:id").send();
+      if (auto e = check(page, "GET /posts/:id", expect::status(200))) co_return s.add_error(std::move(*e).wrap("validate"));
+      auto const article = html::document::of(*page).first("article.post");
+      if (!article || !article->first("p.body") || article->first("p.body")->text() != p.caption || !article->first("img")) {
+        co_return s.add_error(error(check_codes::body, fmt::format("GET {}: not the post that was confirmed", target)).wrap("validate"));
+      }
+      auto image = co_await a.get(article->first("img")->url_attr("src")).label("GET /image/:id").send();
+      if (auto e = check(image, "GET /image/:id", expect::status(200))) co_return s.add_error(std::move(*e).wrap("validate"));
+      if (sha256_hex(image->body) != p.image_sha256) {
+        co_return s.add_error(error(check_codes::body, fmt::format("GET {}: its image is not the one posted", target)).wrap("validate"));
+      }
+    }
+  }
+  // [/guide:validate]
 
   run_settings const settings_;
   asset_table const assets_;
   user_pool<member> users_;
+  std::vector<member> restored_;  // --validate-only: the users of --state
 };
 
 }  // namespace
@@ -153,6 +203,8 @@ int main(int argc, char** argv) {
   return app.run(argc, argv, {.setup = [&](benchmark& b, run_settings const& s, logs&) {
                                 if (!std::filesystem::is_directory(assets)) throw bad_usage("--assets: no folder " + assets);
                                 contest.emplace(s, assets, b);
-                              }});
+                              },
+                              .save_state = [&] { return contest->save_state(); },
+                              .load_state = [&](nlohmann::json const& state) { contest->load_state(state); }});
 }
 // [/guide:main]

@@ -94,6 +94,58 @@ TEST(guide_tinysns, a_login_that_accepts_a_forged_csrf_token_fails) {
       << r.out;
 }
 
+// The check after a restart, as the guide shows it: a run saves its users and their confirmed posts, the
+// webapp restarts on the same database, and Validate alone checks those posts there.
+struct restart_runs {
+  bench_run run;
+  bench_run check;
+};
+
+restart_runs run_restart_and_check(tinysns_server::cheat c) {
+  auto const db = std::make_shared<tinysns_server::database>();
+  auto const state = ::testing::TempDir() + "tinysns-state-" + std::to_string(::getpid()) + ".json";
+  auto const result = ::testing::TempDir() + "tinysns-check-" + std::to_string(::getpid()) + ".json";
+  restart_runs r;
+  auto run = [&](tinysns_server const& app, std::vector<std::string> extra) {
+    std::vector<std::string> argv{TINYSNS_BENCH_BIN, "--target", app.url(), "--threads", "2", "--assets", assets,
+                                  "--result", result, "--progress", "none"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child_process bench(argv);
+    bench_run out;
+    out.exit_code = bench.wait();
+    out.out = bench.output();
+    std::ifstream in(result);
+    if (in) out.result = json::parse(in, nullptr, false);
+    return out;
+  };
+  {
+    tinysns_server before(read_file(assets + "/style.css"), c, db);
+    r.run = run(before, {"--duration", "2", "--save-state", state});
+  }
+  tinysns_server after(read_file(assets + "/style.css"), c, db);  // the restart: the same database
+  r.check = run(after, {"--validate-only", "--state", state});
+  return r;
+}
+
+TEST(guide_tinysns, posts_survive_a_restart_of_an_honest_webapp) {
+  auto const r = run_restart_and_check(tinysns_server::cheat::none);
+  ASSERT_EQ(r.run.exit_code, 0) << r.run.out;
+  EXPECT_EQ(r.check.exit_code, 0) << r.check.out;
+  ASSERT_TRUE(r.check.result.is_object()) << r.check.out;
+  EXPECT_EQ(r.check.result.at("post_restart_check"), true);
+  // Validate read posts back by the ids the webapp redirected to.
+  EXPECT_GT(r.check.result.at("endpoints").at("GET /posts/:id").at("requests").get<int>(), 0)
+      << r.check.result.at("endpoints").dump();
+}
+
+TEST(guide_tinysns, posts_kept_in_memory_are_lost_by_a_restart_and_caught) {
+  auto const r = run_restart_and_check(tinysns_server::cheat::memory_only);
+  ASSERT_EQ(r.run.exit_code, 0) << r.run.out;  // nothing shows before the restart
+  EXPECT_EQ(r.check.exit_code, 1) << r.check.out;
+  EXPECT_NE(r.check.out.find("validate > status: GET /posts/:id: expected status 200, got 404"), std::string::npos)
+      << r.check.out;
+}
+
 TEST(guide_tinysns, a_missing_assets_folder_is_bad_usage) {
   child_process bench({TINYSNS_BENCH_BIN, "--target", "http://127.0.0.1:1", "--assets", "/nonexistent-assets"});
   EXPECT_EQ(bench.wait(), 2) << bench.output();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <zlib.h>
 
 #include <set>
@@ -51,6 +53,23 @@ TEST(seeded_random, draws_cover_their_range_evenly_enough) {
   auto const n = r.name();
   EXPECT_GE(n.size(), 8U);
   EXPECT_LE(n.size(), 12U);
+}
+
+TEST(seeded_random, shuffle_is_a_permutation_the_seed_repeats) {
+  std::vector<int> base(50);
+  for (int i = 0; i < 50; ++i) base[static_cast<std::size_t>(i)] = i;
+  auto a = base, b = base, c = base;
+  seeded_random(7).shuffle(a);
+  seeded_random(7).shuffle(b);
+  seeded_random(8).shuffle(c);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_NE(a, base);
+  std::sort(a.begin(), a.end());
+  EXPECT_EQ(a, base);
+  std::vector<int> empty;
+  seeded_random(7).shuffle(empty);
+  EXPECT_TRUE(empty.empty());
 }
 
 TEST(seeded_random, png_is_a_valid_image_of_the_size_asked) {

@@ -34,19 +34,33 @@ std::string escaped(std::string const& s) {
 
 reply see_other(std::string const& where) { return reply{.status = 302, .headers = {{"Location", where}}}; }
 
+std::string post_article(std::vector<tinysns_server::post> const& posts, std::size_t i) {
+  return fmt::format(R"(<article class="post" data-user="{}"><img src="/image/{}"><p class="body">{}</p></article>)",
+                     escaped(posts[i].user), i, escaped(posts[i].body));
+}
+
+std::string page(std::string_view body) {
+  return fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+<body>{}</body></html>)", body);
+}
+
 }  // namespace
 
-tinysns_server::tinysns_server(std::string stylesheet, cheat c)
-    : stylesheet_(std::move(stylesheet)), cheat_(c), server_([this](seen_request const& r) { return handle(r); }) {}
+tinysns_server::tinysns_server(std::string stylesheet, cheat c, std::shared_ptr<database> db)
+    : stylesheet_(std::move(stylesheet)),
+      cheat_(c),
+      db_(std::move(db)),
+      server_([this](seen_request const& r) { return handle(r); }) {}
 
 std::size_t tinysns_server::posts() const {
   std::lock_guard lock(mutex_);
-  return posts_.size();
+  return (cheat_ == cheat::memory_only ? in_memory_ : db_->posts).size();
 }
 
 reply tinysns_server::handle(seen_request const& r) {
   std::lock_guard lock(mutex_);
   auto const path = r.target.substr(0, r.target.find('?'));
+  auto& posts_ = stored();
   if (r.method == "POST" && path == "/initialize") {
     sessions_.clear();
     posts_.clear();
@@ -56,6 +70,11 @@ reply tinysns_server::handle(seen_request const& r) {
   if (path == "/static/style.css") {
     return reply{.headers = {{"Content-Type", "text/css"}, {"ETag", "\"css\""}, {"Cache-Control", "max-age=60"}},
                  .body = stylesheet_};
+  }
+  if (r.method == "GET" && path.starts_with("/posts/")) {  // a post's own page, public (a permalink)
+    auto const id = static_cast<std::size_t>(std::stoul(path.substr(7)));
+    if (id >= posts_.size()) return reply{.status = 404};
+    return reply{.headers = {{"Content-Type", "text/html; charset=utf-8"}}, .body = page(post_article(posts_, id))};
   }
   if (path.starts_with("/image/")) {
     auto const id = static_cast<std::size_t>(std::stoul(path.substr(7)));
@@ -99,14 +118,11 @@ reply tinysns_server::handle(seen_request const& r) {
     auto parts = parse_multipart(r);
     if (parts["csrf_token"].bytes != s.csrf || parts["file"].type != "image/png") return reply{.status = 422};
     posts_.push_back({s.user, parts["body"].bytes, parts["file"].bytes});
-    return see_other("/");
+    return see_other(fmt::format("/posts/{}", posts_.size() - 1));
   }
   if (r.method == "GET" && path == "/") {
     std::string articles;
-    for (auto i = posts_.size(); i-- > 0 && posts_.size() - i <= 30;) {
-      articles += fmt::format(R"(<article class="post" data-user="{}"><img src="/image/{}"><p class="body">{}</p></article>)",
-                              escaped(posts_[i].user), i, escaped(posts_[i].body));
-    }
+    for (auto i = posts_.size(); i-- > 0 && posts_.size() - i <= 30;) articles += post_article(posts_, i);
     if (cheat_ == cheat::stale_timeline) {
       if (!frozen_timeline_) frozen_timeline_ = articles;
       articles = *frozen_timeline_;

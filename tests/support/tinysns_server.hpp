@@ -20,20 +20,27 @@ class tinysns_server {
     placeholder_images,  // every image is the same few bytes (no storage, no I/O)
     no_csrf_check,       // accepts a login whose CSRF token is wrong
     stale_timeline,      // answers every timeline with the first one it served
+    memory_only,         // keeps posts in memory, never in the database: a restart loses them
   };
-
-  tinysns_server(std::string stylesheet, cheat c = cheat::none);
-  [[nodiscard]] std::string url() const { return server_.url(); }
-  [[nodiscard]] std::size_t posts() const;
-
- private:
-  reply handle(seen_request const& r);
 
   struct post {
     std::string user;
     std::string body;
     std::string image;
   };
+  // What outlives a restart: the posts. A restart is a new server on the same database (one server at a time).
+  struct database {
+    std::vector<post> posts;
+  };
+
+  explicit tinysns_server(std::string stylesheet, cheat c = cheat::none,
+                          std::shared_ptr<database> db = std::make_shared<database>());
+  [[nodiscard]] std::string url() const { return server_.url(); }
+  [[nodiscard]] std::size_t posts() const;
+
+ private:
+  reply handle(seen_request const& r);
+  std::vector<post>& stored() { return cheat_ == cheat::memory_only ? in_memory_ : db_->posts; }
   struct session {
     std::string csrf;
     std::string user;  // empty until logged in
@@ -43,7 +50,8 @@ class tinysns_server {
   cheat const cheat_;
   mutable std::mutex mutex_;
   std::map<std::string, session> sessions_;
-  std::vector<post> posts_;
+  std::shared_ptr<database> const db_;
+  std::vector<post> in_memory_;  // memory_only: the posts, never written to db_
   std::optional<std::string> frozen_timeline_;  // stale_timeline: the first timeline served, forever
   int next_session_ = 0;
   http_server server_;  // last: it stops (and stops calling handle) before the state goes

@@ -12,6 +12,8 @@ runtime& step::runtime() const noexcept { return *run_.rt; }
 
 candar::result const& step::result() const noexcept { return run_.result; }
 
+endpoint_metrics& step::metrics() const noexcept { return run_.result.metrics(); }
+
 void step::add_error(error e) {
   if (context_.done()) {
     // The phase (or the run) has ended: what fails now failed because it was cut off (a request canceled at the

@@ -44,6 +44,8 @@ class step {
   void cancel();
 
   [[nodiscard]] candar::result const& result() const noexcept;
+  // The run's per-endpoint metrics, for an agent made in the step: agent_options::metrics = &s.metrics().
+  [[nodiscard]] endpoint_metrics& metrics() const noexcept;
 
  private:
   detail::benchmark_run& run_;

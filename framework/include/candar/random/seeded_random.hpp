@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace candar {
@@ -32,6 +33,14 @@ class seeded_random {
   template <class T>
   T const& pick(std::vector<T> const& items) {
     return items[static_cast<std::size_t>(integer(0, static_cast<std::int64_t>(items.size()) - 1))];
+  }
+
+  // `items` in a random order (Fisher-Yates): the same order for the same seed, e.g. a reproducible sample.
+  template <class T>
+  void shuffle(std::vector<T>& items) {
+    for (std::size_t i = items.size(); i > 1; --i) {
+      std::swap(items[i - 1], items[static_cast<std::size_t>(integer(0, static_cast<std::int64_t>(i) - 1))]);
+    }
   }
 
   // A pronounceable lowercase name of 6 to 10 letters, and two digits.
