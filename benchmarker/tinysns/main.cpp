@@ -1,7 +1,9 @@
 // tinysns-bench: the contest of the guide "Writing a benchmarker" (docs/writing-a-benchmarker.md), a small
 // image SNS: users log in through a form with a CSRF token, post an image with a caption (multipart), and
 // read the timeline. The tests build it and run it against a local tinysns server, honest and cheating.
+#include <algorithm>
 #include <filesystem>
+#include <random>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,7 +62,11 @@ class tinysns {
   // --save-state: every user the pool still knows, with the posts the webapp confirmed.
   nlohmann::json save_state() const { return {{"users", users_.snapshot()}}; }
   // --validate-only --state: those users back, for Validate to check their posts on the restarted webapp.
-  void load_state(nlohmann::json const& state) { restored_ = state.at("users").get<std::vector<member>>(); }
+  void load_state(nlohmann::json const& state) {
+    restored_ = state.at("users").get<std::vector<member>>();
+    auto const confirmed = [](member const& m) { return !m.posts.empty(); };
+    if (std::none_of(restored_.begin(), restored_.end(), confirmed)) throw bad_usage("--state: no confirmed post to check");
+  }
   // [/guide:state]
 
  private:
@@ -159,15 +165,18 @@ class tinysns {
   // [/guide:visit]
 
   // [guide:validate]
-  // After the load (and after a restart, with the users of --state): a sample of the confirmed posts, each on
-  // its own page with its caption and the very image bytes. A post gone or changed is wrong data.
+  // After the load (and after a restart, with the users of --state): the newest confirmed posts (a webapp that
+  // loses its last seconds of writes loses those) and others at random, not from --seed (which the webapp's
+  // author knows), each on its own page with its caption and the very image bytes. Gone or changed: wrong data.
   awaitable<void> validate(step& s) {
-    auto const users = restored_.empty() ? users_.snapshot() : restored_;
+    auto const users = settings_.validate_only ? restored_ : users_.snapshot();
     std::vector<confirmed_post> posts;
     for (auto const& m : users) posts.insert(posts.end(), m.posts.begin(), m.posts.end());
-    auto rnd = seeded_random(settings_.seed);
-    rnd.shuffle(posts);
-    if (posts.size() > 20) posts.resize(20);
+    std::sort(posts.begin(), posts.end(), [](auto const& a, auto const& b) { return a.id > b.id; });
+    std::vector<confirmed_post> older(posts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(posts.size(), 10)), posts.end());
+    posts.resize(posts.size() - older.size());
+    seeded_random(std::random_device{}()).shuffle(older);
+    for (std::size_t i = 0; i < older.size() && posts.size() < 30; ++i) posts.push_back(older[i]);
     agent a({.base_url = settings_.target, .timeout = settings_.validate_timeout, .metrics = &s.metrics()});
     for (auto const& p : posts) {
       auto const target = fmt::format("/posts/{}", p.id);
@@ -177,7 +186,11 @@ class tinysns {
       if (!article || !article->first("p.body") || article->first("p.body")->text() != p.caption || !article->first("img")) {
         co_return s.add_error(error(check_codes::body, fmt::format("GET {}: not the post that was confirmed", target)).wrap("validate"));
       }
-      auto image = co_await a.get(article->first("img")->url_attr("src")).label("GET /image/:id").send();
+      auto const src = article->first("img")->url_attr("src");
+      if (!src.starts_with(settings_.target + "/")) {  // the benchmarker goes nowhere the webapp points it
+        co_return s.add_error(error(check_codes::body, fmt::format("GET {}: its image is elsewhere", target)).wrap("validate"));
+      }
+      auto image = co_await a.get(src).label("GET /image/:id").send();
       if (auto e = check(image, "GET /image/:id", expect::status(200))) co_return s.add_error(std::move(*e).wrap("validate"));
       if (sha256_hex(image->body) != p.image_sha256) {
         co_return s.add_error(error(check_codes::body, fmt::format("GET {}: its image is not the one posted", target)).wrap("validate"));

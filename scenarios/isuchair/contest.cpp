@@ -1,6 +1,7 @@
 #include "contest.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
@@ -135,23 +136,44 @@ asio::awaitable<void> contest::load(candar::step& s) {
 asio::awaitable<void> contest::validate(candar::step& s) {
   if (!env_) co_return;
   if (!restored_.empty()) {
-    // After a restart: the users the load changed, as the webapp acknowledged them. A sample of them, larger
-    // than a run's, since this is all the check does.
-    auto ids = restored_;
-    std::shuffle(ids.begin(), ids.end(), loop_rng(settings_.seed));
-    if (ids.size() > 5 * settings_.validate_sample) ids.resize(5 * settings_.validate_sample);
-    std::vector<model_user*> sample;
-    for (auto const id : ids) sample.push_back(model_->find(id));
-    env_->browsers.resize(s.runtime().size());
-    log_.contestant(fmt::format("validate after a restart: comparing {} of the {} users the run changed with its "
-                                "model (master version {})",
-                                sample.size(), restored_.size(), version_->current()));
-    co_await compare_users(s, *env_, std::move(sample));
+    co_await validate_after_restart(s);
     co_return;
   }
   auto sample = model_->sample(settings_.validate_sample, loop_rng(settings_.seed));
   log_.contestant(fmt::format("validate: comparing {} users with the model ({} left the pool during the load)",
                               sample.size(), model_->retired()));
+  co_await compare_users(s, *env_, std::move(sample));
+}
+
+asio::awaitable<void> contest::validate_after_restart(candar::step& s) {
+  env_->browsers.resize(s.runtime().size());
+  // The master version it had confirmed first: every request of the comparison carries it.
+  {
+    candar::agent a(co_await asio::this_coro::executor, env_->agent_options);
+    client c(s, a, *version_, codes::validate);
+    if (!co_await c.start()) co_return;
+    if (c.version() != version_->current()) {
+      s.add_error(candar::error(codes::master_version,
+                                fmt::format("GET /api/version: {} after the restart; it had confirmed {} before it",
+                                            c.version(), version_->current()))
+                      .wrap(codes::validate));
+      co_return;
+    }
+  }
+  // The users whose changes were acknowledged last (a webapp that loses its last seconds of writes loses
+  // theirs), then others at random: not from --seed, which the webapp's author knows.
+  auto const wanted = 5 * settings_.validate_sample;
+  auto const newest = std::min(restored_.size(), wanted / 2);
+  std::vector<std::int64_t> ids(restored_.begin(), restored_.begin() + static_cast<std::ptrdiff_t>(newest));
+  std::vector<std::int64_t> rest(restored_.begin() + static_cast<std::ptrdiff_t>(newest), restored_.end());
+  std::mt19937_64 unseeded(std::random_device{}());
+  std::shuffle(rest.begin(), rest.end(), unseeded);
+  for (std::size_t i = 0; i < rest.size() && ids.size() < wanted; ++i) ids.push_back(rest[i]);
+  std::vector<model_user*> sample;
+  for (auto const id : ids) sample.push_back(model_->find(id));
+  log_.contestant(fmt::format("validate after a restart: comparing {} of the {} users the run changed ({} changed "
+                              "last) with its model, master version {}",
+                              sample.size(), restored_.size(), newest, version_->current()));
   co_await compare_users(s, *env_, std::move(sample));
 }
 

@@ -68,6 +68,7 @@ class contest {
   boost::asio::awaitable<void> prepare(candar::step& s);
   boost::asio::awaitable<void> load(candar::step& s);
   boost::asio::awaitable<void> validate(candar::step& s);
+  boost::asio::awaitable<void> validate_after_restart(candar::step& s);
   void make_env(std::string master_version);
 
   contest_settings const settings_;

@@ -117,6 +117,7 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
   if (!reward.ok()) co_return end_of(reward);
   u.coins += rules::reward_coins;
   u.chairs += rules::reward_chairs;
+  env.users.wrote(u);
 
   json const presents_expected = env.users.presents_page(u);
   auto presents = co_await c.send("GET /api/users/:id/presents", presents_target, nullptr,
@@ -137,6 +138,7 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
     if (!receive.ok()) co_return end_of(receive);
     u.unreceived.erase(u.unreceived.begin(), u.unreceived.begin() + static_cast<std::ptrdiff_t>(listed));
     u.chairs += gained;
+    env.users.wrote(u);
   }
 
   for (int draw = 0; draw < 3 && u.coins >= rules::gacha_cost; ++draw) {
@@ -151,6 +153,7 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
     u.coins -= rules::gacha_cost;
     u.chairs += drawn.chairs;
     ++u.draws;
+    env.users.wrote(u);
   }
   co_return flow_end::done;
 }

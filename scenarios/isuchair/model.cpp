@@ -12,7 +12,7 @@ nlohmann::json model_user::to_json() const {
 }
 
 model::model(initial_data data) : items_(std::move(data.items)) {
-  std::map<std::int64_t, model_user*> by_id;
+  auto& by_id = by_id_;
   for (auto& u : data.users) {
     auto m = std::make_unique<model_user>();
     static_cast<user&>(*m) = std::move(u);
@@ -79,6 +79,7 @@ void model::retire(model_user*) {
 
 void model::add(std::unique_ptr<model_user> u) {
   std::lock_guard lock(mutex_);
+  by_id_.emplace(u->id, u.get());
   free_.push_back(u.get());
   users_.push_back(std::move(u));
 }
@@ -105,10 +106,8 @@ std::vector<model_user const*> model::in_pool() const {
 
 model_user* model::find(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  for (auto const& u : users_) {
-    if (u->id == id) return u.get();
-  }
-  return nullptr;
+  auto const it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
 }
 
 std::size_t model::retired() const {

@@ -2,6 +2,7 @@
 // The benchmarker's model of the webapp's state: what each user should have. A user is in at most one flow at
 // a time (the pool hands each out once), so a flow reads and changes its user without a lock; the pool's mutex
 // orders one flow's changes before the next flow's reads.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -27,6 +28,7 @@ struct model_present {
 // A user as the generator made them (id, credentials, coins, chairs, draws), and what the model adds.
 struct model_user : user {
   std::vector<model_present> unreceived;  // by id, ascending
+  std::int64_t last_write = 0;  // model::wrote()'s count when the webapp last acknowledged a change of theirs
 
   // {"id", "name", "chairs", "coins"}: what the contract's "user" type holds.
   [[nodiscard]] nlohmann::json to_json() const;
@@ -61,14 +63,19 @@ class model {
   // none). Only when no flow runs (before or after the load).
   [[nodiscard]] std::vector<model_user const*> in_pool() const;
   [[nodiscard]] model_user* find(std::int64_t id);
+  // Marks `u` as changed now (after the webapp acknowledged it): the newest changes are checked first after a
+  // restart, as a webapp that loses only its last seconds of writes loses those.
+  void wrote(model_user& u) noexcept { u.last_write = writes_.fetch_add(1, std::memory_order_relaxed) + 1; }
 
  private:
   std::vector<item> items_;
   std::vector<std::unique_ptr<model_user>> users_;  // every user ever, never moved (flows hold pointers)
   std::vector<model_user const*> banned_;
+  std::map<std::int64_t, model_user*> by_id_;  // every user, for find()
   mutable std::mutex mutex_;
   std::vector<model_user*> free_;
   std::size_t retired_ = 0;
+  std::atomic<std::int64_t> writes_{0};
 };
 
 }  // namespace isuchair

@@ -75,7 +75,10 @@ asio::awaitable<void> new_user_flow(candar::step& s, flow_env& env) {
     u->chairs += gained;
     break;
   }
-  if (u->id != 0 && !s.context().done()) env.users.add(std::move(u));
+  if (u->id != 0 && !s.context().done()) {
+    env.users.wrote(*u);
+    env.users.add(std::move(u));
+  }
   co_await candar::sleep(s.context(), 50ms);  // a newcomer arrives now and then, not in a burst
 }
 

@@ -1,6 +1,9 @@
 #include "saved_model.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -15,7 +18,7 @@ nlohmann::json user_json(model_user const& u) {
   auto presents = nlohmann::json::array();
   for (auto const& p : u.unreceived) presents.push_back({p.id, p.item_id, p.message});
   return {{"id", u.id},         {"name", u.name},   {"password", u.password}, {"coins", u.coins},
-          {"chairs", u.chairs}, {"draws", u.draws}, {"unreceived", std::move(presents)}};
+          {"chairs", u.chairs}, {"draws", u.draws}, {"last_write", u.last_write}, {"unreceived", std::move(presents)}};
 }
 
 // What a user of the initial data looks like to the comparison: their figures and unreceived presents' ids.
@@ -56,6 +59,8 @@ restored_model load_model(nlohmann::json const& state) {
   r.master_version = state.at("master_version").get<std::string>();
   if (r.master_version.empty()) throw candar::bad_usage("--state: an empty master version");
   auto const item_count = static_cast<std::int64_t>(r.users->items().size());
+  std::set<std::int64_t> seen;
+  std::vector<std::pair<std::int64_t, std::int64_t>> by_write;  // (last write, id)
   for (auto const& saved : state.at("users")) {
     auto u = std::make_unique<model_user>();
     u->id = saved.at("id").get<std::int64_t>();
@@ -64,6 +69,7 @@ restored_model load_model(nlohmann::json const& state) {
     u->coins = saved.at("coins").get<std::int64_t>();
     u->chairs = saved.at("chairs").get<std::int64_t>();
     u->draws = saved.at("draws").get<std::int64_t>();
+    u->last_write = saved.value("last_write", std::int64_t{0});
     for (auto const& p : saved.at("unreceived")) {
       model_present present{p.at(0).get<std::int64_t>(), p.at(1).get<std::int64_t>(), p.at(2).get<std::string>()};
       if (present.item_id < 1 || present.item_id > item_count) {
@@ -73,9 +79,11 @@ restored_model load_model(nlohmann::json const& state) {
       u->unreceived.push_back(std::move(present));
     }
     if (u->id < 1) throw candar::bad_usage(fmt::format("--state: a user with id {}", u->id));
-    r.changed.push_back(u->id);
+    if (!seen.insert(u->id).second) throw candar::bad_usage(fmt::format("--state: user {} twice", u->id));
+    by_write.emplace_back(u->last_write, u->id);
     if (auto* known = r.users->find(u->id)) {
       if (known->banned) throw candar::bad_usage(fmt::format("--state: user {} is banned in the initial data", u->id));
+      known->last_write = u->last_write;
       known->name = u->name;
       known->password = u->password;
       known->coins = u->coins;
@@ -86,6 +94,8 @@ restored_model load_model(nlohmann::json const& state) {
       r.users->add(std::move(u));
     }
   }
+  std::sort(by_write.rbegin(), by_write.rend());  // the newest write first
+  for (auto const& [write, id] : by_write) r.changed.push_back(id);
   return r;
 }
 

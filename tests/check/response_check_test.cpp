@@ -35,6 +35,7 @@ class response_check_test : public ::testing::Test {
     if (r.target == "/posts") return reply{.status = 303, .headers = {{"Location", "/posts/42?new=1"}}};
     if (r.target == "/posts/named") return reply{.status = 302, .headers = {{"Location", "posts/caf%C3%A9"}}};
     if (r.target == "/posts/elsewhere") return reply{.status = 302, .headers = {{"Location", "http://127.0.0.2:1/posts/7"}}};
+    if (r.target == "/logout") return reply{.status = 303, .headers = {{"Location", "/"}}};
     if (r.target == "/posts/huge") return reply{.status = 302, .headers = {{"Location", "/posts/99999999999999999999"}}};
     if (r.target == "/static/app.css") return reply{.headers = {{"Content-Type", "text/css"}}, .body = "body{}"};
     if (r.target == "/static/cheat.css") return reply{.body = "x"};
@@ -105,7 +106,7 @@ TEST_F(response_check_test, redirects_bodies_and_failures_to_get_a_response) {
 
 // The id the webapp chose, read back from where it sends the browser (a new post's page).
 TEST_F(response_check_test, a_redirect_matching_a_pattern_gives_its_id) {
-  auto const r = fetch_all({"/posts", "/posts/named", "/posts/elsewhere", "/posts/huge", "/login", "/api/me"});
+  auto const r = fetch_all({"/posts", "/posts/named", "/posts/elsewhere", "/posts/huge", "/login", "/api/me", "/logout"});
   std::int64_t id = 0;
   EXPECT_EQ(summary(check(r[0], "POST /posts", expect::redirect_matching("/posts/:id", &id))), "ok");
   EXPECT_EQ(id, 42);
@@ -123,6 +124,10 @@ TEST_F(response_check_test, a_redirect_matching_a_pattern_gives_its_id) {
   EXPECT_EQ(summary(check(r[5], "GET /api/me", expect::redirect_matching("/posts/:id", &id))),
             "redirect: GET /api/me: expected a redirect to /posts/:id, got status 200");
   EXPECT_EQ(summary(check(r[4], "POST /login", expect::redirect_matching("/home"))), "ok");
+  int small = 0;
+  EXPECT_EQ(summary(check(r[0], "POST /posts", expect::redirect_matching("/posts/:id", &small))), "ok");
+  EXPECT_EQ(small, 42);
+  EXPECT_EQ(summary(check(r[6], "POST /logout", expect::redirect_matching("/"))), "ok");
   EXPECT_EQ(id, 42);  // untouched by the failures
   EXPECT_THROW((void)expect::redirect_matching("posts/:id"), std::invalid_argument);
   EXPECT_THROW((void)expect::redirect_matching("/a/:x/:y"), std::invalid_argument);

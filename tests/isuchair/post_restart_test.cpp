@@ -28,20 +28,21 @@ struct restart_outcome {
   json state;
 };
 
-restart_outcome run_restart_and_check(std::vector<std::string> const& faults) {
+restart_outcome run_restart_and_check(std::vector<std::string> const& faults,
+                                      std::vector<std::string> const& run_args = short_run) {
   auto const db = temp_path("restart.sqlite");
   auto const state_file = temp_path("state.json");
   restart_outcome o;
   {
     webapp before(faults, db);
-    auto args = short_run;
+    auto args = run_args;
     args.insert(args.end(), {"--save-state", state_file});
     o.run = run_bench(before.url(), args);
     before.stop();
   }
   o.state = read_json(state_file);
   webapp after(faults, db);
-  o.check = run_bench(after.url(), {"--validate-only", "--state", state_file});
+  o.check = run_bench(after.url(), {"--validate-only", "--state", state_file});  // the file's --seed
   return o;
 }
 
@@ -75,9 +76,20 @@ TEST(isuchair_post_restart, a_webapp_that_keeps_writes_in_memory_loses_them_and_
   EXPECT_EQ(o.check.result.at("post_restart_check"), true);
   EXPECT_EQ(o.check.result.at("verdict"), "fail");
   EXPECT_NE(o.check.out.find("FAIL: the check after a restart"), std::string::npos) << o.check.out;
-  // The lost data is named: the master version the webapp had confirmed is gone, or a user's figures.
+  // The lost data is named: the master version the webapp had confirmed (the refresh) is gone.
+  EXPECT_TRUE(some_message_holds(o.check.result.at("errors"), "after the restart; it had confirmed v2-1 before it"))
+      << o.check.result.at("errors").dump(2).substr(0, 3000);
+}
+
+TEST(isuchair_post_restart, users_whose_writes_were_kept_in_memory_are_named) {
+  // No refresh in the run: the master version is the initial one on both sides, and the users' figures differ.
+  auto const o = run_restart_and_check({"--fault", "memory-only"},
+                                      {"--duration", "4", "--refresh-after", "100", "--adjust-every", "1"});
+  ASSERT_EQ(o.run.exit_code, 0) << o.run.out;
+  EXPECT_EQ(o.check.exit_code, 1) << o.check.out;
+  ASSERT_TRUE(o.check.result.is_object()) << o.check.out;
   auto const& errors = o.check.result.at("errors");
-  EXPECT_TRUE(some_message_holds(errors, "master_version") || some_message_holds(errors, "$.user."))
+  EXPECT_TRUE(some_message_holds(errors, "$.user.coins: expected") || some_message_holds(errors, "$.user.chairs: expected"))
       << errors.dump(2).substr(0, 3000);
 }
 
@@ -94,7 +106,14 @@ TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad
     std::string text;
     std::string says;
   };
+  auto const deep = std::string(100'000, '[') + std::string(100'000, ']');  // deeper than a stack's recursion
   std::vector<bad_case> const cases = {
+      {"contest not a string", R"({"candar_state": 1, "contest": 1, "seed": 1, "state": {}})", "saved by 1"},
+      {"a deep format", R"({"candar_state": )" + deep + R"(, "contest": "isuchair-bench", "state": {}})",
+       "state format a value of type array"},
+      {"a deep seed", envelope("isuchair-bench", json::array({json::array({json::array()})}), good_state), "its seed is a value of type array"},
+      {"a user twice", envelope("isuchair-bench", 1, {{"master_version", "v1"}, {"users", json::array({good_state["users"][0], good_state["users"][0]})}}),
+       "user 5 twice"},
       {"another contest", envelope("tinysns-bench", 1, good_state), "saved by 'tinysns-bench'"},
       {"another seed", envelope("isuchair-bench", 7, good_state), "--seed 7, this run has --seed 1"},
       {"broken", envelope("isuchair-bench", 1, good_state).substr(0, 40), "not JSON"},
@@ -111,10 +130,16 @@ TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad
   for (auto const& c : cases) {
     write_text(file, c.text);
     // Nothing listens at the target: had a request gone out, the check would fail (exit 1), not exit 2.
-    auto const r = run_bench("http://127.0.0.1:9", {"--validate-only", "--state", file});
+    auto const r = run_bench("http://127.0.0.1:9", {"--validate-only", "--state", file, "--seed", "1"});
     EXPECT_EQ(r.exit_code, 2) << c.name << "\n" << r.out;
     EXPECT_NE(r.out.find(c.says), std::string::npos) << c.name << "\n" << r.out;
   }
+  // Without --seed, the check takes the file's: it goes on to its requests (which find nothing listening).
+  write_text(file, envelope("isuchair-bench", 7, good_state));
+  auto const adopted = run_bench("http://127.0.0.1:9", {"--validate-only", "--state", file});
+  EXPECT_EQ(adopted.exit_code, 1) << adopted.out;
+  ASSERT_TRUE(adopted.result.is_object()) << adopted.out;
+  EXPECT_EQ(adopted.result.at("seed"), 7);
   auto const missing = run_bench("http://127.0.0.1:9", {"--validate-only", "--state", temp_path("none.json")});
   EXPECT_EQ(missing.exit_code, 2) << missing.out;
   auto const no_state = run_bench("http://127.0.0.1:9", {"--validate-only"});

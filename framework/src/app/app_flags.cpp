@@ -100,7 +100,8 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
   cli.add_flag("--validate-only", settings.validate_only,
                "only Validate, against the webapp restarted since the run that wrote --state FILE: "
                "does it still hold what it acknowledged?");
-  cli.add_option("--state", state_file, "with --validate-only: the file a run's --save-state wrote")->type_name("FILE");
+  cli.add_option("--state", state_file, "with --validate-only: the file a run's --save-state wrote (its --seed too)")
+      ->type_name("FILE");
   cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
       ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
   cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
@@ -184,7 +185,11 @@ void app_flags::check_post_restart_flags() {
     if (!save_state_file.empty()) throw usage_error("--validate-only changes nothing to save: no --save-state");
     if (repeat > 1) throw usage_error("--validate-only runs once: no --repeat");
     if (!baseline_file.empty()) throw usage_error("--validate-only has no score to compare: no --baseline");
-    saved_state = read_state_file(state_file, name, settings.seed);
+    // --seed as the run that saved the state had it, unless given (then it must be the same).
+    std::optional<std::uint64_t> seed;
+    if (cli.count("--seed") > 0) seed = settings.seed;
+    saved_state = read_state_file(state_file, name, seed);
+    settings.seed = *seed;
   } else if (!state_file.empty()) {
     throw usage_error("--state FILE goes with --validate-only");
   }

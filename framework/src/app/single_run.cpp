@@ -99,7 +99,9 @@ void take_back_state(app_flags const& flags, contest_definition const& contest) 
   if (!flags.saved_state) return;
   try {
     contest.load_state(*flags.saved_state);
-  } catch (nlohmann::json::exception const& e) {
+  } catch (bad_usage const&) {
+    throw;
+  } catch (std::exception const& e) {  // nlohmann's type errors, a stoi: the file is not what the contest wrote
     throw bad_usage(fmt::format("--state {}: the contest cannot read its state ({})", flags.state_file, e.what()));
   }
 }
@@ -175,6 +177,11 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
       summary.outcome.reasons.insert(summary.outcome.reasons.begin(),
                                      "stopped at the first critical error: " + summary.stopped_at_critical);
     }
+    if (cs.validate_only && r.metrics().total().requests == 0) {
+      // Checked nothing (a state with nothing in it that the contest still took): not a pass.
+      summary.outcome.pass = false;
+      summary.outcome.reasons.emplace_back("the check after a restart sent no request: nothing was checked");
+    }
     if (summary.interrupted) {
       summary.outcome.pass = false;
       summary.outcome.reasons.emplace_back("the run was interrupted");
@@ -209,6 +216,16 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     j["timeline"] = supervisor.seconds_line().to_json();
     j["post_restart_check"] = cs.validate_only;
     if (cs.validate_only) j["state_file"] = flags.state_file;
+    // The state before the result, which then says where it went (or why not, and the run is then ours to fix).
+    try {
+      saved_to = save_state(flags, contest, outcome, summary);
+      if (!saved_to.empty() && saved_to.starts_with("state: " + flags.save_state_file)) j["saved_state"] = flags.save_state_file;
+    } catch (std::exception const& e) {
+      outcome.internal_error = true;
+      j["pass"] = false;
+      j["internal_error"] = fmt::format("--save-state {}: {}", flags.save_state_file, e.what());
+      saved_to = "state: not saved (" + j["internal_error"].get<std::string>() + ")";
+    }
     if (contest.add_to_result) contest.add_to_result(j);
     add_benchmarker_figures(j, r, saturation);
     outcome.valid = invalid.empty();
@@ -225,7 +242,6 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     j["exit_code"] = decision.code;
     j["verdict"] = decision.verdict;
     supervisor.write_result(j);
-    saved_to = save_state(flags, contest, outcome, summary);
   } catch (std::exception const& e) {
     std::cerr << flags.name << ": internal error: " << e.what() << '\n';
     decision = {3, "internal-error"};

@@ -55,6 +55,8 @@ std::pair<std::optional<std::string>, std::string> match(pattern_shape const& p,
   boost::urls::url got(*base);
   if (!got.resolve(*ref)) return not_it;
   if (got.encoded_origin() != base->encoded_origin()) return not_it;
+  // Decoded segment by segment ("/" is one empty segment, as the pattern splits it); not got.path(), which
+  // Boost.URL 1.81 decodes with stray bytes after resolve().
   std::vector<std::string> segments;
   for (auto const s : got.segments()) segments.push_back(s);
   if (segments.size() != p.segments.size()) return not_it;
@@ -84,20 +86,13 @@ std::string capture_name(std::string const& pattern) {
   return p.capture == SIZE_MAX ? std::string() : p.segments[p.capture];
 }
 
-}  // namespace
-
-response_check redirect_matching(std::string pattern, std::string* into) {
-  return matching(std::move(pattern), [into](std::string const& captured) -> std::optional<std::string> {
-    if (into != nullptr) *into = captured;
-    return std::nullopt;
-  });
-}
-
-response_check redirect_matching(std::string pattern, std::int64_t* into) {
+// The `:name` segment as a T: decimal digits whose value fits.
+template <class T>
+response_check integer_match(std::string pattern, T* into) {
   auto name = capture_name(pattern);
   if (name.empty()) throw std::invalid_argument("expect::redirect_matching: no :name in " + pattern + " to read a number from");
   return matching(pattern, [into, name = std::move(name), pattern](std::string const& captured) -> std::optional<std::string> {
-    std::int64_t value = 0;
+    T value = 0;
     auto const* const end = captured.data() + captured.size();
     auto const [ptr, ec] = std::from_chars(captured.data(), end, value);
     if (ec != std::errc() || ptr != end || captured.front() == '-') {
@@ -108,5 +103,18 @@ response_check redirect_matching(std::string pattern, std::int64_t* into) {
     return std::nullopt;
   });
 }
+
+}  // namespace
+
+response_check redirect_matching(std::string pattern, std::string* into) {
+  return matching(std::move(pattern), [into](std::string const& captured) -> std::optional<std::string> {
+    if (into != nullptr) *into = captured;
+    return std::nullopt;
+  });
+}
+
+response_check redirect_matching(std::string pattern, std::int64_t* into) { return integer_match(std::move(pattern), into); }
+
+response_check redirect_matching(std::string pattern, int* into) { return integer_match(std::move(pattern), into); }
 
 }  // namespace candar::expect

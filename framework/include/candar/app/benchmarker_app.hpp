@@ -59,7 +59,8 @@ struct run_settings {
   std::optional<std::string> result_file{};
   bool prepare_only = false;
   // --validate-only --state FILE: only Validate runs, against a restarted webapp, on the model the contest took
-  // back from FILE (contest_definition::load_state) before it.
+  // back from FILE (contest_definition::load_state) before it. Prepare and Load do not run: what a contest
+  // builds in Prepare, load_state() builds; Validate branches on this to check the restored model.
   bool validate_only = false;
 };
 
@@ -84,9 +85,10 @@ struct contest_definition {
   // The check after a restart (isucon14's --only-post-validation): `--save-state FILE` ends a run by writing
   // save_state()'s JSON (what the contest's model knows: users, what the webapp acknowledged); a later
   // `--validate-only --state FILE`, against the webapp restarted on the same database, hands it to load_state()
-  // after setup, then runs only Validate. The file also records the contest's name and --seed: another
-  // contest's file, another seed or a broken file is exit 2 before any request; so is a load_state() that
-  // throws bad_usage. Both or neither: without them, the two flags are bad usage.
+  // after setup, then runs only Validate. The file also records the contest's name and --seed (the check takes
+  // the file's seed unless --seed is given): another contest's file, another seed or a broken file is exit 2
+  // before any request, and so is a load_state() that throws. A check that sends no request fails. Both or
+  // neither: without them, the two flags are bad usage.
   std::function<nlohmann::json()> save_state{};
   std::function<void(nlohmann::json const& state)> load_state{};
 };

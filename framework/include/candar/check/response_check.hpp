@@ -78,6 +78,7 @@ namespace expect {
 // Throws std::invalid_argument for a pattern that is not a path or has more than one `:name`.
 [[nodiscard]] response_check redirect_matching(std::string pattern, std::string* into = nullptr);
 [[nodiscard]] response_check redirect_matching(std::string pattern, std::int64_t* into);
+[[nodiscard]] response_check redirect_matching(std::string pattern, int* into);
 // The body is the expected asset for the response's path (the table is read, not copied: keep it alive).
 [[nodiscard]] response_check asset(asset_table const& table);
 
