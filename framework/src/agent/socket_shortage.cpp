@@ -4,8 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
+#include <string>
 
 #include "candar/failure/codes.hpp"
 
@@ -23,12 +22,13 @@ std::optional<error> socket_shortage(boost::asio::any_io_executor const& ex, boo
   if (ec.value() == EMFILE) {
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-      hint = fmt::format(" (its limit is {} open files: raise `ulimit -n`, or hold fewer connections)", limit.rlim_cur);
+      hint = " (its limit is " + std::to_string(limit.rlim_cur) + " open files: raise `ulimit -n`, or hold fewer connections)";
     }
   } else if (ec.value() == ENFILE) {
     hint = " (the system's limit of open files: fs.file-max)";
   }
-  // strerror, not ec.message(): with no descriptor free, even a sanitizer's check of a virtual call fails.
+  // strerror, not ec.message(), and no fmt (its buffer is virtual): with no descriptor free, a sanitizer's
+  // check of a virtual call cannot read memory and fails.
   return error(codes::benchmarker, std::string("the benchmarker could not open a socket: ") + std::strerror(ec.value()) + hint);
 }
 
