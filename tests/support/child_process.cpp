@@ -1,6 +1,7 @@
 #include "support/child_process.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,8 +73,10 @@ int child_process::wait() {
   }
   if (!status_) {
     int st = 0;
-    waitpid(pid_, &st, 0);
+    rusage usage{};
+    wait4(pid_, &st, 0, &usage);
     status_ = st;
+    peak_rss_kb_ = usage.ru_maxrss;
   }
   return WIFEXITED(*status_) ? WEXITSTATUS(*status_) : -1;
 }

@@ -23,6 +23,8 @@ class child_process {
   void signal(int sig);
   // Reads the rest of the output and waits: the exit code, or -1 when a signal ended it.
   int wait();
+  // After wait(): the most memory the program held at once (its peak resident set), in KiB.
+  [[nodiscard]] long peak_rss_kb() const noexcept { return peak_rss_kb_; }
 
  private:
   int pid_ = -1;
@@ -30,6 +32,7 @@ class child_process {
   std::string buffer_;
   std::string seen_;
   std::optional<int> status_;
+  long peak_rss_kb_ = 0;
 };
 
 }  // namespace candar::test

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "support/compress.hpp"
 #include "support/multipart.hpp"
 
 namespace candar::test {
@@ -58,6 +59,48 @@ std::size_t tinysns_server::posts() const {
 }
 
 reply tinysns_server::handle(seen_request const& r) {
+  auto out = answer(r);
+  if (cheat_ == cheat::latin1_header) out.headers.emplace_back("X-Note", "caf\xe9");
+  return out;
+}
+
+void tinysns_server::make_hostile(reply& timeline) const {
+  auto& body = timeline.body;
+  auto const after_body = body.find("<body>") + 6;
+  switch (cheat_) {
+    case cheat::deep_page: {
+      static std::string const deep = [] {
+        std::string d;
+        for (int i = 0; i < 100'000; ++i) d += "<div>";
+        return d;
+      }();
+      body.insert(0, deep);
+      break;
+    }
+    case cheat::huge_attribute:
+      body.insert(after_body, "<div data-x=\"" + std::string(10 << 20, 'a') + "\"></div>");
+      break;
+    case cheat::many_links: {
+      static std::string const links = [] {
+        std::string l;
+        for (int i = 0; i < 300'000; ++i) l += fmt::format(R"(<a href="/u/{}">{}</a>)", i, i);
+        return l;
+      }();
+      body.insert(after_body, links);
+      break;
+    }
+    case cheat::gzip_bomb: {  // inflates past the agent's 64 MiB of decoded bytes (made once: 80 MB to deflate)
+      static std::string const bomb = deflate_as(coding::gzip, "<!doctype html>" + std::string(80 << 20, ' '));
+      timeline.body = bomb;
+      timeline.headers.emplace_back("Content-Encoding", "gzip");
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+reply tinysns_server::answer(seen_request const& r) {
   std::lock_guard lock(mutex_);
   auto const path = r.target.substr(0, r.target.find('?'));
   auto& posts_ = stored();
@@ -127,12 +170,14 @@ reply tinysns_server::handle(seen_request const& r) {
       if (!frozen_timeline_) frozen_timeline_ = articles;
       articles = *frozen_timeline_;
     }
-    return reply{.headers = {{"Content-Type", "text/html; charset=utf-8"}},
-                 .body = fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+    reply timeline{.headers = {{"Content-Type", "text/html; charset=utf-8"}},
+                   .body = fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
 <body><form id="post" method="post" action="/posts" enctype="multipart/form-data">
 <input type="hidden" name="csrf_token" value="{}"><textarea name="body"></textarea><input type="file" name="file">
 <button>Post</button></form><div id="timeline">{}</div></body></html>)",
-                                     s.csrf, articles)};
+                                       s.csrf, articles)};
+    make_hostile(timeline);
+    return timeline;
   }
   return reply{.status = 404};
 }

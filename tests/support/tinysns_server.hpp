@@ -21,6 +21,12 @@ class tinysns_server {
     no_csrf_check,       // accepts a login whose CSRF token is wrong
     stale_timeline,      // answers every timeline with the first one it served
     memory_only,         // keeps posts in memory, never in the database: a restart loses them
+    // Hostile answers (tinysns_hostile_test): what a broken or cheating webapp may send the benchmarker.
+    deep_page,        // the timeline preceded by 100,000 nested <div>s
+    huge_attribute,   // the timeline carries a 10 MB attribute
+    many_links,       // the timeline holds 300,000 links (12 MB, above the parser's 200,000 elements)
+    latin1_header,    // every answer carries X-Note: caf\xe9 (Latin-1, not UTF-8)
+    gzip_bomb,        // the timeline is 64 KB of gzip that inflates to 80 MB
   };
 
   struct post {
@@ -40,6 +46,9 @@ class tinysns_server {
 
  private:
   reply handle(seen_request const& r);
+  reply answer(seen_request const& r);
+  // The hostile cheats' change to the timeline page.
+  void make_hostile(reply& timeline) const;
   std::vector<post>& stored() { return cheat_ == cheat::memory_only ? in_memory_ : db_->posts; }
   struct session {
     std::string csrf;

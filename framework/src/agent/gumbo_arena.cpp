@@ -11,6 +11,12 @@ namespace {
 constexpr std::size_t block_units = 64 * 1024 / sizeof(std::max_align_t);  // 64 KiB blocks
 }
 
+gumbo_arena::~gumbo_arena() {
+  webapp_cpu_scope const webapp_work;
+  blocks_.clear();
+  bounded_ = {};
+}
+
 GumboOptions gumbo_arena::options() noexcept {
   GumboOptions o = kGumboDefaultOptions;
   o.allocator = &gumbo_arena::allocate;

@@ -17,6 +17,8 @@ namespace candar::detail {
 class gumbo_arena {
  public:
   gumbo_arena() = default;
+  // Releasing a large page's tree is the page's cost too (webapp_cpu.hpp).
+  ~gumbo_arena();
   gumbo_arena(gumbo_arena const&) = delete;
   gumbo_arena& operator=(gumbo_arena const&) = delete;
 

@@ -7,13 +7,14 @@
 
 namespace candar::detail {
 
-// Seconds spent so far, by every thread, inside a webapp_cpu_scope.
+// Seconds spent so far, by every thread, inside a webapp_cpu_scope, open ones included (their time so far).
 [[nodiscard]] double webapp_cpu_seconds() noexcept;
 
-// Adds the time from its construction to its destruction (work on the thread itself: CPU time) to the total.
+// Adds the time from its construction to its destruction (work on the thread itself: CPU time) to the total;
+// a scope inside another on the same thread adds nothing of its own.
 class webapp_cpu_scope {
  public:
-  webapp_cpu_scope() noexcept : started_(std::chrono::steady_clock::now()) {}
+  webapp_cpu_scope() noexcept;
   webapp_cpu_scope(webapp_cpu_scope const&) = delete;
   webapp_cpu_scope& operator=(webapp_cpu_scope const&) = delete;
   ~webapp_cpu_scope();

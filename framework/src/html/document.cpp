@@ -214,6 +214,7 @@ std::string element::url_attr(std::string_view name) const {
 }
 
 document::document(std::string_view html, std::string_view url) {
+  candar::detail::webapp_cpu_scope const webapp_work;  // the parse, and a walk as long as the page
   auto page = std::make_shared<parsed_page>(html, url);
   // The document's base URL: the first <base href>, resolved against the document's own URL (HTML 2.4.1).
   walk(page->output->document, [&](GumboNode const* n) {

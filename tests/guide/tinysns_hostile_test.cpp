@@ -1,0 +1,72 @@
+// tinysns-bench against a hostile tinysns webapp: whatever the timeline page holds or however it is sent, the
+// verdict is about the webapp, the result and the HTML report are written (valid JSON, valid UTF-8), exit 3
+// never shows, and the benchmarker's memory stays bounded (its peak printed, with a ceiling far above it).
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/child_process.hpp"
+#include "support/tinysns_server.hpp"
+
+namespace candar::test {
+namespace {
+
+std::string read_file(std::string const& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string const assets = std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysns/static";
+
+struct hostile_case {
+  tinysns_server::cheat cheat;
+  std::string name;
+  int exit_code;        // the verdict it deserves: 0 when the answers are right despite the hostile bytes
+  std::string message;  // a part of the printed errors ("" when it passes)
+};
+
+void PrintTo(hostile_case const& c, std::ostream* os) { *os << c.name; }
+
+class tinysns_hostile : public ::testing::TestWithParam<hostile_case> {};
+
+TEST_P(tinysns_hostile, the_verdict_is_about_the_webapp_and_the_result_is_written) {
+  auto const& c = GetParam();
+  tinysns_server app(read_file(assets + "/style.css"), c.cheat);
+  auto const base = ::testing::TempDir() + "tinysns-hostile-" + std::to_string(::getpid()) + "-" + c.name;
+  std::filesystem::remove(base + ".json");
+  std::filesystem::remove(base + ".html");
+  child_process bench({TINYSNS_BENCH_BIN, "--target", app.url(), "--duration", "2", "--threads", "2", "--assets", assets,
+                       "--result", base + ".json", "--report", base + ".html", "--progress", "none"});
+  auto const code = bench.wait();
+  // The figure the issue asks for, stated where it is measured (no timing or memory threshold is close to it).
+  std::printf("%s: peak RSS %.1f MB\n", c.name.c_str(), static_cast<double>(bench.peak_rss_kb()) / 1024.0);
+  EXPECT_EQ(code, c.exit_code) << bench.output();
+  auto const result = nlohmann::json::parse(read_file(base + ".json"), nullptr, false);
+  ASSERT_TRUE(result.is_object()) << bench.output();
+  EXPECT_EQ(result.at("exit_code"), c.exit_code);
+  if (!c.message.empty()) EXPECT_NE(bench.output().find(c.message), std::string::npos) << bench.output();
+  EXPECT_NE(read_file(base + ".html").find("</html>"), std::string::npos) << "no HTML report";
+  // Far above what the sanitizers make of it (debug, ASan: 0.3-0.9 GB): only unbounded growth reaches it.
+  EXPECT_LT(bench.peak_rss_kb(), 4L * 1024 * 1024) << "4 GiB: the agent's bounds did not hold";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    each_cheat, tinysns_hostile,
+    ::testing::Values(hostile_case{tinysns_server::cheat::deep_page, "deep_page", 0, ""},
+                      hostile_case{tinysns_server::cheat::huge_attribute, "huge_attribute", 0, ""},
+                      hostile_case{tinysns_server::cheat::many_links, "many_links", 0, ""},
+                      hostile_case{tinysns_server::cheat::latin1_header, "latin1_header", 0, ""},
+                      hostile_case{tinysns_server::cheat::gzip_bomb, "gzip_bomb", 1, ""}),
+    [](::testing::TestParamInfo<hostile_case> const& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace candar::test
