@@ -166,5 +166,24 @@ TEST(html_document, a_page_nested_100000_deep_is_512_levels_deep_with_everything
   EXPECT_EQ(doc.root().text().size(), std::string("bottomafter").size());
 }
 
+// `~` over a parent of 150,000 children: one scan per child, not one per pair (which is 10^10 compound tests
+// and the loop stuck for minutes: this test would time out). The counts are the ones the selectors mean.
+TEST(html_document, general_siblings_over_a_flat_page_are_matched_in_one_pass) {
+  std::string flat = "<!doctype html><body>";
+  for (int i = 0; i < 150'000; ++i) flat += i == 100'000 ? "<h2>x</h2>" : "<p>x</p>";
+  document const doc(flat, "http://example.test/");
+  EXPECT_EQ(doc.select("p").size(), 149'999u);
+  EXPECT_EQ(doc.select("h2 ~ p").size(), 49'999u);   // only those after the heading
+  EXPECT_TRUE(doc.select("h1 ~ p").empty());          // no match anywhere: still one pass
+  EXPECT_EQ(doc.select("h1 ~ p, h2 ~ p").size(), 49'999u);  // each alternative its own answers
+  EXPECT_EQ(doc.select("p ~ h2").size(), 1u);
+  EXPECT_EQ(doc.select("h2 + p").size(), 1u);
+  EXPECT_EQ(doc.select("p ~ p ~ h2").size(), 1u);
+  // The same element tested alone (no walk, no memo) gives the same answers.
+  auto const last = doc.select("p").back();
+  EXPECT_TRUE(last.is("h2 ~ p"));
+  EXPECT_FALSE(doc.select("p").front().is("h2 ~ p"));
+}
+
 }  // namespace
 }  // namespace candar::html

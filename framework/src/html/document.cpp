@@ -121,9 +121,10 @@ std::vector<element> select_under(std::shared_ptr<parsed_page const> const& page
                                   std::string_view text, bool first_only) {
   detail::selector const sel(text);
   candar::detail::webapp_cpu_scope const webapp_work;  // the walk's length is the page's
+  detail::selector::sibling_memo memo;
   std::vector<element> out;
   walk(from, [&](GumboNode const* n) {
-    if (!sel.matches(n)) return false;
+    if (!sel.matches(n, &memo)) return false;
     out.push_back(detail_access::make(page, n));
     return first_only;
   });

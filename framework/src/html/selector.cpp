@@ -132,32 +132,66 @@ enum class match : std::uint8_t {
   not_from_above,  // not at this node, nor at any of its ancestors: searching further up is in vain
 };
 
+match complex_matches(selector::complex const& c, std::size_t i, GumboNode const* n, selector::sibling_memo* memo);
+
+selector::memo_key key_of(selector::complex const& c, GumboNode const* n, std::size_t i) { return {&c, n, i}; }
+
+// Whether an element sibling before `n` matches compounds[0..i-1]. With a memo, the scan stops at the first
+// sibling whose answer is known, and every sibling it passed learns the answer: each sibling is scanned once.
+bool any_before_matches(selector::complex const& c, std::size_t i, GumboNode const* n, selector::sibling_memo* memo) {
+  GumboNode const* p = n->parent;
+  if (p == nullptr) return false;
+  GumboVector const& kids = p->type == GUMBO_NODE_DOCUMENT ? p->v.document.children : p->v.element.children;
+  if (memo != nullptr) {
+    if (auto const known = memo->find(key_of(c, n, i)); known != memo->end()) return known->second;
+  }
+  std::vector<GumboNode const*> passed{n};
+  bool found = false;
+  for (auto k = n->index_within_parent; k > 0; --k) {
+    auto const* s = static_cast<GumboNode const*>(kids.data[k - 1]);
+    if (!is_element(s)) continue;
+    if (complex_matches(c, i - 1, s, memo) == match::yes) {
+      found = true;
+      break;
+    }
+    if (memo == nullptr) continue;
+    if (auto const known = memo->find(key_of(c, s, i)); known != memo->end()) {
+      found = known->second;
+      break;
+    }
+    passed.push_back(s);
+  }
+  if (memo != nullptr) {
+    for (auto const* q : passed) memo->emplace(key_of(c, q, i), found);
+  }
+  return found;
+}
+
 // Whether compounds[0..i] match with compounds[i] at `n`. A failed descendant search says not_from_above, so
 // that the searches around it stop (as browsers' matchers do): on a page 512 levels deep, `a b c` then costs
 // one walk up per element, not one per pair of ancestors.
-match complex_matches(selector::complex const& c, std::size_t i, GumboNode const* n) {
+match complex_matches(selector::complex const& c, std::size_t i, GumboNode const* n, selector::sibling_memo* memo) {
   if (!compound_matches(n, c.compounds[i])) return match::no;
   if (i == 0) return match::yes;
   switch (c.combinators[i]) {
     case '>': {
       auto const* p = element_parent(n);
       if (p == nullptr) return match::no;
-      return complex_matches(c, i - 1, p);  // not_from_above there is not_from_above here
+      return complex_matches(c, i - 1, p, memo);  // not_from_above there is not_from_above here
     }
     case ' ':
       for (auto const* a = element_parent(n); a != nullptr; a = element_parent(a)) {
-        auto const r = complex_matches(c, i - 1, a);
+        auto const r = complex_matches(c, i - 1, a, memo);
         if (r != match::no) return r;
       }
       return match::not_from_above;  // no ancestor of n matched, so none of an ancestor's will
-    case '+':
-    case '~': {
+    case '+': {
       bool found = false;
       any_previous_element(
-          n, [&](GumboNode const* s) { return found = complex_matches(c, i - 1, s) == match::yes; },
-          c.combinators[i] == '+');
+          n, [&](GumboNode const* s) { return found = complex_matches(c, i - 1, s, memo) == match::yes; }, true);
       return found ? match::yes : match::no;
     }
+    case '~': return any_before_matches(c, i, n, memo) ? match::yes : match::no;
     default: return match::no;
   }
 }
@@ -173,9 +207,10 @@ std::string tag_name(GumboNode const* n) {
 
 selector::selector(std::string_view text) : alternatives_(parse(text)) {}
 
-bool selector::matches(GumboNode const* element) const {
-  return std::any_of(alternatives_.begin(), alternatives_.end(),
-                     [&](complex const& c) { return complex_matches(c, c.compounds.size() - 1, element) == match::yes; });
+bool selector::matches(GumboNode const* element, sibling_memo* memo) const {
+  return std::any_of(alternatives_.begin(), alternatives_.end(), [&](complex const& c) {
+    return complex_matches(c, c.compounds.size() - 1, element, memo) == match::yes;
+  });
 }
 
 }  // namespace candar::html::detail
