@@ -123,5 +123,29 @@ TEST(bound_html, the_attribute_work_of_a_page_is_bounded) {
   EXPECT_EQ(out.text(page).size(), tag.size() * 80);  // 80 tags make 20 million
 }
 
+// The tree builder clones the formatting elements an enclosing end tag left active into what follows: 400
+// <b>s closed by one </p>, then "<p>x</p>" again and again, is 400 elements a paragraph (7 GB for 324 KB of
+// page before they were counted). The page is cut where those clones pass the element cap.
+TEST(bound_html, formatting_elements_left_active_count_with_every_tag_after_them) {
+  std::string bombs = "<!doctype html><body><p>";
+  for (int i = 0; i < 400; ++i) bombs += "<b id=b" + std::to_string(i) + ">";
+  bombs += "</p>";
+  auto const page = bombs + repeated("<p>x</p>", 40'000);
+  auto const out = bound_html(page);
+  EXPECT_TRUE(out.cut);
+  auto const kept_paragraphs = (out.text(page).size() - bombs.size()) / std::string("<p>x</p>").size();
+  // Each <p> counts with its 400 clones (and each <b> with those before it): a few hundred paragraphs fit.
+  EXPECT_GT(kept_paragraphs, 100U);
+  EXPECT_LT(kept_paragraphs, 500U);
+  // Closing them takes them off the list: the same page with its </b>s is whole.
+  std::string closed = bombs;
+  for (int i = 0; i < 400; ++i) closed += "</b>";
+  closed += repeated("<p>x</p>", 40'000);
+  EXPECT_FALSE(bound_html(closed).cut);
+  // A sloppy honest page (one <b> left open in a paragraph) keeps its 10,000 paragraphs.
+  auto const sloppy = "<p><b>bold</p>" + repeated("<p>x</p>", 10'000);
+  EXPECT_FALSE(bound_html(sloppy).cut);
+}
+
 }  // namespace
 }  // namespace candar::detail

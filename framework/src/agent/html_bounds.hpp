@@ -6,7 +6,9 @@
 //   - depth: elements nested deeper than `max_depth` (Chromium's parser caps its tree at 512) are kept empty,
 //     beside their parent, their contents after them, as Chromium places them (the tag is closed at once and
 //     its end tag dropped);
-//   - elements: the page is cut before the start tag past `max_elements`;
+//   - elements: the page is cut before the start tag past `max_elements`, counting with each start tag the
+//     formatting elements (b, i, a, ...) started and not ended, which the tree builder clones again into what
+//     follows once an enclosing end tag has closed them (an over-count where they are still open);
 //   - attributes: the page is cut before a tag with more than `max_attributes`;
 //   - bytes: only the first `max_bytes` are parsed.
 // The depth is counted from the tags as written: start tags of elements that are neither void nor closed by
