@@ -6,6 +6,7 @@
 
 #include "isuchair/initial_data.hpp"
 #include "isuchair/rules.hpp"
+#include "replies.hpp"
 #include "static_files.hpp"
 
 namespace isuchair::webapp {
@@ -13,9 +14,6 @@ namespace isuchair::webapp {
 namespace {
 
 using json = nlohmann::json;
-
-http_reply json_reply(int status, json const& body) { return {.status = status, .body = body.dump(-1, ' ', false, json::error_handler_t::replace)}; }
-http_reply error_reply(int status, std::string_view message) { return json_reply(status, {{"error", message}}); }
 
 std::optional<std::int64_t> parse_id(std::string_view text) {
   std::int64_t v = 0;
@@ -40,73 +38,7 @@ std::optional<std::string_view> cookie_value(http_request const& r, std::string_
   return std::nullopt;
 }
 
-constexpr std::string_view schema = R"(
-DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS users; DROP TABLE IF EXISTS presents;
-DROP TABLE IF EXISTS user_items; DROP TABLE IF EXISTS master_versions;
-CREATE TABLE master_versions (id INTEGER PRIMARY KEY, version TEXT NOT NULL UNIQUE);
-CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, chairs INTEGER NOT NULL);
-CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, password TEXT NOT NULL, banned INTEGER NOT NULL,
-                    coins INTEGER NOT NULL, chairs INTEGER NOT NULL, draws INTEGER NOT NULL);
-CREATE TABLE presents (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, item_id INTEGER NOT NULL,
-                       message TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE user_items (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, item_id INTEGER NOT NULL,
-                         chairs INTEGER NOT NULL, source TEXT NOT NULL);
-)";
-
-// What `tuned` adds: the indexes the per-user queries need.
-constexpr std::string_view tuned_indexes = R"(
-CREATE INDEX presents_by_user ON presents (user_id, received, id);
-CREATE INDEX user_items_by_user ON user_items (user_id, source);
-)";
-
 }  // namespace
-
-std::map<std::string, std::string> const& known_faults() {
-  static std::map<std::string, std::string> const faults = {
-      {"wrong-chairs", "GET /api/users/:id/home answers one chair too many"},
-      {"ignore-version", "requests carrying an old master version are served"},
-      {"admit-banned", "banned users can log in"},
-      {"error-reward", "POST /api/users/:id/reward answers 500"},
-      {"slow-gacha", "POST /api/users/:id/gacha answers after --slow-ms"},
-      {"no-cache-headers", "static files come without ETag, Last-Modified and Cache-Control"},
-      {"garbage-static", "static files are a one-line body with plausible cache headers (less to send)"},
-      {"no-validators", "static files come without ETag and Last-Modified (nothing to revalidate)"},
-      {"no-auth", "the session is not checked: a request without one acts on the path's user"},
-      {"foreign-user", "a session may act on any user's path (no 403)"},
-      {"double-reward", "the login reward can be claimed again and again (no 409)"},
-      {"free-gacha", "the gacha draws without enough coins (no 409)"},
-      {"stale-home", "GET /api/users/:id/home answers each user's first answer again (a per-user cache)"},
-      // Hostile answers: what a broken or cheating webapp may send the benchmarker, which must stay standing.
-      {"deep-page", "GET / is its page preceded by 100,000 nested <div>s (500 KB)"},
-      {"latin1-header", "every answer carries X-Note: caf\\xe9 (Latin-1, not UTF-8)"},
-      {"long-header", "every answer carries a 60 KB X-Padding header"},
-      {"broken-utf8-error", "POST /api/users/:id/reward answers 500 with a Japanese HTML page cut mid-character"},
-      {"zstd-home", "GET /api/users/:id/home answers bytes said to be zstd (which no browser here decodes)"},
-      // Durability: what the check after a restart (--validate-only) is for.
-      {"memory-only", "writes stay in memory and never reach --db: they vanish when the webapp restarts"},
-      {"swr-static", "static files say max-age=0, stale-while-revalidate=60 (every hit revalidated behind)"},
-  };
-  return faults;
-}
-
-app::app(database& db, app_options options) : db_(db), options_(std::move(options)) {
-  std::lock_guard lock(mutex_);
-  // A restart goes on with the data the database holds, as any webapp's does; only a new database starts from
-  // the initial data.
-  if (!has_table("users") || !has_table("master_versions")) {
-    initialize();
-    return;
-  }
-  item_count_ = db_.scalar("SELECT COUNT(*) FROM items WHERE id > ?", 0).value_or(0);
-  auto current = db_.prepare("SELECT version FROM master_versions ORDER BY id DESC LIMIT 1");
-  if (current.step()) master_version_ = current.text(0);
-}
-
-bool app::has_table(std::string_view name) {
-  auto q = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-  q.bind(1, name);
-  return q.step();
-}
 
 http_reply app::handle(http_request const& r) {
   auto reply = serve(r);
@@ -206,49 +138,6 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (tag == "receive") return receive(*id, body);
   if (tag == "gacha") return gacha(*id);
   return error_reply(500, fmt::format("{} is in the contract but not implemented", e.name));
-}
-
-http_reply app::initialize() {
-  auto const data = generate_initial_data();
-  db_.exec(schema);
-  db_.exec("BEGIN");
-  {
-    auto versions = db_.prepare("INSERT INTO master_versions (version) VALUES (?)");
-    for (auto const& v : data.master_versions) {
-      versions.bind(1, v).step();
-      versions.reset();
-    }
-    auto ins = db_.prepare("INSERT INTO items (id, name, chairs) VALUES (?, ?, ?)");
-    for (auto const& i : data.items) {
-      ins.bind(1, i.id).bind(2, i.name).bind(3, i.chairs).step();
-      ins.reset();
-    }
-    auto users = db_.prepare("INSERT INTO users (id, name, password, banned, coins, chairs, draws) VALUES (?,?,?,?,?,?,0)");
-    auto owned = db_.prepare("INSERT INTO user_items (user_id, item_id, chairs, source) VALUES (?, ?, ?, 'initial')");
-    for (auto const& u : data.users) {
-      users.bind(1, u.id).bind(2, u.name).bind(3, u.password).bind(4, std::int64_t{u.banned ? 1 : 0});
-      users.bind(5, u.coins).bind(6, u.chairs).step();
-      users.reset();
-      for (auto const item_id : u.owned_items) {
-        owned.bind(1, u.id).bind(2, item_id).bind(3, data.items[static_cast<std::size_t>(item_id - 1)].chairs).step();
-        owned.reset();
-      }
-    }
-    auto presents = db_.prepare("INSERT INTO presents (id, user_id, item_id, message) VALUES (?, ?, ?, ?)");
-    for (auto const& p : data.presents) {
-      presents.bind(1, p.id).bind(2, p.user_id).bind(3, p.item_id).bind(4, p.message).step();
-      presents.reset();
-    }
-  }
-  db_.exec("COMMIT");
-  if (options_.tuned) db_.exec(tuned_indexes);
-  db_.exec("ANALYZE");
-  item_count_ = static_cast<std::int64_t>(data.items.size());
-  master_version_ = data.master_versions.back();
-  sessions_.clear();
-  stale_homes_.clear();
-  return json_reply(200, {{"implementation", options_.tuned ? "isuchair-cpp (tuned)" : "isuchair-cpp (naive)"},
-                          {"master_version", master_version_}});
 }
 
 std::int64_t app::chairs_of(std::int64_t user_id) {
