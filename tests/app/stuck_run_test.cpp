@@ -82,5 +82,61 @@ TEST(benchmarker_app, a_contest_that_does_not_stop_on_critical_counts_every_erro
   EXPECT_EQ(r.result.at("breakdown").at("validated").at("count"), 1);
 }
 
+// --junit: the run as JUnit XML that a CI's parser reads (Python's ElementTree here, as strict as GitLab's and
+// Jenkins' readers about the structure): counts that add up, one case per check, failures with their message.
+std::string junit_summary(std::string const& file) {
+  test::child_process py({"/usr/bin/python3", "-c", R"(
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+suites = root.findall("testsuite")
+assert len(suites) == 1
+s = suites[0]
+cases = s.findall("testcase")
+failed = [c for c in cases if c.find("failure") is not None]
+errored = [c for c in cases if c.find("error") is not None]
+skipped = [c for c in cases if c.find("skipped") is not None]
+for a, n in (("tests", len(cases)), ("failures", len(failed)), ("errors", len(errored)), ("skipped", len(skipped))):
+    assert int(s.get(a)) == n == int(root.get(a)), (a, s.get(a), n)
+for c in cases:
+    state = "failed" if c in failed else "error" if c in errored else "skipped" if c in skipped else "passed"
+    msg = (c.find("failure") if c in failed else c.find("error") if c in errored else None)
+    print(c.get("classname") + "/" + c.get("name") + ": " + state + ("" if msg is None else " " + msg.get("message")))
+)", file});
+  py.wait();
+  return py.output();
+}
+
+TEST(benchmarker_app, junit_xml_of_a_passing_a_failing_and_a_regressed_run) {
+  auto const xml = ::testing::TempDir() + "junit-" + std::to_string(getpid()) + ".xml";
+  auto const passing = run_stuck({"--junit", xml}, "junit-pass");
+  ASSERT_EQ(passing.exit_code, 0) << passing.out;
+  auto const pass = junit_summary(xml);
+  EXPECT_NE(pass.find("stuck-bench/verdict: passed"), std::string::npos) << pass;
+  EXPECT_NE(pass.find("stuck-bench.phase/load: passed"), std::string::npos) << pass;
+  EXPECT_NE(pass.find("stuck-bench.critical/no critical error: passed"), std::string::npos) << pass;
+
+  auto const failing = run_stuck({"--critical", "--stop-on-critical", "--junit", xml}, "junit-fail");
+  ASSERT_EQ(failing.exit_code, 1) << failing.out;
+  auto const fail = junit_summary(xml);
+  EXPECT_NE(fail.find("stuck-bench/verdict: failed fail: stopped at the first critical error: visit > wrong"),
+            std::string::npos) << fail;
+  EXPECT_NE(fail.find("stuck-bench.phase/validate: skipped"), std::string::npos) << fail;  // stopped before it
+  EXPECT_NE(fail.find("stuck-bench.critical/wrong: failed 1 critical error(s): visit > wrong: GET /: the third answer"),
+            std::string::npos) << fail;
+
+  // A baseline whose score the run cannot reach: a regression, its figures in the failed case.
+  auto baseline = passing.result;
+  baseline["score"] = 1000;
+  auto const baseline_file = ::testing::TempDir() + "junit-baseline-" + std::to_string(getpid()) + ".json";
+  std::ofstream(baseline_file) << baseline.dump();
+  auto const regressed = run_stuck({"--baseline", baseline_file, "--junit", xml}, "junit-regressed");
+  ASSERT_EQ(regressed.exit_code, 4) << regressed.out;
+  auto const reg = junit_summary(xml);
+  EXPECT_NE(reg.find("stuck-bench/verdict: failed regression"), std::string::npos) << reg;
+  EXPECT_NE(reg.find("stuck-bench.baseline/score: failed regression: score 1 is 100 % below the baseline's 1,000"),
+            std::string::npos) << reg;
+}
+
 }  // namespace
 }  // namespace candar

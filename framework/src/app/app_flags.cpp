@@ -14,6 +14,7 @@
 
 #include "candar/version.hpp"
 #include "html_report.hpp"
+#include "junit_report.hpp"
 #include "result_file.hpp"
 #include "saved_state.hpp"
 
@@ -106,6 +107,8 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
       ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
   cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
   cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+  cli.add_option("--junit", junit_file, "write the run as JUnit XML there (verdict, phases, critical errors, the gate)")
+      ->type_name("FILE.xml");
   cli.add_option("--baseline", baseline_file, "compare with this earlier --result of the same contest (exit 4 on a regression)")
       ->type_name("FILE");
   cli.add_option("--max-drop", max_drop, "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
@@ -175,6 +178,7 @@ bool app_flags::parse(int argc, char** argv) {
     settings.result_file = result_file;
   }
   if (!report_file.empty()) require_writable("--report", report_file);
+  if (!junit_file.empty()) require_writable("--junit", junit_file);
   return true;
 }
 
@@ -203,6 +207,7 @@ void app_flags::check_post_restart_flags() {
 void app_flags::write_results(nlohmann::json const& j) const {
   if (settings.result_file) write_result(*settings.result_file, j);
   if (!report_file.empty()) write_file_atomically(report_file, html_report(j));
+  if (!junit_file.empty()) write_file_atomically(junit_file, junit_xml(j));
 }
 
 void app_flags::finish_stream(nlohmann::json j, std::chrono::milliseconds wait) {

@@ -47,6 +47,7 @@ struct app_flags {
   double duration_s = 60, prepare_s = 20, validate_s = 20;
   std::string result_file;
   std::string report_file;  // the HTML report
+  std::string junit_file;   // the run as JUnit XML
   std::string baseline_file;
   double max_drop = 10;
   std::vector<std::string> gate_p99;

@@ -85,6 +85,7 @@ int run_repeated(app_flags& flags) {
     auto const gate = compare_with(*base, j, flags.max_drop, flags.gate_p99, tolerated_spread);
     bool const inconclusive = !gate.lines.empty() && gate.lines.front().starts_with("inconclusive");
     j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", flags.max_drop},
+                     {"gated", flags.gate_p99},
                      {"regressed", gate.regressed}, {"inconclusive", inconclusive}, {"findings", gate.lines},
                      {"endpoints", base->endpoints}};
     std::cout << "baseline " << base->file << " (against the median):\n";

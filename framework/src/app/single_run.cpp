@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -87,6 +89,17 @@ void add_benchmarker_figures(nlohmann::json& j, result const& r, saturation_coun
   if (s.waited_for_cpu()) b["cpu_wait_warning"] = s.wait_sentence();
   // The benchmarker's own failures (a socket it could not open): the score measured its limits, not the webapp.
   b["own_failures"] = r.errors().count(codes::benchmarker);
+}
+
+// The critical errors kept (the first 100,000), counted by their innermost code: what was wrong, whichever flow
+// met it (for --junit's one case per code).
+nlohmann::json critical_by_code(result const& r, std::vector<std::string> const& critical) {
+  std::map<std::string, std::int64_t> counts;
+  for (auto const& e : r.errors().all()) {
+    auto const klass = r.errors().class_of(e);
+    if (std::find(critical.begin(), critical.end(), klass) != critical.end()) ++counts[std::string(e.inner_code())];
+  }
+  return counts;
 }
 
 // --validate-only: the contest takes its model back from the state file, before any request. A file that
@@ -228,6 +241,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     }
     if (contest.add_to_result) contest.add_to_result(j);
     add_benchmarker_figures(j, r, saturation);
+    j["errors"]["critical_by_code"] = critical_by_code(r, contest.critical_classes);
     outcome.valid = invalid.empty();
     j["valid"] = outcome.valid;
     // Not compared with anything: the score measured the benchmarker's machine, not the webapp.
@@ -235,6 +249,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     if (flags.base && decide(outcome).code != 5) {
       gate = compare_with(*flags.base, j, flags.max_drop, flags.gate_p99);
       j["baseline"] = {{"file", flags.base->file}, {"score", flags.base->score}, {"max_drop_percent", flags.max_drop},
+                       {"gated", flags.gate_p99},
                        {"regressed", gate->regressed}, {"findings", gate->lines}, {"endpoints", flags.base->endpoints}};
       outcome.regressed = gate->regressed;
     }
