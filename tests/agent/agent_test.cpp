@@ -930,20 +930,38 @@ TEST(agent, a_stale_while_revalidate_hit_is_served_at_once_and_revalidated_behin
 // revalidation per entry is in flight at a time (Chromium keeps one), not one per hit.
 TEST(agent, one_background_revalidation_per_entry_is_in_flight_at_a_time) {
   std::atomic<int> plain{0}, conditional{0};
+  std::mutex m;
+  std::optional<asio::any_io_executor> loop;
+  std::shared_ptr<asio::steady_timer> revalidation_seen;
   http_server server([&](seen_request const& r) {
-    (r.header("If-None-Match").empty() ? plain : conditional).fetch_add(1);
-    return reply{.status = r.header("If-None-Match").empty() ? 200 : 304,
+    bool const revalidation = !r.header("If-None-Match").empty();
+    (revalidation ? conditional : plain).fetch_add(1);
+    if (revalidation) {
+      std::lock_guard lock(m);
+      asio::post(*loop, [t = revalidation_seen] { t->cancel(); });  // wake the test on its own loop
+    }
+    return reply{.status = revalidation ? 304 : 200,
                  .headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=0, stale-while-revalidate=3600"}},
-                 .body = r.header("If-None-Match").empty() ? "v1" : ""};
+                 .body = revalidation ? "" : "v1"};
   });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
+    {
+      std::lock_guard lock(m);
+      loop = co_await asio::this_coro::executor;
+      revalidation_seen = std::make_shared<asio::steady_timer>(*loop, 30s);
+    }
     auto first = co_await a.get("/swr").send();
     EXPECT_TRUE(first && first->cache == cache_use::network) << summary(first);
     for (int i = 0; i < 10; ++i) {  // served from the cache without yielding: the first revalidation is in flight
       auto hit = co_await a.get("/swr").send();
       EXPECT_TRUE(hit && hit->cache == cache_use::hit) << summary(hit);
     }
-  });  // returns once the loop has nothing left: the revalidation has ended
+    // Until the server has seen it: the agent going away could otherwise cancel it before it was sent.
+    auto [ec] = co_await revalidation_seen->async_wait(asio::as_tuple(asio::use_awaitable));
+    EXPECT_EQ(ec, asio::error::operation_aborted);  // woken by the revalidation, not by the 30 s bound
+    std::lock_guard lock(m);
+    revalidation_seen.reset();  // a timer goes with its loop
+  });
   EXPECT_EQ(plain.load(), 1);
   EXPECT_EQ(conditional.load(), 1);
 }
