@@ -14,18 +14,12 @@
 
 #include "support/child_process.hpp"
 #include "support/tinysns_server.hpp"
+#include "tinysns_files.hpp"
 
 namespace candar::test {
 namespace {
 
-std::string read_file(std::string const& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string const assets = std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysns/static";
+std::string const& assets = tinysns_assets;
 
 struct hostile_case {
   tinysns_server::cheat cheat;

@@ -13,20 +13,14 @@
 
 #include "support/child_process.hpp"
 #include "support/tinysns_server.hpp"
+#include "tinysns_files.hpp"
 
 namespace candar::test {
 namespace {
 
 using json = nlohmann::json;
 
-std::string read_file(std::string const& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string const assets = std::string(CANDAR_SOURCE_DIR) + "/benchmarker/tinysns/static";
+std::string const& assets = tinysns_assets;
 
 struct bench_run {
   int exit_code = -1;

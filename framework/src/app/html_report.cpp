@@ -2,25 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "markup_text.hpp"
 #include "report/report_assets.hpp"
 
 namespace candar::detail {
 
 namespace {
-
-std::string escaped_html(std::string_view text) {
-  std::string out;
-  for (char const c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // JSON that can sit inside <script>: '<', '>' and '&' appear only inside JSON strings, where \uXXXX means
 // the same character, so no "</script>" or "<!--" in a contestant's error message can end the element.
@@ -58,7 +45,7 @@ std::string html_report(nlohmann::json const& result) {
     }
     out += page.substr(0, at);
     auto const marker = page.substr(at + 1, end - at - 1);
-    if (marker == "TITLE") out += escaped_html(title);
+    if (marker == "TITLE") out += markup_text(title);
     else if (marker == "STYLE") out += report_assets::style;
     else if (marker == "SCRIPT") out += report_assets::script;
     else if (marker == "RESULT") out += script_safe_json(result);

@@ -2,29 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "markup_text.hpp"
+
 namespace candar::detail {
 
 namespace {
 
 using json = nlohmann::json;
-
-std::string xml_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char const c : s) {
-    auto const u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;  // not allowed in XML 1.0
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string text_of(json const& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -143,16 +127,16 @@ std::string junit_xml(json const& result) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" time=\"{5:.3f}\">\n"
                      "  <testsuite name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" time=\"{5:.3f}\">\n",
-                     xml_text(suite), cases.size(), failures, errors, skipped, seconds);
+                     markup_text(suite), cases.size(), failures, errors, skipped, seconds);
   for (auto const& c : cases) {
-    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", xml_text(c.classname), xml_text(c.name), c.seconds);
+    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", markup_text(c.classname), markup_text(c.name), c.seconds);
     switch (c.result) {
       case test_case::outcome::passed: out += "/>\n"; break;
       case test_case::outcome::skipped: out += "><skipped/></testcase>\n"; break;
       case test_case::outcome::failed:
       case test_case::outcome::error: {
         auto const tag = c.result == test_case::outcome::failed ? "failure" : "error";
-        out += fmt::format(">\n      <{0} message=\"{1}\" type=\"{0}\">{1}</{0}>\n    </testcase>\n", tag, xml_text(c.message));
+        out += fmt::format(">\n      <{0} message=\"{1}\" type=\"{0}\">{1}</{0}>\n    </testcase>\n", tag, markup_text(c.message));
         break;
       }
     }
