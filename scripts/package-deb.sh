@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds candar's Debian package: candar_VERSION_amd64.deb, the library, headers, package config, the candar
-# command and the guide under /usr, depending on the -dev packages a contest's build needs.
+# command and the guide under /usr, depending on the -dev packages a contest's build needs (cmake/packaging.cmake).
 #   bash scripts/package-deb.sh [OUT_DIR] [--build-dir DIR]     (OUT_DIR default: the current folder)
 # then: sudo apt install ./candar_VERSION_amd64.deb; candar new mycontest (find_package needs no prefix hint).
 set -euo pipefail
@@ -17,10 +17,7 @@ while [ $# -gt 0 ]; do
 done
 out_dir=$(mkdir -p "${out_dir:-.}" && cd "${out_dir:-.}" && pwd)
 
-bash "${source_dir}/scripts/setup.sh"
-cmake -S "${source_dir}" -B "${build_dir}" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=Release \
-  -DCANDAR_BUILD_TESTS=OFF -DCANDAR_BUILD_BENCH=OFF -DCANDAR_BUILD_SAMPLES=OFF >/dev/null
-cmake --build "${build_dir}" -j "$(nproc)"
+bash "${source_dir}/scripts/build-installable.sh" "${build_dir}"
 (cd "${build_dir}" && cpack -G DEB -B "${out_dir}" >/dev/null)
 rm -rf "${out_dir}/_CPack_Packages"
 ls "${out_dir}"/candar_*.deb

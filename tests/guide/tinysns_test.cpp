@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -28,17 +29,25 @@ struct bench_run {
   json result;
 };
 
-bench_run run_against(tinysns_server::cheat c) {
-  tinysns_server app(read_file(assets + "/style.css"), c);
+// tinysns-bench against `app`, its JSON result read back.
+bench_run run_bench(tinysns_server const& app, std::vector<std::string> const& extra) {
   auto const file = ::testing::TempDir() + "tinysns-" + std::to_string(::getpid()) + ".json";
-  child_process bench({TINYSNS_BENCH_BIN, "--target", app.url(), "--duration", "2", "--threads", "2", "--assets", assets,
-                       "--result", file, "--progress", "none"});
+  std::remove(file.c_str());
+  std::vector<std::string> argv{TINYSNS_BENCH_BIN, "--target", app.url(), "--threads", "2", "--assets", assets,
+                                "--result", file, "--progress", "none"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  child_process bench(argv);
   bench_run r;
   r.exit_code = bench.wait();
   r.out = bench.output();
   std::ifstream in(file);
   if (in) r.result = json::parse(in, nullptr, false);
   return r;
+}
+
+bench_run run_against(tinysns_server::cheat c) {
+  tinysns_server app(read_file(assets + "/style.css"), c);
+  return run_bench(app, {"--duration", "2"});
 }
 
 TEST(guide_tinysns, an_honest_webapp_passes_with_logins_posts_and_timelines_scored) {
@@ -98,26 +107,13 @@ struct restart_runs {
 restart_runs run_restart_and_check(tinysns_server::cheat c) {
   auto const db = std::make_shared<tinysns_server::database>();
   auto const state = ::testing::TempDir() + "tinysns-state-" + std::to_string(::getpid()) + ".json";
-  auto const result = ::testing::TempDir() + "tinysns-check-" + std::to_string(::getpid()) + ".json";
   restart_runs r;
-  auto run = [&](tinysns_server const& app, std::vector<std::string> extra) {
-    std::vector<std::string> argv{TINYSNS_BENCH_BIN, "--target", app.url(), "--threads", "2", "--assets", assets,
-                                  "--result", result, "--progress", "none"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    child_process bench(argv);
-    bench_run out;
-    out.exit_code = bench.wait();
-    out.out = bench.output();
-    std::ifstream in(result);
-    if (in) out.result = json::parse(in, nullptr, false);
-    return out;
-  };
   {
     tinysns_server before(read_file(assets + "/style.css"), c, db);
-    r.run = run(before, {"--duration", "2", "--save-state", state});
+    r.run = run_bench(before, {"--duration", "2", "--save-state", state});
   }
   tinysns_server after(read_file(assets + "/style.css"), c, db);  // the restart: the same database
-  r.check = run(after, {"--validate-only", "--state", state});
+  r.check = run_bench(after, {"--validate-only", "--state", state});
   return r;
 }
 
