@@ -12,6 +12,7 @@ pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)  # HTTP/2 framing, HPACK and flow control
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq)  # the Locust worker's socket (cppzmq's header on top)
 # msgpuck (Debian's libmsgpuck-dev) ships a header and a static library, no package config.
 find_path(MSGPUCK_INCLUDE_DIR msgpuck.h REQUIRED)

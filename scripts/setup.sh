@@ -20,6 +20,7 @@ packages=(
   libpsl-dev              # the Public Suffix List: no cookie for ".com"
   libgumbo-dev            # an HTML5 parser for finding a page's sub-resources
   libc-ares-dev           # DNS resolution an event loop can wait on under a deadline, with the records' TTLs
+  libnghttp2-dev          # HTTP/2 for the agent: framing, HPACK, flow control (the I/O stays candar's, on Asio)
   libzmq3-dev cppzmq-dev  # ZeroMQ for the Locust worker (candar worker, candar/locust/)
   libmsgpuck-dev          # msgpack for the Locust protocol (Debian's msgpack-c C++ package needs Boost 1.74)
   libsqlite3-dev          # the isuchair reference webapp's database
@@ -33,10 +34,12 @@ packages=(
 test_packages=(
   chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
   llvm                    # llvm-symbolizer: sanitizer reports with function names and lines (scripts/test.sh)
+  nghttp2-server          # nghttpd: an HTTP/2 server the agent's h2 tests run against
   python3-locust          # Locust 2.12's master, which the candar worker tests join (tests/cli/locust_worker_test.cpp)
 )
 perf_packages=(
   wrk                     # the peer load generator candar load is compared with
+  nghttp2-client          # h2load: the HTTP/2 peer candar load --http2 is compared with
 )
 
 names=("${packages[@]}")

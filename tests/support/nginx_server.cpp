@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "support/http_server.hpp"
+#include "support/self_signed.hpp"
 
 extern char** environ;
 
@@ -35,7 +36,7 @@ bool accepts(unsigned short port) {
 }
 }  // namespace
 
-nginx_server::nginx_server(std::string const& server_block) {
+nginx_server::nginx_server(std::string const& server_block, nginx_listen listen) : tls_(listen.tls) {
   char dir_template[] = "/tmp/candar-nginx-XXXXXX";
   if (mkdtemp(dir_template) == nullptr) throw std::runtime_error("nginx_server: mkdtemp failed");
   prefix_ = dir_template;
@@ -47,13 +48,20 @@ nginx_server::nginx_server(std::string const& server_block) {
   fs::permissions(prefix_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
                                fs::perms::others_exec);
   port_ = closed_port();
+  std::string listen_line = "listen 127.0.0.1:" + std::to_string(port_) + (listen.tls ? " ssl" : "") + (listen.http2 ? " http2" : "") + ";\n";
+  if (listen.tls) {
+    auto const pem = make_self_signed();
+    std::ofstream(prefix_ + "/cert.pem") << pem.certificate;
+    std::ofstream(prefix_ + "/key.pem") << pem.private_key;
+    listen_line += "    ssl_certificate " + prefix_ + "/cert.pem;\n    ssl_certificate_key " + prefix_ + "/key.pem;\n";
+  }
   std::ofstream conf(prefix_ + "/nginx.conf");
   conf << "daemon off;\nmaster_process off;\nworker_processes 1;\npid " << prefix_ << "/nginx.pid;\n"
        << "error_log " << prefix_ << "/logs/error.log warn;\nevents { worker_connections 256; }\n"
        << "http {\n  access_log off;\n  default_type text/plain;\n"
        << "  client_body_temp_path " << prefix_ << "/tmp; proxy_temp_path " << prefix_ << "/tmp; fastcgi_temp_path "
        << prefix_ << "/tmp; uwsgi_temp_path " << prefix_ << "/tmp; scgi_temp_path " << prefix_ << "/tmp;\n"
-       << "  server {\n    listen 127.0.0.1:" << port_ << ";\n    root " << docroot_ << ";\n" << server_block << "\n  }\n}\n";
+       << "  server {\n    " << listen_line << "    root " << docroot_ << ";\n" << server_block << "\n  }\n}\n";
   conf.close();
   std::string const conf_path = prefix_ + "/nginx.conf";
   char const* nginx = fs::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
@@ -87,7 +95,7 @@ nginx_server::~nginx_server() {
   fs::remove_all(prefix_, ignored);
 }
 
-std::string nginx_server::url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string nginx_server::url() const { return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
 
 void nginx_server::write_file(std::string const& path, std::string const& content, long age_seconds) const {
   fs::path const file = fs::path(docroot_) / path;

@@ -6,10 +6,17 @@
 
 namespace candar::test {
 
+// How nginx listens: TLS with a certificate made for the test (self-signed, localhost / 127.0.0.1), and HTTP/2
+// (with TLS: offered in ALPN beside http/1.1; without: h2c, prior knowledge only).
+struct nginx_listen {
+  bool tls = false;
+  bool http2 = false;
+};
+
 class nginx_server {
  public:
   // `server_block` goes inside `server { listen ...; root <docroot>; ... }`.
-  explicit nginx_server(std::string const& server_block);
+  explicit nginx_server(std::string const& server_block, nginx_listen listen = {});
   ~nginx_server();
   nginx_server(nginx_server const&) = delete;
   nginx_server& operator=(nginx_server const&) = delete;
@@ -23,6 +30,7 @@ class nginx_server {
   std::string prefix_;
   std::string docroot_;
   unsigned short port_ = 0;
+  bool tls_ = false;
   pid_t pid_ = -1;
 };
 

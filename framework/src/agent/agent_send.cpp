@@ -42,24 +42,19 @@ outcome agent_state::recorded(std::string const& label, outcome&& result) {
   return result;
 }
 
-std::optional<error> agent_state::received(outgoing const& out, lease l, response& res, response_parser const& parser,
-                                           bool reusable, std::string const& method, web_url const& u) {
-  if (reusable) {
-    pools.release(*out.pool, std::move(l.conn));
-  } else {
-    discard(*out.pool, l.conn);
-  }
+std::optional<error> agent_state::received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding,
+                                           bool reused, std::string const& method, web_url const& u) {
   // The parser saw every field name: no lookup for what is not there (the usual case in a load loop).
-  if (options.cookies && parser.has_set_cookie()) {
+  if (options.cookies && has_set_cookie) {
     for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies->store(set_cookie, out.host, out.target, out.https);
   }
   // A coding the agent does not know leaves the body as it came, as a browser passes it through.
-  if (options.decompress && parser.has_content_encoding() && !out.head && decodable(*res.header("Content-Encoding"))) {
+  if (options.decompress && has_content_encoding && !out.head && decodable(*res.header("Content-Encoding"))) {
     auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
     if (!decoded) return std::move(decoded).error().wrap(method + " " + u.href());
     res.body = std::move(*decoded);
   }
-  res.reused_connection = l.reused;
+  res.reused_connection = reused;
   res.url = u.href();
   return std::nullopt;
 }
@@ -158,6 +153,21 @@ asio::awaitable<outcome> agent_state::send(request r) {
         idle.emplace(std::move(*leased));
       }
       auto l = std::move(*idle);
+      if (l.h2) {
+        if (attempt > 0) got = response{};
+        auto ended = co_await l.h2->exchange(out_held, got, limits, deadline, start);
+        if (ended.failed) {
+          // Refused, or beyond the server's GOAWAY: it did nothing with the request. Sent again once, as Chromium.
+          if (ended.unprocessed && attempt == 0 && out.retry_safe) continue;
+          co_return recorded(label, std::move(*ended.failed));
+        }
+        got.time.connect = l.connect_time;
+        got.protocol = http_protocol::h2;
+        if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method, *current)) {
+          co_return recorded(label, std::move(*failed));
+        }
+        break;
+      }
       auto& c = *l.conn;
       bool const may_retry = l.reused && attempt == 0 && out.retry_safe;
 
@@ -204,7 +214,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
       got.time = {l.connect_time, first_byte, last_byte};
       // The server may refuse keep-alive; a response that came whole as its deadline passed left a closed socket.
       bool const reusable = options.keep_alive && parser.keep_alive() && !extra_bytes && !c.timed_out();
-      if (auto failed = received(out, std::move(l), got, parser, reusable, method, *current)) {
+      if (reusable) {
+        pools.release(pool, std::move(l.conn));
+      } else {
+        discard(pool, l.conn);
+      }
+      if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method, *current)) {
         co_return recorded(label, std::move(*failed));
       }
       break;

@@ -20,7 +20,6 @@
 
 namespace candar::detail {
 
-class response_parser;
 
 struct agent_state {
   agent_state(boost::asio::any_io_executor e, agent_options o);
@@ -56,9 +55,8 @@ struct agent_state {
   // Records `result` under `label` when the agent has a metrics sink, and passes it on.
   outcome recorded(std::string const& label, outcome&& result);
   void record(std::string const& label, response const& res);
-  // A response read whole: its connection goes back to the pool or is closed, cookies are stored and the
-  // Content-Encoding is undone.
-  std::optional<error> received(outgoing const& out, lease l, response& res, response_parser const& parser, bool reusable,
+  // A response read whole: cookies are stored and the Content-Encoding is undone.
+  std::optional<error> received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding, bool reused,
                                 std::string const& method, web_url const& u);
   // RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable.
   void invalidate_after_unsafe(web_url const& target, response const& res);

@@ -39,6 +39,9 @@ class connection {
   // Puts TLS over the connected socket (the TLS stream takes the socket over) and returns it for the handshake.
   boost::asio::ssl::stream<tcp::socket>& start_tls(boost::asio::ssl::context& context);
   [[nodiscard]] bool tls() const noexcept { return tls_ != nullptr; }
+  // ALPN chose h2 in the handshake.
+  [[nodiscard]] bool negotiated_h2() const noexcept { return negotiated_h2_; }
+  void set_negotiated_h2() noexcept { negotiated_h2_ = true; }
   // The socket is connected: Nagle off as browsers do, and non-blocking so that write_now never waits.
   void connected();
 
@@ -66,6 +69,7 @@ class connection {
   std::size_t watch_index_ = 0;      // where in it
   clock_type::time_point deadline_{};
   bool timed_out_ = false;
+  bool negotiated_h2_ = false;
 };
 
 }  // namespace candar::detail

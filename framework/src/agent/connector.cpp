@@ -82,7 +82,7 @@ asio::awaitable<dialed> dial(asio::any_io_executor ex, decltype(agent_options::d
 
 asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(asio::any_io_executor ex, deadline_watch& deadlines,
                                                                        agent_options const& options, std::string const& host,
-                                                                       std::string const& port, bool tls,
+                                                                       std::string const& port, bool tls, bool h2,
                                                                        clock_type::time_point deadline) {
   // Under the request's deadline; the loop's resolver keeps DNS answers for their TTL.
   auto addresses = co_await name_resolver::of(ex).resolve(host, port_number(port), options.names, deadline);
@@ -126,6 +126,7 @@ asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(asio::any
   if (tls) {
     auto& stream = c->start_tls(tls_context(options.tls_verify));
     name_tls_peer(stream, host, options.tls_verify);
+    if (h2) offer_h2(stream);
     auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
     if (hec) {
       // Cut off at the deadline, or canceled with the request: named so; any other failure is TLS's.
@@ -133,6 +134,7 @@ asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(asio::any
       c->close();
       co_return error(e.inner_code(), "TLS handshake with " + host + ":" + port + ": " + e.message());
     }
+    if (h2 && chose_h2(stream)) c->set_negotiated_h2();
   }
   co_return std::move(c);
 }

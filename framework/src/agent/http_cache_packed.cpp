@@ -65,6 +65,7 @@ header_fields http_cache::packed_response::unpacked_headers() const {
 http_cache::packed_response http_cache::packed_response::pack(response const& r) {
   packed_response p;
   p.status = r.status;
+  p.protocol = r.protocol;
   std::size_t n = 0;
   for (auto const& [k, v] : r.headers) n += k.size() + v.size() + 8;
   std::string packed;
@@ -85,6 +86,7 @@ http_cache::packed_response http_cache::packed_response::pack(response const& r)
 response http_cache::packed_response::unpack(std::string const& url) const {
   response r;
   r.status = status;
+  r.protocol = protocol;
   r.headers = unpacked_headers();
   r.body = *body;
   r.url = url;

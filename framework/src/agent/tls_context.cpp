@@ -33,4 +33,16 @@ void name_tls_peer(asio::ssl::stream<asio::ip::tcp::socket>& stream, std::string
   if (verify) stream.set_verify_callback(asio::ssl::host_name_verification(host));
 }
 
+void offer_h2(asio::ssl::stream<asio::ip::tcp::socket>& stream) {
+  static constexpr unsigned char protocols[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_set_alpn_protos(stream.native_handle(), protocols, sizeof protocols);
+}
+
+bool chose_h2(asio::ssl::stream<asio::ip::tcp::socket>& stream) {
+  unsigned char const* chosen = nullptr;
+  unsigned int size = 0;
+  SSL_get0_alpn_selected(stream.native_handle(), &chosen, &size);
+  return size == 2 && chosen[0] == 'h' && chosen[1] == '2';
+}
+
 }  // namespace candar::detail

@@ -2,6 +2,7 @@
 // How an agent behaves: its timeouts, name resolution, connection pool, headers, cache, cookies and limits.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,13 @@ struct agent_limits {
   std::size_t max_decoded_bytes = 64 * 1024 * 1024;  // after Content-Encoding is undone
 };
 
+// When the agent speaks HTTP/2 (RFC 9113): one connection per origin carries all of a user's requests at once.
+enum class http2_use : std::uint8_t {
+  never,     // HTTP/1.1 only
+  over_tls,  // offered with ALPN on https (HTTP/1.1 when the server declines), HTTP/1.1 on http: as browsers
+  always,    // also on http, with prior knowledge (h2c, RFC 9113 3.3): for a server that speaks h2 in the clear
+};
+
 struct agent_options {
   std::string base_url{};                                        // relative targets resolve against it
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
@@ -41,6 +49,7 @@ struct agent_options {
                                                                   std::vector<boost::asio::ip::tcp::endpoint> const& addresses)>
       dial{};
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
+  http2_use http2 = http2_use::over_tls;  // keep_alive off: HTTP/1.1 only
   std::size_t max_connections_per_origin = 6;                   // as a browser
   std::string user_agent = std::string("candar/").append(version);
   bool decompress = true;  // send Accept-Encoding: gzip, deflate, br and decode what comes back

@@ -9,4 +9,5 @@ inline constexpr std::string_view url = "url";                // the target coul
 inline constexpr std::string_view tls = "tls";
 inline constexpr std::string_view redirect = "redirect";  // more redirects than max_redirects
 inline constexpr std::string_view decompress = "decompress";  // a Content-Encoding the agent could not undo
+inline constexpr std::string_view http2 = "http2";  // the server broke HTTP/2, or reset or refused the stream
 }  // namespace candar::codes

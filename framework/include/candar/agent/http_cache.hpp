@@ -64,6 +64,7 @@ class http_cache {
   // then the bodies and headers themselves, identical across agents: both are shared (immutable) texts.
   struct packed_response {
     int status = 0;
+    http_protocol protocol = http_protocol::http1_1;
     std::shared_ptr<std::string const> headers{};
     std::shared_ptr<std::string const> body{};
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;

@@ -25,12 +25,16 @@ enum class cache_use : std::uint8_t {
   revalidated,  // the server answered 304 to a conditional request; the body is the cached one
 };
 
+// Which protocol carried a response.
+enum class http_protocol : std::uint8_t { http1_1, h2 };
+
 struct response {
   int status = 0;
   header_fields headers{};  // in the order received
   std::string body{};
   timings time{};
   bool reused_connection = false;
+  http_protocol protocol = http_protocol::http1_1;  // a cache hit: that of the response stored
   cache_use cache = cache_use::network;
   std::string url{};  // the absolute URL that was requested
 

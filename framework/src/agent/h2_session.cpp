@@ -1,0 +1,231 @@
+#include "h2_session.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include <nghttp2/nghttp2.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
+#include "h2_fields.hpp"
+#include "h2_stream.hpp"
+#include "read_buffer.hpp"
+#include "request_wire.hpp"
+#include "transport_errors.hpp"
+
+namespace candar::detail {
+
+namespace asio = boost::asio;
+using namespace std::string_view_literals;
+
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t write_batch = 64 * 1024;
+// Chromium's windows: large enough that flow control never throttles a page or a load loop.
+constexpr std::int32_t stream_window = 6 * 1024 * 1024;
+constexpr std::int32_t connection_window = 15 * 1024 * 1024;
+}  // namespace
+
+h2_session::h2_session(std::unique_ptr<connection> c) : conn_(std::move(c)) {}
+
+h2_session::~h2_session() { nghttp2_session_del(session_); }
+
+std::shared_ptr<h2_session> h2_session::start(std::unique_ptr<connection> c, std::size_t max_header_bytes) {
+  std::shared_ptr<h2_session> self(new h2_session(std::move(c)));
+  nghttp2_session_callbacks* cbs = nullptr;
+  nghttp2_session_callbacks_new(&cbs);
+  callbacks::install(cbs);
+  nghttp2_option* options = nullptr;
+  nghttp2_option_new(&options);
+  nghttp2_option_set_peer_max_concurrent_streams(options, 100);  // until the server's SETTINGS say, as Chromium
+  nghttp2_session_client_new2(&self->session_, cbs, self.get(), options);
+  nghttp2_option_del(options);
+  nghttp2_session_callbacks_del(cbs);
+
+  nghttp2_settings_entry const settings[] = {
+      {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, stream_window},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<std::uint32_t>(std::min<std::size_t>(max_header_bytes, UINT32_MAX))},
+  };
+  nghttp2_submit_settings(self->session_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
+  nghttp2_session_set_local_window_size(self->session_, NGHTTP2_FLAG_NONE, 0, connection_window);
+  asio::co_spawn(self->conn_->socket().get_executor(), [self]() { return self->read_loop(); }, asio::detached);
+  self->flush();
+  return self;
+}
+
+h2_stream* h2_session::stream(std::int32_t id) {
+  auto const found = streams_.find(id);
+  return found == streams_.end() ? nullptr : found->second.get();
+}
+
+void h2_session::end_stream(h2_stream& s, std::optional<error> failed, bool unprocessed) {
+  if (s.done) return;
+  s.done = true;
+  if (!failed && s.to != nullptr) s.to->time.total = clock_type::now() - s.start;
+  s.failed = std::move(failed);
+  s.unprocessed = unprocessed;
+  s.to = nullptr;
+  s.wake.cancel();
+}
+
+void h2_session::fail(error const& why) {
+  usable_ = false;
+  for (auto& [id, s] : streams_) {
+    // Nothing of its response came: the server may not have seen it (a connection that closed as it sat idle).
+    bool const nothing_came = s->to != nullptr && s->to->time.first_byte == clock_type::duration::zero();
+    end_stream(*s, why, nothing_came);
+  }
+  streams_.clear();
+}
+
+void h2_session::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  fail(error(codes::connection, "the HTTP/2 connection was closed"));
+  conn_->close();
+}
+
+asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const> out, response& to, response_limits limits,
+                                                 clock_type::time_point deadline, clock_type::time_point start) {
+  auto const self = shared_from_this();  // the pool may forget the session while a request waits on it
+  if (!usable_) co_return h2_outcome{error(codes::connection, "the HTTP/2 connection is going away"), true};
+  auto fields = h2_fields_of(out->wire, out->https);
+  auto s = std::make_shared<h2_stream>(conn_->socket().get_executor(), deadline);
+  s->body = fields.body;
+  s->out = std::move(out);
+  s->to = &to;
+  s->limits = limits;
+  s->start = start;
+  nghttp2_data_provider provider{};
+  provider.read_callback = callbacks::read_body;
+  auto const id = nghttp2_submit_request(session_, nullptr, fields.nv.data(), fields.nv.size(),
+                                         s->body.empty() ? nullptr : &provider, nullptr);
+  if (id < 0) {
+    usable_ = false;  // out of stream ids, or broken: the next request opens another connection
+    co_return h2_outcome{error(codes::http2, std::string("cannot start a stream: ") + nghttp2_strerror(id)), true};
+  }
+  streams_.emplace(id, s);
+  flush();
+  boost::system::error_code ec;
+  if (!s->done) std::tie(ec) = co_await s->wake.async_wait(use_tuple);
+  if (!s->done) {
+    // The deadline passed, or the request was canceled: the stream is reset, the connection goes on.
+    s->to = nullptr;
+    streams_.erase(id);
+    if (!closed_) {
+      nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+      flush();
+    }
+    if (ec == asio::error::operation_aborted) co_return h2_outcome{error(codes::canceled, "canceled while waiting for the response")};
+    co_return h2_outcome{error(codes::timeout, "no complete response within the timeout")};
+  }
+  co_return h2_outcome{std::move(s->failed), s->unprocessed, s->set_cookie, s->content_encoding};
+}
+
+asio::awaitable<void> h2_session::read_loop() {
+  auto const self = shared_from_this();  // lives while its connection is read
+  read_buffer buffer;
+  for (;;) {
+    auto [ec, n] = co_await conn_->read_some(asio::buffer(buffer.data(), read_buffer::size));
+    if (closed_) co_return;
+    if (n > 0) {
+      auto const used = nghttp2_session_mem_recv(session_, reinterpret_cast<std::uint8_t const*>(buffer.data()), n);
+      if (used < 0) {
+        std::string why = std::string("the server broke HTTP/2: ") + nghttp2_strerror(static_cast<int>(used));
+        if (!last_problem_.empty()) why += " (" + last_problem_ + ")";
+        fail(error(codes::http2, why));
+        flush();  // the GOAWAY nghttp2 queued, if the socket takes it
+        close();
+        co_return;
+      }
+      flush();
+      if (closed_) co_return;
+    }
+    if (ec) {
+      fail(end_of_stream(ec) ? error(codes::connection, "the server closed the HTTP/2 connection") : failure_of(*conn_, ec));
+      close();
+      co_return;
+    }
+    if (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0) {
+      std::string why = "the HTTP/2 connection ended";
+      if (!last_problem_.empty()) why += " (" + last_problem_ + ")";
+      fail(error(codes::http2, why));  // after a GOAWAY, with no stream left: nothing waits on this
+      close();
+      co_return;
+    }
+  }
+}
+
+void h2_session::flush() {
+  if (writing_ || closed_) return;
+  for (;;) {
+    if (pending_at_ == pending_.size()) {
+      pending_.clear();
+      pending_at_ = 0;
+      while (pending_.size() < write_batch) {
+        std::uint8_t const* data = nullptr;
+        auto const n = nghttp2_session_mem_send(session_, &data);
+        if (n < 0) {
+          fail(error(codes::http2, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n))));
+          close();
+          return;
+        }
+        if (n == 0) break;
+        pending_.append(reinterpret_cast<char const*>(data), static_cast<std::size_t>(n));
+      }
+      if (pending_.empty()) return;
+    }
+    auto [ec, sent] = conn_->write_now(std::string_view(pending_).substr(pending_at_));
+    if (ec) {
+      fail(failure_of(*conn_, ec));
+      close();
+      return;
+    }
+    pending_at_ += sent;
+    if (pending_at_ < pending_.size()) {  // the socket is full, or TLS: the rest on a writer of its own
+      writing_ = true;
+      asio::co_spawn(conn_->socket().get_executor(), [self = shared_from_this()]() { return self->write_loop(); }, asio::detached);
+      return;
+    }
+  }
+}
+
+asio::awaitable<void> h2_session::write_loop() {
+  auto const self = shared_from_this();
+  while (!closed_) {
+    if (pending_at_ == pending_.size()) {
+      pending_.clear();
+      pending_at_ = 0;
+      std::uint8_t const* data = nullptr;
+      for (auto n = nghttp2_session_mem_send(session_, &data); n != 0; n = nghttp2_session_mem_send(session_, &data)) {
+        if (n < 0) {
+          writing_ = false;
+          fail(error(codes::http2, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n))));
+          close();
+          co_return;
+        }
+        pending_.append(reinterpret_cast<char const*>(data), static_cast<std::size_t>(n));
+        if (pending_.size() >= write_batch) break;
+      }
+      if (pending_.empty()) break;
+    }
+    auto [ec, n] = co_await conn_->write(std::string_view(pending_).substr(pending_at_));
+    if (ec) {
+      writing_ = false;
+      fail(failure_of(*conn_, ec));
+      close();
+      co_return;
+    }
+    pending_at_ += n;
+  }
+  writing_ = false;
+}
+
+}  // namespace candar::detail

@@ -1,0 +1,85 @@
+#pragma once
+// One HTTP/2 connection of an agent (RFC 9113), shared by every request of the agent to its origin, each on a
+// stream. nghttp2 is the protocol engine (framing, HPACK, flow control, SETTINGS, GOAWAY, PING replies); the
+// bytes go through the connection on its event loop, as HTTP/1.1's do. A request waits for its stream's end or
+// its own deadline, whichever comes first; past it the stream is reset and the connection goes on.
+//
+// What a server sends is bounded as over HTTP/1.1: the decoded header list by max_header_bytes and
+// max_header_count, a body by max_body_bytes (the stream is reset), the frames nghttp2 queues in reply (SETTINGS
+// and PING floods) by its limits, after which the connection fails.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "candar/agent/response.hpp"
+#include "candar/failure/error.hpp"
+#include "connection.hpp"
+#include "response_parser.hpp"
+
+struct nghttp2_session;
+
+namespace candar::detail {
+
+struct outgoing;
+struct h2_stream;
+
+// How a request's stream ended, beside the response it filled.
+struct h2_outcome {
+  std::optional<error> failed;
+  bool unprocessed = false;  // refused or beyond a GOAWAY: the server did nothing with it, it may go again
+  bool has_set_cookie = false;
+  bool has_content_encoding = false;
+};
+
+class h2_session : public std::enable_shared_from_this<h2_session> {
+ public:
+  using clock_type = std::chrono::steady_clock;
+
+  // Takes a connection that negotiated h2 (ALPN, or prior knowledge on a plain one), sends the preface and
+  // starts reading. `max_header_bytes` is announced as SETTINGS_MAX_HEADER_LIST_SIZE.
+  static std::shared_ptr<h2_session> start(std::unique_ptr<connection> c, std::size_t max_header_bytes);
+  ~h2_session();
+  h2_session(h2_session const&) = delete;
+  h2_session& operator=(h2_session const&) = delete;
+
+  // A new request may go on it: open, no GOAWAY came, nothing broke.
+  [[nodiscard]] bool usable() const noexcept { return usable_; }
+  [[nodiscard]] std::size_t streams() const noexcept { return streams_.size(); }
+
+  // Sends `out` on a new stream and fills `to` with the response until `deadline`. `start` is when the request
+  // began (the response's timings count from it).
+  boost::asio::awaitable<h2_outcome> exchange(std::shared_ptr<outgoing const> out, response& to, response_limits limits,
+                                              clock_type::time_point deadline, clock_type::time_point start);
+  // Closes the connection; the requests on it fail.
+  void close() noexcept;
+
+ private:
+  struct callbacks;
+  struct callback_bodies;
+  explicit h2_session(std::unique_ptr<connection> c);
+
+  boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> write_loop();
+  // Sends what nghttp2 has queued: at once when the socket takes it, else on a writer of its own.
+  void flush();
+  void fail(error const& why);
+  void end_stream(h2_stream& s, std::optional<error> failed, bool unprocessed = false);
+  h2_stream* stream(std::int32_t id);
+
+  std::unique_ptr<connection> conn_;
+  nghttp2_session* session_ = nullptr;
+  std::unordered_map<std::int32_t, std::shared_ptr<h2_stream>> streams_;
+  std::string pending_;       // bytes nghttp2 gave that the socket has not taken yet
+  std::size_t pending_at_ = 0;
+  bool writing_ = false;      // a write_loop runs
+  bool usable_ = true;
+  bool closed_ = false;
+  std::string last_problem_;  // nghttp2's words for the last protocol error it saw
+};
+
+}  // namespace candar::detail
