@@ -1,3 +1,4 @@
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -30,7 +31,7 @@ using clock_type = std::chrono::steady_clock;
 
 constexpr char const* help =
     "usage: candar load URL [--connections N] [--duration SECONDS] [--threads T] [--timeout SECONDS]\n"
-    "                       [--no-keepalive] [--json FILE]\n"
+    "                       [--no-keepalive] [--http2 [--streams M]] [--json FILE]\n"
     "                       [--rate R | --stages R:SECONDS,...] [--max-users M] [--max-delay SECONDS]\n"
     "A closed loop like wrk's, through browser-like agents: N virtual users each send a GET, wait for the\n"
     "response, and send the next. Cookies are kept; the HTTP cache is off, so every request reaches the server.\n"
@@ -41,6 +42,8 @@ constexpr char const* help =
     "  --threads      event loops (default: one per hardware thread)\n"
     "  --timeout      each request's deadline (default 1 s)\n"
     "  --no-keepalive a new connection per request, 'Connection: close'\n"
+    "  --http2        HTTP/2 on http:// too, with prior knowledge (h2c); https:// offers it in ALPN anyway\n"
+    "  --streams M    with --http2, M requests at once on each connection (h2load's -m; default 1)\n"
     "  --json FILE    also write the figures as JSON\n"
     "  --rate R       R requests per second for --duration; with --stages, the rate the first stage starts from\n"
     "  --stages R:S,. the rate moves linearly to R over S seconds, stage after stage (the duration is their sum)\n"
@@ -56,6 +59,8 @@ struct settings {
   std::size_t threads = 0;
   double timeout_s = 1;
   bool keep_alive = true;
+  bool http2 = false;
+  std::int64_t streams = 1;
   std::optional<std::string> json_file;
   std::optional<arrival_rate_options> open;  // --rate / --stages
 };
@@ -108,6 +113,9 @@ std::string describe(arrival_rate_options const& o) {
 // (agents are bound to their loop), touched only from that loop.
 struct agent_shelf {
   std::vector<std::unique_ptr<agent>> free;
+  // With --streams, the loop's agents each carry several requests at once, taken in turn.
+  std::vector<std::unique_ptr<agent>> shared;
+  std::size_t next = 0;
 };
 
 }  // namespace
@@ -115,8 +123,8 @@ struct agent_shelf {
 int load_command(std::vector<std::string> const& args) {
   settings s;
   try {
-    command_line cl({.flags = {"help", "no-keepalive"},
-                     .options = {"connections", "duration", "threads", "timeout", "json", "rate", "stages", "max-users", "max-delay"}},
+    command_line cl({.flags = {"help", "no-keepalive", "http2"},
+                     .options = {"streams", "connections", "duration", "threads", "timeout", "json", "rate", "stages", "max-users", "max-delay"}},
                     args);
     if (cl.flag("help")) {
       std::cout << help;
@@ -131,6 +139,11 @@ int load_command(std::vector<std::string> const& args) {
     s.timeout_s = cl.seconds("timeout", 1);
     s.keep_alive = !cl.flag("no-keepalive");
     s.json_file = cl.value("json");
+    s.http2 = cl.flag("http2");
+    s.streams = cl.integer("streams", 1, 1, 1000);
+    if (s.streams > 1 && !s.http2) throw usage_error("--streams goes with --http2");
+    if (s.http2 && !s.keep_alive) throw usage_error("--http2 keeps its connection: leave out --no-keepalive");
+    if (s.streams > 1 && (cl.value("rate") || cl.value("stages"))) throw usage_error("--streams goes with the closed loop, not --rate or --stages");
     if (cl.value("rate") || cl.value("stages")) {
       arrival_rate_options o;
       if (auto const stages = cl.value("stages")) {
@@ -168,6 +181,7 @@ int load_command(std::vector<std::string> const& args) {
   if (!target.starts_with('/')) target = "/" + target;
   options.timeout = seconds_of(s.timeout_s);
   options.keep_alive = s.keep_alive;
+  if (s.http2) options.http2 = http2_use::always;
   // Like wrk, every request goes to the server: a cache would turn the load into revalidations and hits.
   options.cache = false;
 
@@ -176,14 +190,17 @@ int load_command(std::vector<std::string> const& args) {
                              s.duration_s, s.url, describe(*s.open), s.open->pre_allocated_users, s.open->max_users,
                              rt.size(), s.keep_alive ? "on" : "off");
   } else {
-    std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}\n", s.duration_s, s.url,
-                             s.connections, rt.size(), s.keep_alive ? "on" : "off");
+    std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}{}\n", s.duration_s, s.url,
+                             s.connections, rt.size(), s.keep_alive ? "on" : "off",
+                             s.http2 ? fmt::format(", HTTP/2, {} streams each", s.streams) : "");
   }
 
   // One GET, recorded unless it completed after the end (as wrk drops those).
+  std::atomic<std::uint64_t> over_h2{0};
   auto const get_once = [&](context const& ctx, agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get(target).send();
     if (ctx.done()) co_return;
+    if (res && res->protocol == http_protocol::h2) over_h2.fetch_add(1, std::memory_order_relaxed);
     if (res) {
       metrics.record("GET", res->status, res->time.total, res->body.size());
     } else {
@@ -227,6 +244,12 @@ int load_command(std::vector<std::string> const& args) {
         [&](context const& c, std::int64_t) -> asio::awaitable<void> {
           auto const loop = runtime::current_loop().value_or(0);
           auto& shelf = shelves[loop];
+          if (s.streams > 1) {
+            auto const per_loop = (static_cast<std::size_t>(s.connections) + rt.size() - 1) / rt.size();
+            if (shelf.shared.size() < per_loop) shelf.shared.push_back(std::make_unique<agent>(rt.executor(loop), options));
+            co_await get_once(c, *shelf.shared[shelf.next++ % shelf.shared.size()]);
+            co_return;
+          }
           std::unique_ptr<agent> a;
           if (shelf.free.empty()) {
             a = std::make_unique<agent>(rt.executor(loop), options);
@@ -237,7 +260,7 @@ int load_command(std::vector<std::string> const& args) {
           co_await get_once(c, *a);
           if (!c.done()) shelf.free.push_back(std::move(a));
         },
-        {.parallelism = s.connections});
+        {.parallelism = s.connections * s.streams});
     rt.run(users.process(ctx, keep_first));
   }
   auto const elapsed = std::chrono::duration<double>(std::min(clock_type::now(), *ctx.deadline()) - started).count();
@@ -280,6 +303,7 @@ int load_command(std::vector<std::string> const& args) {
           open->dropped * 10 > open->scheduled ? "; the server did not keep up with the rate" : "");
     }
   }
+  std::cout << fmt::format("Protocol:  HTTP/2 for {} of {} responses\n", over_h2.load(), total.requests);
   std::cout << fmt::format("Transfer:  {:.1f} MB of bodies\n", static_cast<double>(total.bytes) / 1e6);
   std::cout << fmt::format("CPU:       {:.2f} s, {:.0f} requests per CPU-second, {:.3f} CPU-s per 100k requests\n", cpu,
                            per_cpu, total.requests > 0 ? cpu / static_cast<double>(total.requests) * 1e5 : 0.0);
@@ -291,6 +315,9 @@ int load_command(std::vector<std::string> const& args) {
                      {"connections", s.connections},
                      {"threads", rt.size()},
                      {"keep_alive", s.keep_alive},
+                     {"http2", s.http2},
+                     {"streams", s.streams},
+                     {"h2_responses", over_h2.load()},
                      {"duration_s", elapsed},
                      {"requests", total.requests},
                      {"requests_per_second", rps},

@@ -3,7 +3,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 # start_nginx WORK PORT HTTP_EXTRA SERVER_EXTRA: nginx with WORK as its prefix, serving WORK/html on
 # 127.0.0.1:PORT, pid in WORK/nginx.pid; HTTP_EXTRA and SERVER_EXTRA go into the http and server blocks.
-# Waits (bounded) until it accepts connections. Run it pinned with NGINX_PREFIX_CMD, e.g. "taskset -c 0".
+# Waits (bounded) until it accepts connections. Run it pinned with NGINX_PREFIX_CMD, e.g. "taskset -c 0";
+# NGINX_LISTEN adds to the listen directive ("http2": h2c; "ssl http2" with ssl_certificate in SERVER_EXTRA).
 start_nginx() {
   local work=$1 port=$2 http_extra=$3 server_extra=$4
   chmod 755 "$work"  # mktemp makes it private; nginx's worker runs as an unprivileged user
@@ -20,7 +21,7 @@ http {
   uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
   $http_extra
   server {
-    listen 127.0.0.1:$port;
+    listen 127.0.0.1:$port ${NGINX_LISTEN:-};
     root $work/html;
     $server_extra
   }

@@ -69,14 +69,15 @@ void write_files(nginx_server const& nginx, int n) {
 TEST(agent_h2, over_tls_alpn_chooses_h2_and_one_connection_carries_every_request) {
   nginx_server nginx("", {.tls = true, .http2 = true});
   write_files(nginx, 20);
-  with_agent({.base_url = nginx.url(), .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+  with_agent({.base_url = nginx.url(), .timeout = 10s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_EQ(co_await get_at_once(a, 20, http_protocol::h2), 20);
     EXPECT_EQ(a.connections_opened(), 1U);
     auto again = co_await a.get("/3.txt").send();
     EXPECT_TRUE(again && again->reused_connection && again->protocol == http_protocol::h2) << summary(again);
   });
   // The same page as HTTP/1.1 has it: six connections, as a browser opens.
-  with_agent({.base_url = nginx.url(), .http2 = http2_use::never, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+  agent_options const http1{.base_url = nginx.url(), .timeout = 10s, .http2 = http2_use::never, .cache = false};
+  with_agent(http1, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_EQ(co_await get_at_once(a, 20, http_protocol::http1_1), 20);
     EXPECT_EQ(a.connections_opened(), 6U);
   });
@@ -85,7 +86,7 @@ TEST(agent_h2, over_tls_alpn_chooses_h2_and_one_connection_carries_every_request
 TEST(agent_h2, a_tls_server_without_h2_gets_http1_1_and_the_waiting_requests_open_their_own_connections) {
   nginx_server nginx("", {.tls = true});
   write_files(nginx, 15);
-  with_agent({.base_url = nginx.url(), .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+  with_agent({.base_url = nginx.url(), .timeout = 10s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_EQ(co_await get_at_once(a, 15, http_protocol::http1_1), 15);
     EXPECT_EQ(a.connections_opened(), 6U);
   });
@@ -94,7 +95,8 @@ TEST(agent_h2, a_tls_server_without_h2_gets_http1_1_and_the_waiting_requests_ope
 TEST(agent_h2, h2c_with_prior_knowledge_when_asked) {
   nginx_server nginx("", {.http2 = true});
   write_files(nginx, 10);
-  with_agent({.base_url = nginx.url(), .http2 = http2_use::always, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+  agent_options const h2c{.base_url = nginx.url(), .timeout = 10s, .http2 = http2_use::always, .cache = false};
+  with_agent(h2c, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_EQ(co_await get_at_once(a, 10, http_protocol::h2), 10);
     EXPECT_EQ(a.connections_opened(), 1U);
     auto head = co_await a.head("/1.txt").send();
@@ -105,7 +107,7 @@ TEST(agent_h2, h2c_with_prior_knowledge_when_asked) {
 TEST(agent_h2, the_servers_stream_limit_queues_requests_on_the_one_connection) {
   nginx_server nginx("http2_max_concurrent_streams 2;", {.tls = true, .http2 = true});
   write_files(nginx, 12);
-  with_agent({.base_url = nginx.url(), .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+  with_agent({.base_url = nginx.url(), .timeout = 10s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_EQ(co_await get_at_once(a, 12, http_protocol::h2), 12);
     EXPECT_EQ(a.connections_opened(), 1U);
   });
@@ -117,7 +119,7 @@ TEST(agent_h2, gzip_is_decoded_and_a_body_over_the_limit_resets_only_its_stream)
   for (int i = 0; i < 500; ++i) text += "chairs pile up ";
   nginx.write_file("big.txt", text);
   nginx.write_file("small.txt", "small");
-  agent_options options{.base_url = nginx.url(), .cache = false};
+  agent_options options{.base_url = nginx.url(), .timeout = 10s, .cache = false};
   options.limits.max_body_bytes = 100;
   with_agent(options, [&](agent& a) -> asio::awaitable<void> {
     auto small = co_await a.get("/small.txt").send();
@@ -128,6 +130,29 @@ TEST(agent_h2, gzip_is_decoded_and_a_body_over_the_limit_resets_only_its_stream)
     EXPECT_TRUE(zipped && zipped->header("content-encoding") == "gzip" && zipped->body == text) << summary(zipped);
     EXPECT_EQ(a.connections_opened(), 1U);
   });
+}
+
+TEST(agent_h2, a_pages_resources_come_over_its_one_connection_all_at_once) {
+  nginx_server nginx("", {.tls = true, .http2 = true});
+  std::string page = "<html><head>";
+  for (int i = 0; i < 20; ++i) page += "<link rel=stylesheet href=\"/" + std::to_string(i) + ".css\">";
+  nginx.write_file("page.html", page + "</head><body>chairs</body></html>");
+  for (int i = 0; i < 20; ++i) nginx.write_file(std::to_string(i) + ".css", "b" + std::to_string(i) + " {}");
+  for (auto const use : {http2_use::over_tls, http2_use::never}) {
+    with_agent({.base_url = nginx.url(), .timeout = 10s, .http2 = use}, [&](agent& a) -> asio::awaitable<void> {
+      auto home = co_await a.get("/page.html").send();
+      EXPECT_TRUE(home && home->status == 200) << summary(home);
+      if (!home) co_return;
+      auto const loaded = co_await a.load_resources(*home);
+      EXPECT_EQ(loaded.items.size(), 20U);
+      EXPECT_TRUE(loaded.all_ok());
+      bool const h2 = use == http2_use::over_tls;
+      for (auto const& item : loaded.items) {
+        EXPECT_EQ(item.result->protocol, h2 ? http_protocol::h2 : http_protocol::http1_1) << item.url;
+      }
+      EXPECT_EQ(a.connections_opened(), h2 ? 1U : 6U);
+    });
+  }
 }
 
 // nginx speaks h2 to the agent and HTTP/1.1 to the scripted server behind it.
@@ -149,7 +174,7 @@ TEST(agent_h2, cookies_redirects_bodies_and_the_cache_work_as_over_http1_1) {
     return reply{.status = 404};
   });
   nginx_server nginx(proxy_to(server), {.tls = true, .http2 = true});
-  with_agent({.base_url = nginx.url(), .max_redirects = 3}, [&](agent& a) -> asio::awaitable<void> {
+  with_agent({.base_url = nginx.url(), .timeout = 10s, .max_redirects = 3}, [&](agent& a) -> asio::awaitable<void> {
     auto home = co_await a.get("/login").send();
     EXPECT_TRUE(home && home->status == 200 && home->body == "hello sid=abc" && home->protocol == http_protocol::h2)
         << summary(home);
@@ -166,7 +191,9 @@ TEST(agent_h2, cookies_redirects_bodies_and_the_cache_work_as_over_http1_1) {
 TEST(agent_h2, a_stream_past_its_deadline_is_reset_and_the_connection_carries_the_next_request) {
   http_server server([](seen_request const& r) { return r.target == "/slow" ? reply{.never_answer = true} : reply{.body = "quick"}; });
   nginx_server nginx(proxy_to(server), {.tls = true, .http2 = true});
-  with_agent({.base_url = nginx.url(), .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+  with_agent({.base_url = nginx.url(), .timeout = 10s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+    auto first = co_await a.get("/quick").send();  // the connection is open: the deadline below is the stream's alone
+    EXPECT_TRUE(first && first->protocol == http_protocol::h2) << summary(first);
     auto slow = co_await a.get("/slow").timeout(200ms).send();
     EXPECT_EQ(inner_code(slow), codes::timeout) << summary(slow);
     auto quick = co_await a.get("/quick").send();
@@ -182,7 +209,7 @@ TEST(agent_h2, a_header_list_over_the_limit_is_too_large) {
     return r;
   });
   nginx_server nginx(proxy_to(server), {.tls = true, .http2 = true});
-  with_agent({.base_url = nginx.url()}, [&](agent& a) -> asio::awaitable<void> {
+  with_agent({.base_url = nginx.url(), .timeout = 10s}, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/").send();
     EXPECT_EQ(inner_code(res), codes::too_large) << summary(res);
   });

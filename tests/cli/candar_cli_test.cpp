@@ -16,6 +16,8 @@
 
 #include "candar/version.hpp"
 #include "support/http_server.hpp"
+#include "support/nginx_server.hpp"
+#include "support/with_agent.hpp"
 
 namespace candar {
 namespace {
@@ -47,7 +49,9 @@ TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
                                  "load http://127.0.0.1:1/ --stages 10", "load http://127.0.0.1:1/ --stages 10:0",
                                  "load http://127.0.0.1:1/ --stages 10:1,", "load http://127.0.0.1:1/ --stages 10:5 --duration 3",
                                  "load http://127.0.0.1:1/ --rate 5 --connections 5 --max-users 2",
-                                 "load http://127.0.0.1:1/ --max-delay 1", "worker", "worker --target http://127.0.0.1:1/",
+                                 "load http://127.0.0.1:1/ --max-delay 1", "load http://127.0.0.1:1/ --streams 4",
+                                 "load http://127.0.0.1:1/ --http2 --no-keepalive",
+                                 "load http://127.0.0.1:1/ --http2 --streams 2 --rate 5", "worker", "worker --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:5557", "worker --master 127.0.0.1 --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:0 --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:70000 --target http://127.0.0.1:1/",
@@ -197,6 +201,29 @@ TEST(candar_cli, a_server_that_stalls_shows_in_the_latency_from_when_requests_we
   EXPECT_GE(j.at("latency_from_due_us").at("p90").get<std::int64_t>(), 500'000) << r.out;
   EXPECT_LT(j.at("latency_us").at("p99").get<std::int64_t>(), 500'000) << r.out;
   EXPECT_GE(j.at("latency_us").at("max").get<std::int64_t>(), 500'000) << r.out;  // the stuck ones are there
+}
+
+TEST(candar_cli, load_over_h2c_sends_several_streams_on_each_users_connection) {
+  test::nginx_server nginx("location = /status { stub_status; }", {.http2 = true});
+  nginx.write_file("index.html", "hello");
+  auto const json_file = temp_path("candar_h2.json");
+  auto const r = run("load " + nginx.url() + "/index.html --http2 --streams 4 --connections 2 --duration 0.5 --threads 1 --json " +
+                     json_file);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 connections, 1 threads, keep-alive on, HTTP/2, 4 streams each"), std::string::npos) << r.out;
+  std::ifstream in(json_file);
+  auto const j = nlohmann::json::parse(in);
+  auto const requests = j.at("requests").get<std::uint64_t>();
+  EXPECT_GT(requests, 8U);
+  EXPECT_EQ(j.at("h2_responses").get<std::uint64_t>(), requests);
+  EXPECT_EQ(j.at("status").at("200").get<std::uint64_t>(), requests);
+  // nginx counted the connections it accepted: its start-up probe's, the load's two, and this one.
+  std::string status;
+  test::with_agent({.base_url = nginx.url(), .http2 = http2_use::always}, [&](agent& a) -> boost::asio::awaitable<void> {
+    auto res = co_await a.get("/status").send();
+    if (res) status = res->body;
+  });
+  EXPECT_NE(status.find("server accepts handled requests\n 4 4 "), std::string::npos) << status;
 }
 
 TEST(candar_cli, load_without_keepalive_opens_a_connection_per_request) {

@@ -147,13 +147,15 @@ class agent {
   [[nodiscard]] request make(std::string_view method, std::string_view target);
 
   // Loads what a browser loads for `page` before its load event: scripts, stylesheets, non-lazy images,
-  // preloads, through the cache, `parallelism` at once (the pool still keeps 6 connections per origin).
-  [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::size_t parallelism = 6);
+  // preloads, through the cache, `parallelism` at once. 0: as a browser, 6 at once when the page came over
+  // HTTP/1.1 (a connection each), every one at once when it came over HTTP/2 (streams of its one connection; the
+  // server's stream limit queues the rest).
+  [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::size_t parallelism = 0);
   // The same with every request counted under `label` in the metrics ("GET /static/*"), each with `timeout`
   // (zero: the agent's).
   [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::string label,
                                                                       std::chrono::steady_clock::duration timeout = {},
-                                                                      std::size_t parallelism = 6);
+                                                                      std::size_t parallelism = 0);
 
   // Connections this agent opened over its life, and those idle now (for tests and figures).
   [[nodiscard]] std::size_t connections_opened() const noexcept;
