@@ -98,7 +98,26 @@ struct h2_session::callback_bodies {
   }
 
   static int on_frame_recv(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
-    if (frame->hd.type == NGHTTP2_GOAWAY) of(user_data).usable_ = false;  // the streams it names go on
+    if (frame->hd.type != NGHTTP2_GOAWAY) return 0;
+    auto& session = of(user_data);
+    session.usable_ = false;  // the streams it names go on
+    if (frame->goaway.error_code != NGHTTP2_NO_ERROR && session.last_problem_.empty()) {
+      session.last_problem_ = std::string("the server sent GOAWAY with ") + nghttp2_http2_strerror(frame->goaway.error_code);
+    }
+    return 0;
+  }
+
+  // nghttp2 ends a connection the server broke with a GOAWAY of ours, whose debug data says why.
+  static int on_frame_send(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
+    if (frame->hd.type != NGHTTP2_GOAWAY || frame->goaway.error_code == NGHTTP2_NO_ERROR) return 0;
+    auto& session = of(user_data);
+    std::string why = std::string("the server broke HTTP/2: ") + nghttp2_http2_strerror(frame->goaway.error_code);
+    if (frame->goaway.opaque_data_len > 0) {
+      why += " (";
+      why.append(reinterpret_cast<char const*>(frame->goaway.opaque_data), std::min<std::size_t>(frame->goaway.opaque_data_len, 200));
+      why += ")";
+    }
+    session.last_problem_ = std::move(why);
     return 0;
   }
 
@@ -129,7 +148,8 @@ struct h2_session::callback_bodies {
   }
 
   static int on_error(nghttp2_session*, int, char const* message, std::size_t size, void* user_data) {
-    of(user_data).last_problem_.assign(message, std::min<std::size_t>(size, 200));
+    auto& problem = of(user_data).last_problem_;
+    if (problem.empty()) problem.assign(message, std::min<std::size_t>(size, 200));
     return 0;
   }
 };
@@ -140,6 +160,7 @@ void h2_session::callbacks::install(nghttp2_session_callbacks* cbs) {
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, callback_bodies::on_data);
   nghttp2_session_callbacks_set_on_stream_close_callback(cbs, callback_bodies::on_stream_close);
   nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, callback_bodies::on_frame_recv);
+  nghttp2_session_callbacks_set_on_frame_send_callback(cbs, callback_bodies::on_frame_send);
   nghttp2_session_callbacks_set_on_frame_not_send_callback(cbs, callback_bodies::on_frame_not_send);
   nghttp2_session_callbacks_set_error_callback2(cbs, callback_bodies::on_error);
 }

@@ -139,7 +139,7 @@ asio::awaitable<void> h2_session::read_loop() {
       auto const used = nghttp2_session_mem_recv(session_, reinterpret_cast<std::uint8_t const*>(buffer.data()), n);
       if (used < 0) {
         std::string why = std::string("the server broke HTTP/2: ") + nghttp2_strerror(static_cast<int>(used));
-        if (!last_problem_.empty()) why += " (" + last_problem_ + ")";
+        if (!last_problem_.empty() && !last_problem_.starts_with("the server broke")) why += " (" + last_problem_ + ")";
         fail(error(codes::http2, why));
         flush();  // the GOAWAY nghttp2 queued, if the socket takes it
         close();
@@ -154,9 +154,8 @@ asio::awaitable<void> h2_session::read_loop() {
       co_return;
     }
     if (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0) {
-      std::string why = "the HTTP/2 connection ended";
-      if (!last_problem_.empty()) why += " (" + last_problem_ + ")";
-      fail(error(codes::http2, why));  // after a GOAWAY, with no stream left: nothing waits on this
+      // After a GOAWAY, either way: with no stream left nothing waits on this, else the streams say why.
+      fail(error(codes::http2, last_problem_.empty() ? std::string("the HTTP/2 connection ended") : last_problem_));
       close();
       co_return;
     }

@@ -79,7 +79,7 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   bool writing_ = false;      // a write_loop runs
   bool usable_ = true;
   bool closed_ = false;
-  std::string last_problem_;  // nghttp2's words for the last protocol error it saw
+  std::string last_problem_;  // why the connection is ending, in nghttp2's words: the first reason given
 };
 
 }  // namespace candar::detail

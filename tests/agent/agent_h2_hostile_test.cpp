@@ -1,0 +1,126 @@
+// HTTP/2 servers that break the protocol or try to exhaust the agent (issue 23): each ends as an error of the
+// request, within its deadline, never as a hang, a crash or unbounded memory. The server is raw_h2_server,
+// which sends frames no real server would.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <boost/asio/this_coro.hpp>
+
+#include "candar/agent/agent.hpp"
+#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
+#include "support/outcome_text.hpp"
+#include "support/raw_h2_server.hpp"
+#include "support/with_agent.hpp"
+
+namespace candar {
+namespace {
+
+namespace asio = boost::asio;
+namespace f = test::h2_frames;
+using namespace std::chrono_literals;
+using test::h2_script;
+using test::inner_code;
+using test::raw_h2_server;
+using test::summary;
+using test::with_agent;
+
+agent_options h2c(std::string const& url) {
+  return {.base_url = url, .timeout = 5s, .http2 = http2_use::always, .cache = false};
+}
+
+// The request's outcome against a server that sends `bytes` on every connection.
+outcome get_from(std::string const& bytes, std::chrono::milliseconds timeout = 5000ms) {
+  raw_h2_server server([&](int) { return h2_script{bytes}; });
+  outcome got = error(codes::canceled, "not run");
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> { got = co_await a.get("/").timeout(timeout).send(); });
+  return got;
+}
+
+TEST(agent_h2_hostile, a_well_formed_answer_from_the_raw_server_is_read) {
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200") + f::field("x-a", "b"), false) +
+                            f::data(1, "fine", true));
+  ASSERT_TRUE(res) << summary(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->header("x-a"), "b");
+  EXPECT_EQ(res->body, "fine");
+  EXPECT_EQ(res->protocol, http_protocol::h2);
+}
+
+TEST(agent_h2_hostile, a_malformed_frame_is_an_http2_error) {
+  auto const res = get_from(f::settings() + f::data(0, "data on stream 0", false));
+  EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+  EXPECT_NE(summary(res).find("the server broke HTTP/2"), std::string::npos) << summary(res);
+}
+
+TEST(agent_h2_hostile, a_frame_over_the_announced_size_is_an_http2_error) {
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, std::string(20000, 'x'), true));
+  EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+}
+
+TEST(agent_h2_hostile, an_hpack_bomb_is_stopped_at_the_header_limit) {
+  // One 4,000-byte entry in the dynamic table, then named 1,000 times by one byte each: 4 MB of fields.
+  std::string block = f::field(":status", "200") + f::field("x-bomb", std::string(4000, 'b'), true);
+  block.append(1000, '\xbe');  // indexed field 62: the newest dynamic entry
+  auto const res = get_from(f::settings() + f::headers(1, block, true));
+  EXPECT_EQ(inner_code(res), codes::too_large) << summary(res);
+}
+
+TEST(agent_h2_hostile, endless_continuation_frames_end_as_an_error) {
+  std::string bytes = f::settings() + f::headers(1, f::field(":status", "200"), false, false);
+  for (int i = 0; i < 10000; ++i) bytes += f::continuation(1, f::field("x-more", "v"), false);
+  auto const res = get_from(bytes);
+  EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+  EXPECT_NE(summary(res).find("CONTINUATION"), std::string::npos) << summary(res);
+}
+
+TEST(agent_h2_hostile, a_stream_reset_in_the_middle_of_its_body_says_so) {
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, "partial", false) +
+                            f::rst_stream(1, 2));
+  EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+  EXPECT_NE(summary(res).find("INTERNAL_ERROR"), std::string::npos) << summary(res);
+}
+
+TEST(agent_h2_hostile, a_server_that_never_opens_its_window_is_ended_by_the_deadline) {
+  raw_h2_server server([](int) { return h2_script{f::settings({{4, 0}})}; });  // SETTINGS_INITIAL_WINDOW_SIZE 0
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const res = co_await a.post("/").body(std::string(200000, 'x'), "text/plain").timeout(300ms).send();
+    EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
+  });
+}
+
+TEST(agent_h2_hostile, a_ping_flood_from_a_server_that_reads_nothing_fails_the_connection) {
+  std::string flood = f::settings();
+  for (int i = 0; i < 1000000; ++i) flood += f::ping();  // 17 MB; the agent's replies pile up unread
+  raw_h2_server server([&](int) { return h2_script{flood, false}; });
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const res = co_await a.get("/").timeout(10s).send();
+    EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+    EXPECT_NE(summary(res).find("Flooding"), std::string::npos) << summary(res);
+  });
+}
+
+TEST(agent_h2_hostile, a_goaway_below_the_request_sends_a_get_again_once_on_a_new_connection) {
+  raw_h2_server server([](int connection) {
+    if (connection == 0) return h2_script{f::settings() + f::goaway(0, 0)};
+    return h2_script{f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, "ok", true)};
+  });
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const res = co_await a.get("/").send();
+    EXPECT_TRUE(res && res->body == "ok") << summary(res);
+  });
+  EXPECT_EQ(server.connections_accepted(), 2);
+}
+
+TEST(agent_h2_hostile, a_goaway_below_a_post_is_an_error_not_a_second_post) {
+  raw_h2_server server([](int) { return h2_script{f::settings() + f::goaway(0, 0)}; });
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const res = co_await a.post("/").body("a=1", "application/x-www-form-urlencoded").send();
+    EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+  });
+  EXPECT_EQ(server.connections_accepted(), 1);
+}
+
+}  // namespace
+}  // namespace candar

@@ -1,0 +1,147 @@
+#include "support/raw_h2_server.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace candar::test {
+
+namespace h2_frames {
+
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload) {
+  auto const n = static_cast<std::uint32_t>(payload.size());
+  std::string out{static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n), static_cast<char>(type),
+                  static_cast<char>(flags),   static_cast<char>(stream >> 24), static_cast<char>(stream >> 16),
+                  static_cast<char>(stream >> 8), static_cast<char>(stream)};
+  return out.append(payload);
+}
+
+namespace {
+std::string u32(std::uint32_t v) {
+  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+}
+// RFC 7541 5.1: an integer with an N-bit prefix, the prefix's other bits from `first`.
+std::string hpack_integer(std::size_t value, int prefix_bits, std::uint8_t first) {
+  std::size_t const max = (1U << prefix_bits) - 1;
+  std::string out;
+  if (value < max) return out.append(1, static_cast<char>(first | value));
+  out.push_back(static_cast<char>(first | max));
+  value -= max;
+  while (value >= 128) {
+    out.push_back(static_cast<char>((value % 128) + 128));
+    value /= 128;
+  }
+  out.push_back(static_cast<char>(value));
+  return out;
+}
+}  // namespace
+
+std::string settings(std::vector<std::pair<std::uint16_t, std::uint32_t>> const& values) {
+  std::string payload;
+  for (auto const& [id, value] : values) payload.append({static_cast<char>(id >> 8), static_cast<char>(id)}).append(u32(value));
+  return frame(4, 0, 0, payload);
+}
+
+std::string settings_ack() { return frame(4, 1, 0, ""); }
+
+std::string field(std::string_view name, std::string_view value, bool indexed) {
+  std::string out = indexed ? std::string(1, '\x40') : std::string(1, '\0');
+  out += hpack_integer(name.size(), 7, 0);
+  out.append(name);
+  out += hpack_integer(value.size(), 7, 0);
+  return out.append(value);
+}
+
+std::string headers(std::uint32_t stream, std::string_view block, bool end_stream, bool end_headers) {
+  return frame(1, static_cast<std::uint8_t>((end_stream ? 1 : 0) | (end_headers ? 4 : 0)), stream, block);
+}
+
+std::string continuation(std::uint32_t stream, std::string_view block, bool end_headers) {
+  return frame(9, end_headers ? 4 : 0, stream, block);
+}
+
+std::string data(std::uint32_t stream, std::string_view payload, bool end_stream) { return frame(0, end_stream ? 1 : 0, stream, payload); }
+
+std::string rst_stream(std::uint32_t stream, std::uint32_t code) { return frame(3, 0, stream, u32(code)); }
+
+std::string goaway(std::uint32_t last_stream, std::uint32_t code) { return frame(7, 0, 0, u32(last_stream) + u32(code)); }
+
+std::string ping() { return frame(6, 0, 0, std::string(8, 'p')); }
+
+}  // namespace h2_frames
+
+struct raw_h2_server::impl {
+  std::function<h2_script(int)> script;
+  int listener = -1;
+  std::uint16_t port = 0;
+  std::atomic<int> accepted{0};
+  std::mutex mutex;
+  std::vector<int> open;  // connection sockets, shut down when the server goes
+  std::vector<std::thread> threads;
+  std::thread acceptor;
+
+  void serve(int fd, int index) {
+    char buf[16384];
+    std::size_t got = 0;
+    while (got < 24) {  // the client's connection preface
+      auto const n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) return;
+      got += static_cast<std::size_t>(n);
+    }
+    auto const s = script(index);
+    std::size_t sent = 0;
+    while (sent < s.bytes.size()) {
+      auto const n = ::send(fd, s.bytes.data() + sent, s.bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<std::size_t>(n);
+    }
+    if (!s.read_after) return;  // the socket stays open, unread, until the server goes
+    while (::read(fd, buf, sizeof buf) > 0) {
+    }
+  }
+};
+
+raw_h2_server::raw_h2_server(std::function<h2_script(int)> script) : impl_(std::make_unique<impl>()) {
+  impl_->script = std::move(script);
+  impl_->listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (::bind(impl_->listener, reinterpret_cast<sockaddr*>(&address), size) != 0 || ::listen(impl_->listener, 16) != 0 ||
+      ::getsockname(impl_->listener, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    throw std::runtime_error("raw_h2_server: cannot listen");
+  }
+  impl_->port = ntohs(address.sin_port);
+  impl_->acceptor = std::thread([this] {
+    for (;;) {
+      int const fd = ::accept(impl_->listener, nullptr, nullptr);
+      if (fd < 0) return;  // shut down
+      int const index = impl_->accepted++;
+      std::lock_guard lock(impl_->mutex);
+      impl_->open.push_back(fd);
+      impl_->threads.emplace_back([this, fd, index] { impl_->serve(fd, index); });
+    }
+  });
+}
+
+raw_h2_server::~raw_h2_server() {
+  ::shutdown(impl_->listener, SHUT_RDWR);
+  impl_->acceptor.join();
+  ::close(impl_->listener);
+  std::lock_guard lock(impl_->mutex);
+  for (int const fd : impl_->open) ::shutdown(fd, SHUT_RDWR);
+  for (auto& t : impl_->threads) t.join();
+  for (int const fd : impl_->open) ::close(fd);
+}
+
+std::string raw_h2_server::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+
+int raw_h2_server::connections_accepted() const { return impl_->accepted.load(); }
+
+}  // namespace candar::test

@@ -1,0 +1,51 @@
+#pragma once
+// A hostile HTTP/2 server for tests: on 127.0.0.1 and a free port, each connection it accepts gets the bytes
+// its script says, whatever the client asked for (the client's preface is read first, the rest is read and
+// dropped, or not read at all). The frames are built with the helpers below, so that a test can send what no
+// real server would: malformed or oversized frames, HPACK bombs, endless CONTINUATION, floods, early GOAWAYs.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace candar::test {
+
+namespace h2_frames {
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload);
+std::string settings(std::vector<std::pair<std::uint16_t, std::uint32_t>> const& values = {});
+std::string settings_ack();
+// An HPACK field as a literal with a new name, not indexed; `indexed`: added to the dynamic table.
+std::string field(std::string_view name, std::string_view value, bool indexed = false);
+std::string headers(std::uint32_t stream, std::string_view block, bool end_stream, bool end_headers = true);
+std::string continuation(std::uint32_t stream, std::string_view block, bool end_headers);
+std::string data(std::uint32_t stream, std::string_view payload, bool end_stream);
+std::string rst_stream(std::uint32_t stream, std::uint32_t code);
+std::string goaway(std::uint32_t last_stream, std::uint32_t code);
+std::string ping();
+}  // namespace h2_frames
+
+struct h2_script {
+  std::string bytes;          // sent once the client's preface came
+  bool read_after = true;     // then read (and drop) what the client sends until it closes; false: never read
+};
+
+class raw_h2_server {
+ public:
+  // `script(n)`: what the n-th connection (0, 1, ...) gets.
+  explicit raw_h2_server(std::function<h2_script(int)> script);
+  ~raw_h2_server();
+  raw_h2_server(raw_h2_server const&) = delete;
+  raw_h2_server& operator=(raw_h2_server const&) = delete;
+
+  [[nodiscard]] std::string url() const;  // http://127.0.0.1:PORT (h2c, prior knowledge)
+  [[nodiscard]] int connections_accepted() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace candar::test
