@@ -2,13 +2,13 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for SECONDS (default 60), starting
 # from the seeds in fuzz/corpus/<name> and keeping what it finds in build/fuzz/corpus/<name>.
 # A crash stops the script with the fuzzer's report and a non-zero exit.
-# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html url page_urls error_message document locust_message; default all)
+# Usage: bash scripts/fuzz.sh [SECONDS [TARGET...]]   (targets: response decompress cookie cache html url page_urls error_message document locust_message h2; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html url page_urls error_message document locust_message)
+[ ${#targets[@]} -gt 0 ] || targets=(response decompress cookie cache html url page_urls error_message document locust_message h2)
 
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then  # FUZZ_NO_BUILD=1: several runs side by side on the targets built already
   bash scripts/setup.sh >/dev/null

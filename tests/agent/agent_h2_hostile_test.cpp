@@ -48,6 +48,13 @@ TEST(agent_h2_hostile, a_well_formed_answer_from_the_raw_server_is_read) {
   EXPECT_EQ(res->protocol, http_protocol::h2);
 }
 
+TEST(agent_h2_hostile, a_status_outside_100_to_599_is_refused_as_over_http1_1) {
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "103"), false) +
+                            f::headers(1, f::field(":status", "071"), true));  // a fuzzer's find
+  EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+  EXPECT_NE(summary(res).find("a bad :status '071'"), std::string::npos) << summary(res);
+}
+
 TEST(agent_h2_hostile, a_malformed_frame_is_an_http2_error) {
   auto const res = get_from(f::settings() + f::data(0, "data on stream 0", false));
   EXPECT_EQ(inner_code(res), codes::http2) << summary(res);

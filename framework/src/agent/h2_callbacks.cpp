@@ -41,7 +41,11 @@ struct h2_session::callback_bodies {
     if (name == ":status"sv) {
       int status = 0;
       std::from_chars(value.data(), value.data() + value.size(), status);  // nghttp2 checked: three digits
-      if (status >= 100 && status < 200) {
+      if (status < 100 || status > 599) {  // RFC 9110 15: what HTTP/1.1's parser refuses too
+        session.end_stream(*s, error(codes::http2, "a bad :status '" + std::string(value) + "'"));
+        return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+      }
+      if (status < 200) {
         s->reading = h2_stream::block::interim;  // 103 Early Hints and the like: skipped, as over HTTP/1.1
       } else {
         s->reading = h2_stream::block::final_fields;
