@@ -15,11 +15,12 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr char const* help =
-    "usage: candar fetch URL [--resources] [--header 'Name: value']... [--timeout SECONDS] [--json]\n"
+    "usage: candar fetch URL [--resources] [--header 'Name: value']... [--timeout SECONDS] [--http2] [--json]\n"
     "One page load with the browser-like agent: prints the status, timings, response headers and cookies set.\n"
     "  --resources  also load what a browser loads before the load event (scripts, stylesheets, images) and list it\n"
     "  --header     an extra request header (repeatable)\n"
     "  --timeout  the request's deadline (default 1 s, as the agent's)\n"
+    "  --http2    HTTP/2 on http:// too, with prior knowledge (h2c); https:// offers it in ALPN anyway\n"
     "  --json     print a JSON object instead of text\n"
     "Exit: 0 a response came (any status), 1 the request failed, 2 bad usage.\n";
 
@@ -32,12 +33,14 @@ int fetch_command(std::vector<std::string> const& args) {
   double timeout_s = 1;
   bool as_json = false;
   bool resources = false;
+  bool http2 = false;
   try {
-    command_line cl({.flags = {"help", "json", "resources"}, .options = {"header", "timeout"}, .repeatable = {"header"}}, args);
+    command_line cl({.flags = {"help", "json", "resources", "http2"}, .options = {"header", "timeout"}, .repeatable = {"header"}}, args);
     if (cl.flag("help")) {
       std::cout << help;
       return 0;
     }
+    http2 = cl.flag("http2");
     if (cl.positionals().size() != 1) throw usage_error("fetch needs exactly one URL");
     url = cl.positionals()[0];
     require_http_url(url);
@@ -60,17 +63,18 @@ int fetch_command(std::vector<std::string> const& args) {
   std::optional<outcome> result;
   std::optional<page_resources> loaded;
   std::vector<cookie> cookies;
-  rt.run([](std::string u, std::vector<std::pair<std::string, std::string>> hs, double t, bool with_resources,
+  rt.run([](std::string u, std::vector<std::pair<std::string, std::string>> hs, double t, bool with_resources, bool h2,
             std::optional<outcome>& out, std::optional<page_resources>& res_out, std::vector<cookie>& jar) -> asio::awaitable<void> {
     agent_options options;
     options.timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(t));
+    if (h2) options.http2 = http2_use::always;
     agent a(co_await asio::this_coro::executor, std::move(options));
     auto req = a.get(u);
     for (auto const& [k, v] : hs) req.header(k, v);
     out = co_await std::move(req).send();
     if (*out && with_resources) res_out = co_await a.load_resources(**out);
     jar = a.cookies().all();
-  }(url, headers, timeout_s, resources, result, loaded, cookies));
+  }(url, headers, timeout_s, resources, http2, result, loaded, cookies));
 
   auto const cache_name = [](cache_use c) {
     return c == cache_use::hit ? "cache hit" : c == cache_use::revalidated ? "revalidated (304)" : "network";
@@ -84,6 +88,7 @@ int fetch_command(std::vector<std::string> const& args) {
       for (auto const& [k, v] : r->headers) hs.push_back({k, v});
       j.update({{"ok", true},
                 {"status", r->status},
+                {"protocol", r->protocol == http_protocol::h2 ? "h2" : "http/1.1"},
                 {"headers", hs},
                 {"body_bytes", r->body.size()},
                 {"timings_ms", {{"connect", ms(r->time.connect)}, {"first_byte", ms(r->time.first_byte)}, {"total", ms(r->time.total)}}}});
@@ -117,6 +122,7 @@ int fetch_command(std::vector<std::string> const& args) {
   std::cout << fmt::format("{} {}\n", r->status, url);
   std::cout << fmt::format("timings: connect {:.2f} ms, first byte {:.2f} ms, total {:.2f} ms\n", ms(r->time.connect),
                            ms(r->time.first_byte), ms(r->time.total));
+  std::cout << fmt::format("protocol: {}\n", r->protocol == http_protocol::h2 ? "HTTP/2" : "HTTP/1.1");
   std::cout << fmt::format("body: {} bytes\n", r->body.size());
   std::cout << "headers:\n";
   for (auto const& [k, v] : r->headers) std::cout << fmt::format("  {}: {}\n", k, v);

@@ -55,7 +55,11 @@ asio::awaitable<int> get_at_once(agent& a, int n, http_protocol protocol) {
   for (int i = 0; i < n; ++i) {
     p.spawn([&a, &ok, i, protocol]() -> asio::awaitable<void> {
       auto res = co_await a.get("/" + std::to_string(i) + ".txt").timeout(30s).send();
-      if (res && res->status == 200 && res->protocol == protocol && res->body == "file " + std::to_string(i)) ++ok;
+      if (res && res->status == 200 && res->protocol == protocol && res->body == "file " + std::to_string(i)) {
+        ++ok;
+      } else {
+        ADD_FAILURE() << "GET /" << i << ".txt: " << summary(res);
+      }
     });
   }
   co_await p.wait();
@@ -101,6 +105,17 @@ TEST(agent_h2, h2c_with_prior_knowledge_when_asked) {
     EXPECT_EQ(a.connections_opened(), 1U);
     auto head = co_await a.head("/1.txt").send();
     EXPECT_TRUE(head && head->status == 200 && head->body.empty() && head->header("content-length") == "6") << summary(head);
+  });
+}
+
+TEST(agent_h2, nginxs_goaway_after_its_request_limit_costs_no_request) {
+  nginx_server nginx("keepalive_requests 7;", {.tls = true, .http2 = true});  // then GOAWAY, and the connection ends
+  write_files(nginx, 10);
+  with_agent({.base_url = nginx.url(), .timeout = 10s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+    int ok = 0;
+    for (int round = 0; round < 5; ++round) ok += co_await get_at_once(a, 10, http_protocol::h2);
+    EXPECT_EQ(ok, 50);
+    EXPECT_GE(a.connections_opened(), 50U / 7);
   });
 }
 

@@ -204,7 +204,8 @@ TEST(candar_cli, a_server_that_stalls_shows_in_the_latency_from_when_requests_we
 }
 
 TEST(candar_cli, load_over_h2c_sends_several_streams_on_each_users_connection) {
-  test::nginx_server nginx("location = /status { stub_status; }", {.http2 = true});
+  // keepalive_requests: nginx ends a connection with GOAWAY after that many requests (1,000 by default).
+  test::nginx_server nginx("keepalive_requests 1000000; location = /status { stub_status; }", {.http2 = true});
   nginx.write_file("index.html", "hello");
   auto const json_file = temp_path("candar_h2.json");
   auto const r = run("load " + nginx.url() + "/index.html --http2 --streams 4 --connections 2 --duration 0.5 --threads 1 --json " +
@@ -224,6 +225,12 @@ TEST(candar_cli, load_over_h2c_sends_several_streams_on_each_users_connection) {
     if (res) status = res->body;
   });
   EXPECT_NE(status.find("server accepts handled requests\n 4 4 "), std::string::npos) << status;
+  // candar fetch says which protocol answered.
+  auto const fetched = run("fetch " + nginx.url() + "/index.html --http2 --json");
+  ASSERT_EQ(fetched.exit_code, 0) << fetched.out;
+  EXPECT_EQ(nlohmann::json::parse(fetched.out).at("protocol"), "h2") << fetched.out;
+  auto const text = run("fetch " + nginx.url() + "/index.html --http2");
+  EXPECT_NE(text.out.find("\nprotocol: HTTP/2\n"), std::string::npos) << text.out;
 }
 
 TEST(candar_cli, load_without_keepalive_opens_a_connection_per_request) {

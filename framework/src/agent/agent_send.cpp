@@ -157,8 +157,9 @@ asio::awaitable<outcome> agent_state::send(request r) {
         if (attempt > 0) got = response{};
         auto ended = co_await l.h2->exchange(out_held, got, limits, deadline, start);
         if (ended.failed) {
-          // Refused, or beyond the server's GOAWAY: it did nothing with the request. Sent again once, as Chromium.
-          if (ended.unprocessed && attempt == 0 && out.retry_safe) continue;
+          // Refused, or beyond the server's GOAWAY: it did nothing with the request. Sent again up to twice on
+          // another connection, as Chromium does (kMaxRetryAttempts): the next connection may be near its end too.
+          if (ended.unprocessed && attempt < 2 && out.retry_safe) continue;
           co_return recorded(label, std::move(*ended.failed));
         }
         got.time.connect = l.connect_time;

@@ -90,6 +90,9 @@ struct h2_session::callback_bodies {
       if (code == NGHTTP2_NO_ERROR && s->final_response) {
         session.end_stream(*s, std::nullopt);
       } else if (code == NGHTTP2_REFUSED_STREAM) {
+        // Within the stream limit it announced: a server going away (nginx refuses past keepalive_requests before
+        // its GOAWAY comes). The request goes again on a new connection, not on this one.
+        session.usable_ = false;
         session.end_stream(*s, error(codes::http2, "the server refused the stream (REFUSED_STREAM)"), true);
       } else if (code == NGHTTP2_NO_ERROR) {
         session.end_stream(*s, error(codes::http2, "the stream ended without a response"));
