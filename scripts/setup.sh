@@ -34,7 +34,6 @@ packages=(
 test_packages=(
   chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
   llvm                    # llvm-symbolizer: sanitizer reports with function names and lines (scripts/test.sh)
-  nghttp2-server          # nghttpd: an HTTP/2 server the agent's h2 tests run against
   python3-locust          # Locust 2.12's master, which the candar worker tests join (tests/cli/locust_worker_test.cpp)
 )
 perf_packages=(
