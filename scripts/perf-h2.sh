@@ -6,6 +6,7 @@
 # 2. A page of 20 sub-resources loaded by USERS users at once over TLS, over h2 and over HTTP/1.1: the time and
 #    the connections it took.
 # Usage: ROUNDS=3 DURATION=5 CONNECTIONS=10 STREAMS=10 USERS=100 bash scripts/perf-h2.sh
+# BEFORE=path/to/candar also runs that (older) build in each round, with its own ratios: before and after a change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -39,8 +40,11 @@ run_h2load() {
   cpu=$(awk '{print $1 + $2}' "$work/time.out")
   echo "${rps:-0} $cpu ${total:-0}"
 }
+before=${BEFORE:-}
+if [ -n "$before" ] && [ ! -x "$before" ]; then echo "perf-h2: BEFORE=$before is not an executable" >&2; exit 2; fi
+run_before() { candar_bin="$before" run_candar; }
 run_candar() {
-  { time taskset -c 1 build/release/bin/candar load "$url" --http2 --streams "$streams" --connections "$connections" \
+  { time taskset -c 1 "${candar_bin:-build/release/bin/candar}" load "$url" --http2 --streams "$streams" --connections "$connections" \
       --duration "$duration" --threads 1 --json "$work/candar.json" > "$work/candar.out"; } 2> "$work/time.out"
   local rps total cpu h2
   rps=$(sed -n 's/.*"requests_per_second": \([0-9.e+]*\).*/\1/p' "$work/candar.json")
@@ -53,14 +57,19 @@ run_candar() {
 
 echo "nginx (h2c) on core 0, client on core 1, $connections connections x $streams streams, 1 client thread, ${duration}s rounds"
 printf '%-6s %-8s %12s %10s %14s\n' round client "req/s" "client-CPU" "req/CPU-s"
-rps_ratios=""; cpu_ratios=""
+rps_ratios=""; cpu_ratios=""; before_rps=""; before_cpu=""
+clients="h2load candar"
+[ -n "$before" ] && clients="h2load candar before"
 for r in $(seq "$rounds"); do
-  for client in h2load candar; do
+  for client in $clients; do
     read -r rps cpu total < <(run_$client)
     per_cpu=$(awk -v t="$total" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? t / c : 0) }')
     printf '%-6s %-8s %12.0f %10.2f %14s\n' "$r" "$client" "$rps" "$cpu" "$per_cpu"
     if [ "$client" = h2load ]; then
       peer_rps=$rps; peer_per_cpu=$per_cpu
+    elif [ "$client" = before ]; then
+      before_rps="$before_rps $(awk -v c="$rps" -v p="$peer_rps" 'BEGIN { printf "%.3f", (p > 0 ? c / p : 0) }')"
+      before_cpu="$before_cpu $(awk -v c="$per_cpu" -v p="$peer_per_cpu" 'BEGIN { printf "%.3f", (p > 0 ? c / p : 0) }')"
     else
       rps_ratios="$rps_ratios $(awk -v c="$rps" -v p="$peer_rps" 'BEGIN { printf "%.3f", (p > 0 ? c / p : 0) }')"
       cpu_ratios="$cpu_ratios $(awk -v c="$per_cpu" -v p="$peer_per_cpu" 'BEGIN { printf "%.3f", (p > 0 ? c / p : 0) }')"
@@ -68,10 +77,14 @@ for r in $(seq "$rounds"); do
   done
 done
 summary() { awk -v what="$1" '{ s = 0; lo = $1; hi = $1; for (i = 1; i <= NF; i++) { s += $i; if ($i < lo) lo = $i; if ($i > hi) hi = $i }
-  printf "%s candar/h2load: mean %.2f (rounds: %.2f to %.2f)\n", what, s / NF, lo, hi }'; }
+  printf "%s/h2load: mean %.2f (rounds: %.2f to %.2f)\n", what, s / NF, lo, hi }'; }
 echo
-echo "$rps_ratios" | summary "req/s                "
-echo "$cpu_ratios" | summary "req per client CPU-s "
+echo "$rps_ratios" | summary "req/s                candar"
+echo "$cpu_ratios" | summary "req per client CPU-s candar"
+if [ -n "$before" ]; then
+  echo "$before_rps" | summary "req/s                before"
+  echo "$before_cpu" | summary "req per client CPU-s before"
+fi
 
 # The page: 20 stylesheets, over TLS (ALPN decides the protocol), nginx on core 0, the users on core 1.
 tls_port=$(free_port 20280)

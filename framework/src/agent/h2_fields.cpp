@@ -46,7 +46,12 @@ h2_request_fields h2_fields_of(std::string_view wire, bool https) {
   out.text.reserve(wire.size() - out.body.size() + 32);
   auto const add = [&](std::string_view name, std::string_view value, bool lower) {
     span s{out.text.size(), name.size(), 0, value.size()};
-    for (char const c : name) out.text.push_back(lower && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    out.text.append(name);
+    if (lower) {
+      for (auto i = s.name_at; i < out.text.size(); ++i) {
+        if (out.text[i] >= 'A' && out.text[i] <= 'Z') out.text[i] = static_cast<char>(out.text[i] - 'A' + 'a');
+      }
+    }
     s.value_at = out.text.size();
     out.text.append(value);
     spans.push_back(s);

@@ -8,6 +8,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -96,7 +97,8 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
                                                  clock_type::time_point deadline, clock_type::time_point start) {
   auto const self = shared_from_this();  // the pool may forget the session while a request waits on it
   if (!usable_) co_return h2_outcome{error(codes::connection, "the HTTP/2 connection is going away"), true};
-  auto fields = h2_fields_of(out->wire, out->https);
+  if (!out->h2_fields) out->h2_fields = std::make_shared<h2_request_fields const>(h2_fields_of(out->wire, out->https));
+  auto const& fields = *out->h2_fields;
   auto s = std::make_shared<h2_stream>(conn_->socket().get_executor(), deadline);
   s->body = fields.body;
   s->out = std::move(out);
@@ -112,7 +114,7 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
     co_return h2_outcome{error(codes::http2, std::string("cannot start a stream: ") + nghttp2_strerror(id)), true};
   }
   streams_.emplace(id, s);
-  flush();
+  flush_soon();
   boost::system::error_code ec;
   if (!s->done) std::tie(ec) = co_await s->wake.async_wait(use_tuple);
   if (!s->done) {
@@ -160,6 +162,15 @@ asio::awaitable<void> h2_session::read_loop() {
       co_return;
     }
   }
+}
+
+void h2_session::flush_soon() {
+  if (flush_posted_ || writing_ || closed_) return;
+  flush_posted_ = true;
+  asio::post(conn_->socket().get_executor(), [self = shared_from_this()]() {
+    self->flush_posted_ = false;
+    self->flush();
+  });
 }
 
 void h2_session::flush() {

@@ -67,6 +67,8 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   boost::asio::awaitable<void> write_loop();
   // Sends what nghttp2 has queued: at once when the socket takes it, else on a writer of its own.
   void flush();
+  // A flush after the handlers ready now have run: the requests their users send next share one write.
+  void flush_soon();
   void fail(error const& why);
   void end_stream(h2_stream& s, std::optional<error> failed, bool unprocessed = false);
   h2_stream* stream(std::int32_t id);
@@ -77,6 +79,7 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   std::string pending_;       // bytes nghttp2 gave that the socket has not taken yet
   std::size_t pending_at_ = 0;
   bool writing_ = false;      // a write_loop runs
+  bool flush_posted_ = false;
   bool usable_ = true;
   bool closed_ = false;
   std::string last_problem_;  // why the connection is ending, in nghttp2's words: the first reason given

@@ -22,6 +22,7 @@ namespace candar::detail {
 
 class connection_pool;
 struct origin_pool;
+struct h2_request_fields;
 
 // A request made ready to go out: its bytes, and the origin they go to.
 struct outgoing {
@@ -35,6 +36,8 @@ struct outgoing {
   origin_pool* pool = nullptr;
   std::size_t cookie_at = 0;  // where the Cookie value is in `wire`, and how long (0: none)
   std::size_t cookie_size = 0;
+  // The same request as HTTP/2 fields, made when it first goes over h2: a kept request is sent again as it is.
+  mutable std::shared_ptr<h2_request_fields const> h2_fields;
 };
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
