@@ -120,6 +120,51 @@ TEST(agent_h2_hostile, a_goaway_below_the_request_sends_a_get_again_once_on_a_ne
   EXPECT_EQ(server.connections_accepted(), 2);
 }
 
+TEST(agent_h2_hostile, a_connection_silent_through_a_requests_timeout_is_closed_and_the_next_request_opens_another) {
+  raw_h2_server server([](int) {  // answers its first request, then nothing more, not even to a PING
+    return h2_script{f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, "first", true)};
+  });
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const first = co_await a.get("/").send();
+    EXPECT_TRUE(first && first->body == "first") << summary(first);
+    auto const stalled = co_await a.get("/").timeout(300ms).send();  // and a PING goes
+    EXPECT_EQ(inner_code(stalled), codes::timeout) << summary(stalled);
+    EXPECT_EQ(server.client_connections_open(), 1);
+    auto const again = co_await a.get("/").timeout(300ms).send();  // the PING unanswered all through it
+    EXPECT_EQ(inner_code(again), codes::timeout) << summary(again);
+    EXPECT_EQ(server.client_connections_open(), 0);  // presumed dead, and closed
+    auto const next = co_await a.get("/").send();
+    EXPECT_TRUE(next && next->body == "first" && !next->reused_connection) << summary(next);
+  });
+  EXPECT_EQ(server.connections_accepted(), 2);
+}
+
+TEST(agent_h2_hostile, connections_that_refuse_every_stream_are_closed_not_kept) {
+  raw_h2_server server([](int) { return h2_script{f::settings() + f::rst_stream(1, 7)}; });  // REFUSED_STREAM, no GOAWAY
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const res = co_await a.get("/").send();
+    EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+    EXPECT_EQ(server.connections_accepted(), 3);  // the request and its two retries, each on a new connection
+    EXPECT_EQ(server.client_connections_open(), 0);
+  });
+}
+
+TEST(agent_h2_hostile, a_body_cut_by_a_reset_with_no_error_is_no_response) {
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200") + f::field("content-length", "1000"), false) +
+                            f::data(1, "abc", false) + f::rst_stream(1, 0));
+  EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+  EXPECT_NE(summary(res).find("reset before its response ended"), std::string::npos) << summary(res);
+}
+
+TEST(agent_h2_hostile, a_new_connection_lost_before_the_response_is_not_sent_again) {
+  raw_h2_server server([](int) { return h2_script{f::settings(), true, true}; });  // closes after its SETTINGS
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    auto const res = co_await a.get("/").send();
+    EXPECT_EQ(inner_code(res), codes::connection) << summary(res);
+  });
+  EXPECT_EQ(server.connections_accepted(), 1);
+}
+
 TEST(agent_h2_hostile, a_goaway_below_a_post_is_an_error_not_a_second_post) {
   raw_h2_server server([](int) { return h2_script{f::settings() + f::goaway(0, 0)}; });
   with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {

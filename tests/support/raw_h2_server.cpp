@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -100,6 +103,10 @@ struct raw_h2_server::impl {
       if (n <= 0) return;
       sent += static_cast<std::size_t>(n);
     }
+    if (s.close_after) {
+      ::shutdown(fd, SHUT_RDWR);
+      return;
+    }
     if (!s.read_after) return;  // the socket stays open, unread, until the server goes
     while (::read(fd, buf, sizeof buf) > 0) {
     }
@@ -143,5 +150,23 @@ raw_h2_server::~raw_h2_server() {
 std::string raw_h2_server::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
 
 int raw_h2_server::connections_accepted() const { return impl_->accepted.load(); }
+
+std::uint16_t raw_h2_server::port() const { return impl_->port; }
+
+int raw_h2_server::client_connections_open() const {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // the heading
+  int open = 0;
+  char wanted[8];
+  std::snprintf(wanted, sizeof wanted, ":%04X", impl_->port);
+  while (std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (state == "01" && remote.ends_with(wanted)) ++open;  // 01: ESTABLISHED
+  }
+  return open;
+}
 
 }  // namespace candar::test

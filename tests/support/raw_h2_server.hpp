@@ -30,6 +30,7 @@ std::string ping();
 struct h2_script {
   std::string bytes;          // sent once the client's preface came
   bool read_after = true;     // then read (and drop) what the client sends until it closes; false: never read
+  bool close_after = false;   // then close the connection
 };
 
 class raw_h2_server {
@@ -42,6 +43,10 @@ class raw_h2_server {
 
   [[nodiscard]] std::string url() const;  // http://127.0.0.1:PORT (h2c, prior knowledge)
   [[nodiscard]] int connections_accepted() const;
+  [[nodiscard]] std::uint16_t port() const;
+  // Connections to this server that this process holds open (ESTABLISHED, its own side; from /proc/net/tcp):
+  // a client that closed what it gave up on holds none.
+  [[nodiscard]] int client_connections_open() const;
 
  private:
   struct impl;

@@ -160,6 +160,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
           // Refused, or beyond the server's GOAWAY: it did nothing with the request. Sent again up to twice on
           // another connection, as Chromium does (kMaxRetryAttempts): the next connection may be near its end too.
           if (ended.unprocessed && attempt < 2 && out.retry_safe) continue;
+          // A reused connection lost before any of the response: as a stale HTTP/1.1 one, once.
+          if (ended.nothing_came && l.reused && attempt == 0 && out.retry_safe) continue;
           co_return recorded(label, std::move(*ended.failed));
         }
         got.time.connect = l.connect_time;

@@ -31,7 +31,8 @@ connection_pool::~connection_pool() {
 std::optional<lease> connection_pool::take_idle(origin_pool& pool) {
   if (pool.h2) {
     if (pool.h2->usable()) return lease{nullptr, pool.h2, true, {}};
-    pool.h2.reset();  // gone away or broken: the requests still on it end on their own
+    pool.h2->retire_if_done();  // gone away or broken: the requests still on it end on their own, then it closes
+    pool.h2.reset();
     --pool.open;
   }
   if (pool.idle.empty()) return std::nullopt;
@@ -123,6 +124,16 @@ asio::awaitable<expected<lease>> connection_pool::acquire(origin_pool& pool, std
   ++pool.open;
   ++opened_;
   auto const started = clock_type::now();  // the connect time counts the name's lookup too
+  // Set while the connection opens, and cleared however that ends (an exception too): else every request to
+  // the origin would wait out its deadline.
+  struct negotiation {
+    origin_pool* pool = nullptr;
+    ~negotiation() {
+      if (pool == nullptr) return;
+      pool->negotiating = false;
+      wake_all(*pool);
+    }
+  } const negotiating{h2 ? &pool : nullptr};
   if (h2) pool.negotiating = true;
   auto opened = co_await open_connection(ex_, deadlines_, options_, host, port, tls, h2, deadline);
   if (h2) pool.negotiating = false;

@@ -87,7 +87,7 @@ struct h2_session::callback_bodies {
     auto* s = session.stream(id);
     if (s == nullptr) return 0;
     if (!s->done) {
-      if (code == NGHTTP2_NO_ERROR && s->final_response) {
+      if (code == NGHTTP2_NO_ERROR && s->final_response && s->end_stream_seen) {
         session.end_stream(*s, std::nullopt);
       } else if (code == NGHTTP2_REFUSED_STREAM) {
         // Within the stream limit it announced: a server going away (nginx refuses past keepalive_requests before
@@ -95,7 +95,8 @@ struct h2_session::callback_bodies {
         session.usable_ = false;
         session.end_stream(*s, error(codes::http2, "the server refused the stream (REFUSED_STREAM)"), true);
       } else if (code == NGHTTP2_NO_ERROR) {
-        session.end_stream(*s, error(codes::http2, "the stream ended without a response"));
+        session.end_stream(*s, error(codes::http2, s->final_response ? "the stream was reset before its response ended"
+                                                                     : "the stream ended without a response"));
       } else {
         session.end_stream(*s, error(codes::http2, std::string("the stream was reset (") + nghttp2_http2_strerror(code) + ")"));
       }
@@ -105,8 +106,12 @@ struct h2_session::callback_bodies {
   }
 
   static int on_frame_recv(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
-    if (frame->hd.type != NGHTTP2_GOAWAY) return 0;
     auto& session = of(user_data);
+    if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
+      if (auto* s = session.stream(frame->hd.stream_id)) s->end_stream_seen = true;
+      return 0;
+    }
+    if (frame->hd.type != NGHTTP2_GOAWAY) return 0;
     session.usable_ = false;  // the streams it names go on
     if (frame->goaway.error_code != NGHTTP2_NO_ERROR && session.last_problem_.empty()) {
       session.last_problem_ = std::string("the server sent GOAWAY with ") + nghttp2_http2_strerror(frame->goaway.error_code);
@@ -133,9 +138,13 @@ struct h2_session::callback_bodies {
     auto& session = of(user_data);
     if (frame->hd.type != NGHTTP2_HEADERS) return 0;
     auto* s = session.stream(frame->hd.stream_id);
+    // Not allowed: the server had sent GOAWAY, and another connection takes it. Anything else (a header block
+    // nghttp2 cannot send) would fail there too.
+    bool const going_away = lib_error == NGHTTP2_ERR_START_STREAM_NOT_ALLOWED;
+    if (going_away) session.usable_ = false;
     if (s != nullptr && !s->done) {
       session.end_stream(*s, error(codes::http2, std::string("the request could not be sent: ") + nghttp2_strerror(lib_error)),
-                         true);
+                         going_away);
     }
     session.streams_.erase(frame->hd.stream_id);
     return 0;
@@ -161,20 +170,37 @@ struct h2_session::callback_bodies {
   }
 };
 
+namespace {
+// No exception may cross nghttp2's C frames (a std::bad_alloc building a message): it fails the session instead.
+template <auto Callback, class Result, class... Args>
+Result guarded(Args... args) noexcept {
+  try {
+    return Callback(args...);
+  } catch (...) {
+    return NGHTTP2_ERR_CALLBACK_FAILURE;
+  }
+}
+template <auto Callback, class Result, class... Args>
+constexpr auto guard(Result (*)(Args...)) {
+  return &guarded<Callback, Result, Args...>;
+}
+}  // namespace
+
 void h2_session::callbacks::install(nghttp2_session_callbacks* cbs) {
-  nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, callback_bodies::on_begin_headers);
-  nghttp2_session_callbacks_set_on_header_callback(cbs, callback_bodies::on_header);
-  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, callback_bodies::on_data);
-  nghttp2_session_callbacks_set_on_stream_close_callback(cbs, callback_bodies::on_stream_close);
-  nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, callback_bodies::on_frame_recv);
-  nghttp2_session_callbacks_set_on_frame_send_callback(cbs, callback_bodies::on_frame_send);
-  nghttp2_session_callbacks_set_on_frame_not_send_callback(cbs, callback_bodies::on_frame_not_send);
-  nghttp2_session_callbacks_set_error_callback2(cbs, callback_bodies::on_error);
+  using b = callback_bodies;
+  nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, guard<b::on_begin_headers>(b::on_begin_headers));
+  nghttp2_session_callbacks_set_on_header_callback(cbs, guard<b::on_header>(b::on_header));
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, guard<b::on_data>(b::on_data));
+  nghttp2_session_callbacks_set_on_stream_close_callback(cbs, guard<b::on_stream_close>(b::on_stream_close));
+  nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, guard<b::on_frame_recv>(b::on_frame_recv));
+  nghttp2_session_callbacks_set_on_frame_send_callback(cbs, guard<b::on_frame_send>(b::on_frame_send));
+  nghttp2_session_callbacks_set_on_frame_not_send_callback(cbs, guard<b::on_frame_not_send>(b::on_frame_not_send));
+  nghttp2_session_callbacks_set_error_callback2(cbs, guard<b::on_error>(b::on_error));
 }
 
 ssize_t h2_session::callbacks::read_body(nghttp2_session* ng, std::int32_t id, std::uint8_t* buf, std::size_t length,
                                          std::uint32_t* flags, nghttp2_data_source* source, void* user_data) {
-  return callback_bodies::read_body(ng, id, buf, length, flags, source, user_data);
+  return guarded<callback_bodies::read_body, ssize_t>(ng, id, buf, length, flags, source, user_data);
 }
 
 }  // namespace candar::detail

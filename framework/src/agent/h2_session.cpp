@@ -1,6 +1,7 @@
 #include "h2_session.hpp"
 
 #include <algorithm>
+#include <new>
 #include <tuple>
 
 #include <nghttp2/nghttp2.h>
@@ -31,6 +32,12 @@ constexpr std::size_t write_batch = 64 * 1024;
 // Chromium's windows: large enough that flow control never throttles a page or a load loop.
 constexpr std::int32_t stream_window = 6 * 1024 * 1024;
 constexpr std::int32_t connection_window = 15 * 1024 * 1024;
+// A request on a connection quiet for this long carries a PING along, as Chromium's: a live server answers it
+// at once, so a stream that then times out on a connection that said nothing since tells a dead connection
+// from a slow answer.
+constexpr auto quiet_before_ping = std::chrono::seconds(1);
+// Frames nghttp2 may queue for a server that takes nothing (requests, resets, replies): then the connection fails.
+constexpr std::size_t max_outbound_frames = 1024;
 }  // namespace
 
 h2_session::h2_session(std::unique_ptr<connection> c) : conn_(std::move(c)) {}
@@ -45,9 +52,10 @@ std::shared_ptr<h2_session> h2_session::start(std::unique_ptr<connection> c, std
   nghttp2_option* options = nullptr;
   nghttp2_option_new(&options);
   nghttp2_option_set_peer_max_concurrent_streams(options, 100);  // until the server's SETTINGS say, as Chromium
-  nghttp2_session_client_new2(&self->session_, cbs, self.get(), options);
+  int const made = nghttp2_session_client_new2(&self->session_, cbs, self.get(), options);
   nghttp2_option_del(options);
   nghttp2_session_callbacks_del(cbs);
+  if (made != 0) throw std::bad_alloc();  // nghttp2's only failure here
 
   nghttp2_settings_entry const settings[] = {
       {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
@@ -81,22 +89,34 @@ void h2_session::fail(error const& why) {
   for (auto& [id, s] : streams_) {
     // Nothing of its response came: the server may not have seen it (a connection that closed as it sat idle).
     bool const nothing_came = s->to != nullptr && s->to->time.first_byte == clock_type::duration::zero();
-    end_stream(*s, why, nothing_came);
+    s->nothing_came = nothing_came;
+    end_stream(*s, why);
   }
   streams_.clear();
 }
 
-void h2_session::close() noexcept {
+void h2_session::close() noexcept { close("the HTTP/2 connection was closed"); }
+
+void h2_session::close(std::string_view why) noexcept {
   if (closed_) return;
   closed_ = true;
-  fail(error(codes::connection, "the HTTP/2 connection was closed"));
+  fail(error(codes::connection, std::string(why)));
   conn_->close();
+}
+
+void h2_session::retire_if_done() noexcept {
+  if (!usable_ && streams_.empty()) close();
 }
 
 asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const> out, response& to, response_limits limits,
                                                  clock_type::time_point deadline, clock_type::time_point start) {
   auto const self = shared_from_this();  // the pool may forget the session while a request waits on it
   if (!usable_) co_return h2_outcome{error(codes::connection, "the HTTP/2 connection is going away"), true};
+  if (nghttp2_session_get_outbound_queue_size(session_) > max_outbound_frames) {
+    usable_ = false;
+    close("the server took none of the frames queued for it");
+    co_return h2_outcome{error(codes::http2, "the server took none of the frames queued for it"), true};
+  }
   if (!out->h2_fields) out->h2_fields = std::make_shared<h2_request_fields const>(h2_fields_of(out->wire, out->https));
   auto const& fields = *out->h2_fields;
   auto s = std::make_shared<h2_stream>(conn_->socket().get_executor(), deadline);
@@ -114,30 +134,57 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
     co_return h2_outcome{error(codes::http2, std::string("cannot start a stream: ") + nghttp2_strerror(id)), true};
   }
   streams_.emplace(id, s);
+  auto const submitted = clock_type::now();
+  if (submitted - last_read_ > quiet_before_ping && ping_sent_ < last_read_) {
+    nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr);
+    ping_sent_ = submitted;
+  }
   flush_soon();
   boost::system::error_code ec;
   if (!s->done) std::tie(ec) = co_await s->wake.async_wait(use_tuple);
   if (!s->done) {
-    // The deadline passed, or the request was canceled: the stream is reset, the connection goes on.
+    // The deadline passed, or the request was canceled: the stream is reset and the connection goes on. One
+    // that said nothing since the request went is asked with a PING; one that left a PING sent before the
+    // request unanswered all through it is presumed dead and closed, as HTTP/1.1's connection is at a deadline.
     s->to = nullptr;
     streams_.erase(id);
-    if (!closed_) {
+    bool const canceled = ec == asio::error::operation_aborted;
+    bool const silent = !closed_ && !canceled && last_read_ < submitted;
+    if (silent && ping_sent_ > last_read_ && ping_sent_ <= submitted) {
+      usable_ = false;
+      close("the server answered nothing on the HTTP/2 connection, not even a PING, within a request's timeout");
+    } else if (!closed_) {
+      if (silent && ping_sent_ <= last_read_) {
+        nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr);
+        ping_sent_ = clock_type::now();
+      }
       nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
       flush();
+      retire_if_done();
     }
-    if (ec == asio::error::operation_aborted) co_return h2_outcome{error(codes::canceled, "canceled while waiting for the response")};
+    if (canceled) co_return h2_outcome{error(codes::canceled, "canceled while waiting for the response")};
     co_return h2_outcome{error(codes::timeout, "no complete response within the timeout")};
   }
-  co_return h2_outcome{std::move(s->failed), s->unprocessed, s->set_cookie, s->content_encoding};
+  retire_if_done();
+  co_return h2_outcome{std::move(s->failed), s->unprocessed, s->nothing_came, s->set_cookie, s->content_encoding};
 }
 
 asio::awaitable<void> h2_session::read_loop() {
   auto const self = shared_from_this();  // lives while its connection is read
+  try {
+    co_await read_until_closed();
+  } catch (std::exception const& e) {  // no reader is left: nothing may wait on the session
+    close(std::string("the HTTP/2 connection failed: ") + e.what());
+  }
+}
+
+asio::awaitable<void> h2_session::read_until_closed() {
   read_buffer buffer;
   for (;;) {
     auto [ec, n] = co_await conn_->read_some(asio::buffer(buffer.data(), read_buffer::size));
     if (closed_) co_return;
     if (n > 0) {
+      last_read_ = clock_type::now();
       auto const used = nghttp2_session_mem_recv(session_, reinterpret_cast<std::uint8_t const*>(buffer.data()), n);
       if (used < 0) {
         std::string why = std::string("the server broke HTTP/2: ") + nghttp2_strerror(static_cast<int>(used));
@@ -148,6 +195,7 @@ asio::awaitable<void> h2_session::read_loop() {
         co_return;
       }
       flush();
+      retire_if_done();
       if (closed_) co_return;
     }
     if (ec) {

@@ -32,6 +32,7 @@ struct h2_stream;
 struct h2_outcome {
   std::optional<error> failed;
   bool unprocessed = false;  // refused or beyond a GOAWAY: the server did nothing with it, it may go again
+  bool nothing_came = false;  // the connection was lost before any of the response: as a stale HTTP/1.1 one
   bool has_set_cookie = false;
   bool has_content_encoding = false;
 };
@@ -49,6 +50,8 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
 
   // A new request may go on it: open, no GOAWAY came, nothing broke.
   [[nodiscard]] bool usable() const noexcept { return usable_; }
+  // Closes it when it takes no new request and carries none: a forgotten session holds no socket.
+  void retire_if_done() noexcept;
   [[nodiscard]] std::size_t streams() const noexcept { return streams_.size(); }
 
   // Sends `out` on a new stream and fills `to` with the response until `deadline`. `start` is when the request
@@ -64,12 +67,14 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   explicit h2_session(std::unique_ptr<connection> c);
 
   boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> read_until_closed();
   boost::asio::awaitable<void> write_loop();
   // Sends what nghttp2 has queued: at once when the socket takes it, else on a writer of its own.
   void flush();
   // A flush after the handlers ready now have run: the requests their users send next share one write.
   void flush_soon();
   void fail(error const& why);
+  void close(std::string_view why) noexcept;
   void end_stream(h2_stream& s, std::optional<error> failed, bool unprocessed = false);
   h2_stream* stream(std::int32_t id);
 
@@ -80,6 +85,8 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   std::size_t pending_at_ = 0;
   bool writing_ = false;      // a write_loop runs
   bool flush_posted_ = false;
+  clock_type::time_point last_read_ = clock_type::now();  // when the server last sent anything
+  clock_type::time_point ping_sent_{};
   bool usable_ = true;
   bool closed_ = false;
   std::string last_problem_;  // why the connection is ending, in nghttp2's words: the first reason given

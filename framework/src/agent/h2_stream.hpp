@@ -28,6 +28,8 @@ struct h2_stream {
   std::size_t header_count = 0;
   enum class block : std::uint8_t { unknown, interim, final_fields, trailers } reading = block::unknown;
   bool final_response = false;  // a non-1xx status came
+  bool end_stream_seen = false;  // its last frame came: the response is whole (a reset is no end)
+  bool nothing_came = false;
   bool done = false;
   bool unprocessed = false;
   bool set_cookie = false;

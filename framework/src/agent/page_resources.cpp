@@ -57,7 +57,8 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
     targets.push_back(absolute ? absolute->href() : r.target);
   }
   std::vector<std::optional<outcome>> results(refs.resources.size());
-  if (parallelism == 0) parallelism = page.protocol == http_protocol::h2 ? targets.size() : 6;
+  // Over h2 a browser asks for everything at once; 32 bounds what a page of a thousand images holds in flight.
+  if (parallelism == 0) parallelism = page.protocol == http_protocol::h2 ? std::min<std::size_t>(targets.size(), 32) : 6;
   parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));
   // One job per resource, except a media element's <source> list: one job tries them in order until one
   // answers with something it could play.

@@ -148,7 +148,7 @@ class agent {
 
   // Loads what a browser loads for `page` before its load event: scripts, stylesheets, non-lazy images,
   // preloads, through the cache, `parallelism` at once. 0: as a browser, 6 at once when the page came over
-  // HTTP/1.1 (a connection each), every one at once when it came over HTTP/2 (streams of its one connection; the
+  // HTTP/1.1 (a connection each), up to 32 at once when it came over HTTP/2 (streams of its one connection; the
   // server's stream limit queues the rest).
   [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::size_t parallelism = 0);
   // The same with every request counted under `label` in the metrics ("GET /static/*"), each with `timeout`
