@@ -28,11 +28,20 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   asio::io_context io;
   tcp::acceptor listener(io, {asio::ip::make_address("127.0.0.1"), 0});
   auto client = std::make_unique<connection>(io.get_executor());
-  client->socket().connect(listener.local_endpoint());
-  tcp::socket server = listener.accept();
+  boost::system::error_code ec;
+  do {  // libFuzzer's timer signal may interrupt the harness's own blocking calls
+    client->socket().close(ec);
+    client->socket().connect(listener.local_endpoint(), ec);
+  } while (ec == boost::system::errc::interrupted);
+  if (ec) std::abort();
+  tcp::socket server(io);
+  do {
+    listener.accept(server, ec);
+  } while (ec == boost::system::errc::interrupted);
+  if (ec) std::abort();
   client->connected();
-  asio::write(server, asio::buffer(data, size));  // an input fits the loopback socket's buffers
-  server.shutdown(tcp::socket::shutdown_send);
+  asio::write(server, asio::buffer(data, size), ec);  // an input fits the loopback socket's buffers
+  server.shutdown(tcp::socket::shutdown_send, ec);   // the harness's own socket: a failure here is no finding
 
   auto session = h2_session::start(std::move(client), limits.max_header_bytes);
   auto out = std::make_shared<outgoing>();

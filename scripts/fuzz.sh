@@ -16,6 +16,8 @@ if [ -z "${FUZZ_NO_BUILD:-}" ]; then  # FUZZ_NO_BUILD=1: several runs side by si
   cmake --build --preset fuzz -j "$(nproc)"
 fi
 
+# Reports with function names and lines (Debian's llvm, from setup.sh's test group).
+[ -x /usr/bin/llvm-symbolizer ] && export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer
 mkdir -p build/fuzz/logs
 for name in "${targets[@]}"; do
   [ -x build/fuzz/bin/fuzz_"$name" ] || { echo "fuzz.sh: no target '$name'" >&2; exit 2; }
