@@ -3,7 +3,10 @@
 // decoding and limits over h2 (nginx in front of a scripted server); a deadline per stream.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <sstream>
+#include <vector>
 #include <string>
 
 #include <boost/asio/this_coro.hpp>
@@ -13,6 +16,7 @@
 #include "candar/context/parallel.hpp"
 #include "candar/failure/codes.hpp"
 #include "h2_fields.hpp"
+#include "support/headless_chromium.hpp"
 #include "support/http_server.hpp"
 #include "support/nginx_server.hpp"
 #include "support/outcome_text.hpp"
@@ -168,6 +172,43 @@ TEST(agent_h2, a_pages_resources_come_over_its_one_connection_all_at_once) {
       EXPECT_EQ(a.connections_opened(), h2 ? 1U : 6U);
     });
   }
+}
+
+// The request lines of an nginx "combined" log ("GET /0.css HTTP/2.0"), sorted; a favicon, which a browser asks
+// for beside the page, left out.
+std::vector<std::string> request_lines(std::string const& log) {
+  std::vector<std::string> lines;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    auto const from = line.find('"');
+    auto const to = line.find('"', from + 1);
+    if (from == std::string::npos || to == std::string::npos) continue;
+    auto request = line.substr(from + 1, to - from - 1);
+    if (request.find("/favicon.ico") == std::string::npos) lines.push_back(std::move(request));
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST(agent_h2, a_page_is_requested_as_chromium_requests_it_over_h2) {
+  nginx_server nginx("", {.tls = true, .http2 = true, .log_requests = true});
+  std::string page = "<html><head>";
+  for (int i = 0; i < 20; ++i) page += "<link rel=stylesheet href=\"/" + std::to_string(i) + ".css\">";
+  nginx.write_file("page.html", page + "</head><body><img src=\"/chair.png\"></body></html>");
+  for (int i = 0; i < 20; ++i) nginx.write_file(std::to_string(i) + ".css", "b" + std::to_string(i) + " {}");
+  nginx.write_file("chair.png", "png");
+  auto const rendered = test::render_url_in_chromium(nginx.url() + "/page.html");
+  ASSERT_TRUE(rendered.ran) << rendered.failure;
+  auto const by_chromium = request_lines(nginx.take_access_log());
+  with_agent({.base_url = nginx.url(), .timeout = 10s}, [&](agent& a) -> asio::awaitable<void> {
+    auto home = co_await a.get("/page.html").send();
+    if (home) EXPECT_TRUE((co_await a.load_resources(*home)).all_ok());
+    EXPECT_EQ(a.connections_opened(), 1U);
+  });
+  auto const by_agent = request_lines(nginx.take_access_log());
+  EXPECT_EQ(by_agent, by_chromium);
+  EXPECT_EQ(by_chromium.size(), 22U);
+  for (auto const& line : by_chromium) EXPECT_TRUE(line.ends_with(" HTTP/2.0")) << line;
 }
 
 // nginx speaks h2 to the agent and HTTP/1.1 to the scripted server behind it.

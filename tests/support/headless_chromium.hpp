@@ -15,5 +15,7 @@ struct rendered_page {
 };
 
 [[nodiscard]] rendered_page render_in_chromium(std::string const& html_file);
+// The same for a page a local server serves (its certificate, self-signed, accepted).
+[[nodiscard]] rendered_page render_url_in_chromium(std::string const& url);
 
 }  // namespace candar::test

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -55,6 +56,7 @@ nginx_server::nginx_server(std::string const& server_block, nginx_listen listen)
     std::ofstream(prefix_ + "/key.pem") << pem.private_key;
     listen_line += "    ssl_certificate " + prefix_ + "/cert.pem;\n    ssl_certificate_key " + prefix_ + "/key.pem;\n";
   }
+  if (listen.log_requests) listen_line += "    access_log " + prefix_ + "/logs/access.log combined;\n";
   std::ofstream conf(prefix_ + "/nginx.conf");
   conf << "daemon off;\nmaster_process off;\nworker_processes 1;\npid " << prefix_ << "/nginx.pid;\n"
        << "error_log " << prefix_ << "/logs/error.log warn;\nevents { worker_connections 256; }\n"
@@ -96,6 +98,16 @@ nginx_server::~nginx_server() {
 }
 
 std::string nginx_server::url() const { return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
+
+std::string nginx_server::take_access_log() const {
+  auto const file = prefix_ + "/logs/access.log";
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  in.close();
+  std::ofstream(file, std::ios::trunc).close();  // nginx appends: its next line goes at the start
+  return text.str();
+}
 
 void nginx_server::write_file(std::string const& path, std::string const& content, long age_seconds) const {
   fs::path const file = fs::path(docroot_) / path;

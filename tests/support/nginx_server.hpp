@@ -11,6 +11,7 @@ namespace candar::test {
 struct nginx_listen {
   bool tls = false;
   bool http2 = false;
+  bool log_requests = false;  // an access log in nginx's "combined" format (take_access_log)
 };
 
 class nginx_server {
@@ -25,6 +26,8 @@ class nginx_server {
   [[nodiscard]] std::string const& docroot() const noexcept { return docroot_; }
   // Writes a file under the docroot; `age_seconds` sets its modification time that far in the past.
   void write_file(std::string const& path, std::string const& content, long age_seconds = 0) const;
+  // The access log so far, which starts over empty.
+  [[nodiscard]] std::string take_access_log() const;
 
  private:
   std::string prefix_;
