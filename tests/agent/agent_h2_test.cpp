@@ -132,6 +132,15 @@ TEST(agent_h2, the_servers_stream_limit_queues_requests_on_the_one_connection) {
   });
 }
 
+TEST(agent_h2, more_requests_at_once_than_the_queued_frame_cap_all_wait_for_a_stream) {
+  nginx_server nginx("http2_max_concurrent_streams 16; keepalive_requests 100000;", {.tls = true, .http2 = true});
+  write_files(nginx, 1100);  // each request's HEADERS waits in nghttp2's queue for a free stream
+  with_agent({.base_url = nginx.url(), .timeout = 60s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
+    EXPECT_EQ(co_await get_at_once(a, 1100, http_protocol::h2), 1100);
+    EXPECT_EQ(a.connections_opened(), 1U);
+  });
+}
+
 TEST(agent_h2, gzip_is_decoded_and_a_body_over_the_limit_resets_only_its_stream) {
   nginx_server nginx("gzip on; gzip_min_length 1; gzip_types text/plain;", {.tls = true, .http2 = true});
   std::string text;

@@ -30,7 +30,7 @@ connection_pool::~connection_pool() {
 
 std::optional<lease> connection_pool::take_idle(origin_pool& pool) {
   if (pool.h2) {
-    if (pool.h2->usable()) return lease{nullptr, pool.h2, true, {}};
+    if (pool.h2->usable()) return lease{nullptr, pool.h2, pool.h2->carried_a_response(), {}};
     pool.h2->retire_if_done();  // gone away or broken: the requests still on it end on their own, then it closes
     pool.h2.reset();
     --pool.open;

@@ -36,8 +36,12 @@ constexpr std::int32_t connection_window = 15 * 1024 * 1024;
 // at once, so a stream that then times out on a connection that said nothing since tells a dead connection
 // from a slow answer.
 constexpr auto quiet_before_ping = std::chrono::seconds(1);
-// Frames nghttp2 may queue for a server that takes nothing (requests, resets, replies): then the connection fails.
+// Frames nghttp2 may queue for a server that takes nothing (resets, replies), beyond a request's HEADERS each
+// (those wait for a free stream there too): then the connection fails.
 constexpr std::size_t max_outbound_frames = 1024;
+// How long a PING has at least before its silence closes the connection: a request's short timeout is no
+// measure of a round trip.
+constexpr auto least_ping_wait = std::chrono::seconds(1);
 }  // namespace
 
 h2_session::h2_session(std::unique_ptr<connection> c) : conn_(std::move(c)) {}
@@ -112,7 +116,7 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
                                                  clock_type::time_point deadline, clock_type::time_point start) {
   auto const self = shared_from_this();  // the pool may forget the session while a request waits on it
   if (!usable_) co_return h2_outcome{error(codes::connection, "the HTTP/2 connection is going away"), true};
-  if (nghttp2_session_get_outbound_queue_size(session_) > max_outbound_frames) {
+  if (nghttp2_session_get_outbound_queue_size(session_) > max_outbound_frames + streams_.size()) {
     usable_ = false;
     close("the server took none of the frames queued for it");
     co_return h2_outcome{error(codes::http2, "the server took none of the frames queued for it"), true};
@@ -150,11 +154,11 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
     streams_.erase(id);
     bool const canceled = ec == asio::error::operation_aborted;
     bool const silent = !closed_ && !canceled && last_read_ < submitted;
-    if (silent && ping_sent_ > last_read_ && ping_sent_ <= submitted) {
+    if (silent && ping_sent_ > last_read_ && ping_sent_ <= submitted && clock_type::now() - ping_sent_ >= least_ping_wait) {
       usable_ = false;
       close("the server answered nothing on the HTTP/2 connection, not even a PING, within a request's timeout");
     } else if (!closed_) {
-      if (silent && ping_sent_ <= last_read_) {
+      if (silent && ping_sent_ <= last_read_) {  // else the PING out already is left to a later timeout to judge
         nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr);
         ping_sent_ = clock_type::now();
       }
@@ -165,6 +169,7 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
     if (canceled) co_return h2_outcome{error(codes::canceled, "canceled while waiting for the response")};
     co_return h2_outcome{error(codes::timeout, "no complete response within the timeout")};
   }
+  if (!s->failed) carried_a_response_ = true;
   retire_if_done();
   co_return h2_outcome{std::move(s->failed), s->unprocessed, s->nothing_came, s->set_cookie, s->content_encoding};
 }
@@ -215,9 +220,13 @@ asio::awaitable<void> h2_session::read_until_closed() {
 void h2_session::flush_soon() {
   if (flush_posted_ || writing_ || closed_) return;
   flush_posted_ = true;
-  asio::post(conn_->socket().get_executor(), [self = shared_from_this()]() {
+  asio::post(conn_->socket().get_executor(), [self = shared_from_this()]() noexcept {
     self->flush_posted_ = false;
-    self->flush();
+    try {
+      self->flush();
+    } catch (std::exception const& e) {
+      self->close(std::string("the HTTP/2 connection failed: ") + e.what());
+    }
   });
 }
 
@@ -238,7 +247,10 @@ void h2_session::flush() {
         if (n == 0) break;
         pending_.append(reinterpret_cast<char const*>(data), static_cast<std::size_t>(n));
       }
-      if (pending_.empty()) return;
+      if (pending_.empty()) {
+        retire_if_done();  // a reset sent here may have ended the last stream of a forgotten session
+        return;
+      }
     }
     auto [ec, sent] = conn_->write_now(std::string_view(pending_).substr(pending_at_));
     if (ec) {
@@ -257,6 +269,16 @@ void h2_session::flush() {
 
 asio::awaitable<void> h2_session::write_loop() {
   auto const self = shared_from_this();
+  try {
+    co_await write_until_drained();
+  } catch (std::exception const& e) {
+    writing_ = false;
+    close(std::string("the HTTP/2 connection failed: ") + e.what());
+  }
+  retire_if_done();
+}
+
+asio::awaitable<void> h2_session::write_until_drained() {
   while (!closed_) {
     if (pending_at_ == pending_.size()) {
       pending_.clear();

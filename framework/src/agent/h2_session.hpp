@@ -53,6 +53,8 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   // Closes it when it takes no new request and carries none: a forgotten session holds no socket.
   void retire_if_done() noexcept;
   [[nodiscard]] std::size_t streams() const noexcept { return streams_.size(); }
+  // A response came whole on it: a request now is on a reused connection (retried once if it is lost).
+  [[nodiscard]] bool carried_a_response() const noexcept { return carried_a_response_; }
 
   // Sends `out` on a new stream and fills `to` with the response until `deadline`. `start` is when the request
   // began (the response's timings count from it).
@@ -69,6 +71,7 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> read_until_closed();
   boost::asio::awaitable<void> write_loop();
+  boost::asio::awaitable<void> write_until_drained();
   // Sends what nghttp2 has queued: at once when the socket takes it, else on a writer of its own.
   void flush();
   // A flush after the handlers ready now have run: the requests their users send next share one write.
@@ -85,6 +88,7 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   std::size_t pending_at_ = 0;
   bool writing_ = false;      // a write_loop runs
   bool flush_posted_ = false;
+  bool carried_a_response_ = false;
   clock_type::time_point last_read_ = clock_type::now();  // when the server last sent anything
   clock_type::time_point ping_sent_{};
   bool usable_ = true;
