@@ -82,7 +82,7 @@ struct h2_session::callback_bodies {
     return 0;
   }
 
-  static int on_stream_close(nghttp2_session*, std::int32_t id, std::uint32_t code, void* user_data) {
+  static int on_stream_close(nghttp2_session* ng, std::int32_t id, std::uint32_t code, void* user_data) {
     auto& session = of(user_data);
     auto* s = session.stream(id);
     if (s == nullptr) return 0;
@@ -90,9 +90,13 @@ struct h2_session::callback_bodies {
       if (code == NGHTTP2_NO_ERROR && s->final_response && s->end_stream_seen) {
         session.end_stream(*s, std::nullopt);
       } else if (code == NGHTTP2_REFUSED_STREAM) {
-        // Within the stream limit it announced: a server going away (nginx refuses past keepalive_requests before
-        // its GOAWAY comes). The request goes again on a new connection, not on this one.
-        session.usable_ = false;
+        // Among more streams sent before the server's SETTINGS than the limit they then told: over it, and sent
+        // again here now that nghttp2 knows it. Else the server is going away (nginx refuses past
+        // keepalive_requests before its GOAWAY comes), and the request goes again on a new connection.
+        bool const over_its_limit =
+            id <= session.sent_before_settings_ &&
+            session.streams_before_settings_ > nghttp2_session_get_remote_settings(ng, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+        if (!over_its_limit) session.usable_ = false;
         session.end_stream(*s, error(codes::http2, "the server refused the stream (REFUSED_STREAM)"), true);
       } else if (code == NGHTTP2_NO_ERROR) {
         session.end_stream(*s, error(codes::http2, s->final_response ? "the stream was reset before its response ended"
@@ -107,6 +111,7 @@ struct h2_session::callback_bodies {
 
   static int on_frame_recv(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
     auto& session = of(user_data);
+    if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK) == 0) session.settings_came_ = true;
     if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
       if (auto* s = session.stream(frame->hd.stream_id)) s->end_stream_seen = true;
       return 0;
@@ -121,8 +126,12 @@ struct h2_session::callback_bodies {
 
   // nghttp2 ends a connection the server broke with a GOAWAY of ours, whose debug data says why.
   static int on_frame_send(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
-    if (frame->hd.type != NGHTTP2_GOAWAY || frame->goaway.error_code == NGHTTP2_NO_ERROR) return 0;
     auto& session = of(user_data);
+    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !session.settings_came_) {
+      session.sent_before_settings_ = std::max(session.sent_before_settings_, frame->hd.stream_id);
+      ++session.streams_before_settings_;
+    }
+    if (frame->hd.type != NGHTTP2_GOAWAY || frame->goaway.error_code == NGHTTP2_NO_ERROR) return 0;
     std::string why = std::string("the server broke HTTP/2: ") + nghttp2_http2_strerror(frame->goaway.error_code);
     if (frame->goaway.opaque_data_len > 0) {
       why += " (";

@@ -89,6 +89,9 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   bool writing_ = false;      // a write_loop runs
   bool flush_posted_ = false;
   bool carried_a_response_ = false;
+  bool settings_came_ = false;          // the server's SETTINGS: its stream limit is known
+  std::int32_t sent_before_settings_ = 0;  // the last stream sent before then (the limit assumed: 100)
+  std::uint32_t streams_before_settings_ = 0;
   clock_type::time_point last_read_ = clock_type::now();  // when the server last sent anything
   clock_type::time_point ping_sent_{};
   bool usable_ = true;
