@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   if (ec) std::abort();
   client->connected();
   asio::write(server, asio::buffer(data, size), ec);  // an input fits the loopback socket's buffers
-  server.shutdown(tcp::socket::shutdown_send, ec);   // the harness's own socket: a failure here is no finding
+  server.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return 0;  // the harness's own socket broke (a port reused too soon): no input was read
 
   auto session = h2_session::start(std::move(client), limits.max_header_bytes);
   auto out = std::make_shared<outgoing>();
@@ -50,7 +51,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   std::optional<h2_outcome> ended;
   auto const now = std::chrono::steady_clock::now();
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { ended = co_await session->exchange(out, res, limits, now + std::chrono::seconds(5), now); },
+      io,
+      [&]() -> asio::awaitable<void> {
+        ended = co_await session->exchange(out, res, limits, now + std::chrono::seconds(5), now);
+        session->close();  // as the agent's pool does when it goes; the reader then ends too
+      },
       asio::detached);
   io.run();
   if (!ended) std::abort();  // the request never ended
