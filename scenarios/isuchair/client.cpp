@@ -18,6 +18,8 @@ void client::score(std::string_view tag) {
 
 void client::fail(candar::error e) {
   if (phase_over()) return;  // canceled by the end of the phase: not the webapp's fault
+  // An error about no request in particular (a page's missing element) is still the flow's: its trace.
+  if (e.trace_context().empty() && !agent_.trace_id().empty()) e.set_trace_context({agent_.trace_id(), {}});
   step_.add_error(std::move(e).wrap(flow_code_));
 }
 
@@ -39,10 +41,12 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   auto res = co_await std::move(req).send();
 
   call c;
+  // Every error below is about this request: it names its trace and span (--trace).
+  candar::trace_ids const ids = res ? res->trace : res.error().trace_context();
   if (!res) {
     auto const& err = res.error();
     auto const code = std::string(err.inner_code());
-    fail(candar::error(code, fmt::format("{}: {}", e.name, err.message())).wrap(codes::gave_up));
+    fail(candar::error(code, fmt::format("{}: {}", e.name, err.message())).with_trace(ids).wrap(codes::gave_up));
     c.state_known = false;
     co_return c;
   }
@@ -67,14 +71,14 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   }
   if (c.status != expect.status) {
     auto const code = expect.wrong_status_code.empty() ? codes::status : expect.wrong_status_code;
-    fail(candar::error(code, fmt::format("{}: expected status {}, got {}", e.name, expect.status, c.status)));
+    fail(candar::error(code, fmt::format("{}: expected status {}, got {}", e.name, expect.status, c.status)).with_trace(ids));
     // After an unexpected answer to a write, whether it was applied is unknown (a proxy's 504 after the commit):
     // the user leaves, so that a later read of theirs is not blamed for it.
     if (e.method != "GET") c.state_known = false;
     co_return c;
   }
   if (json_body == "json" && c.body.is_null()) {
-    fail(candar::error(codes::response, fmt::format("{}: the body is not JSON", e.name)));
+    fail(candar::error(codes::response, fmt::format("{}: the body is not JSON", e.name)).with_trace(ids));
     c.state_known = false;
     co_return c;
   }
@@ -82,7 +86,7 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
     auto problem = api_.check_response(e, c.status, c.body);
     if (!problem && expect.values != nullptr) problem = first_difference(*expect.values, c.body);
     if (problem) {
-      fail(candar::error(codes::response, fmt::format("{}: {}", e.name, *problem)));
+      fail(candar::error(codes::response, fmt::format("{}: {}", e.name, *problem)).with_trace(ids));
       c.state_known = false;
       co_return c;
     }
@@ -90,7 +94,8 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   if (e.versioned && c.status / 100 == 2 && master_.must_refuse(version_, sent)) {
     fail(candar::error(codes::master_version,
                        fmt::format("{}: served with the outdated master version {} (expected {})", e.name, version_,
-                                   api_.refused_status())));
+                                   api_.refused_status()))
+             .with_trace(ids));
     co_return c;
   }
   if (phase_over()) {  // completed after the load window: does not score

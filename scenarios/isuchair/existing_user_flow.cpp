@@ -50,7 +50,7 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   auto const document = candar::html::document::of(page.response);
   for (auto const needed : page_needs) {
     if (!document.first(needed)) {
-      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}", needed)));
+      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}", needed)).with_trace(page.response.trace));
       co_return flow_end::failed;
     }
   }
@@ -59,12 +59,14 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   for (auto const& r : resources.items) {
     if (!r.result) {
       c.fail(candar::error(std::string(r.result.error().inner_code()), fmt::format("GET {}: {}", r.url, r.result.error().message()))
+                 .with_trace(r.result.error().trace_context())
                  .wrap(codes::resource));
       ok = false;
       continue;
     }
     if (r.result->status != 200) {
-      c.fail(candar::error(codes::resource, fmt::format("GET {}: expected status 200, got {}", r.url, r.result->status)));
+      c.fail(candar::error(codes::resource, fmt::format("GET {}: expected status 200, got {}", r.url, r.result->status))
+                 .with_trace(r.result->trace));
       ok = false;
       continue;
     }
@@ -77,7 +79,8 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
     if (strict || r.result->cache != candar::cache_use::hit) {
       for (std::string_view const h : {"ETag", "Last-Modified", "Cache-Control"}) {
         if (!r.result->header(h)) {
-          c.fail(candar::error(codes::cache_headers, fmt::format("GET /static/*: {} has no {} header", r.url, h)));
+          c.fail(candar::error(codes::cache_headers, fmt::format("GET /static/*: {} has no {} header", r.url, h))
+                     .with_trace(r.result->trace));
           ok = false;
         }
       }

@@ -1,11 +1,13 @@
 // isuchair-webapp: the reference webapp of the isuchair sample contest.
 #include <charconv>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "access_log.hpp"
 #include "app.hpp"
 #include "database.hpp"
 #include "http_server.hpp"
@@ -14,7 +16,7 @@ namespace {
 
 constexpr char const* help =
     "usage: isuchair-webapp --listen ADDRESS:PORT --db FILE [--tuned] [--threads N] [--fault NAME]... [--slow-ms MS]\n"
-    "                       [--faults-after N]\n"
+    "                       [--faults-after N] [--access-log FILE]\n"
     "The isuchair reference webapp. It loads the initial data on POST /initialize, and at start when --db is new\n"
     "(a restart goes on with what --db holds).\n"
     "  --listen   where to listen, e.g. 127.0.0.1:8080 (port 0: any free port, printed at start)\n"
@@ -22,6 +24,7 @@ constexpr char const* help =
     "  --tuned    the tuned versions of the slow places (indexes, one join, no recounting)\n"
     "  --threads  server threads (default 2)\n"
     "  --faults-after  the faults start after N requests (default 0: at once), as a bug that shows under load\n"
+    "  --access-log    a line per request there: method, target, status and the traceparent's trace and span ids\n"
     "  --fault    break one thing on purpose (may be repeated):\n";
 
 int usage(std::string_view problem) {
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   using namespace isuchair::webapp;
   std::string listen;
   std::string db_path;
+  std::string access_log_path;
   app_options options;
   long threads = 2;
   for (int i = 1; i < argc; ++i) {
@@ -54,6 +58,9 @@ int main(int argc, char** argv) {
       options.tuned = true;
     } else if (arg == "--listen") {
       listen = value();
+    } else if (arg == "--access-log") {
+      access_log_path = value();
+      if (access_log_path.empty()) return usage("--access-log needs a file");
     } else if (arg == "--db") {
       db_path = value();
     } else if (arg == "--threads") {
@@ -88,8 +95,13 @@ int main(int argc, char** argv) {
     database db(memory_only ? std::string(":memory:") : db_path);
     if (memory_only) db.load_from(db_path);
     app game(db, options);
-    http_server server(listen.substr(0, colon), static_cast<std::uint16_t>(port),
-                       [&game](http_request const& r) { return game.handle(r); });
+    std::optional<access_log> requests;
+    if (!access_log_path.empty()) requests.emplace(access_log_path);
+    http_server server(listen.substr(0, colon), static_cast<std::uint16_t>(port), [&game, &requests](http_request const& r) {
+      auto reply = game.handle(r);
+      if (requests) requests->write(r, reply);
+      return reply;
+    });
     std::cout << fmt::format("isuchair-webapp ({}) listening on http://{}:{}/", options.tuned ? "tuned" : "naive",
                              listen.substr(0, colon), server.port())
               << std::endl;

@@ -129,6 +129,12 @@ void agent::close_idle() {
 
 agent_options const& agent::options() const noexcept { return state_->options; }
 
+void agent::new_trace() {
+  if (state_->tracing) state_->tracing->new_trace();
+}
+
+std::string agent::trace_id() const { return state_->tracing ? state_->tracing->trace_id() : std::string(); }
+
 cookie_jar& agent::cookies() noexcept { return *state_->cookies; }
 
 void agent::share_cookies_with(agent const& other) {

@@ -28,11 +28,19 @@ std::string agent_state::label_of(request const& r) {
   return label;
 }
 
-void agent_state::record(std::string const& label, response const& res) {
+void agent_state::record(std::string const& label, response& res, trace_ids const& ids) {
+  if (!ids.empty()) res.trace = ids;
   if (options.metrics != nullptr) options.metrics->record(label, res.status, res.time.total, res.body.size());
 }
 
-outcome agent_state::recorded(std::string const& label, outcome&& result) {
+outcome agent_state::recorded(std::string const& label, outcome&& result, trace_ids const& ids) {
+  if (!ids.empty()) {
+    if (result) {
+      result->trace = ids;
+    } else {
+      result.error().set_trace_context(ids);
+    }
+  }
   if (options.metrics == nullptr) return result;
   if (result) {
     options.metrics->record(label, result->status, result->time.total, result->body.size());
@@ -103,8 +111,9 @@ asio::awaitable<outcome> agent_state::send(request r) {
   auto const start = clock_type::now();
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   std::string const label = options.metrics != nullptr ? label_of(r) : std::string();
+  trace_ids const ids = tracing ? tracing->next_span() : trace_ids{};
   auto found = resolve(r.target_);
-  if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()));
+  if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()), ids);
   auto const resolved = std::move(*found);
   // `current` points at the resolved URL (held by `resolved`) until a redirect gives a new one, kept in `redirected`.
   web_url const* current = resolved.get();
@@ -132,11 +141,13 @@ asio::awaitable<outcome> agent_state::send(request r) {
       hit.cache = cache_use::hit;
       hit.reused_connection = false;
       hit.time = {{}, {}, clock_type::now() - start};
-      co_return recorded(label, std::move(hit));
+      co_return recorded(label, std::move(hit), ids);
     }
+    // A traced request is never the writer's kept request (its traceparent is new each time).
+    if (!ids.empty()) cached.conditional_headers.emplace_back("traceparent", ids.traceparent());
     auto prepared = writer.prepare(method, *current, current == resolved.get() ? &resolved : nullptr, headers,
                                    cached.conditional_headers, body, options.cookies ? cookies.get() : nullptr, pools);
-    if (!prepared) co_return recorded(label, std::move(prepared).error());
+    if (!prepared) co_return recorded(label, std::move(prepared).error(), ids);
     auto const out_held = std::move(*prepared);  // held: another request of this agent may replace last_sent
     auto const& out = *out_held;
     auto& pool = *out.pool;
@@ -149,7 +160,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       std::optional<lease> idle = connection_pool::take_idle(pool);
       if (!idle) {
         auto leased = co_await pools.acquire(pool, out.host, out.port, out.https, deadline);
-        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()));
+        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()), ids);
         idle.emplace(std::move(*leased));
       }
       auto l = std::move(*idle);
@@ -162,12 +173,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
           if (ended.unprocessed && attempt < 2 && out.retry_safe) continue;
           // A reused connection lost before any of the response: as a stale HTTP/1.1 one, once.
           if (ended.nothing_came && l.reused && attempt == 0 && out.retry_safe) continue;
-          co_return recorded(label, std::move(*ended.failed));
+          co_return recorded(label, std::move(*ended.failed), ids);
         }
         got.time.connect = l.connect_time;
         got.protocol = http_protocol::h2;
         if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method, *current)) {
-          co_return recorded(label, std::move(*failed));
+          co_return recorded(label, std::move(*failed), ids);
         }
         break;
       }
@@ -184,7 +195,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         auto e = failure_of(c, wec);
         discard(pool, l.conn);
         if (may_retry && stale_connection(wec)) continue;
-        co_return recorded(label, std::move(e));
+        co_return recorded(label, std::move(e), ids);
       }
 
       if (attempt > 0) got = response{};  // a retry starts over
@@ -212,7 +223,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         discard(pool, l.conn);
         bool const silent_close = rec ? stale_connection(rec) : parser.failed() == response_parser::failure::truncated;
         if (may_retry && !parser.started() && silent_close) continue;
-        co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser));
+        co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser), ids);
       }
       got.time = {l.connect_time, first_byte, last_byte};
       // The server may refuse keep-alive; a response that came whole as its deadline passed left a closed socket.
@@ -223,7 +234,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         discard(pool, l.conn);
       }
       if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method, *current)) {
-        co_return recorded(label, std::move(*failed));
+        co_return recorded(label, std::move(*failed), ids);
       }
       break;
     }
@@ -234,7 +245,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
           restored->cache = cache_use::revalidated;
           restored->time = got.time;
           restored->reused_connection = got.reused_connection;
-          co_return recorded(label, std::move(*restored));
+          co_return recorded(label, std::move(*restored), ids);
         }
       } else {
         cache.store(url, headers, got, requested, received_at);
@@ -243,18 +254,18 @@ asio::awaitable<outcome> agent_state::send(request r) {
     if (options.cache && !safe_method(method) && got.status >= 200 && got.status < 400) invalidate_after_unsafe(*current, got);
     if (options.max_redirects <= 0 || !is_redirect(got.status) || !got.header("Location")) {
       // Straight into the awaitable's result: no intermediate outcome to move through.
-      record(label, got);
+      record(label, got, ids);
       co_return std::move(got);
     }
     auto location = got.header("Location");
     if (hop >= options.max_redirects) {
       co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
-                                                           " redirects, last to " + std::string(*location)));
+                                                           " redirects, last to " + std::string(*location)), ids);
     }
     auto next = web_url::parse(*location, current);
     if (!next) {
       co_return recorded(label, error(codes::url, "bad Location '" + std::string(*location) + "' from " + current->href() + ": " +
-                                                      next.error().message()));
+                                                      next.error().message()), ids);
     }
     // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
     if (got.status == 303 || ((got.status == 301 || got.status == 302) && method == "POST")) {

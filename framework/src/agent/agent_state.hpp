@@ -16,6 +16,7 @@
 #include "connection_pool.hpp"
 #include "deadline_watch.hpp"
 #include "request_wire.hpp"
+#include "trace_source.hpp"
 #include "web_url.hpp"
 
 namespace candar::detail {
@@ -48,13 +49,14 @@ struct agent_state {
   http_cache cache{options.cache_max_bytes};
   std::size_t cache_hits = 0;
   std::unordered_set<std::string> revalidating;  // URLs with a background revalidation in flight: at most one each
+  std::optional<trace_source> tracing = trace_source::for_agent(options);  // none: requests go untraced
 
  private:
   // The label a request is recorded under in the metrics.
   static std::string label_of(request const& r);
-  // Records `result` under `label` when the agent has a metrics sink, and passes it on.
-  outcome recorded(std::string const& label, outcome&& result);
-  void record(std::string const& label, response const& res);
+  // Records `result` under `label` when the agent has a metrics sink, and passes it on with its trace ids.
+  outcome recorded(std::string const& label, outcome&& result, trace_ids const& ids);
+  void record(std::string const& label, response& res, trace_ids const& ids);
   // A response read whole: cookies are stored and the Content-Encoding is undone.
   std::optional<error> received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding, bool reused,
                                 std::string const& method, web_url const& u);

@@ -94,6 +94,8 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
   cli.add_option("--result", result_file, "write the JSON result there (also when interrupted)")->type_name("FILE");
   cli.add_option("--report", report_file, "write the result as a self-contained HTML page there (charts, tables)")
       ->type_name("FILE.html");
+  cli.add_flag("--trace", settings.trace,
+               "send a W3C traceparent with every request; each error names its trace id (find it in your access log)");
   cli.add_flag("--prepare-only", settings.prepare_only, "stop after Prepare (pass: the webapp initializes and answers correctly)");
   cli.add_option("--save-state", save_state_file,
                  "after the run, write what the contest's model knows there (for --validate-only after a restart)")

@@ -31,7 +31,21 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
     breakdown[tag] = {{"count", n}, {"weight", score.weight(tag)}, {"points", n * score.weight(tag)}};
   }
   json messages = json::object();
-  for (auto const& [code, n] : errors.counts()) messages[code] = errors.messages(code, 5);
+  // With --trace: the trace and span of each of those errors' requests, in the same order (null: not a request).
+  json traces = json::object();
+  for (auto const& [code, n] : errors.counts()) {
+    auto const first = errors.first(code, 5);
+    json& said = messages[code] = json::array();
+    json ids = json::array();
+    bool traced = false;
+    for (auto const& e : first) {
+      said.push_back(e.summary());
+      auto const& t = e.trace_context();
+      traced = traced || !t.empty();
+      ids.push_back(t.empty() ? json() : json{{"trace_id", t.trace_id}, {"span_id", t.span_id}});
+    }
+    if (traced) traces[code] = std::move(ids);
+  }
   json endpoints = json::object();
   for (auto const& [label, st] : r.metrics().snapshot()) {
     json statuses = json::object();
@@ -55,6 +69,7 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
       {"stopped_at_critical", s.stopped_at_critical.empty() ? json() : json(s.stopped_at_critical)},
       {"target", settings.target},
       {"seed", settings.seed},
+      {"traced", settings.trace},
       {"sum", score.sum()},
       {"breakdown", breakdown},
       {"deduction", score.deduction(errors)},
@@ -64,6 +79,7 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
         {"by_category", errors.counts_by_class()},
         {"by_code", errors.counts()},
         {"first_messages", messages},
+        {"first_traces", traces},
         {"dropped", errors.dropped()}}},
       // Errors reported once their phase had ended (requests cut off by the end of Load): no deductions.
       {"errors_after_window",

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "candar/agent/agent_options.hpp"
 #include "candar/benchmark/benchmark.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/load/logs.hpp"
@@ -151,6 +152,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
                                     .validate_timeout = cs.validate_timeout,
                                     .prepare_only = cs.prepare_only,
                                     .validate_only = cs.validate_only});
+    if (cs.trace) trace_this_run(cs.seed);  // before setup: the contest may make its agents there
     if (contest.setup) contest.setup(*bench, cs, log);
     take_back_state(flags, contest);
     if (contest.stop_on_critical) stop_at_first_critical(*bench, contest.critical_classes, first_critical);

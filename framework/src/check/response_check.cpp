@@ -154,10 +154,16 @@ std::optional<error> check_all(expected<response> const& res, std::string_view e
                                std::vector<response_check> const& checks) {
   if (!res) {
     auto const& e = res.error();
-    return error(e.inner_code(), fmt::format("{}: {}", endpoint, e.message()));
+    error named(e.inner_code(), fmt::format("{}: {}", endpoint, e.message()));
+    named.set_trace_context(e.trace_context());
+    return named;
   }
   for (auto const& c : checks) {
-    if (auto f = c(*res)) return error(f->code, fmt::format("{}: {}", endpoint, f->message));
+    if (auto f = c(*res)) {
+      error failed(f->code, fmt::format("{}: {}", endpoint, f->message));
+      failed.set_trace_context(res->trace);
+      return failed;
+    }
   }
   return std::nullopt;
 }

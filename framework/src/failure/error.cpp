@@ -59,6 +59,11 @@ std::string error::summary() const {
     out += ": ";
     out += message_;
   }
+  if (!trace_.empty()) {
+    out += " (trace ";
+    out += trace_.trace_id;
+    out += ')';
+  }
   return out;
 }
 

@@ -113,12 +113,18 @@ std::vector<error> error_collection::all() const {
   return out;
 }
 
+std::vector<error> error_collection::first(std::string_view code, std::size_t at_most) const {
+  std::vector<error> out;
+  for (auto& e : sorted_entries()) {
+    if (out.size() >= at_most) break;
+    if (e.value.has(code)) out.push_back(std::move(e.value));
+  }
+  return out;
+}
+
 std::vector<std::string> error_collection::messages(std::string_view code, std::size_t at_most) const {
   std::vector<std::string> out;
-  for (auto const& e : sorted_entries()) {
-    if (out.size() >= at_most) break;
-    if (e.value.has(code)) out.push_back(e.value.summary());
-  }
+  for (auto const& e : first(code, at_most)) out.push_back(e.summary());
   return out;
 }
 

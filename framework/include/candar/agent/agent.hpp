@@ -164,6 +164,11 @@ class agent {
   void close_idle();
 
   [[nodiscard]] agent_options const& options() const noexcept;
+  // Traced agents (agent_options::trace): the next requests belong to a new trace (a new visit, a new flow).
+  // user_pool::take() starts one for each lease; does nothing when the agent is not traced.
+  void new_trace();
+  // The current trace's id (32 hex digits), to name it in an error of your own; empty when not traced.
+  [[nodiscard]] std::string trace_id() const;
   // The agent's cookies: read them, or clear() them to start as a new visitor.
   [[nodiscard]] cookie_jar& cookies() noexcept;
   // From now on this agent keeps its cookies in `other`'s jar (as two tabs of one browser: an admin page and

@@ -33,6 +33,19 @@ enum class http2_use : std::uint8_t {
   always,    // also on http, with prior knowledge (h2c, RFC 9113 3.3): for a server that speaks h2 in the clear
 };
 
+// W3C Trace Context (a `traceparent` header on every request): a trace per visit (user_pool starts one at each
+// take(); agent::new_trace() otherwise), a span per request. Responses and errors carry their ids, so a failed
+// request can be found in the webapp's own access log.
+enum class trace_use : std::uint8_t {
+  as_run,  // on when the run asked for it (the ready main's --trace: trace_this_run()), else off
+  on,
+  off,
+};
+
+// Turns trace_use::as_run on for every agent made from now on in this process, its ids drawn from `seed` (the
+// run's --seed: the same run, the same ids).
+void trace_this_run(std::uint64_t seed);
+
 struct agent_options {
   std::string base_url{};                                        // relative targets resolve against it
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
@@ -59,6 +72,8 @@ struct agent_options {
   bool tls_verify = false;  // contest targets use self-signed certificates; on for real hosts (CI)
   int max_redirects = 0;   // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N
   std::vector<std::pair<std::string, std::string>> default_headers{};  // sent with every request
+  trace_use trace = trace_use::as_run;
+  std::uint64_t trace_seed = 1;  // trace_use::on: the ids' seed (as_run takes the run's)
   agent_limits limits{};
   // Where every request is recorded (status, latency, bytes; errors by code) under its label; none: nowhere.
   // Must outlive the agent; a benchmark's result().metrics() is the usual place.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "candar/agent/header_fields.hpp"
+#include "candar/failure/trace_ids.hpp"
 
 namespace candar {
 
@@ -37,6 +38,7 @@ struct response {
   http_protocol protocol = http_protocol::http1_1;  // a cache hit: that of the response stored
   cache_use cache = cache_use::network;
   std::string url{};  // the absolute URL that was requested
+  trace_ids trace{};  // the traceparent it went out with (agent_options::trace); empty when untraced
 
   // The first header of that name, matched case-insensitively.
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;

@@ -19,7 +19,7 @@
 // run is over) until it goes, so those agents are destroyed after every loop thread has ended.
 //
 // Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
-// --result FILE, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20);
+// --result FILE, --trace, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20);
 // for CI: --repeat N (each run a fresh process; the median reported and gated), --baseline FILE with
 // --max-drop PERCENT (10) and --gate-p99 LABEL..., --report-fd N (JSON lines).
 // The result holds a per-second timeline (score, per-endpoint requests, errors and latency percentiles, load
@@ -62,6 +62,8 @@ struct run_settings {
   // back from FILE (contest_definition::load_state) before it. Prepare and Load do not run: what a contest
   // builds in Prepare, load_state() builds; Validate branches on this to check the restored model.
   bool validate_only = false;
+  // --trace: every request carries a W3C traceparent (agent_options::trace as_run), and errors name their trace.
+  bool trace = false;
 };
 
 struct contest_definition {

@@ -3,10 +3,12 @@
 // each code with the place it was added. The chain is the "multi-level trace": it is built by explicit wraps,
 // so it survives co_await, where a stack trace would show only the event loop.
 #include "candar/failure/source_location.hpp"
+#include "candar/failure/trace_ids.hpp"
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace candar {
@@ -35,7 +37,17 @@ class error {
   [[nodiscard]] std::string_view inner_code() const noexcept { return chain_.back().code; }
   [[nodiscard]] std::string const& message() const noexcept { return message_; }
 
-  // "load > login > timeout: deadline passed"
+  // The request this error came from, when it was traced (--trace): its trace and span ids. Wraps keep them.
+  // The agent's errors and check()'s carry them; an error of your own about a response takes them from it:
+  // `error("response", "...").with_trace(res->trace)`.
+  [[nodiscard]] trace_ids const& trace_context() const noexcept { return trace_; }
+  void set_trace_context(trace_ids ids) { trace_ = std::move(ids); }
+  [[nodiscard]] error with_trace(trace_ids ids) && {
+    trace_ = std::move(ids);
+    return std::move(*this);
+  }
+
+  // "load > login > timeout: deadline passed", and " (trace 4bf92f35...)" when the request was traced.
   [[nodiscard]] std::string summary() const;
   // The summary, then one line per frame with its code and its file:line (function).
   [[nodiscard]] std::string trace() const;
@@ -43,6 +55,7 @@ class error {
  private:
   std::vector<frame> chain_;  // never empty
   std::string message_;
+  trace_ids trace_{};
 };
 
 }  // namespace candar

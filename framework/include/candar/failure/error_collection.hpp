@@ -43,7 +43,9 @@ class error_collection {
 
   // Kept errors in the order they were added.
   [[nodiscard]] std::vector<error> all() const;
-  // The summaries of the first `at_most` kept errors carrying `code`, in the order they were added.
+  // The first `at_most` kept errors carrying `code`, in the order they were added.
+  [[nodiscard]] std::vector<error> first(std::string_view code, std::size_t at_most = SIZE_MAX) const;
+  // Their summaries.
   [[nodiscard]] std::vector<std::string> messages(std::string_view code, std::size_t at_most = SIZE_MAX) const;
 
  private:

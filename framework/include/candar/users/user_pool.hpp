@@ -110,6 +110,8 @@ class user_pool {
         slot = mine.front();
         mine.pop_front();
         slots_[slot].status = state::busy;
+        // Each visit its own trace: a returning user's flow is not their last one.
+        slots_[slot].value->agent.new_trace();
         return lease(this, slot, slots_[slot].value.get());
       }
       if (newcomers_.empty()) return lease();
