@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # candar as a contest author gets it (issue 11), checked end to end:
-#   1. build and `cmake --install` candar (library, headers, package config, the candar command) to a prefix;
+#   1. scripts/install.sh: build candar in a folder of ours and install it (library, headers, package config, the
+#      candar command) to a prefix;
 #   2. `candar new` a starter contest, build it there with find_package, run it for a few seconds against a
 #      local web server, and check its exit code and JSON result;
 #   3. the Debian package (cpack): installed with apt, the starter built on it with no prefix hint, removed;
@@ -28,11 +29,8 @@ jobs=$(nproc)
 prefix=${work}/prefix
 version=$(sed -n 's/^project(candar VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 
-echo "== install candar ${version} to a prefix"
-cmake -S . -B "${work}/build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=Release \
-  -DCANDAR_BUILD_TESTS=OFF -DCANDAR_BUILD_BENCH=OFF -DCANDAR_BUILD_SAMPLES=OFF -DCMAKE_INSTALL_PREFIX="${prefix}" >/dev/null
-cmake --build "${work}/build" -j "${jobs}"
-cmake --install "${work}/build" >/dev/null
+echo "== install candar ${version} to a prefix, as an author does (scripts/install.sh, built outside the tree)"
+bash scripts/install.sh "${prefix}" --build-dir "${work}/build"
 [ "$("${prefix}/bin/candar" --version)" = "candar ${version}" ] || fail "candar --version: $("${prefix}/bin/candar" --version)"
 
 echo "== candar new: the starter, built on the installed prefix"
@@ -82,10 +80,33 @@ assert r["score"] > 0 and r["breakdown"]["visit"]["count"] == r["score"], r["bre
 assert "GET /" in r["endpoints"], list(r["endpoints"])
 print(f"   starter: pass, score {r['score']}")
 PY
+# --initialize: 'none' sends no reset; another request is sent instead (this server answers 404 to it: Prepare
+# fails, exit 1); a value that is no 'METHOD PATH' is bad usage before any request.
+starter_with() {
+  set +e
+  "${work}/contests/poll/build/poll-bench" --target "http://127.0.0.1:${port}" --duration 1 --threads 1 \
+    --progress none "$@" >"${work}/initialize.out" 2>&1; rc=$?
+  set -e
+}
+starter_with --initialize none
+[ "${rc}" -eq 0 ] || fail "the starter with --initialize none exited ${rc}: $(cat "${work}/initialize.out")"
+starter_with --initialize 'POST /reset'
+[ "${rc}" -eq 1 ] || fail "the starter with --initialize 'POST /reset' (404) exited ${rc}, not 1"
+grep -q "POST /reset" "${work}/initialize.out" || fail "the failed --initialize is not named: $(cat "${work}/initialize.out")"
+starter_with --initialize bogus
+[ "${rc}" -eq 2 ] || fail "the starter with --initialize bogus exited ${rc}, not 2"
+echo "   starter: --initialize none, another request, and a bad one (exit 0, 1, 2)"
 
 echo "== the Debian package: built, installed with apt, the starter built on it with no prefix hint, removed"
 (cd "${work}/build" && cpack -G DEB -B "${work}/deb" >/dev/null)
 deb=$(ls "${work}"/deb/candar_"${version}"_*.deb)
+# What find_package(candar) looks for must be what the package depends on: this machine has them all installed
+# already, so apt alone would not notice one missing.
+depends=$(dpkg-deb -f "${deb}" Depends)
+for needed in libboost libssl-dev libc-ares-dev libgumbo-dev libnghttp2-dev libfmt-dev nlohmann-json3-dev \
+  zlib1g-dev libbrotli-dev libpsl-dev pkg-config clang-16; do
+  [[ "${depends}" == *"${needed}"* ]] || fail "the package does not depend on ${needed}: ${depends}"
+done
 if dpkg-query -W -f='${Status}' candar 2>/dev/null | grep -q "install ok installed"; then
   fail "a candar package is installed already: remove it first (apt remove candar)"
 fi

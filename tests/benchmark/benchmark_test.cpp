@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "candar/failure/codes.hpp"
+#include "candar/worker/arrival_rate.hpp"
 #include "candar/worker/worker.hpp"
 #include "support/concurrency_probe.hpp"
 
@@ -248,6 +249,30 @@ TEST(benchmark, a_worker_without_an_exception_handler_is_refused) {
   runtime rt(1);
   worker w(rt, [](context const&, std::int64_t) -> asio::awaitable<void> { co_return; }, {.count = 1});
   EXPECT_THROW(rt.run(w.process(context(), {})), std::invalid_argument);
+  arrival_rate a(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
+                 arrival_rate_options::constant(10, 100ms, 1));
+  EXPECT_THROW(rt.run(a.process(context(), {})), std::invalid_argument);
+}
+
+TEST(benchmark, an_arrival_rate_reports_escaping_exceptions_to_the_step) {
+  runtime rt(2);
+  benchmark b({.load_timeout = 30s});
+  b.add({.name = "bursts", .load = [&](step& s) -> asio::awaitable<void> {
+           arrival_rate a(s.runtime(),
+                          [](context const&, arrival const& at) -> asio::awaitable<void> {
+                            if (at.index % 2 == 0) throw std::runtime_error("flow bug");
+                            co_return;
+                          },
+                          {.start_rate = 40, .stages = {{40, 250ms}}, .pre_allocated_users = 4, .max_delay = 1s});
+           co_await a.process(s);
+         }});
+  auto const& r = b.run(rt);
+  // Every even arrival threw: each is a panic of the step, none is lost and the run goes on.
+  EXPECT_GT(r.errors().count("panic"), 0);
+  EXPECT_EQ(r.errors().count(), r.errors().count("panic"));
+  auto const messages = r.errors().messages("panic", 1);
+  ASSERT_EQ(messages.size(), 1U);
+  EXPECT_NE(messages.front().find("flow bug"), std::string::npos) << messages.front();
 }
 
 }  // namespace

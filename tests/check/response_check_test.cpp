@@ -168,6 +168,36 @@ TEST(asset_table, reads_a_folder_and_hashes_with_sha256) {
   EXPECT_THROW(asset_table::from_directory(dir, "/static"), std::runtime_error);
 }
 
+// The prefix rules asset_table.hpp states: a '/' after the prefix when missing, nothing else added; hidden files
+// count; a link to a file is followed, a link to a folder is not.
+TEST(asset_table, the_url_prefix_and_the_files_it_takes) {
+  auto const dir = std::filesystem::temp_directory_path() / ("candar-asset-rules-" + std::to_string(::getpid()));
+  auto const outside = std::filesystem::temp_directory_path() / ("candar-asset-outside-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(outside);
+  std::filesystem::create_directories(dir / "css");
+  std::filesystem::create_directories(outside / "more");
+  { std::ofstream(dir / "css" / "a.css", std::ios::binary) << "a{}"; }
+  { std::ofstream(dir / ".well-known", std::ios::binary) << "hidden"; }
+  { std::ofstream(outside / "real.js", std::ios::binary) << "js()"; }
+  { std::ofstream(outside / "more" / "b.js", std::ios::binary) << "b()"; }
+  std::filesystem::create_symlink(outside / "real.js", dir / "linked.js");
+  std::filesystem::create_directory_symlink(outside / "more", dir / "more");
+  auto const slash = asset_table::from_directory(dir, "/static/");
+  auto const bare = asset_table::from_directory(dir.string() + "/", "static");  // the folder with a '/' too
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(outside);
+  EXPECT_TRUE(slash.find("/static/css/a.css").has_value());  // no doubled '/'
+  EXPECT_FALSE(slash.find("/static//css/a.css").has_value());
+  EXPECT_TRUE(bare.find("static/css/a.css").has_value());    // no leading '/' added
+  EXPECT_FALSE(bare.find("/static/css/a.css").has_value());
+  EXPECT_TRUE(slash.find("/static/.well-known").has_value());
+  ASSERT_TRUE(slash.find("/static/linked.js").has_value());
+  EXPECT_EQ(slash.find("/static/linked.js")->size, 4U);  // the file linked to
+  EXPECT_FALSE(slash.find("/static/more/b.js").has_value());
+  EXPECT_EQ(slash.size(), 3U);
+}
+
 TEST(json_difference, shapes_with_named_types_and_values) {
   nlohmann::json const types = {{"user", {{"id", "integer"}}}};
   EXPECT_FALSE(json_shape_difference({{"u", "#user"}, {"n", "number"}}, {{"u", {{"id", 1}}}, {"n", 2}}, &types));

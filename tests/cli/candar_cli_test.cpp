@@ -138,6 +138,10 @@ TEST(candar_cli, new_refuses_a_folder_in_use_and_names_that_cannot_be_a_program)
   auto const empty = run("new " + (base / "empty").string() + "/ --name tinysns2");  // a trailing '/' is fine
   EXPECT_EQ(empty.exit_code, 0) << empty.out;
   EXPECT_TRUE(std::filesystem::exists(base / "empty" / "contest.hpp"));
+  // The namespace and the program come from --name, not from the folder.
+  EXPECT_NE(read_file(base / "empty" / "contest.hpp").find("namespace tinysns2_bench {"), std::string::npos);
+  EXPECT_NE(read_file(base / "empty" / "CMakeLists.txt").find("candar_add_benchmarker(tinysns2-bench "), std::string::npos);
+  EXPECT_EQ(read_file(base / "empty" / "contest.hpp").find("empty"), std::string::npos);
 }
 
 TEST(candar_cli, load_reports_what_it_measured) {

@@ -29,13 +29,16 @@ asset_table asset_table::from_directory(std::filesystem::path const& dir, std::s
   asset_table t;
   std::string prefix(url_prefix);
   if (prefix.empty() || prefix.back() != '/') prefix += '/';
-  for (auto const& entry : std::filesystem::recursive_directory_iterator(dir)) {
+  // "static/" as "static": a trailing separator is an empty last element to lexically_relative().
+  auto const base = dir.has_filename() ? dir : dir.parent_path();
+  for (auto const& entry : std::filesystem::recursive_directory_iterator(base)) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     if (!in) throw std::runtime_error(fmt::format("asset table: cannot read '{}'", entry.path().string()));
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    t.add(prefix + std::filesystem::relative(entry.path(), dir).generic_string(), bytes.str());
+    // Lexically: relative() resolves a link to a file to where it points, and the file is served where the link is.
+    t.add(prefix + entry.path().lexically_relative(base).generic_string(), bytes.str());
   }
   return t;
 }
