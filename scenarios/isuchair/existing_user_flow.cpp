@@ -188,6 +188,7 @@ asio::awaitable<void> existing_user_flow(candar::step& s, flow_env& env, std::mt
     co_await candar::sleep(s.context(), 100ms);
     co_return;
   }
+  browser_of(env, *u).new_trace();  // each visit its own trace (--trace), as user_pool's leases
   auto const end = co_await existing_user_with_restarts(s, env, *u, false);
   // After a timeout or a wrong answer the model no longer knows the user's state: they leave.
   if (end == flow_end::lost) {

@@ -107,7 +107,35 @@ TEST(agent_trace, a_followed_redirect_goes_out_under_the_requests_span) {
   auto const seen = s.traceparents();
   ASSERT_EQ(seen.size(), 2U);
   expect_valid_traceparent(seen[0]);
-  EXPECT_EQ(seen[0], seen[1]);  // one request of the scenario, one span: the server's hops are its children
+  EXPECT_EQ(seen[0], seen[1]);  // one request of the scenario, one span: both hops name it as their parent
+}
+
+TEST(agent_trace, a_traceparent_of_the_scenarios_own_is_sent_as_it_is) {
+  traceparent_server s;
+  std::string const theirs = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  with_agent({.base_url = s.server.url(), .trace = trace_use::on}, [&](agent& a) -> asio::awaitable<void> {
+    auto res = co_await a.get("/").header("traceparent", theirs).send();
+    EXPECT_TRUE(res && res->trace.empty());  // not ours to name
+  });
+  EXPECT_EQ(s.traceparents(), std::vector<std::string>{theirs});
+}
+
+TEST(agent_trace, a_cache_hit_names_the_visit_but_no_span_since_nothing_went_out) {
+  traceparent_server s;
+  s.answer = [](seen_request const&) { return reply{.headers = {{"Cache-Control", "max-age=600"}}, .body = "css"}; };
+  trace_ids first, hit;
+  std::string visit;
+  with_agent({.base_url = s.server.url(), .trace = trace_use::on}, [&](agent& a) -> asio::awaitable<void> {
+    first = (co_await a.get("/app.css").send())->trace;
+    auto again = co_await a.get("/app.css").send();
+    EXPECT_TRUE(again && again->cache == cache_use::hit);
+    hit = again->trace;
+    visit = a.trace_id();
+  });
+  EXPECT_EQ(s.traceparents().size(), 1U);
+  EXPECT_EQ(first.span_id.size(), 16U);
+  EXPECT_EQ(hit.trace_id, visit);
+  EXPECT_EQ(hit.span_id, "");
 }
 
 TEST(agent_trace, a_failed_check_names_the_trace_and_span_the_server_received) {
@@ -121,7 +149,8 @@ TEST(agent_trace, a_failed_check_names_the_trace_and_span_the_server_received) {
   auto const seen = s.traceparents();
   ASSERT_EQ(seen.size(), 1U);
   EXPECT_EQ(failed->trace_context().traceparent(), seen[0]);
-  EXPECT_NE(failed->summary().find("(trace " + trace_of(seen[0]) + ")"), std::string::npos) << failed->summary();
+  EXPECT_NE(failed->summary().find("(trace " + trace_of(seen[0]) + " span " + span_of(seen[0]) + ")"), std::string::npos)
+      << failed->summary();
   // Wrapping it in a flow's name keeps it.
   EXPECT_EQ(failed->wrap("visit").trace_context().traceparent(), seen[0]);
 }
@@ -142,7 +171,8 @@ TEST(agent_trace, a_request_that_never_reached_a_server_still_names_its_trace) {
   ASSERT_TRUE(failed.has_value());
   EXPECT_EQ(failed->trace_context().trace_id, trace);
   EXPECT_EQ(failed->trace_context().span_id.size(), 16U);
-  EXPECT_NE(failed->summary().find("(trace " + trace + ")"), std::string::npos) << failed->summary();
+  EXPECT_NE(failed->summary().find("(trace " + trace + " span " + failed->trace_context().span_id + ")"), std::string::npos)
+      << failed->summary();
 }
 
 TEST(agent_trace, the_same_seed_and_stream_draw_the_same_ids_and_other_streams_others) {

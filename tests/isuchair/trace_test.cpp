@@ -39,7 +39,7 @@ TEST(isuchair_trace, an_errors_trace_id_is_the_one_in_the_webapps_access_log) {
     if (message.find("reward: expected status 200, got 500") == std::string::npos) continue;
     auto const trace_id = traces[i].at("trace_id").get<std::string>();
     auto const span_id = traces[i].at("span_id").get<std::string>();
-    EXPECT_NE(message.find("(trace " + trace_id + ")"), std::string::npos) << message;
+    EXPECT_NE(message.find("(trace " + trace_id + " span " + span_id + ")"), std::string::npos) << message;
     auto const wanted = " 500 trace_id=" + trace_id + " span_id=" + span_id;
     int matching = 0;
     for (auto const& line : access) {

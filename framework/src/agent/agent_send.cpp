@@ -67,6 +67,12 @@ std::optional<error> agent_state::received(outgoing const& out, response& res, b
   return std::nullopt;
 }
 
+bool agent_state::own_traceparent(header_list const& request_headers) const {
+  auto const named = [](auto const& h) { return ascii_iequal(h.first, "traceparent"); };
+  return std::any_of(request_headers.begin(), request_headers.end(), named) ||
+         std::any_of(options.default_headers.begin(), options.default_headers.end(), named);
+}
+
 namespace {
 bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 // RFC 9110 9.2.1.
@@ -111,7 +117,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
   auto const start = clock_type::now();
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   std::string const label = options.metrics != nullptr ? label_of(r) : std::string();
-  trace_ids const ids = tracing ? tracing->next_span() : trace_ids{};
+  // A request (or the agent's default headers) with a traceparent of its own sends that one, and ours not at all.
+  trace_ids const ids = tracing && !own_traceparent(r.headers_) ? tracing->next_span() : trace_ids{};
   auto found = resolve(r.target_);
   if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()), ids);
   auto const resolved = std::move(*found);
@@ -141,7 +148,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       hit.cache = cache_use::hit;
       hit.reused_connection = false;
       hit.time = {{}, {}, clock_type::now() - start};
-      co_return recorded(label, std::move(hit), ids);
+      co_return recorded(label, std::move(hit), trace_ids{ids.trace_id, {}});  // no request went out: no span
     }
     // A traced request is never the writer's kept request (its traceparent is new each time).
     if (!ids.empty()) cached.conditional_headers.emplace_back("traceparent", ids.traceparent());

@@ -62,6 +62,8 @@ struct agent_state {
                                 std::string const& method, web_url const& u);
   // RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable.
   void invalidate_after_unsafe(web_url const& target, response const& res);
+  // The request or the agent's default headers carry a traceparent of their own.
+  bool own_traceparent(header_list const& request_headers) const;
   // A stale-while-revalidate hit: the conditional GET that refreshes the entry goes out on its own, as in
   // Chromium, while the stale response is served. It is recorded in the metrics like any request.
   void revalidate_in_background(request const& original, std::string const& url, header_list const& headers);

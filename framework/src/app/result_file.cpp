@@ -42,7 +42,8 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
       said.push_back(e.summary());
       auto const& t = e.trace_context();
       traced = traced || !t.empty();
-      ids.push_back(t.empty() ? json() : json{{"trace_id", t.trace_id}, {"span_id", t.span_id}});
+      ids.push_back(t.empty() ? json()
+                              : json{{"trace_id", t.trace_id}, {"span_id", t.span_id.empty() ? json() : json(t.span_id)}});
     }
     if (traced) traces[code] = std::move(ids);
   }

@@ -62,6 +62,10 @@ std::string error::summary() const {
   if (!trace_.empty()) {
     out += " (trace ";
     out += trace_.trace_id;
+    if (!trace_.span_id.empty()) {
+      out += " span ";
+      out += trace_.span_id;
+    }
     out += ')';
   }
   return out;

@@ -43,7 +43,9 @@ enum class trace_use : std::uint8_t {
 };
 
 // Turns trace_use::as_run on for every agent made from now on in this process, its ids drawn from `seed` (the
-// run's --seed: the same run, the same ids).
+// run's --seed): each agent a stream of its own, numbered in the order agents are made (so one loop, made in the
+// same order, draws the same ids again). A request or default header `traceparent` of the scenario's own is sent
+// instead of one of ours.
 void trace_this_run(std::uint64_t seed);
 
 struct agent_options {

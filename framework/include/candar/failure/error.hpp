@@ -47,7 +47,8 @@ class error {
     return std::move(*this);
   }
 
-  // "load > login > timeout: deadline passed", and " (trace 4bf92f35...)" when the request was traced.
+  // "load > login > timeout: deadline passed", and " (trace 4bf92f35... span 00f067aa...)" when the request
+  // was traced: both ids, to find the one request in an access log.
   [[nodiscard]] std::string summary() const;
   // The summary, then one line per frame with its code and its file:line (function).
   [[nodiscard]] std::string trace() const;
