@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "support/compress.hpp"
 
 namespace candar {
@@ -56,6 +59,25 @@ TEST(decode_content, a_compression_bomb_stops_at_the_cap) {
   auto br = decode_content("br", test::brotli(zeros), 1024 * 1024);
   ASSERT_FALSE(br.has_value());
   EXPECT_EQ(br.error().inner_code(), codes::too_large);
+}
+
+// Decoding is the webapp's time: a body still decoding at the request's deadline is a timeout, the answer too
+// slow, in gzip and br alike. A body small enough to decode at once is not held to the clock.
+TEST(decode_content, a_body_still_decoding_at_the_deadline_is_a_timeout) {
+  std::string const zeros(8 * 1024 * 1024, '\0');
+  auto const passed = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  for (auto [name, body] : {std::pair{"gzip", test::deflate_as(coding::gzip, zeros)}, std::pair{"br", test::brotli(zeros)}}) {
+    auto late = decode_content(name, body, 64 << 20, passed);
+    ASSERT_FALSE(late.has_value()) << name;
+    EXPECT_EQ(late.error().inner_code(), codes::timeout) << name;
+    EXPECT_NE(late.error().message().find("deadline"), std::string::npos) << late.error().summary();
+    auto in_time = decode_content(name, body, 64 << 20, std::chrono::steady_clock::now() + std::chrono::hours(1));
+    ASSERT_TRUE(in_time.has_value()) << name << ": " << in_time.error().summary();
+    EXPECT_EQ(in_time->size(), zeros.size());
+  }
+  auto small = decode_content("gzip", test::deflate_as(coding::gzip, sample()), 1 << 20, passed);
+  ASSERT_TRUE(small.has_value()) << small.error().summary();
+  EXPECT_EQ(*small, sample());
 }
 
 TEST(decode_content, bad_or_cut_data_and_unknown_codings_are_decompress_errors) {

@@ -51,14 +51,16 @@ outcome agent_state::recorded(std::string const& label, outcome&& result, trace_
 }
 
 std::optional<error> agent_state::received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding,
-                                           bool reused, std::string const& method, web_url const& u) {
+                                           bool reused, std::string const& method, web_url const& u,
+                                           clock_type::time_point deadline) {
   // The parser saw every field name: no lookup for what is not there (the usual case in a load loop).
   if (options.cookies && has_set_cookie) {
     for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies->store(set_cookie, out.host, out.target, out.https);
   }
   // A coding the agent does not know leaves the body as it came, as a browser passes it through.
   if (options.decompress && has_content_encoding && !out.head && decodable(*res.header("Content-Encoding"))) {
-    auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes);
+    auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes,
+                                  deadline);
     if (!decoded) return std::move(decoded).error().wrap(method + " " + u.href());
     res.body = std::move(*decoded);
   }
@@ -184,7 +186,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         }
         got.time.connect = l.connect_time;
         got.protocol = http_protocol::h2;
-        if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method, *current)) {
+        if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method, *current, deadline)) {
           co_return recorded(label, std::move(*failed), ids);
         }
         break;
@@ -240,7 +242,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
       } else {
         discard(pool, l.conn);
       }
-      if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method, *current)) {
+      if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method, *current, deadline)) {
         co_return recorded(label, std::move(*failed), ids);
       }
       break;

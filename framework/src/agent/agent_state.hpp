@@ -57,9 +57,9 @@ struct agent_state {
   // Records `result` under `label` when the agent has a metrics sink, and passes it on with its trace ids.
   outcome recorded(std::string const& label, outcome&& result, trace_ids const& ids);
   void record(std::string const& label, response& res, trace_ids const& ids);
-  // A response read whole: cookies are stored and the Content-Encoding is undone.
+  // A response read whole: cookies are stored and the Content-Encoding is undone, within the request's deadline.
   std::optional<error> received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding, bool reused,
-                                std::string const& method, web_url const& u);
+                                std::string const& method, web_url const& u, std::chrono::steady_clock::time_point deadline);
   // RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable.
   void invalidate_after_unsafe(web_url const& target, response const& res);
   // The request or the agent's default headers carry a traceparent of their own.

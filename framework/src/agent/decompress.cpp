@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "text.hpp"
 #include "webapp_cpu.hpp"
 
@@ -25,8 +28,24 @@ error too_large(std::size_t cap) {
   return error(codes::too_large, "the decoded body passed the limit of " + std::to_string(cap) + " bytes");
 }
 
+// Decoding is the webapp's time (a body that takes seconds to gunzip is a slow answer), so it is bounded by the
+// request's deadline. The clock is read once per 64 chunks (1 MiB out): nothing for a usual body.
+struct budget {
+  std::size_t cap;
+  decode_deadline deadline;
+  unsigned chunks = 0;
+
+  [[nodiscard]] std::optional<error> spend(std::size_t decoded_so_far) {
+    if ((++chunks & 63U) != 0 || deadline == decode_deadline::max()) return std::nullopt;
+    if (std::chrono::steady_clock::now() <= deadline) return std::nullopt;
+    return error(codes::timeout, "decoding the body took past the request's deadline (" + std::to_string(decoded_so_far) +
+                                     " bytes decoded)");
+  }
+};
+
 // window_bits: 15 + 16 gzip, 15 zlib, -15 raw deflate.
-expected<std::string> inflate_with(std::string const& in, int window_bits, std::size_t cap) {
+expected<std::string> inflate_with(std::string const& in, int window_bits, budget& b) {
+  auto const cap = b.cap;
   z_stream z{};
   if (inflateInit2(&z, window_bits) != Z_OK) return error(codes::decompress, "zlib could not start");
   std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&z, &inflateEnd);
@@ -42,6 +61,7 @@ expected<std::string> inflate_with(std::string const& in, int window_bits, std::
     if (out.size() + produced > cap) return too_large(cap);
     out.append(buf.data(), produced);
     if (rc == Z_STREAM_END) return out;
+    if (auto late = b.spend(out.size())) return std::move(*late);
     if (rc == Z_BUF_ERROR && z.avail_in == 0) return error(codes::decompress, "the compressed body ended early");
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
       return error(codes::decompress, std::string("bad compressed data: ") + (z.msg != nullptr ? z.msg : "zlib error"));
@@ -49,7 +69,8 @@ expected<std::string> inflate_with(std::string const& in, int window_bits, std::
   }
 }
 
-expected<std::string> brotli(std::string const& in, std::size_t cap) {
+expected<std::string> brotli(std::string const& in, budget& b) {
+  auto const cap = b.cap;
   std::unique_ptr<BrotliDecoderState, decltype(&BrotliDecoderDestroyInstance)> state(
       BrotliDecoderCreateInstance(nullptr, nullptr, nullptr), &BrotliDecoderDestroyInstance);
   if (!state) return error(codes::decompress, "brotli could not start");
@@ -65,6 +86,7 @@ expected<std::string> brotli(std::string const& in, std::size_t cap) {
     if (out.size() + produced > cap) return too_large(cap);
     out.append(reinterpret_cast<char const*>(buf.data()), produced);
     if (rc == BROTLI_DECODER_RESULT_SUCCESS) return out;
+    if (auto late = b.spend(out.size())) return std::move(*late);
     if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT) return error(codes::decompress, "the brotli body ended early");
     if (rc == BROTLI_DECODER_RESULT_ERROR) {
       return error(codes::decompress,
@@ -73,18 +95,18 @@ expected<std::string> brotli(std::string const& in, std::size_t cap) {
   }
 }
 
-expected<std::string> decode_one(std::string const& coding, std::string body, std::size_t cap) {
+expected<std::string> decode_one(std::string const& coding, std::string body, budget& b) {
   if (coding.empty() || coding == "identity") {
-    if (body.size() > cap) return too_large(cap);
+    if (body.size() > b.cap) return too_large(b.cap);
     return body;
   }
-  if (coding == "gzip" || coding == "x-gzip") return inflate_with(body, 15 + 16, cap);
-  if (coding == "br") return brotli(body, cap);
+  if (coding == "gzip" || coding == "x-gzip") return inflate_with(body, 15 + 16, b);
+  if (coding == "br") return brotli(body, b);
   if (coding == "deflate") {
     // "deflate" should be zlib-wrapped; some servers send it raw, and browsers take both.
-    auto zlib = inflate_with(body, 15, cap);
+    auto zlib = inflate_with(body, 15, b);
     if (zlib || !zlib.error().has(codes::decompress)) return zlib;
-    return inflate_with(body, -15, cap);
+    return inflate_with(body, -15, b);
   }
   return error(codes::decompress, "unsupported Content-Encoding '" + coding + "'");
 }
@@ -104,7 +126,8 @@ bool decodable(std::string_view content_encoding) {
   }
 }
 
-expected<std::string> decode_content(std::string_view content_encoding, std::string body, std::size_t max_decoded) {
+expected<std::string> decode_content(std::string_view content_encoding, std::string body, std::size_t max_decoded,
+                                     decode_deadline deadline) {
   detail::webapp_cpu_scope const webapp_work;
   // A browser meets one coding, two at most; a 60 KB header of "gzip, gzip, ..." must not become 10,000 passes.
   constexpr std::size_t max_codings = 8;
@@ -118,8 +141,9 @@ expected<std::string> decode_content(std::string_view content_encoding, std::str
     if (comma == std::string_view::npos) break;
     content_encoding.remove_prefix(comma + 1);
   }
+  budget b{max_decoded, deadline};
   for (auto it = codings.rbegin(); it != codings.rend(); ++it) {
-    auto decoded = decode_one(*it, std::move(body), max_decoded);
+    auto decoded = decode_one(*it, std::move(body), b);
     if (!decoded) return decoded;
     body = std::move(*decoded);
   }
