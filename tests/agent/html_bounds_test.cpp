@@ -147,5 +147,44 @@ TEST(bound_html, formatting_elements_left_active_count_with_every_tag_after_them
   EXPECT_FALSE(bound_html(sloppy).cut);
 }
 
+// The clones copy their attributes: 100 <b>s of 100 KB left active by one </div> made every "<p>x</p>" after
+// them 10 MB (1,900 paragraphs: 19 GB) within the element cap. Their bytes count against the page's byte cap.
+TEST(bound_html, the_bytes_a_reconstruction_copies_are_bounded) {
+  std::string const value(100 * 1024, 'v');
+  std::string bombs = "<!doctype html><body><div>";
+  for (int i = 0; i < 100; ++i) bombs += "<b data-v" + std::to_string(i) + "=\"" + value + "\">";
+  bombs += "</div>";
+  auto const page = bombs + repeated("<p>x</p>", 1'900);
+  auto const out = bound_html(page);
+  EXPECT_TRUE(out.cut);
+  auto const kept_paragraphs = (out.text(page).size() - bombs.size()) / std::string("<p>x</p>").size();
+  EXPECT_LE(kept_paragraphs, 2U);  // 16 MiB of copies: the first paragraph's 10 MB, not a second's
+  // Ended, they copy nothing: the page is whole.
+  std::string closed = bombs;
+  for (int i = 0; i < 100; ++i) closed += "</b>";
+  closed += repeated("<p>x</p>", 1'900);
+  EXPECT_FALSE(bound_html(closed).cut);
+  // Left in a paragraph, they are dormant once it ends, by its end tag or by the next block.
+  for (std::string const end : {"</p>", "<div>x</div>", "<p>"}) {
+    std::string in_paragraph = "<!doctype html><body><p>";
+    for (int i = 0; i < 100; ++i) in_paragraph += "<b data-v" + std::to_string(i) + "=\"" + value + "\">";
+    in_paragraph += end + repeated("<p>x</p>", 1'900);
+    EXPECT_TRUE(bound_html(in_paragraph).cut) << end;
+  }
+}
+
+// Open, a formatting element is copied by nothing: a 1 MB data: link around a card of 2,000 tags is whole,
+// and so are an SVG's own <a> elements, whose end tags are not HTML's.
+TEST(bound_html, a_large_formatting_element_still_open_costs_nothing) {
+  std::string const link = "<a href=\"data:text/plain;base64," + std::string(1024 * 1024, 'A') + "\">";
+  auto const page = "<!doctype html><body><div>" + link + "<div>" + repeated("<span>x</span>", 2'000) + "</div></a>" +
+                    repeated("<p>y</p>", 1'000) + "</div>";
+  EXPECT_FALSE(bound_html(page).cut);
+  auto const svg = "<svg>" + repeated("<a><rect/></a>", 10'000) + "</svg>" + repeated("<div>z</div>", 10);
+  auto const out = bound_html(svg);
+  EXPECT_FALSE(out.cut);
+  EXPECT_FALSE(out.flattened);
+}
+
 }  // namespace
 }  // namespace candar::detail

@@ -64,6 +64,7 @@ INSTANTIATE_TEST_SUITE_P(
                       hostile_case{tinysns_server::cheat::huge_attribute, "huge_attribute", 0, ""},
                       hostile_case{tinysns_server::cheat::many_links, "many_links", 0, ""},
                       hostile_case{tinysns_server::cheat::latin1_header, "latin1_header", 0, ""},
+                      hostile_case{tinysns_server::cheat::dormant_formatting, "dormant_formatting", -1, ""},
                       hostile_case{tinysns_server::cheat::gzip_bomb, "gzip_bomb", -1,
                                    "visit > too-large: GET /: the decoded body passed the limit of 67108864 bytes"}),
     [](::testing::TestParamInfo<hostile_case> const& info) { return info.param.name; });

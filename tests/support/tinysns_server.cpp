@@ -98,6 +98,18 @@ void tinysns_server::make_hostile(reply& timeline) const {
       body.insert(after_body, links);
       break;
     }
+    case cheat::dormant_formatting: {
+      static std::string const bombs = [] {
+        std::string const value(100 * 1024, 'v');
+        std::string b = "<div>";
+        for (int i = 0; i < 100; ++i) b += fmt::format(R"(<b data-v{}="{}">)", i, value);
+        b += "</div>";
+        for (int i = 0; i < 1'900; ++i) b += "<p>x</p>";
+        return b;
+      }();
+      body.insert(after_body, bombs);
+      break;
+    }
     case cheat::gzip_bomb: {
       timeline.body = gzip_bomb_body();
       timeline.headers.emplace_back("Content-Encoding", "gzip");

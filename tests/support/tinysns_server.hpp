@@ -27,6 +27,8 @@ class tinysns_server {
     many_links,       // the timeline holds 300,000 links (12 MB, above the parser's 200,000 elements)
     latin1_header,    // every answer carries X-Note: caf\xe9 (Latin-1, not UTF-8)
     gzip_bomb,        // the timeline is 64 KB of gzip that inflates to 80 MB
+    dormant_formatting,  // 100 <b>s of 100 KB left open in a <div>, then 1,900 paragraphs: 10 MB that a parser
+                         // copies into each paragraph (19 GB)
   };
 
   struct post {

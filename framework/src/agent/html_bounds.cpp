@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "formatting_list.hpp"
 #include "text.hpp"
 
 namespace candar::detail {
@@ -49,10 +50,12 @@ bool is_special(std::string_view n) {
                     "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp", "svg", "math"});
 }
 
-// The formatting elements: closed by the end of an element around them, they stay "active", and the tree
-// builder clones every active one into the next text it meets (reconstruction).
-bool is_formatting(std::string_view n) {
-  return one_of(n, {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"});
+// Start tags that end an open <p> (the tree builder's "close a p element"), and what it holds.
+bool closes_a_paragraph(std::string_view n) {
+  return one_of(n, {"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
+                    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol",
+                    "p", "search", "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+                    "listing", "form", "plaintext", "table", "hr", "xmp"});
 }
 
 // The elements an end tag of a special element does not close past ("has an element in scope").
@@ -194,6 +197,8 @@ class bounder {
   struct open_element {
     std::string name;
     bool foreign;  // inside <svg> or <math>
+    std::size_t formatting = formatting_list::names;  // its index there, when it is a formatting element
+    std::size_t place = 0;                            // and its place on the list
   };
 
   // A comment ends at "-->" or "--!>" ("<!-->" and "<!--->" at once).
@@ -218,8 +223,13 @@ class bounder {
     // Each element may come with clones of the formatting elements still active (started, not ended: an
     // enclosing end tag closes them but leaves them active): 400 <b>s closed by one </p>, then 40,000
     // "<p>x</p>" (324 KB), made 16 million elements (7 GB, a minute) before this count.
-    elements_ += active_formatting_;
-    if (++elements_ > b_.max_elements || t.attributes > b_.max_attributes || attribute_work_ > max_attribute_work) {
+    // A clone copies its attributes: 100 dormant <b>s of 100 KB each made 10 MB a paragraph (19 GB for a
+    // 10 MB page) within the element cap. What they copy counts against the page's own byte cap.
+    elements_ += formatting_.count();
+    clone_bytes_ += formatting_.dormant_bytes();
+    ++tags_;
+    if (++elements_ > b_.max_elements || t.attributes > b_.max_attributes || attribute_work_ > max_attribute_work ||
+        clone_bytes_ > b_.max_bytes) {
       out_.cut = true;
       html_ = html_.substr(0, at);
       return false;
@@ -229,7 +239,7 @@ class bounder {
       while (in_foreign()) open_.pop_back();
     }
     bool const foreign = in_foreign() || t.name == "svg" || t.name == "math";
-    if (!foreign && is_formatting(t.name)) ++active_formatting_;
+    if (!foreign) paragraph_boundary(t.name, true);
     if (foreign) {
       if (t.self_closing) return true;  // "/>" closes an SVG or MathML element
     } else {
@@ -246,6 +256,10 @@ class bounder {
     }
     if (open_.size() < b_.max_depth) {
       open_.push_back({t.name, foreign});
+      if (auto const f = formatting_list::index_of(t.name); !foreign && f < formatting_list::names) {
+        open_.back().formatting = f;
+        open_.back().place = formatting_.started(f, t.end - at, tags_);
+      }
       return true;
     }
     // Kept empty, beside its parent: closed at once; its end tag, when it comes, is dropped.
@@ -270,10 +284,19 @@ class bounder {
     // As the tree builder closes: down to the element of that name, unless something it does not close past
     // comes first; nothing when there is none.
     bool const special = is_special(t.name);
-    if (active_formatting_ > 0 && is_formatting(t.name)) --active_formatting_;  // off the active list
+    if (!in_foreign()) {
+      paragraph_boundary(t.name, false);
+      // Off the list; one that was dormant is only that (the adoption agency's "not in the stack").
+      if (auto const f = formatting_list::index_of(t.name); f < formatting_list::names && !formatting_.ended(f)) {
+        return t.end;
+      }
+    }
     for (auto k = open_.size(); k > 0; --k) {
       auto const& e = open_[k - 1];
       if (e.name == t.name) {
+        for (auto inner = k; inner < open_.size(); ++inner) {  // closed around: dormant formatting elements
+          if (open_[inner].formatting < formatting_list::names) formatting_.closed(open_[inner].formatting, open_[inner].place);
+        }
         open_.resize(k - 1);
         excess_.clear();  // what was opened past the cap was inside it
         excess_total_ = 0;
@@ -283,6 +306,17 @@ class bounder {
       if (special ? is_scope_marker(e.name) : is_special(e.name)) break;
     }
     return t.end;
+  }
+
+  // Paragraphs, list items and cells are not on open_ (they add no depth), but their ends close the
+  // formatting elements started in them: a tag of theirs, or a block's start tag in a paragraph, makes those
+  // dormant (an over-count where it is a nested list's item: they are still open).
+  void paragraph_boundary(std::string_view name, bool start) {
+    bool const sibling = is_closed_by_siblings(name);
+    if (!sibling && !(start && in_paragraph_ && closes_a_paragraph(name))) return;
+    formatting_.closed_since(boundary_tag_);
+    in_paragraph_ = start && name == "p";
+    if (start && sibling) boundary_tag_ = tags_;
   }
 
   void copy_to(std::size_t at) {
@@ -302,7 +336,11 @@ class bounder {
   std::map<std::string, std::size_t> excess_;  // names closed at once, whose end tags are still to come
   std::size_t excess_total_ = 0;
   std::size_t elements_ = 0;
-  std::size_t active_formatting_ = 0;  // formatting start tags not yet ended: what a reconstruction clones
+  formatting_list formatting_;
+  std::size_t tags_ = 0;          // start tags so far
+  std::size_t boundary_tag_ = 0;  // the last start tag of a paragraph, list item, cell, ...
+  bool in_paragraph_ = false;     // a <p> started since, not ended
+  std::size_t clone_bytes_ = 0;
   std::size_t attribute_work_ = 0;
 };
 
