@@ -29,11 +29,11 @@ one_run() {
   verdict=$(grep -m1 -E '^(PASS|FAIL|INVALID)' "$work/out" || echo "(no verdict line)")
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/result.json" || verdict="$verdict; the result is not JSON"
   grep -q '</html>' "$work/report.html" || verdict="$verdict; no HTML report"
-  printf '%-18s exit %s  peak RSS %6.1f MB  %s\n' "$label" "$code" "$(awk '{print $1/1024}' "$work/rss")" "$verdict"
+  printf '%-18s exit %s  peak RSS %6.1f MB  %s\n' "$label" "$code" "$(tail -n 1 "$work/rss" | awk '{print $1/1024}')" "$verdict"
 }
 
 echo "== isuchair-bench (release), ${duration}s runs, seed 7"
 one_run honest
-for fault in deep-page latin1-header long-header broken-utf8-error zstd-home swr-static; do
+for fault in deep-page formatting-bomb latin1-header long-header broken-utf8-error zstd-home swr-static; do
   one_run "$fault" --fault "$fault"
 done

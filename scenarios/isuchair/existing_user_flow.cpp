@@ -50,7 +50,8 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   auto const document = candar::html::document::of(page.response);
   for (auto const needed : page_needs) {
     if (!document.first(needed)) {
-      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}", needed)).with_trace(page.response.trace));
+      auto const why = document.cut() ? " (the page was cut where it passed the parser's bounds)" : "";
+      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}{}", needed, why)).with_trace(page.response.trace));
       co_return flow_end::failed;
     }
   }

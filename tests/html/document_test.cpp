@@ -168,6 +168,19 @@ TEST(html_document, a_page_nested_100000_deep_is_512_levels_deep_with_everything
 
 // `~` over a parent of 150,000 children: one scan per child, not one per pair (which is 10^10 compound tests
 // and the loop stuck for minutes: this test would time out). The counts are the ones the selectors mean.
+// A page past the parser's bounds holds what came before the cut, and says it was cut: here 100 dormant <b>s
+// of 100 KB that the parser would copy into each paragraph after them.
+TEST(html_document, a_page_past_the_bounds_says_it_was_cut) {
+  EXPECT_FALSE(document(page).cut());
+  std::string bomb = "<!doctype html><body><p id=before>x</p><div>";
+  for (int i = 0; i < 100; ++i) bomb += "<b data-v" + std::to_string(i) + "=\"" + std::string(100 * 1024, 'v') + "\">";
+  bomb += "</div><p>one</p><p id=late>two</p>";
+  document const doc(bomb);
+  EXPECT_TRUE(doc.cut());
+  EXPECT_TRUE(doc.first("#before"));
+  EXPECT_FALSE(doc.first("#late"));
+}
+
 TEST(html_document, general_siblings_over_a_flat_page_are_matched_in_one_pass) {
   std::string flat = "<!doctype html><body>";
   for (int i = 0; i < 150'000; ++i) flat += i == 100'000 ? "<h2>x</h2>" : "<p>x</p>";

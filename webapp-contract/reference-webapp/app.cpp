@@ -108,6 +108,14 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
       for (int i = 0; i < 100'000; ++i) deep += "<div>";
       page.insert(0, deep);
     }
+    if (fault("formatting-bomb")) {
+      std::string bomb = "<div>";
+      std::string const value(100 * 1024, 'v');
+      for (int i = 0; i < 100; ++i) bomb += "<b data-v" + std::to_string(i) + "=\"" + value + "\">";
+      bomb += "</div>";
+      for (int i = 0; i < 1'900; ++i) bomb += "<p>x</p>";
+      page.insert(0, bomb);
+    }
     return {.status = 200, .content_type = "text/html; charset=utf-8", .body = std::move(page),
             .headers = {{"Cache-Control", "no-store"}}};
   }

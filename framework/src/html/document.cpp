@@ -263,4 +263,6 @@ std::string const& document::base_url() const { return page_->base; }
 
 std::string const& document::url() const { return page_->url; }
 
+bool document::cut() const { return page_->arena.bounds().cut; }
+
 }  // namespace candar::html
