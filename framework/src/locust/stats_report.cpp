@@ -1,5 +1,7 @@
 #include "stats_report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace candar::locust {
@@ -23,6 +25,13 @@ void stats_report::write(msgpack::writer& w, std::map<std::string, std::int64_t>
   w.str("user_classes_count").map(static_cast<std::uint32_t>(user_classes_count.size()));
   for (auto const& [cls, n] : user_classes_count) w.str(cls).integer(n);
   w.str("user_count").integer(users);
+}
+
+void stats_report::merge(stats_report&& later) {
+  start_time = std::min(start_time, later.start_time);
+  for (auto& [key, e] : later.entries) entries[key].merge(e);
+  total.merge(later.total);
+  for (auto const& [key, n] : later.errors) errors[key] += n;
 }
 
 }  // namespace candar::locust

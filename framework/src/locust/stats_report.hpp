@@ -18,6 +18,8 @@ struct stats_report {
   stats_entry total;
   std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> errors;  // (method, name, error)
 
+  // A later delta added in: what an unsent report carries into the next one.
+  void merge(stats_report&& later);
   // {"stats", "stats_total", "errors", "user_classes_count", "user_count"}: the data of a "stats" message.
   void write(msgpack::writer& w, std::map<std::string, std::int64_t> const& user_classes_count) const;
 };

@@ -1,12 +1,7 @@
 // The Locust worker's session (docs/locust-worker-protocol.md): one thread speaks to the master, the runtime's
 // loops run the users. The session thread waits on the master's socket with a short timeout, so heartbeats,
 // reports and the end of `ctx` are each handled within 100 ms of when they are due.
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
 #include <limits>
-#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -19,6 +14,7 @@
 #include "spawn_plan.hpp"
 #include "stats_report.hpp"
 #include "user_classes.hpp"
+#include "worker_messages.hpp"
 
 namespace candar::locust {
 
@@ -32,22 +28,6 @@ constexpr auto report_interval = 3s;     // Locust's WORKER_REPORT_INTERVAL
 constexpr auto ready_interval = 5s;      // client_ready is sent again until the master acks it
 constexpr auto tick = 100ms;
 constexpr auto final_report_linger = 2s;  // how long the last report may take to leave at the end
-
-std::string make_node_id() {
-  std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) != 0) std::snprintf(host.data(), host.size(), "candar");
-  std::random_device rd;
-  std::string id = std::string(host.data()) + "_";
-  for (int i = 0; i < 4; ++i) id += fmt::format("{:08x}", rd());
-  return id;
-}
-
-void merge_into(stats_report& into, stats_report&& from) {
-  into.start_time = std::min(into.start_time, from.start_time);
-  for (auto& [key, e] : from.entries) into.entries[key].merge(e);
-  into.total.merge(from.total);
-  for (auto const& [key, n] : from.errors) into.errors[key] += n;
-}
 
 std::string seconds_text(std::chrono::milliseconds d) { return fmt::format("{:g}s", static_cast<double>(d.count()) / 1000.0); }
 
@@ -157,10 +137,7 @@ class session {
     double const percent = wall > 0 ? (cpu - cpu_at_) / wall * 100.0 / static_cast<double>(loops_) : 0.0;
     cpu_at_ = cpu;
     cpu_measured_at_ = now;
-    msgpack::writer w;
-    w.map(3).str("state").str(state_).str("current_cpu_usage").real(percent);
-    w.str("current_memory_usage").integer(process_resident_bytes());
-    delivered(link_.send("heartbeat", w.bytes()));
+    delivered(link_.send("heartbeat", heartbeat_body(state_, percent, process_resident_bytes())));
   }
 
   // What was recorded since the last report goes to the master; a report that cannot go (no master connected)
@@ -168,7 +145,7 @@ class session {
   bool send_report() {
     auto report = stats_access::of(stats_).take();
     if (pending_) {
-      merge_into(*pending_, std::move(report));
+      pending_->merge(std::move(report));
       report = std::move(*pending_);
       pending_.reset();
     }
@@ -184,10 +161,7 @@ class session {
       pending_ = std::move(report);
     }
     for (auto const& what : users_.take_exceptions()) {
-      msgpack::writer e;
-      // The master groups exceptions by their traceback: the message is this one's, so that each shows.
-      e.map(2).str("msg").str(what).str("traceback").str("a candar worker's user flow threw: " + what);
-      link_.send("exception", e.bytes());
+      link_.send("exception", exception_body(what, "a candar worker's user flow threw: " + what));
     }
     return ok;
   }
@@ -252,22 +226,14 @@ class session {
 
   void spawn(msgpack::value const& data) {
     if (!acked_) return;  // a spawn before the ack is not for this session
-    auto const* timestamp = data.find("timestamp");
-    auto const* classes = data.find("user_classes_count");
-    if (classes == nullptr || classes->as_map() == nullptr) return;
-    if (timestamp != nullptr && timestamp->as_number()) {
+    auto const message = read_spawn(data);
+    if (!message) return;
+    if (message->timestamp) {
       // Locust sends each spawn once; one that is not newer than the last was already applied.
-      if (last_spawn_ && *timestamp->as_number() <= *last_spawn_) return;
-      last_spawn_ = *timestamp->as_number();
+      if (last_spawn_ && *message->timestamp <= *last_spawn_) return;
+      last_spawn_ = message->timestamp;
     }
-    std::vector<std::pair<std::string, std::int64_t>> asked;
-    auto const& m = *classes->as_map();
-    for (std::size_t i = 0; i < m.keys.size(); ++i) {
-      auto const* name = m.keys[i].as_string();
-      auto const n = m.values[i].as_integer();
-      if (name != nullptr && n && *n >= 0) asked.emplace_back(*name, *n);
-    }
-    auto const plan = plan_spawn(asked, options_.max_users, [this](std::string const& name) {
+    auto const plan = plan_spawn(message->asked, options_.max_users, [this](std::string const& name) {
       return static_cast<bool>(options_.default_flow) || options_.flows.contains(name);
     });
     if (plan.capped && !capped_) {  // once per ramp-up over the limit, not at each of its spawn messages
@@ -282,25 +248,14 @@ class session {
         tell_master(fmt::format("this candar worker has no flow for the user class {}: it runs none of them", name));
       }
     }
-    auto const running = users_.counts();
-    std::int64_t total = 0;
-    msgpack::writer w;
-    w.map(2).str("user_classes_count").map(static_cast<std::uint32_t>(running.size()));
-    for (auto const& [name, n] : running) {
-      w.str(name).integer(n);
-      total += n;
-    }
-    w.str("user_count").integer(total);
-    delivered(link_.send("spawning_complete", w.bytes()));
+    delivered(link_.send("spawning_complete", spawning_complete_body(users_.counts())));
     state_ = "running";
   }
 
   // An exception on the master's table (and in the log): what a Python worker's failure would show there.
   void tell_master(std::string const& text) {
     log(text);
-    msgpack::writer e;
-    e.map(2).str("msg").str(text).str("traceback").str(text);
-    link_.send("exception", e.bytes());
+    link_.send("exception", exception_body(text, text));
   }
 
   // ctx ended: the last report, then "quit", which the master takes as this worker's goodbye.
