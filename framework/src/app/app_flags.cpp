@@ -107,6 +107,9 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
       ->type_name("FILE");
   cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
       ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
+  cli.add_option("--log-format", log_format,
+                 "text, or json: each line one JSON object (time, level, phase, message; an error's code and trace id)")
+      ->check(CLI::IsMember({"text", "json"}))->type_name("FORMAT");
   cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
   cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
   cli.add_option("--junit", junit_file, "write the run as JUnit XML there (verdict, phases, critical errors, the gate)")

@@ -44,6 +44,7 @@ struct app_flags {
   CLI::App cli;
   run_settings settings;
   std::string progress = "auto";
+  std::string log_format = "text";  // or "json": each line a JSON record (console.hpp)
   double duration_s = 60, prepare_s = 20, validate_s = 20;
   std::string result_file;
   std::string report_file;  // the HTML report

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candar/version.hpp"
+#include "console.hpp"
 #include "exit_policy.hpp"
 #include "repeated_runs.hpp"
 
@@ -44,8 +45,9 @@ int run_repeated(app_flags& flags) {
   std::error_code fs_error;
   auto temp_dir = std::filesystem::temp_directory_path(fs_error);
   if (fs_error) temp_dir = ".";
+  console out(progress_mode::none, log_format_of(flags.log_format));  // each run prints its own progress
   for (int i = 0; i < flags.repeat && !stop_requested(); ++i) {
-    std::cout << fmt::format("== run {} of {}\n", i + 1, flags.repeat) << std::flush;
+    out.say(log_level::info, fmt::format("== run {} of {}", i + 1, flags.repeat), {{"run", i + 1}, {"runs", flags.repeat}});
     auto const file = (temp_dir / fmt::format("{}-{}-run{}.json", flags.name, getpid(), i + 1)).string();
     int const code = run_self(child_arguments(flags.raw_args, file));
     if (code == 2) return 2;  // the contest's setup refused its flags: it said why
@@ -74,9 +76,11 @@ int run_repeated(app_flags& flags) {
                       {"repeat", summary.to_json()}, {"runs", runs}, {"endpoints", median_endpoints}};
   std::string line = "scores:";
   for (auto s : scores) line += " " + with_thousands(s);
-  std::cout << line << '\n'
-            << fmt::format("median {}, min {}, max {}, spread {:.1f} % of the median\n", with_thousands(summary.median),
-                           with_thousands(summary.min), with_thousands(summary.max), summary.spread_percent);
+  out.say(log_level::info, line, {{"scores", scores}});
+  out.say(log_level::info,
+          fmt::format("median {}, min {}, max {}, spread {:.1f} % of the median", with_thousands(summary.median),
+                      with_thousands(summary.min), with_thousands(summary.max), summary.spread_percent),
+          {{"repeat", summary.to_json()}});
   if (auto const& base = flags.base; base && decide(outcome).code == 0) {
     // A fall inside the runs' spread is inconclusive only when the best run is itself within the tolerance:
     // one bad outlier (or a change that only made runs noisier) must not hide a regression.
@@ -88,22 +92,24 @@ int run_repeated(app_flags& flags) {
                      {"gated", flags.gate_p99},
                      {"regressed", gate.regressed}, {"inconclusive", inconclusive}, {"findings", gate.lines},
                      {"endpoints", base->endpoints}};
-    std::cout << "baseline " << base->file << " (against the median):\n";
-    for (auto const& l : gate.lines) std::cout << "  " << l << '\n';
+    if (!out.json()) out.line("baseline " + base->file + " (against the median):");
+    for (auto const& l : gate.lines) out.say(log_level::info, "  " + l, {{"baseline", base->file}});
     outcome.regressed = gate.regressed;
   }
   auto const decision = decide(outcome);
   j["exit_code"] = decision.code;
   j["verdict"] = decision.verdict;
-  std::cout << fmt::format("{}: median score {} over {} runs (exit {})\n", upper(decision.verdict),
-                           with_thousands(summary.median), runs.size(), decision.code);
+  out.say(decision.code == 0 ? log_level::info : log_level::error,
+          fmt::format("{}: median score {} over {} runs (exit {})", upper(decision.verdict), with_thousands(summary.median),
+                      runs.size(), decision.code),
+          {{"verdict", decision.verdict}, {"exit_code", decision.code}, {"score", summary.median}});
   try {
     flags.write_results(j);
   } catch (std::exception const& e) {
     std::cerr << flags.name << ": internal error: " << e.what() << '\n';
     return 3;
   }
-  if (!flags.report_file.empty()) std::cout << "report: " << flags.report_file << '\n';
+  if (!flags.report_file.empty()) out.say(log_level::info, "report: " + flags.report_file, {{"report_file", flags.report_file}});
   flags.finish_stream(j);
   return decision.code;
 }

@@ -21,6 +21,7 @@
 #include "run_supervisor.hpp"
 #include "saved_state.hpp"
 #include "stop_on_critical.hpp"
+#include "summary_lines.hpp"
 
 namespace candar::detail {
 
@@ -35,39 +36,6 @@ progress_mode mode_of(std::string const& progress) {
   if (progress == "none") return progress_mode::none;
   if (progress == "plain") return progress_mode::plain;
   return isatty(STDOUT_FILENO) ? progress_mode::live : progress_mode::plain;
-}
-
-void print_summary(result const& r, run_summary const& s, std::optional<std::string> const& file, bool post_restart) {
-  auto const& errors = r.errors();
-  auto const& score = r.score();
-  if (post_restart) {
-    std::cout << fmt::format("{}: the check after a restart{}\n", s.outcome.pass ? "PASS" : "FAIL",
-                             s.interrupted ? " — interrupted" : "");
-  } else {
-    std::cout << fmt::format("{}: score {} (sum {}, deductions {}){}\n", s.outcome.pass ? "PASS" : "FAIL",
-                             score.total(errors), score.sum(), score.deduction(errors),
-                             s.interrupted ? " — interrupted" : "");
-  }
-  for (auto const& reason : s.outcome.reasons) std::cout << "  failed: " << reason << '\n';
-  std::cout << "breakdown:\n";
-  for (auto const& [tag, n] : score.breakdown()) {
-    std::cout << fmt::format("  {:<15} {:>8} x {:>2} = {}\n", tag, n, score.weight(tag), n * score.weight(tag));
-  }
-  std::cout << fmt::format("errors: {}\n", errors.count());
-  for (auto const& [category, n] : errors.counts_by_class()) std::cout << fmt::format("  {:<12} {}\n", category, n);
-  int shown = 0;
-  for (auto const& e : errors.all()) {
-    if (++shown > 10) {
-      std::cout << "  ... (every code's first messages are in the result file)\n";
-      break;
-    }
-    std::cout << "  " << e.summary() << '\n';
-  }
-  if (auto const late = r.errors_after_window().count(); late > 0) {
-    std::cout << fmt::format("cut off by the end of their phase (not counted): {}\n", late);
-  }
-  std::cout << fmt::format("benchmarker CPU: {:.2f}s over {:.2f}s\n", s.cpu_seconds, s.wall_seconds);
-  if (file) std::cout << "result: " << *file << '\n';
 }
 
 // Why the score measured the benchmarker rather than the webapp, or nothing.
@@ -137,8 +105,10 @@ std::string save_state(app_flags const& flags, contest_definition const& contest
 
 int run_once(app_flags& flags, contest_definition const& contest, std::optional<runtime>& loops,
              std::optional<benchmark>& bench) {
-  console out(mode_of(flags.progress));
-  logs log([&out](std::string_view line) { out.line(line); }, logs::discard());
+  console out(mode_of(flags.progress), log_format_of(flags.log_format));
+  logs log([&out](std::string_view line) { out.line(line); }, [&out](std::string_view record) {
+    if (out.json()) out.admin(nlohmann::json::parse(record, nullptr, false));
+  });
   auto const& cs = flags.settings;
   first_critical_error first_critical;
   auto const phases = cs.validate_only  ? cs.validate_timeout
@@ -156,6 +126,13 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     if (contest.setup) contest.setup(*bench, cs, log);
     take_back_state(flags, contest);
     if (contest.stop_on_critical) stop_at_first_critical(*bench, contest.critical_classes, first_critical);
+    if (out.json()) {
+      out.set_phase([b = &*bench] {
+        auto const now = b->phase_now();
+        return now ? std::string(to_string(*now)) : std::string();
+      });
+      bench->on_error([&out](error const& e, step&) { out.collected(e); });
+    }
   } catch (bad_usage const& e) {
     std::cerr << flags.name << ": " << e.what() << " (see " << flags.name << " --help)\n";
     return 2;
@@ -264,17 +241,16 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     decision = {3, "internal-error"};
   }
   flags.finish_stream(j);
-  print_summary(r, summary, cs.result_file, cs.validate_only);
-  if (!saved_to.empty()) std::cout << saved_to << '\n';
-  if (!flags.report_file.empty()) std::cout << "report: " << flags.report_file << '\n';
-  if (decision.code == 5) std::cout << "INVALID: " << invalid << " (exit 5: not comparable with other runs)\n";
-  if (saturation.waited_for_cpu()) std::cout << "warning: " << saturation.wait_sentence() << '\n';
-  if (gate) {
-    std::cout << "baseline " << flags.base->file << ":\n";
-    for (auto const& line : gate->lines) std::cout << "  " << line << '\n';
-    if (decision.code == 4) std::cout << "REGRESSION against the baseline (exit 4)\n";
-  }
-  std::cout.flush();
+  print_summary(out, r, summary, cs.result_file, cs.validate_only);
+  print_closing(out, {.saved_to = saved_to,
+                      .report_file = flags.report_file,
+                      .invalid = decision.code == 5 ? invalid : std::string(),
+                      .cpu_wait = saturation.waited_for_cpu() ? saturation.wait_sentence() : std::string(),
+                      .baseline_file = flags.base ? flags.base->file : std::string(),
+                      .gate_lines = gate ? std::optional(gate->lines) : std::nullopt,
+                      .regressed = decision.code == 4,
+                      .exit_code = decision.code,
+                      .verdict = std::string(decision.verdict)});
   // The loops are stopped and joined last, in a moment or never: the watchdog stays armed.
   loops->stop();
   supervisor.join();
