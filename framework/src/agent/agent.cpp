@@ -131,6 +131,7 @@ agent_options const& agent::options() const noexcept { return state_->options; }
 
 void agent::new_trace() {
   if (state_->tracing) state_->tracing->new_trace();
+  if (state_->recorder) state_->recorder->new_flow();
 }
 
 std::string agent::trace_id() const { return state_->tracing ? state_->tracing->trace_id() : std::string(); }

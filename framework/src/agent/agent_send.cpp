@@ -28,17 +28,21 @@ std::string agent_state::label_of(request const& r) {
   return label;
 }
 
-void agent_state::record(std::string const& label, response& res, trace_ids const& ids) {
-  if (!ids.empty()) res.trace = ids;
+void agent_state::record(std::string const& label, response& res, trace_ids ids, hop_facts const* hop) {
+  if (recorder && hop != nullptr) ids.exchanges = recorder->add(*hop, &res, nullptr);
+  if (!ids.empty() || ids.exchanges) res.trace = std::move(ids);
   if (options.metrics != nullptr) options.metrics->record(label, res.status, res.time.total, res.body.size());
 }
 
-outcome agent_state::recorded(std::string const& label, outcome&& result, trace_ids const& ids) {
-  if (!ids.empty()) {
+outcome agent_state::recorded(std::string const& label, outcome&& result, trace_ids ids, hop_facts const* hop) {
+  if (recorder && hop != nullptr) {
+    ids.exchanges = result ? recorder->add(*hop, &*result, nullptr) : recorder->add(*hop, nullptr, &result.error());
+  }
+  if (!ids.empty() || ids.exchanges) {
     if (result) {
-      result->trace = ids;
+      result->trace = std::move(ids);
     } else {
-      result.error().set_trace_context(ids);
+      result.error().set_trace_context(std::move(ids));
     }
   }
   if (options.metrics == nullptr) return result;
@@ -120,7 +124,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
   auto const deadline = start + (r.timeout_ > clock_type::duration::zero() ? r.timeout_ : options.timeout);
   std::string const label = options.metrics != nullptr ? label_of(r) : std::string();
   // A request (or the agent's default headers) with a traceparent of its own sends that one, and ours not at all.
-  trace_ids const ids = tracing && !own_traceparent(r.headers_) ? tracing->next_span() : trace_ids{};
+  trace_ids ids = tracing && !own_traceparent(r.headers_) ? tracing->next_span() : trace_ids{};
   auto found = resolve(r.target_);
   if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()), ids);
   auto const resolved = std::move(*found);
@@ -132,11 +136,13 @@ asio::awaitable<outcome> agent_state::send(request r) {
   auto headers = std::move(r.headers_);
   response_limits const limits{options.limits.max_header_bytes, options.limits.max_header_count, options.limits.max_body_bytes};
 
+  hop_facts facts;  // for the exchange log (--har)
   for (int hop = 0;; ++hop) {
     bool const cacheable = options.cache && method == "GET";
     // The cache's key; not built when the cache is not involved (an allocation per request in a load loop).
     std::string const url = cacheable ? current->href() : std::string();
     auto const requested = std::chrono::system_clock::now();
+    facts = {.method = &method, .url = current, .out = nullptr, .requested = requested, .connection = nullptr};
     http_cache::lookup_result cached;
     if (cacheable) cached = cache.lookup(url, headers, requested);
     if (cached.revalidate_in_background && r.revalidating_ && hop == 0) {
@@ -150,15 +156,16 @@ asio::awaitable<outcome> agent_state::send(request r) {
       hit.cache = cache_use::hit;
       hit.reused_connection = false;
       hit.time = {{}, {}, clock_type::now() - start};
-      co_return recorded(label, std::move(hit), trace_ids{ids.trace_id, {}});  // no request went out: no span
+      co_return recorded(label, std::move(hit), trace_ids{ids.trace_id, {}, ids.exchanges}, &facts);  // no request went out: no span
     }
     // A traced request is never the writer's kept request (its traceparent is new each time).
     if (!ids.empty()) cached.conditional_headers.emplace_back("traceparent", ids.traceparent());
     auto prepared = writer.prepare(method, *current, current == resolved.get() ? &resolved : nullptr, headers,
                                    cached.conditional_headers, body, options.cookies ? cookies.get() : nullptr, pools);
-    if (!prepared) co_return recorded(label, std::move(prepared).error(), ids);
+    if (!prepared) co_return recorded(label, std::move(prepared).error(), ids, &facts);
     auto const out_held = std::move(*prepared);  // held: another request of this agent may replace last_sent
     auto const& out = *out_held;
+    facts.out = &out;
     auto& pool = *out.pool;
 
     // The response is read into `got` and moved only to be returned: a response is a dozen members to move.
@@ -169,10 +176,11 @@ asio::awaitable<outcome> agent_state::send(request r) {
       std::optional<lease> idle = connection_pool::take_idle(pool);
       if (!idle) {
         auto leased = co_await pools.acquire(pool, out.host, out.port, out.https, deadline);
-        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()), ids);
+        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()), ids, &facts);
         idle.emplace(std::move(*leased));
       }
       auto l = std::move(*idle);
+      if (recorder) facts.connection = l.h2 ? static_cast<void const*>(l.h2.get()) : static_cast<void const*>(l.conn.get());
       if (l.h2) {
         if (attempt > 0) got = response{};
         auto ended = co_await l.h2->exchange(out_held, got, limits, deadline, start);
@@ -182,12 +190,12 @@ asio::awaitable<outcome> agent_state::send(request r) {
           if (ended.unprocessed && attempt < 2 && out.retry_safe) continue;
           // A reused connection lost before any of the response: as a stale HTTP/1.1 one, once.
           if (ended.nothing_came && l.reused && attempt == 0 && out.retry_safe) continue;
-          co_return recorded(label, std::move(*ended.failed), ids);
+          co_return recorded(label, std::move(*ended.failed), ids, &facts);
         }
         got.time.connect = l.connect_time;
         got.protocol = http_protocol::h2;
         if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method, *current, deadline)) {
-          co_return recorded(label, std::move(*failed), ids);
+          co_return recorded(label, std::move(*failed), ids, &facts);
         }
         break;
       }
@@ -204,7 +212,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         auto e = failure_of(c, wec);
         discard(pool, l.conn);
         if (may_retry && stale_connection(wec)) continue;
-        co_return recorded(label, std::move(e), ids);
+        co_return recorded(label, std::move(e), ids, &facts);
       }
 
       if (attempt > 0) got = response{};  // a retry starts over
@@ -232,7 +240,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         discard(pool, l.conn);
         bool const silent_close = rec ? stale_connection(rec) : parser.failed() == response_parser::failure::truncated;
         if (may_retry && !parser.started() && silent_close) continue;
-        co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser), ids);
+        co_return recorded(label, rec ? failure_of(c, rec) : failure_of(parser), ids, &facts);
       }
       got.time = {l.connect_time, first_byte, last_byte};
       // The server may refuse keep-alive; a response that came whole as its deadline passed left a closed socket.
@@ -243,7 +251,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
         discard(pool, l.conn);
       }
       if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method, *current, deadline)) {
-        co_return recorded(label, std::move(*failed), ids);
+        co_return recorded(label, std::move(*failed), ids, &facts);
       }
       break;
     }
@@ -254,7 +262,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
           restored->cache = cache_use::revalidated;
           restored->time = got.time;
           restored->reused_connection = got.reused_connection;
-          co_return recorded(label, std::move(*restored), ids);
+          co_return recorded(label, std::move(*restored), ids, &facts);
         }
       } else {
         cache.store(url, headers, got, requested, received_at);
@@ -263,9 +271,11 @@ asio::awaitable<outcome> agent_state::send(request r) {
     if (options.cache && !safe_method(method) && got.status >= 200 && got.status < 400) invalidate_after_unsafe(*current, got);
     if (options.max_redirects <= 0 || !is_redirect(got.status) || !got.header("Location")) {
       // Straight into the awaitable's result: no intermediate outcome to move through.
-      record(label, got, ids);
+      record(label, got, std::move(ids), &facts);
       co_return std::move(got);
     }
+    // A hop of a redirect: in the flow before the next.
+    if (recorder) ids.exchanges = recorder->add(facts, &got, nullptr);
     auto location = got.header("Location");
     if (hop >= options.max_redirects) {
       co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +

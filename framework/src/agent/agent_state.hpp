@@ -16,6 +16,7 @@
 #include "connection_pool.hpp"
 #include "deadline_watch.hpp"
 #include "request_wire.hpp"
+#include "exchange_recorder.hpp"
 #include "trace_source.hpp"
 #include "web_url.hpp"
 
@@ -50,13 +51,15 @@ struct agent_state {
   std::size_t cache_hits = 0;
   std::unordered_set<std::string> revalidating;  // URLs with a background revalidation in flight: at most one each
   std::optional<trace_source> tracing = trace_source::for_agent(options);  // none: requests go untraced
+  std::unique_ptr<exchange_recorder> recorder = exchange_recorder::for_agent(options);  // none: no --har
 
  private:
   // The label a request is recorded under in the metrics.
   static std::string label_of(request const& r);
-  // Records `result` under `label` when the agent has a metrics sink, and passes it on with its trace ids.
-  outcome recorded(std::string const& label, outcome&& result, trace_ids const& ids);
-  void record(std::string const& label, response& res, trace_ids const& ids);
+  // Records `result` under `label` when the agent has a metrics sink, and passes it on with its trace ids (and,
+  // with --har, the flow's exchanges: `hop` is what went out for it).
+  outcome recorded(std::string const& label, outcome&& result, trace_ids ids, hop_facts const* hop = nullptr);
+  void record(std::string const& label, response& res, trace_ids ids, hop_facts const* hop = nullptr);
   // A response read whole: cookies are stored and the Content-Encoding is undone, within the request's deadline.
   std::optional<error> received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding, bool reused,
                                 std::string const& method, web_url const& u, std::chrono::steady_clock::time_point deadline);

@@ -112,6 +112,9 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
       ->check(CLI::IsMember({"text", "json"}))->type_name("FORMAT");
   cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
   cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
+  cli.add_option("--har", har_file,
+                 "write the flows that led to the first errors of each code there, as HAR 1.2 (DevTools imports it)")
+      ->type_name("FILE.har");
   cli.add_option("--junit", junit_file, "write the run as JUnit XML there (verdict, phases, critical errors, the gate)")
       ->type_name("FILE.xml");
   cli.add_option("--baseline", baseline_file, "compare with this earlier --result of the same contest (exit 4 on a regression)")
@@ -184,6 +187,10 @@ bool app_flags::parse(int argc, char** argv) {
   }
   if (!report_file.empty()) require_writable("--report", report_file);
   if (!junit_file.empty()) require_writable("--junit", junit_file);
+  if (!har_file.empty()) {
+    if (repeat > 1) throw usage_error("--har records one run's flows: no --repeat");
+    require_writable("--har", har_file);
+  }
   return true;
 }
 

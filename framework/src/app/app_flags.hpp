@@ -49,6 +49,7 @@ struct app_flags {
   std::string result_file;
   std::string report_file;  // the HTML report
   std::string junit_file;   // the run as JUnit XML
+  std::string har_file;     // the flows of the first errors, as HAR 1.2
   std::string baseline_file;
   double max_drop = 10;
   std::vector<std::string> gate_p99;

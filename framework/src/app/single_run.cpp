@@ -17,6 +17,7 @@
 #include "candar/runtime/runtime.hpp"
 #include "candar/version.hpp"
 #include "exit_policy.hpp"
+#include "har_file.hpp"
 #include "result_file.hpp"
 #include "run_supervisor.hpp"
 #include "saved_state.hpp"
@@ -123,6 +124,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
                                     .prepare_only = cs.prepare_only,
                                     .validate_only = cs.validate_only});
     if (cs.trace) trace_this_run(cs.seed);  // before setup: the contest may make its agents there
+    if (!flags.har_file.empty()) record_exchanges_this_run();
     if (contest.setup) contest.setup(*bench, cs, log);
     take_back_state(flags, contest);
     if (contest.stop_on_critical) stop_at_first_critical(*bench, contest.critical_classes, first_critical);
@@ -235,6 +237,11 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     decision = decide(outcome);
     j["exit_code"] = decision.code;
     j["verdict"] = decision.verdict;
+    if (!flags.har_file.empty()) {
+      auto const har = har_of(r.errors(), version);
+      write_file_atomically(flags.har_file, har.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
+      j["har"] = {{"file", flags.har_file}, {"flows", har["log"]["pages"].size()}};
+    }
     supervisor.write_result(j);
   } catch (std::exception const& e) {
     std::cerr << flags.name << ": internal error: " << e.what() << '\n';

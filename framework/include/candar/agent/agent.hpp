@@ -164,8 +164,8 @@ class agent {
   void close_idle();
 
   [[nodiscard]] agent_options const& options() const noexcept;
-  // Traced agents (agent_options::trace): the next requests belong to a new trace (a new visit, a new flow).
-  // user_pool::take() starts one for each lease; does nothing when the agent is not traced.
+  // The next requests belong to a new visit: a new trace (agent_options::trace) and a new flow in the exchange
+  // log (--har). user_pool::take() starts one for each lease; does nothing when the agent does neither.
   void new_trace();
   // The current trace's id (32 hex digits), to name it in an error of your own; empty when not traced.
   [[nodiscard]] std::string trace_id() const;

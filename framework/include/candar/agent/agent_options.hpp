@@ -48,6 +48,11 @@ enum class trace_use : std::uint8_t {
 // instead of one of ours.
 void trace_this_run(std::uint64_t seed);
 
+// The ready main's --har: every agent made from now on in this process keeps its current flow's exchanges
+// (the last 16, bodies up to 16 KiB: candar/failure/exchange_log.hpp), and each response and error carries
+// them (trace_ids::exchanges), so that the run can write the flows that led to its first errors.
+void record_exchanges_this_run();
+
 struct agent_options {
   std::string base_url{};                                        // relative targets resolve against it
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
@@ -76,6 +81,8 @@ struct agent_options {
   std::vector<std::pair<std::string, std::string>> default_headers{};  // sent with every request
   trace_use trace = trace_use::as_run;
   std::uint64_t trace_seed = 1;  // trace_use::on: the ids' seed (as_run takes the run's)
+  // Keep the current flow's exchanges (record_exchanges_this_run() turns it on for every agent).
+  bool record_exchanges = false;
   agent_limits limits{};
   // Where every request is recorded (status, latency, bytes; errors by code) under its label; none: nowhere.
   // Must outlive the agent; a benchmark's result().metrics() is the usual place.

@@ -1,0 +1,88 @@
+#include "exchange_recorder.hpp"
+
+#include <time.h>
+
+#include <atomic>
+
+#include <fmt/format.h>
+
+#include "candar/agent/agent_options.hpp"
+#include "candar/agent/response.hpp"
+#include "candar/failure/error.hpp"
+#include "request_wire.hpp"
+#include "web_url.hpp"
+
+namespace candar::detail {
+
+namespace {
+
+std::atomic<bool> run_records{false};
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t const seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                     utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
+}
+
+double ms_of(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// The request as it went: its HTTP/1.1 form, from which its HTTP/2 fields are made too (request_wire.hpp).
+void read_wire(std::string_view wire, recorded_exchange& e) {
+  auto const head_end = wire.find("\r\n\r\n");
+  auto head = wire.substr(0, head_end);
+  auto const body = head_end == std::string_view::npos ? std::string_view() : wire.substr(head_end + 4);
+  e.request_body = kept_body(body);
+  e.request_body_size = body.size();
+  auto line_end = head.find("\r\n");
+  while (line_end != std::string_view::npos) {
+    head.remove_prefix(line_end + 2);
+    line_end = head.find("\r\n");
+    auto const line = head.substr(0, line_end);
+    auto const colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    auto value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    e.request_headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<exchange_recorder> exchange_recorder::for_agent(agent_options const& options) {
+  if (!options.record_exchanges && !run_records.load(std::memory_order_acquire)) return nullptr;
+  return std::make_unique<exchange_recorder>();
+}
+
+std::shared_ptr<exchange_history const> exchange_recorder::add(hop_facts const& hop, response const* got, error const* failed) {
+  recorded_exchange e;
+  e.started = rfc3339(hop.requested);
+  if (hop.method != nullptr) e.method = *hop.method;
+  if (hop.url != nullptr) e.url = hop.url->href();
+  if (hop.out != nullptr) read_wire(hop.out->wire, e);
+  if (hop.connection != nullptr) e.connection = fmt::format("{}", hop.connection);
+  e.http_version = got != nullptr && got->protocol == http_protocol::h2 ? "HTTP/2" : "HTTP/1.1";
+  if (got != nullptr) {
+    e.status = got->status;
+    for (auto const& [name, value] : got->headers) e.response_headers.emplace_back(std::string(name), std::string(value));
+    e.response_body = kept_body(got->body);
+    e.response_body_size = got->body.size();
+    e.connect_ms = got->time.connect == std::chrono::steady_clock::duration::zero() ? -1 : ms_of(got->time.connect);
+    e.wait_ms = std::max(0.0, ms_of(got->time.first_byte) - std::max(0.0, e.connect_ms));
+    e.receive_ms = std::max(0.0, ms_of(got->time.total) - ms_of(got->time.first_byte));
+    e.cache = got->cache == cache_use::hit ? "hit" : got->cache == cache_use::revalidated ? "revalidated" : "";
+  }
+  if (failed != nullptr) e.error = failed->summary();
+  flow_ = exchange_history::after(std::move(flow_), std::move(e));
+  return flow_;
+}
+
+}  // namespace candar::detail
+
+namespace candar {
+
+void record_exchanges_this_run() { detail::run_records.store(true, std::memory_order_release); }
+
+}  // namespace candar
