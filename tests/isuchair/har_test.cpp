@@ -5,6 +5,7 @@
 #include <set>
 
 #include "bench_process.hpp"
+#include "support/headless_chromium.hpp"
 
 namespace isuchair::test {
 namespace {
@@ -67,7 +68,8 @@ TEST(isuchair_har, a_failed_runs_har_holds_the_flow_of_each_first_error) {
   std::filesystem::remove(har_file);
   webapp app({"--fault", "error-reward", "--faults-after", "60", "--access-log", log});
   auto args = short_run;
-  args.insert(args.end(), {"--har", har_file, "--trace"});
+  auto const report = temp_path("har-report.html");
+  args.insert(args.end(), {"--har", har_file, "--trace", "--report", report});
   auto const r = run_bench(app.url(), args);
   app.stop();
   ASSERT_TRUE(r.result.is_object()) << r.out;
@@ -114,6 +116,20 @@ TEST(isuchair_har, a_failed_runs_har_holds_the_flow_of_each_first_error) {
     EXPECT_EQ(matching, 1) << wanted;
   }
   EXPECT_GT(reward_failures, 0) << pages.dump(1);
+
+  // The report draws each flow, and each error message the HAR has a flow for links to it (headless Chromium).
+  auto const page = candar::test::render_in_chromium(report);
+  ASSERT_TRUE(page.ran) << page.failure;
+  EXPECT_TRUE(page.console.empty()) << page.console.front();
+  EXPECT_NE(page.dom.find("data-rendered=\"ok\""), std::string::npos);
+  for (auto const& p : pages) {
+    auto const id = p.at("id").get<std::string>();
+    EXPECT_NE(page.dom.find("<div class=\"flow\" id=\"" + id + "\">"), std::string::npos) << id;
+    EXPECT_NE(page.dom.find("<a href=\"#" + id + "\">"), std::string::npos) << "no link to " << id;
+  }
+  auto const first = page.dom.find("id=\"flow-1\"");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_NE(page.dom.find("the exchange the error is about", first), std::string::npos);
   // At most 3 a code (each error counts under every code of its chain: the flow's and the check's).
   EXPECT_LE(pages.size(), 3 * r.result.at("errors").at("by_code").size());
 }

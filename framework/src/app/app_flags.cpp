@@ -216,9 +216,9 @@ void app_flags::check_post_restart_flags() {
   }
 }
 
-void app_flags::write_results(nlohmann::json const& j) const {
+void app_flags::write_results(nlohmann::json const& j, nlohmann::json const* har) const {
   if (settings.result_file) write_result(*settings.result_file, j);
-  if (!report_file.empty()) write_file_atomically(report_file, html_report(j));
+  if (!report_file.empty()) write_file_atomically(report_file, html_report(j, har));
   if (!junit_file.empty()) write_file_atomically(junit_file, junit_xml(j));
 }
 

@@ -36,7 +36,8 @@ struct app_flags {
   void add_seconds(std::string const& flag, duration& into, std::string const& help);
 
   // The result's files: the JSON (--result) and the HTML report (--report). Throws on failure.
-  void write_results(nlohmann::json const& j) const;
+  // The result, and the report and JUnit files asked for (the report with the HAR of --har when there is one).
+  void write_results(nlohmann::json const& j, nlohmann::json const* har = nullptr) const;
   // The stream's last line: the whole result. A reader that does not take it costs a warning, not the run.
   void finish_stream(nlohmann::json j, std::chrono::milliseconds wait = std::chrono::milliseconds(-1));
 

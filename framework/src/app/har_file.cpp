@@ -129,12 +129,11 @@ json har_of(error_collection const& errors, std::string_view candar_version, std
   json entries = json::array();
   std::set<std::string> seen;  // an error counts under each code of its chain: its flow goes once
   for (auto const& [code, n] : errors.counts()) {
-    std::size_t taken = 0;
-    for (auto const& e : errors.first(code)) {
-      if (taken == per_code) break;
+    // The code's first errors, as the result's first_messages begins: each message the report shows can link
+    // to its flow.
+    for (auto const& e : errors.first(code, per_code)) {
       auto const& history = e.trace_context().exchanges;
       if (!history || !seen.insert(e.summary()).second) continue;
-      ++taken;
       auto const page = "flow-" + std::to_string(pages.size() + 1);
       auto const flow = history->in_order();
       pages.push_back({{"startedDateTime", flow.front()->started},

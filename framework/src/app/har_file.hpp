@@ -16,7 +16,8 @@ class error_collection;
 
 namespace candar::detail {
 
-// At most `per_code` errors of each code, each once, those with exchanges (a run with --har).
+// The first `per_code` errors of each code (an error once, under the first of its codes), those with exchanges
+// (a run with --har).
 [[nodiscard]] nlohmann::json har_of(error_collection const& errors, std::string_view candar_version, std::size_t per_code = 3);
 
 }  // namespace candar::detail

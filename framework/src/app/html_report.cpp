@@ -28,7 +28,7 @@ std::string script_safe_json(nlohmann::json const& j) {
 
 }  // namespace
 
-std::string html_report(nlohmann::json const& result) {
+std::string html_report(nlohmann::json const& result, nlohmann::json const* har) {
   std::string title = "benchmark result";
   if (result.is_object() && result.contains("contest") && result["contest"].is_string()) {
     title = result["contest"].get<std::string>() + " " + title;
@@ -49,6 +49,8 @@ std::string html_report(nlohmann::json const& result) {
     else if (marker == "STYLE") out += report_assets::style;
     else if (marker == "SCRIPT") out += report_assets::script;
     else if (marker == "RESULT") out += script_safe_json(result);
+    else if (marker == "HAR") out += har != nullptr ? script_safe_json(*har) : std::string("null");
+    else if (marker == "FLOWS") out += report_assets::flows;
     else {
       out += page.substr(at, end - at);  // not a marker: keep the '@' and look again from the next one
       page.remove_prefix(end);

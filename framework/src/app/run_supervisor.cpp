@@ -209,14 +209,14 @@ void run_supervisor::stop_sampling() {
   take_sample();
 }
 
-void run_supervisor::write_result(nlohmann::json const& j) {
+void run_supervisor::write_result(nlohmann::json const& j, nlohmann::json const* har) {
   std::unique_lock lock(write_mutex_);
   if (giving_up_) {
     // The watchdog or terminate is writing what it knows and will end the process: leave it the file.
     lock.unlock();
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
   }
-  parts_.flags.write_results(j);
+  parts_.flags.write_results(j, har);
   written_ = j;
   lock.unlock();
   // The rest is a moment, or the stream's final line for a slow reader (up to 10 s), then the loops: the

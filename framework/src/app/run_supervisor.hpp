@@ -61,7 +61,7 @@ class run_supervisor {
 
   // Writes the whole result (throws when it cannot), unless a give-up is writing its own, which ends the process
   // (then this never returns). Then the watchdog gives the loops a short time to stop.
-  void write_result(nlohmann::json const& j);
+  void write_result(nlohmann::json const& j, nlohmann::json const* har = nullptr);
   // Stops the control thread and waits for it.
   void join();
 

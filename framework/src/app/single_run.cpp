@@ -237,12 +237,13 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     decision = decide(outcome);
     j["exit_code"] = decision.code;
     j["verdict"] = decision.verdict;
+    nlohmann::json har;
     if (!flags.har_file.empty()) {
-      auto const har = har_of(r.errors(), version);
+      har = har_of(r.errors(), version);
       write_file_atomically(flags.har_file, har.dump(1, ' ', false, nlohmann::json::error_handler_t::replace));
       j["har"] = {{"file", flags.har_file}, {"flows", har["log"]["pages"].size()}};
     }
-    supervisor.write_result(j);
+    supervisor.write_result(j, har.is_null() ? nullptr : &har);
   } catch (std::exception const& e) {
     std::cerr << flags.name << ": internal error: " << e.what() << '\n';
     decision = {3, "internal-error"};

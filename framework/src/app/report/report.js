@@ -266,8 +266,13 @@
   function errorsSection(r) {
     const e = r.errors || {};
     const messages = e.first_messages || {};
+    // A message whose flow is in the HAR links to it.
+    const line = (m) => {
+      const to = window.candarFlows ? window.candarFlows.anchorFor(har, m) : null;
+      return el("div", {}, to ? el("a", { href: to }, m) : m);
+    };
     const rows = Object.entries(e.by_code || {}).sort((a, b) => b[1] - a[1])
-      .map(([code, n]) => [code, int(n), el("div", { class: "messages" }, (messages[code] || []).join("\n"))]);
+      .map(([code, n]) => [code, int(n), el("div", { class: "messages" }, (messages[code] || []).map(line))]);
     const parts = [el("p", {}, `${int(e.total)} errors` + (e.dropped ? ` (${int(e.dropped)} more not kept)` : "") +
                   (r.errors_after_window && r.errors_after_window.total ? `; ${int(r.errors_after_window.total)} after their phase ended (not deducted)` : ""))];
     if (rows.length) parts.push(table(["code", "count", "first messages"], rows, [false, true, false]));
@@ -357,10 +362,14 @@
       add(timelineSection(r));
       add(endpointsSection(r));
       add(errorsSection(r));
+      if (window.candarFlows) add(window.candarFlows.section(har, el, table, section));
       add(benchmarkerSection(r));
     }
   }
 
+  // The HAR of --har, or null.
+  const harElement = document.getElementById("candar-har");
+  const har = harElement ? JSON.parse(harElement.textContent) : null;
   try {
     render(JSON.parse(document.getElementById("candar-result").textContent));
     document.body.dataset.rendered = renderErrors.length ? "error" : "ok";

@@ -8,5 +8,6 @@ namespace candar::detail::report_assets {
 extern std::string_view const page;
 extern std::string_view const style;
 extern std::string_view const script;
+extern std::string_view const flows;  // the failing exchanges of --har
 
 }  // namespace candar::detail::report_assets
