@@ -32,8 +32,10 @@ TEST_P(isuchair_hostile, the_verdict_is_about_the_webapp_and_the_result_is_writt
   webapp app({"--fault", c.fault});
   auto const report = temp_path("hostile-report.html");
   std::filesystem::remove(report);
+  auto const har = temp_path("hostile.har");
+  std::filesystem::remove(har);
   auto args = short_run;
-  args.insert(args.end(), {"--report", report});
+  args.insert(args.end(), {"--report", report, "--har", har});
   auto const r = run_bench(app.url(), args);
   EXPECT_EQ(r.exit_code, c.exit_code) << r.out;
   ASSERT_TRUE(r.result.is_object()) << r.out;  // parsed: valid JSON, valid UTF-8
@@ -45,6 +47,12 @@ TEST_P(isuchair_hostile, the_verdict_is_about_the_webapp_and_the_result_is_writt
   std::stringstream page;
   page << in.rdbuf();
   EXPECT_NE(page.str().find("</html>"), std::string::npos) << "no HTML report";
+  // The flows of its errors, the webapp's bytes in them, as valid JSON (UTF-8 text or base64).
+  std::ifstream har_in(har);
+  auto const flows = json::parse(har_in, nullptr, false);
+  ASSERT_TRUE(flows.is_object()) << "no valid HAR";
+  EXPECT_TRUE(flows.at("log").at("entries").is_array());
+  if (!c.message.empty()) EXPECT_FALSE(flows.at("log").at("pages").empty()) << "no flow for the errors";
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -143,6 +143,7 @@ asio::awaitable<outcome> agent_state::send(request r) {
     std::string const url = cacheable ? current->href() : std::string();
     auto const requested = std::chrono::system_clock::now();
     facts = {.method = &method, .url = current, .out = nullptr, .requested = requested, .connection = nullptr};
+    if (recorder) facts.since_send = clock_type::now() - start;
     http_cache::lookup_result cached;
     if (cacheable) cached = cache.lookup(url, headers, requested);
     if (cached.revalidate_in_background && r.revalidating_ && hop == 0) {

@@ -37,6 +37,7 @@ void read_wire(std::string_view wire, recorded_exchange& e) {
   e.request_body = kept_body(body);
   e.request_body_size = body.size();
   auto line_end = head.find("\r\n");
+  std::size_t kept_bytes = 0;
   while (line_end != std::string_view::npos) {
     head.remove_prefix(line_end + 2);
     line_end = head.find("\r\n");
@@ -45,6 +46,11 @@ void read_wire(std::string_view wire, recorded_exchange& e) {
     if (colon == std::string_view::npos) continue;
     auto value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    kept_bytes += line.size();
+    if (kept_bytes > recorded_exchange::max_body_bytes) {  // a Cookie header may reach 720 KiB
+      e.request_headers_cut = true;
+      return;
+    }
     e.request_headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
 }
@@ -60,17 +66,27 @@ std::shared_ptr<exchange_history const> exchange_recorder::add(hop_facts const& 
   recorded_exchange e;
   e.started = rfc3339(hop.requested);
   if (hop.method != nullptr) e.method = *hop.method;
-  if (hop.url != nullptr) e.url = hop.url->href();
+  if (hop.url != nullptr) e.url = hop.url->href().substr(0, recorded_exchange::max_body_bytes);
   if (hop.out != nullptr) read_wire(hop.out->wire, e);
   if (hop.connection != nullptr) e.connection = fmt::format("{}", hop.connection);
   e.http_version = got != nullptr && got->protocol == http_protocol::h2 ? "HTTP/2" : "HTTP/1.1";
   if (got != nullptr) {
     e.status = got->status;
-    for (auto const& [name, value] : got->headers) e.response_headers.emplace_back(std::string(name), std::string(value));
+    // A webapp's headers are bounded by the agent's limits (64 KiB); what a flow keeps of them, as of a body.
+    std::size_t kept_bytes = 0;
+    for (auto const& [name, value] : got->headers) {
+      kept_bytes += name.size() + value.size();
+      if (kept_bytes > recorded_exchange::max_body_bytes) {
+        e.response_headers_cut = true;
+        break;
+      }
+      e.response_headers.emplace_back(std::string(name), std::string(value));
+    }
     e.response_body = kept_body(got->body);
     e.response_body_size = got->body.size();
     e.connect_ms = got->time.connect == std::chrono::steady_clock::duration::zero() ? -1 : ms_of(got->time.connect);
-    e.wait_ms = std::max(0.0, ms_of(got->time.first_byte) - std::max(0.0, e.connect_ms));
+    // The response's times count from the start of send(): a redirect's later hop begins later.
+    e.wait_ms = std::max(0.0, ms_of(got->time.first_byte) - ms_of(hop.since_send) - std::max(0.0, e.connect_ms));
     e.receive_ms = std::max(0.0, ms_of(got->time.total) - ms_of(got->time.first_byte));
     e.cache = got->cache == cache_use::hit ? "hit" : got->cache == cache_use::revalidated ? "revalidated" : "";
   }

@@ -26,6 +26,7 @@ struct hop_facts {
   outgoing const* out = nullptr;  // null: nothing went out (a cache hit, or it failed before)
   std::chrono::system_clock::time_point requested{};
   void const* connection = nullptr;  // what carried it: the same for each request on one connection
+  std::chrono::steady_clock::duration since_send{};  // when this hop began, from the start of send()
 };
 
 class exchange_recorder {

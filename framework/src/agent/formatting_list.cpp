@@ -14,41 +14,18 @@ std::size_t formatting_list::index_of(std::string_view name) noexcept {
                                   formatting_names.begin());
 }
 
-std::size_t formatting_list::started(std::size_t name, std::size_t bytes, std::size_t tag) {
-  by_name_[name].push_back({bytes, tag, true});
+void formatting_list::started(std::size_t name, std::size_t bytes) {
+  by_name_[name].push_back(bytes);
   ++count_;
-  latest_tag_ = std::max(latest_tag_, tag);
-  return by_name_[name].size() - 1;
+  bytes_ += bytes;
 }
 
-bool formatting_list::ended(std::size_t name) {
+void formatting_list::ended(std::size_t name) {
   auto& list = by_name_[name];
-  if (list.empty()) return false;
-  bool const open = list.back().open;
-  if (!open) dormant_bytes_ -= list.back().bytes;
+  if (list.empty()) return;
+  bytes_ -= list.back();
   list.pop_back();
   --count_;
-  return open;
-}
-
-void formatting_list::closed(std::size_t name, std::size_t place) {
-  if (place < by_name_[name].size()) make_dormant(by_name_[name][place]);
-}
-
-void formatting_list::closed_since(std::size_t tag) {
-  // Those started before the last call are dormant already (none opens again): each entry is passed once,
-  // however many end tags of paragraphs follow.
-  auto const after = std::max(tag, swept_through_);
-  for (auto& list : by_name_) {
-    for (auto it = list.rbegin(); it != list.rend() && it->tag > after; ++it) make_dormant(*it);
-  }
-  swept_through_ = latest_tag_;
-}
-
-void formatting_list::make_dormant(entry& e) {
-  if (!e.open) return;
-  e.open = false;
-  dormant_bytes_ += e.bytes;
 }
 
 }  // namespace candar::detail

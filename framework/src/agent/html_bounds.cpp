@@ -1,6 +1,7 @@
 #include "html_bounds.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <vector>
 
@@ -52,8 +53,6 @@ class bounder {
   struct open_element {
     std::string name;
     bool foreign;  // inside <svg> or <math>
-    std::size_t formatting = formatting_list::names;  // its index there, when it is a formatting element
-    std::size_t place = 0;                            // and its place on the list
   };
 
   // A comment ends at "-->" or "--!>" ("<!-->" and "<!--->" at once).
@@ -78,13 +77,12 @@ class bounder {
     // Each element may come with clones of the formatting elements still active (started, not ended: an
     // enclosing end tag closes them but leaves them active): 400 <b>s closed by one </p>, then 40,000
     // "<p>x</p>" (324 KB), made 16 million elements (7 GB, a minute) before this count.
-    // A clone copies its attributes: 100 dormant <b>s of 100 KB each made 10 MB a paragraph (19 GB for a
-    // 10 MB page) within the element cap. What they copy counts against the page's own byte cap.
+    // A clone copies its attributes: 100 <b>s of 100 KB each, closed by a </div>, made 10 MB a paragraph
+    // (19 GB for a 10 MB page) within the element cap. What they could copy counts against max_clone_bytes.
     elements_ += formatting_.count();
-    clone_bytes_ += formatting_.dormant_bytes();
-    ++tags_;
+    clone_bytes_ += formatting_.bytes();
     if (++elements_ > b_.max_elements || t.attributes > b_.max_attributes || attribute_work_ > max_attribute_work ||
-        clone_bytes_ > b_.max_bytes) {
+        clone_bytes_ > max_clone_bytes) {
       out_.cut = true;
       html_ = html_.substr(0, at);
       return false;
@@ -94,7 +92,6 @@ class bounder {
       while (in_foreign()) open_.pop_back();
     }
     bool const foreign = in_foreign() || t.name == "svg" || t.name == "math";
-    if (!foreign) paragraph_boundary(t.name, true);
     if (foreign) {
       if (t.self_closing) return true;  // "/>" closes an SVG or MathML element
     } else {
@@ -112,8 +109,8 @@ class bounder {
     if (open_.size() < b_.max_depth) {
       open_.push_back({t.name, foreign});
       if (auto const f = formatting_list::index_of(t.name); !foreign && f < formatting_list::names) {
-        open_.back().formatting = f;
-        open_.back().place = formatting_.started(f, t.end - at, tags_);
+        formatting_.started(f, t.end - at);
+        ++open_formatting_[f];
       }
       return true;
     }
@@ -139,20 +136,21 @@ class bounder {
     // As the tree builder closes: down to the element of that name, unless something it does not close past
     // comes first; nothing when there is none.
     bool const special = is_special(t.name);
-    if (!in_foreign()) {
-      paragraph_boundary(t.name, false);
-      // Off the list; one that was dormant is only that (the adoption agency's "not in the stack").
-      if (auto const f = formatting_list::index_of(t.name); f < formatting_list::names && !formatting_.ended(f)) {
-        return t.end;
+    auto const f = in_foreign() ? formatting_list::names : formatting_list::index_of(t.name);
+    if (f < formatting_list::names) {
+      auto const above = special_above(f, t.name);
+      if (above > 0) {
+        // Misnested (a block inside it): the adoption agency clones what it reparents, counted as a start
+        // tag's reconstruction is.
+        elements_ += formatting_.count();
+        clone_bytes_ += formatting_.bytes();
       }
+      if (!adoption_agency_keeps(above)) formatting_.ended(f);
     }
     for (auto k = open_.size(); k > 0; --k) {
       auto const& e = open_[k - 1];
       if (e.name == t.name) {
-        for (auto inner = k; inner < open_.size(); ++inner) {  // closed around: dormant formatting elements
-          if (open_[inner].formatting < formatting_list::names) formatting_.closed(open_[inner].formatting, open_[inner].place);
-        }
-        open_.resize(k - 1);
+        pop_to(k - 1);
         excess_.clear();  // what was opened past the cap was inside it
         excess_total_ = 0;
         break;
@@ -163,15 +161,24 @@ class bounder {
     return t.end;
   }
 
-  // Paragraphs, list items and cells are not on open_ (they add no depth), but their ends close the
-  // formatting elements started in them: a tag of theirs, or a block's start tag in a paragraph, makes those
-  // dormant (an over-count where it is a nested list's item: they are still open).
-  void paragraph_boundary(std::string_view name, bool start) {
-    bool const sibling = is_closed_by_siblings(name);
-    if (!sibling && !(start && in_paragraph_ && closes_a_paragraph(name))) return;
-    formatting_.closed_since(boundary_tag_);
-    in_paragraph_ = start && name == "p";
-    if (start && sibling) boundary_tag_ = tags_;
+  // The special elements open above the latest open element of that name, counted up to 8; none when no
+  // element of that name is open (the adoption agency then only takes it off the list).
+  std::size_t special_above(std::size_t formatting, std::string_view name) const {
+    if (open_formatting_[formatting] == 0) return 0;
+    std::size_t n = 0;
+    for (auto k = open_.size(); k > 0 && open_[k - 1].name != name && !adoption_agency_keeps(n); --k) {
+      n += is_special(open_[k - 1].name) ? 1 : 0;
+    }
+    return n;
+  }
+
+  void pop_to(std::size_t size) {
+    for (auto k = size; k < open_.size(); ++k) {
+      if (auto const f = formatting_list::index_of(open_[k].name); !open_[k].foreign && f < formatting_list::names) {
+        --open_formatting_[f];
+      }
+    }
+    open_.resize(size);
   }
 
   void copy_to(std::size_t at) {
@@ -180,6 +187,9 @@ class bounder {
     copied_ = at;
   }
 
+  // What clones of formatting elements may copy, at most: four pages' worth. Counted as if every entry were
+  // cloned at every tag, an honest page stays far below (a 100 KB link around 600 tags would reach it).
+  static constexpr std::size_t max_clone_bytes = 64 * 1024 * 1024;
   // About 20 million attribute comparisons in gumbo: 4,000 tags of 70 attributes, or 20 of 1,000.
   static constexpr std::size_t max_attribute_work = 20'000'000;
 
@@ -192,9 +202,7 @@ class bounder {
   std::size_t excess_total_ = 0;
   std::size_t elements_ = 0;
   formatting_list formatting_;
-  std::size_t tags_ = 0;          // start tags so far
-  std::size_t boundary_tag_ = 0;  // the last start tag of a paragraph, list item, cell, ...
-  bool in_paragraph_ = false;     // a <p> started since, not ended
+  std::array<std::size_t, formatting_list::names> open_formatting_{};  // of each name, how many are on open_
   std::size_t clone_bytes_ = 0;
   std::size_t attribute_work_ = 0;
 };

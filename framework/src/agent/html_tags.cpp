@@ -44,14 +44,6 @@ bool is_special(std::string_view n) {
                     "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp", "svg", "math"});
 }
 
-// Start tags that end an open <p> (the tree builder's "close a p element"), and what it holds.
-bool closes_a_paragraph(std::string_view n) {
-  return one_of(n, {"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
-                    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol",
-                    "p", "search", "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
-                    "listing", "form", "plaintext", "table", "hr", "xmp"});
-}
-
 // The elements an end tag of a special element does not close past ("has an element in scope").
 bool is_scope_marker(std::string_view n) {
   return one_of(n, {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "svg", "math"});

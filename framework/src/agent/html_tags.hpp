@@ -32,9 +32,6 @@ bool is_raw_text(std::string_view n);
 // "any other end tag").
 bool is_special(std::string_view n);
 
-// Start tags that end an open <p> (the tree builder's "close a p element"), and what it holds.
-bool closes_a_paragraph(std::string_view n);
-
 // The elements an end tag of a special element does not close past ("has an element in scope").
 bool is_scope_marker(std::string_view n);
 

@@ -103,11 +103,16 @@ void console::admin(nlohmann::json const& record) {
 
 void console::collected(error const& e) {
   if (!json()) return;
-  std::lock_guard lock(mutex_);
   auto const code = e.inner_code();
-  auto it = logged_per_code_.find(code);
-  if (it == logged_per_code_.end()) it = logged_per_code_.emplace(std::string(code), 0).first;
-  if (++it->second > errors_logged_per_code) return;
+  int nth = 0;
+  {
+    // Counted apart from the output: past its first few, an error never waits on a slow log reader.
+    std::lock_guard count_lock(counts_mutex_);
+    auto it = logged_per_code_.find(code);
+    if (it == logged_per_code_.end()) it = logged_per_code_.emplace(std::string(code), 0).first;
+    nth = ++it->second;
+  }
+  if (nth > errors_logged_per_code) return;
   nlohmann::json codes = nlohmann::json::array();
   for (auto const& f : e.chain()) codes.push_back(f.code);
   nlohmann::json fields{{"code", code}, {"codes", std::move(codes)}};
@@ -115,9 +120,10 @@ void console::collected(error const& e) {
     fields["trace_id"] = e.trace_context().trace_id;
     fields["span_id"] = e.trace_context().span_id.empty() ? nlohmann::json() : nlohmann::json(e.trace_context().span_id);
   }
-  if (it->second == errors_logged_per_code) {
+  if (nth == errors_logged_per_code) {
     fields["more_not_logged"] = true;  // the rest of this code is counted in the result, not logged
   }
+  std::lock_guard lock(mutex_);
   write_record(log_level::error, e.summary(), std::move(fields));
 }
 

@@ -90,10 +90,19 @@ json entry_of(recorded_exchange const& e, std::string const& page) {
                {"queryString", query_of(e.url)},
                {"headersSize", -1},
                {"bodySize", e.request_body_size}};
+  if (e.request_headers_cut) request["comment"] = "the headers past 16 KiB are not kept";
   if (e.request_body_size > 0) {
     json post{{"mimeType", header_value(e.request_headers, "Content-Type")}};
     put_body(post, e.request_body);
-    if (e.request_body.size() < e.request_body_size) post["comment"] = "cut at 16 KiB";
+    // HAR's postData has no encoding: a body that is not UTF-8 says so in its comment.
+    if (post.contains("encoding")) {
+      post.erase("encoding");
+      post["_encoding"] = "base64";
+      post["comment"] = "base64: the body is not UTF-8";
+    }
+    if (e.request_body.size() < e.request_body_size) {
+      post["comment"] = post.value("comment", std::string()) + (post.contains("comment") ? "; " : "") + "cut at 16 KiB";
+    }
     request["postData"] = std::move(post);
   }
   json content{{"size", e.response_body_size}, {"mimeType", header_value(e.response_headers, "Content-Type")}};
@@ -108,6 +117,7 @@ json entry_of(recorded_exchange const& e, std::string const& page) {
                 {"redirectURL", header_value(e.response_headers, "Location")},
                 {"headersSize", -1},
                 {"bodySize", -1}};
+  if (e.response_headers_cut) response["comment"] = "the headers past 16 KiB are not kept";
   double const connect = e.connect_ms < 0 ? 0 : e.connect_ms;
   json entry{{"pageref", page},
              {"startedDateTime", e.started},
@@ -127,15 +137,17 @@ json entry_of(recorded_exchange const& e, std::string const& page) {
 json har_of(error_collection const& errors, std::string_view candar_version, std::size_t per_code) {
   json pages = json::array();
   json entries = json::array();
-  std::set<std::string> seen;  // an error counts under each code of its chain: its flow goes once
+  std::set<exchange_history const*> seen;  // an error counts under each code of its chain: its flow goes once
   for (auto const& [code, n] : errors.counts()) {
     // The code's first errors, as the result's first_messages begins: each message the report shows can link
     // to its flow.
     for (auto const& e : errors.first(code, per_code)) {
       auto const& history = e.trace_context().exchanges;
-      if (!history || !seen.insert(e.summary()).second) continue;
+      if (!history || !seen.insert(history.get()).second) continue;
       auto const page = "flow-" + std::to_string(pages.size() + 1);
-      auto const flow = history->in_order();
+      auto flow = history->in_order();
+      // In the order they went: a page's sub-resources, sent at once, are kept as they ended.
+      std::stable_sort(flow.begin(), flow.end(), [](auto const& a, auto const& b) { return a->started < b->started; });
       pages.push_back({{"startedDateTime", flow.front()->started},
                        {"id", page},
                        {"title", e.summary()},

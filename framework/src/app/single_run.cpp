@@ -252,6 +252,8 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   print_summary(out, r, summary, cs.result_file, cs.validate_only);
   print_closing(out, {.saved_to = saved_to,
                       .report_file = flags.report_file,
+                      .har_file = flags.har_file,
+                      .har_flows = j.contains("har") ? j["har"].value("flows", std::size_t{0}) : 0,
                       .invalid = decision.code == 5 ? invalid : std::string(),
                       .cpu_wait = saturation.waited_for_cpu() ? saturation.wait_sentence() : std::string(),
                       .baseline_file = flags.base ? flags.base->file : std::string(),

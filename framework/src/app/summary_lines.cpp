@@ -57,6 +57,10 @@ void print_summary(console& out, result const& r, run_summary const& s, std::opt
 void print_closing(console& out, closing_facts const& f) {
   if (!f.saved_to.empty()) out.line(f.saved_to);
   if (!f.report_file.empty()) out.say(log_level::info, "report: " + f.report_file, {{"report_file", f.report_file}});
+  if (!f.har_file.empty()) {
+    out.say(log_level::info, fmt::format("har: {} ({} flow{} that led to errors)", f.har_file, f.har_flows, f.har_flows == 1 ? "" : "s"),
+            {{"har_file", f.har_file}, {"har_flows", f.har_flows}});
+  }
   if (!f.invalid.empty()) {
     out.say(log_level::error, "INVALID: " + f.invalid + " (exit 5: not comparable with other runs)",
             {{"invalid_reason", f.invalid}});

@@ -18,6 +18,8 @@ namespace candar::detail {
 struct closing_facts {
   std::string saved_to;     // the --save-state line, or ""
   std::string report_file;  // the HTML report, or ""
+  std::string har_file;     // --har's file, or ""
+  std::size_t har_flows = 0;
   std::string invalid;      // why the run is invalid (exit 5), or ""
   std::string cpu_wait;     // a warning about the machine's CPU, or ""
   std::string baseline_file;

@@ -44,13 +44,23 @@ void error_collection::add(error e) {
     }
     ++s.total;
     auto const chain = e.chain();
+    bool early = false;  // among the first few of one of its codes (in this shard)
     for (std::size_t i = 0; i < chain.size(); ++i) {
       bool const seen_before =
           std::any_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(i),
                       [&](error::frame const& f) { return f.code == chain[i].code; });
-      if (!seen_before) credit(s.by_code, chain[i].code);
+      if (seen_before) continue;
+      credit(s.by_code, chain[i].code);
+      early = early || s.by_code.find(chain[i].code)->second <= flows_kept_per_code;
     }
     if (classifier_) credit(s.by_class, klass);
+    // The exchanges that led to an error (--har) are written for each code's first few only: the rest let go
+    // of theirs, or 100,000 kept errors would hold their flows' bodies.
+    if (!early && e.trace_context().exchanges) {
+      auto ids = e.trace_context();
+      ids.exchanges.reset();
+      e.set_trace_context(std::move(ids));
+    }
   });
   // Hooks see the error before it is moved into the shard, outside the shard's lock (a hook may add errors).
   for (auto const& h : hooks_) h(e);

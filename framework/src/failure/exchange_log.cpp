@@ -8,9 +8,9 @@ std::shared_ptr<exchange_history const> exchange_history::after(std::shared_ptr<
                                                                 recorded_exchange e) {
   auto node = std::make_shared<recorded_exchange const>(std::move(e));
   std::size_t const depth = before ? before->depth_ + 1 : 1;
-  if (depth <= 2 * kept) return std::make_shared<exchange_history const>(std::move(node), std::move(before), depth);
+  if (depth <= kept + kept / 2) return std::make_shared<exchange_history const>(std::move(node), std::move(before), depth);
   // A long flow: a new chain of the latest ones (pointers, not copies), so that what a flow holds stays bounded
-  // however long it runs; the old chain goes when nothing holds it. Once per `kept` exchanges.
+  // however long it runs; the old chain goes when nothing holds it. Once per kept / 2 exchanges.
   auto latest = before->in_order();
   std::shared_ptr<exchange_history const> chain;
   std::size_t n = 0;

@@ -39,7 +39,7 @@ class error {
 
   // The request this error came from, when it was traced (--trace): its trace and span ids. Wraps keep them.
   // The agent's errors and check()'s carry them; an error of your own about a response takes them from it:
-  // `error("response", "...").with_trace(res->trace)`.
+  // `error("response", "...").with_trace(res->trace)`, and with them the exchanges that led to it (--har).
   [[nodiscard]] trace_ids const& trace_context() const noexcept { return trace_; }
   void set_trace_context(trace_ids ids) { trace_ = std::move(ids); }
   [[nodiscard]] error with_trace(trace_ids ids) && {

@@ -27,6 +27,10 @@ class error_collection {
   // cannot exhaust memory; dropped() says how many.
   explicit error_collection(std::size_t keep_at_most = 100'000);
 
+  // An error keeps the exchanges that led to it (--har: trace_ids::exchanges) when it is among the first this
+  // many of one of its codes on its thread; the others are kept without them.
+  static constexpr std::int64_t flows_kept_per_code = 5;
+
   // Hooks and the classifier must be set before errors are added; hooks run on the adding thread.
   void on_add(hook h);
   void set_classifier(classifier c);

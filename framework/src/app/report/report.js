@@ -368,8 +368,13 @@
   }
 
   // The HAR of --har, or null.
-  const harElement = document.getElementById("candar-har");
-  const har = harElement ? JSON.parse(harElement.textContent) : null;
+  let har = null;
+  try {
+    const harElement = document.getElementById("candar-har");
+    har = harElement ? JSON.parse(harElement.textContent) : null;
+  } catch (e) {
+    renderErrors.push("the HAR could not be read: " + String(e));
+  }
   try {
     render(JSON.parse(document.getElementById("candar-result").textContent));
     document.body.dataset.rendered = renderErrors.length ? "error" : "ok";
