@@ -94,8 +94,9 @@ class document {
   [[nodiscard]] std::string title() const;
   [[nodiscard]] std::string const& base_url() const;
   [[nodiscard]] std::string const& url() const;
-  // The page passed the parser's bounds (16 MiB, 200,000 elements, a tag of 1,000 attributes, what its unclosed
-  // formatting elements make the parser copy) and holds only what came before: say so when something is missing.
+  // The page passed the parser's bounds (16 MiB, 200,000 elements, a tag of 1,000 attributes, 64 MiB of what its
+  // unclosed formatting elements could make the parser copy) and holds only what came before: say so when
+  // something is missing.
   [[nodiscard]] bool cut() const;
 
  private:
