@@ -143,6 +143,9 @@ namespace {
 // a container by its count, as each item takes at least one byte. (mp_check over a whole buffer is not enough:
 // it lets an array count near 2^32 through, as its running total wraps.) Nothing is allocated for a count the
 // bytes left cannot hold.
+// What a container may reserve before its items are read.
+constexpr std::size_t claimed_up_front = 64;
+
 bool decode(char const*& p, char const* end, value& out, int depth) {
   if (depth <= 0 || p >= end) return false;
   auto const type = mp_typeof(*p);
@@ -180,9 +183,12 @@ bool decode(char const*& p, char const* end, value& out, int depth) {
     case MP_ARRAY: {
       auto const n = mp_decode_array(&p);
       if (n > static_cast<std::size_t>(end - p)) return false;
-      array items(n);
-      for (auto& item : items) {
-        if (!decode(p, end, item, depth - 1)) return false;
+      // Grown as items come, not sized by the count a frame claims: 32 nested arrays each saying it holds the
+      // rest of a 1 MiB frame would ask for 48 bytes a claimed item at every level (1.5 GB).
+      array items;
+      items.reserve(std::min<std::size_t>(n, claimed_up_front));
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (!decode(p, end, items.emplace_back(), depth - 1)) return false;
       }
       out.v = std::move(items);
       return true;
@@ -190,9 +196,14 @@ bool decode(char const*& p, char const* end, value& out, int depth) {
     case MP_MAP: {
       auto const n = mp_decode_map(&p);
       if (n > static_cast<std::size_t>(end - p) / 2) return false;
-      map entries{array(n), array(n)};
+      map entries;
+      entries.keys.reserve(std::min<std::size_t>(n, claimed_up_front));
+      entries.values.reserve(std::min<std::size_t>(n, claimed_up_front));
       for (std::uint32_t i = 0; i < n; ++i) {
-        if (!decode(p, end, entries.keys[i], depth - 1) || !decode(p, end, entries.values[i], depth - 1)) return false;
+        if (!decode(p, end, entries.keys.emplace_back(), depth - 1) ||
+            !decode(p, end, entries.values.emplace_back(), depth - 1)) {
+          return false;
+        }
       }
       out.v = std::move(entries);
       return true;
