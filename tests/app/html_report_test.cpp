@@ -45,9 +45,14 @@ json const hostile_message = "</script><script>document.title='pwned'</script><!
 TEST(html_report, a_hostile_message_stays_inside_the_embedded_json) {
   json const r = {{"contest", "c-bench"}, {"score", 1}, {"errors", {{"first_messages", {{"bad", {hostile_message}}}}}}};
   auto const page = html_report(r);
-  EXPECT_EQ(count(page, "</script>"), 2U);  // the data element's and the script's own: no third
+  EXPECT_EQ(count(page, "</script>"), 4U);  // the two data elements' and the two scripts' own: no fifth
   EXPECT_EQ(count(page, "<!--"), 0U);
   EXPECT_EQ(json::parse(embedded_json(page)), r);  // and the marker inside it was not expanded
+  // The same in the HAR of --har, whose bodies and headers are the webapp's.
+  json const har = {{"log", {{"pages", {{{"id", "flow-1"}, {"title", hostile_message}}}}, {"entries", json::array()}}}};
+  auto const with_har = html_report(r, &har);
+  EXPECT_EQ(count(with_har, "</script>"), 4U);
+  EXPECT_EQ(count(with_har, "<!--"), 0U);
 }
 
 TEST(html_report, the_title_is_the_contest_name_escaped) {

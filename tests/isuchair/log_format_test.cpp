@@ -34,7 +34,7 @@ TEST(isuchair_log_format, every_line_is_a_record_and_errors_carry_their_code_and
   std::regex const trace_id("[0-9a-f]{32}");
   std::set<std::string> phases_seen;
   int status_errors = 0;
-  bool contestant_line = false, admin_line = false, progress_line = false;
+  bool contestant_line = false, admin_line = false;
   for (auto const& rec : records) {
     ASSERT_TRUE(std::regex_match(rec.at("time").get<std::string>(), rfc3339)) << rec.dump();
     auto const level = rec.at("level").get<std::string>();
@@ -62,11 +62,13 @@ TEST(isuchair_log_format, every_line_is_a_record_and_errors_carry_their_code_and
       EXPECT_EQ(level, "info");
     }
     if (rec.value("log", "") == "admin") admin_line = true;
-    if (rec.contains("progress")) progress_line = true;
+    if (rec.contains("progress")) {  // plain progress comes every few seconds: a short run may show none
+      EXPECT_TRUE(rec.at("progress").at("score").is_number_integer()) << rec.dump();
+      EXPECT_TRUE(rec.at("progress").at("errors").is_number_integer()) << rec.dump();
+    }
   }
   EXPECT_TRUE(contestant_line) << r.out;
   EXPECT_TRUE(admin_line) << "the load adjustor's admin records: " << r.out;
-  EXPECT_TRUE(progress_line) << r.out;
   EXPECT_TRUE(phases_seen.contains("load")) << r.out;
   // The reward endpoint's 500s: many in the result, the first ten of them logged.
   EXPECT_GT(r.result.at("errors").at("by_code").at("status").get<int>(), 10) << r.result.at("errors").dump();
