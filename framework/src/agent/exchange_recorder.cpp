@@ -1,7 +1,5 @@
 #include "exchange_recorder.hpp"
 
-#include <time.h>
-
 #include <atomic>
 
 #include <fmt/format.h>
@@ -9,6 +7,7 @@
 #include "candar/agent/agent_options.hpp"
 #include "candar/agent/response.hpp"
 #include "candar/failure/error.hpp"
+#include "failure/utc_time.hpp"
 #include "request_wire.hpp"
 #include "web_url.hpp"
 
@@ -18,14 +17,6 @@ namespace {
 
 std::atomic<bool> run_records{false};
 
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t const seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-}
 
 double ms_of(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -64,7 +55,7 @@ std::unique_ptr<exchange_recorder> exchange_recorder::for_agent(agent_options co
 
 std::shared_ptr<exchange_history const> exchange_recorder::add(hop_facts const& hop, response const* got, error const* failed) {
   recorded_exchange e;
-  e.started = rfc3339(hop.requested);
+  e.started = rfc3339_utc(hop.requested);
   if (hop.method != nullptr) e.method = *hop.method;
   if (hop.url != nullptr) e.url = hop.url->href().substr(0, recorded_exchange::max_body_bytes);
   if (hop.out != nullptr) read_wire(hop.out->wire, e);

@@ -1,13 +1,12 @@
 #include "console.hpp"
 
-#include <time.h>
-
 #include <cstdio>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "candar/failure/error.hpp"
+#include "failure/utc_time.hpp"
 
 namespace candar::detail {
 
@@ -18,16 +17,6 @@ std::string render(progress_figures const& f) {
                      f.phase, f.extra, f.extra.empty() ? "" : " | ", f.score, f.errors);
 }
 
-// RFC 3339 in UTC with milliseconds, as log pipelines parse it.
-std::string now_utc() {
-  auto const now = std::chrono::system_clock::now();
-  auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t const seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-}
 
 std::string_view name_of(log_level level) {
   switch (level) {
@@ -136,7 +125,7 @@ void console::finish() {
 
 void console::write_record(log_level level, std::string_view message, nlohmann::json fields) {
   // Ordered: the time and the level first, as a reader scans a line.
-  nlohmann::ordered_json r{{"time", now_utc()},
+  nlohmann::ordered_json r{{"time", rfc3339_utc(std::chrono::system_clock::now())},
                            {"level", name_of(level)},
                            {"phase", phase_ ? phase_() : std::string()},
                            {"message", message}};
