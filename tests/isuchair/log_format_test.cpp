@@ -2,6 +2,7 @@
 // (time, level, phase, message), errors come as they happen with their code and trace ids (the first few of
 // each code), the admin log joins the stream, and the last record is the result's decision.
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "bench_process.hpp"
