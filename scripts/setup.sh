@@ -35,6 +35,7 @@ test_packages=(
   chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
   llvm                    # llvm-symbolizer: sanitizer reports with function names and lines (scripts/test.sh)
   python3-locust          # Locust 2.12's master, which the candar worker tests join (tests/cli/locust_worker_test.cpp)
+  prometheus              # scrapes a real run's --metrics-listen (tests/isuchair/metrics_export_test.cpp)
 )
 perf_packages=(
   wrk                     # the peer load generator candar load is compared with

@@ -70,5 +70,19 @@ TEST(histogram, since_is_what_was_recorded_after_a_copy) {
   EXPECT_EQ(h.since(h).percentile(99), std::chrono::microseconds(0));
 }
 
+TEST(histogram, count_at_most_counts_the_values_under_a_bound_to_its_precision) {
+  histogram h;
+  for (int i = 1; i <= 100; ++i) h.record(std::chrono::milliseconds(i));
+  EXPECT_EQ(h.count_at_most(std::chrono::microseconds(-1)), 0U);
+  EXPECT_EQ(h.count_at_most(std::chrono::microseconds(999)), 0U);
+  // 1..50 ms are at most 50 ms; 50 ms itself may sit in a bucket that straddles the bound (1.6 %).
+  auto const under_50 = h.count_at_most(std::chrono::milliseconds(50));
+  EXPECT_GE(under_50, 49U);
+  EXPECT_LE(under_50, 50U);
+  EXPECT_EQ(h.count_at_most(std::chrono::milliseconds(102)), 100U);
+  EXPECT_EQ(h.count_at_most(std::chrono::hours(1)), 100U);
+  EXPECT_EQ(h.sum(), std::chrono::microseconds(5050 * 1000));
+}
+
 }  // namespace
 }  // namespace candar

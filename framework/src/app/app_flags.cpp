@@ -117,6 +117,13 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
       ->type_name("FILE.har");
   cli.add_option("--junit", junit_file, "write the run as JUnit XML there (verdict, phases, critical errors, the gate)")
       ->type_name("FILE.xml");
+  cli.add_option("--metrics-listen", metrics_listen,
+                 "serve the run's figures in Prometheus' text format at http://HOST:PORT/metrics while it lasts")
+      ->type_name("HOST:PORT");
+  cli.add_option("--metrics-hold", metrics_hold_s,
+                 "with --metrics-listen: wait up to S after the run for a scrape of the last figures (default: 1.5 "
+                 "scrape intervals when a scraper came twice, else none)")
+      ->check(seconds_check)->type_name("S");
   cli.add_option("--baseline", baseline_file, "compare with this earlier --result of the same contest (exit 4 on a regression)")
       ->type_name("FILE");
   cli.add_option("--max-drop", max_drop, "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
@@ -187,6 +194,17 @@ bool app_flags::parse(int argc, char** argv) {
   }
   if (!report_file.empty()) require_writable("--report", report_file);
   if (!junit_file.empty()) require_writable("--junit", junit_file);
+  if (metrics_hold_s > 0 && metrics_listen.empty()) throw usage_error("--metrics-hold waits for a scrape: it needs --metrics-listen");
+  if (!metrics_listen.empty()) {
+    try {
+      (void)metrics_listen_endpoint(metrics_listen);
+    } catch (std::invalid_argument const& e) {
+      throw usage_error(e.what());
+    }
+  }
+  auto setup = otlp_from_environment(name);
+  otlp = std::move(setup.target);
+  otlp_warnings = std::move(setup.warnings);
   if (!har_file.empty()) {
     if (repeat > 1) throw usage_error("--har records one run's flows: no --repeat");
     require_writable("--har", har_file);

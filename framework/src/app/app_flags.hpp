@@ -14,6 +14,8 @@
 
 #include "baseline_gate.hpp"
 #include "candar/app/benchmarker_app.hpp"
+#include "metrics_listener.hpp"
+#include "otlp_push.hpp"
 #include "report_stream.hpp"
 
 namespace candar::detail {
@@ -51,6 +53,10 @@ struct app_flags {
   std::string report_file;  // the HTML report
   std::string junit_file;   // the run as JUnit XML
   std::string har_file;     // the flows of the first errors, as HAR 1.2
+  std::string metrics_listen;  // HOST:PORT serving Prometheus' text format while the run lasts
+  double metrics_hold_s = 0;   // how long the last figures wait for their scrape
+  std::optional<otlp_target> otlp;  // from OTEL_EXPORTER_OTLP_ENDPOINT and its kin
+  std::vector<std::string> otlp_warnings;  // OTEL_* settings it could not follow, said at the start
   std::string baseline_file;
   double max_drop = 10;
   std::vector<std::string> gate_p99;

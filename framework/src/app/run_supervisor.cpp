@@ -16,6 +16,7 @@
 #include "candar/context/spawn.hpp"
 #include "candar/runtime/process_usage.hpp"
 #include "candar/runtime/runtime.hpp"
+#include "candar/version.hpp"
 #include "cpu_wait.hpp"
 #include "result_file.hpp"
 
@@ -61,6 +62,15 @@ run_supervisor::run_supervisor(run_parts parts)
       webapp_work_before_(webapp_cpu_seconds()),
       sampler_(control_),
       watchdog_(control_, parts_.bound + std::chrono::seconds(10)) {
+  auto const& flags = parts_.flags;
+  if (!flags.metrics_listen.empty() || flags.otlp) {
+    metrics_.emplace(control_,
+                     metrics_export_settings{.listen = flags.metrics_listen,
+                                             .hold = std::chrono::milliseconds(static_cast<std::int64_t>(flags.metrics_hold_s * 1000)),
+                                             .otlp = flags.otlp,
+                                             .version = std::string(version)},
+                     [this] { return figures(); });
+  }
   listen();
   tick();
   sample_tick();
@@ -122,6 +132,7 @@ void run_supervisor::give_up(std::string const& why, int code) {
 void run_supervisor::listen() {
   signals_.async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;
+    if (metrics_) metrics_->stop_holding();  // once the result is out, a signal only ends the wait for a scrape
     if (interrupted_.exchange(true)) give_up("a second signal: stopped at once", 1);
     parts_.out.line(fmt::format("{}: stopping the run, the result will be written (again to stop at once)",
                                 sig == SIGINT ? "SIGINT" : "SIGTERM"));
@@ -149,6 +160,7 @@ void run_supervisor::take_sample() {
   std::optional<double> level;
   if (parts_.contest.load_level) level = parts_.contest.load_level();
   double const lag_ms = static_cast<double>(lag_watch_.take_max_lag().count()) / 1000.0;
+  last_lag_ms_ = lag_ms;
   double const elapsed_s = std::chrono::duration<double>(clock_type::now() - parts_.started).count();
   auto const stretch = seconds_line_.sample(elapsed_s, phase_name(now), parts_.bench.current(), level,
                                             process_cpu_seconds() - cpu_before_, lag_ms);
@@ -161,6 +173,46 @@ void run_supervisor::take_sample() {
   webapp_work_before_ = webapp_work;
   if (now == phase::load) saturation_.load_second_with_webapp(stretch.seconds, lag_ms, stretch.cpu_share, wait_share, webapp_share);
   if (parts_.flags.starve_loops > 0) lag_watch_.starve(now == phase::load);
+}
+
+run_figures run_supervisor::figures() const {
+  auto const& r = parts_.bench.current();
+  run_figures f{.endpoints = r.metrics().snapshot(),
+                .errors_by_code = r.errors().counts(),
+                .score = r.score().total(r.errors()),
+                .cpu_seconds = process_cpu_seconds() - cpu_before_,
+                .loop_lag_seconds = last_lag_ms_.load() / 1000.0,
+                .phase = phase_name(parts_.bench.phase_now())};
+  if (parts_.contest.load_level) f.load_level = parts_.contest.load_level();
+  return f;
+}
+
+void run_supervisor::metrics_run_over() {
+  if (!metrics_) return;
+  // The last push may take its timeout: the watchdog then counts from now, not from the run's upper bound.
+  auto const bound = metrics_->last_push_bound();
+  if (bound > std::chrono::milliseconds::zero()) {
+    on_control([this, bound] {
+      watchdog_.expires_after(bound + std::chrono::seconds(15));
+      watch();
+    });
+  }
+  metrics_->run_over();
+}
+
+void run_supervisor::hold_metrics() {
+  if (!metrics_) return;
+  auto const bound = metrics_->hold_bound();
+  if (bound <= std::chrono::milliseconds::zero()) return;
+  parts_.out.line(fmt::format("metrics: holding the last figures for a scrape at {} (up to {} s; Ctrl-C ends it)",
+                              metrics_->listen_url(), std::chrono::duration<double>(bound).count()));
+  // The loops have stopped: the watchdog now only bounds the wait for the last scrape.
+  on_control([this, bound] {
+    watchdog_reason_ = "internal error: the run did not end after its last metrics scrape";
+    watchdog_.expires_after(bound + std::chrono::seconds(15));
+    watch();
+  });
+  metrics_->hold_for_last_scrape();
 }
 
 void run_supervisor::sample_tick() {

@@ -22,6 +22,7 @@
 #include "candar/context/context.hpp"
 #include "console.hpp"
 #include "loop_watch.hpp"
+#include "metrics_export.hpp"
 #include "saturation.hpp"
 #include "timeline.hpp"
 
@@ -46,7 +47,8 @@ class run_supervisor {
     clock_type::duration bound;  // the run's upper bound
   };
 
-  // Starts the control thread.
+  // Starts the control thread, and the metrics' listener and pushes when asked (throws std::runtime_error when
+  // the listener cannot bind).
   explicit run_supervisor(run_parts parts);
   // Stops the control thread, if join() did not.
   ~run_supervisor();
@@ -59,6 +61,15 @@ class run_supervisor {
   [[nodiscard]] timeline const& seconds_line() const noexcept { return seconds_line_; }
   [[nodiscard]] saturation_count const& saturation() const noexcept { return saturation_; }
 
+  // --metrics-listen's address, "" without it.
+  [[nodiscard]] std::string metrics_url() const { return metrics_ ? metrics_->listen_url() : std::string(); }
+  // After the run, before the result: the last figures pushed (OTLP), and served as final from now on.
+  void metrics_run_over();
+  // Where the metrics went, for the result (null without --metrics-listen or OTLP).
+  [[nodiscard]] nlohmann::json metrics_json() const { return metrics_ ? metrics_->to_json() : nlohmann::json(); }
+  // After the loops stopped: the last figures held for a last scrape (metrics_export::hold_for_last_scrape).
+  void hold_metrics();
+
   // Writes the whole result (throws when it cannot), unless a give-up is writing its own, which ends the process
   // (then this never returns). Then the watchdog gives the loops a short time to stop.
   void write_result(nlohmann::json const& j, nlohmann::json const* har = nullptr);
@@ -67,6 +78,7 @@ class run_supervisor {
 
  private:
   void give_up(std::string const& why, int code);
+  [[nodiscard]] run_figures figures() const;
   void listen();
   void tick();
   void sample_tick();
@@ -97,6 +109,8 @@ class run_supervisor {
   std::string streamed_phase_;
   boost::asio::steady_timer watchdog_;
   std::string watchdog_reason_ = "internal error: the run did not stop within its upper bound";
+  std::atomic<double> last_lag_ms_{0};
+  std::optional<metrics_export> metrics_;  // after control_: gone before it
   std::function<void(std::string const&, int)> give_up_on_terminate_;
   std::terminate_handler previous_terminate_;
   std::thread control_thread_;

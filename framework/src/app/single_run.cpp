@@ -72,6 +72,16 @@ nlohmann::json critical_by_code(result const& r, std::vector<std::string> const&
   return counts;
 }
 
+// OTLP pushes that did not reach the collector: said, but not the webapp's fault nor a reason to fail the run.
+std::string otlp_warning(nlohmann::json const& j) {
+  if (!j.contains("metrics_export") || !j["metrics_export"].contains("otlp")) return {};
+  auto const& o = j["metrics_export"]["otlp"];
+  auto const failed = o.value("failed", std::uint64_t{0});
+  if (failed == 0) return {};
+  return fmt::format("{} of {} metrics pushes to {} failed (first: {})", failed, failed + o.value("pushes", std::uint64_t{0}),
+                     o.value("url", std::string()), o.value("first_error", std::string()));
+}
+
 // --validate-only: the contest takes its model back from the state file, before any request. A file that
 // parses but that the contest cannot read is a broken file: bad usage too.
 void take_back_state(app_flags const& flags, contest_definition const& contest) {
@@ -146,8 +156,21 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   auto const started = clock_type::now();
   auto const cpu_before = process_cpu_seconds();
   context parent = context().with_deadline(loops->executor(0), started + bound);
-  run_supervisor supervisor({.flags = flags, .contest = contest, .bench = *bench, .loops = *loops, .parent = parent,
-                             .out = out, .started = started, .bound = bound});
+  std::optional<run_supervisor> supervising;
+  try {
+    supervising.emplace(run_supervisor::run_parts{.flags = flags, .contest = contest, .bench = *bench, .loops = *loops,
+                                                  .parent = parent, .out = out, .started = started, .bound = bound});
+  } catch (metrics_listen_error const& e) {  // an address taken, or not this machine's
+    std::cerr << flags.name << ": " << e.what() << " (see " << flags.name << " --help)\n";
+    return 2;
+  }
+  auto& supervisor = *supervising;
+  if (auto const url = supervisor.metrics_url(); !url.empty()) out.line("metrics: " + url);
+  for (auto const& w : flags.otlp_warnings) out.say(log_level::warning, "warning: " + w);
+  if (flags.otlp) {
+    out.line(fmt::format("metrics: pushed to {} every {} s", flags.otlp->url,
+                         std::chrono::duration<double>(flags.otlp->interval).count()));
+  }
 
   run_summary summary;
   run_outcome outcome;
@@ -195,6 +218,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   // The progress line and the samples stop; the signals and the watchdog stay, and the result is written
   // before the loops are stopped: a loop that will not stop cannot lose it.
   supervisor.stop_sampling();
+  supervisor.metrics_run_over();
 
   auto const& r = bench->current();
   auto const& saturation = supervisor.saturation();
@@ -234,6 +258,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
                        {"regressed", gate->regressed}, {"findings", gate->lines}, {"endpoints", flags.base->endpoints}};
       outcome.regressed = gate->regressed;
     }
+    if (auto m = supervisor.metrics_json(); !m.is_null()) j["metrics_export"] = std::move(m);
     decision = decide(outcome);
     j["exit_code"] = decision.code;
     j["verdict"] = decision.verdict;
@@ -256,6 +281,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
                       .har_flows = j.contains("har") ? j["har"].value("flows", std::size_t{0}) : 0,
                       .invalid = decision.code == 5 ? invalid : std::string(),
                       .cpu_wait = saturation.waited_for_cpu() ? saturation.wait_sentence() : std::string(),
+                      .metrics_warning = otlp_warning(j),
                       .baseline_file = flags.base ? flags.base->file : std::string(),
                       .gate_lines = gate ? std::optional(gate->lines) : std::nullopt,
                       .regressed = decision.code == 4,
@@ -263,6 +289,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
                       .verdict = std::string(decision.verdict)});
   // The loops are stopped and joined last, in a moment or never: the watchdog stays armed.
   loops->stop();
+  supervisor.hold_metrics();
   supervisor.join();
   return decision.code;
 }

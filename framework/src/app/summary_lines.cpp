@@ -66,6 +66,7 @@ void print_closing(console& out, closing_facts const& f) {
             {{"invalid_reason", f.invalid}});
   }
   if (!f.cpu_wait.empty()) out.say(log_level::warning, "warning: " + f.cpu_wait);
+  if (!f.metrics_warning.empty()) out.say(log_level::warning, "warning: " + f.metrics_warning);
   if (f.gate_lines) {
     if (!out.json()) out.line("baseline " + f.baseline_file + ":");
     for (auto const& line : *f.gate_lines) out.say(log_level::info, "  " + line, {{"baseline", f.baseline_file}});

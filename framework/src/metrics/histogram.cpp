@@ -64,6 +64,14 @@ std::chrono::microseconds histogram::mean() const noexcept {
   return std::chrono::microseconds(count_ == 0 ? 0 : sum_us_ / count_);
 }
 
+std::uint64_t histogram::count_at_most(std::chrono::microseconds bound) const noexcept {
+  if (bound.count() < 0) return 0;
+  auto const us = static_cast<std::uint64_t>(bound.count());
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < bucket_count && upper_of(i) <= us; ++i) n += buckets_[i];
+  return n;
+}
+
 std::chrono::microseconds histogram::percentile(double p) const noexcept {
   if (count_ == 0) return std::chrono::microseconds(0);
   p = std::clamp(p, 0.0, 100.0);

@@ -20,6 +20,10 @@ class histogram {
   [[nodiscard]] std::chrono::microseconds min() const noexcept;
   [[nodiscard]] std::chrono::microseconds max() const noexcept { return std::chrono::microseconds(max_us_); }
   [[nodiscard]] std::chrono::microseconds mean() const noexcept;
+  [[nodiscard]] std::chrono::microseconds sum() const noexcept { return std::chrono::microseconds(sum_us_); }
+  // How many recorded values are at most `bound`, counting only the buckets wholly under it: a value within the
+  // bucket's precision below the bound may be counted above it (for Prometheus' fixed bucket bounds).
+  [[nodiscard]] std::uint64_t count_at_most(std::chrono::microseconds bound) const noexcept;
   // The smallest recorded value v such that at least `p` (0..100) percent of values are <= v, up to the
   // bucket's precision; zero when empty.
   [[nodiscard]] std::chrono::microseconds percentile(double p) const noexcept;
