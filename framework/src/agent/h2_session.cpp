@@ -28,7 +28,6 @@ using namespace std::string_view_literals;
 
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t write_batch = 64 * 1024;
 // Chromium's windows: large enough that flow control never throttles a page or a load loop.
 constexpr std::int32_t stream_window = 6 * 1024 * 1024;
 constexpr std::int32_t connection_window = 15 * 1024 * 1024;
@@ -215,97 +214,6 @@ asio::awaitable<void> h2_session::read_until_closed() {
       co_return;
     }
   }
-}
-
-void h2_session::flush_soon() {
-  if (flush_posted_ || writing_ || closed_) return;
-  flush_posted_ = true;
-  asio::post(conn_->socket().get_executor(), [self = shared_from_this()]() noexcept {
-    self->flush_posted_ = false;
-    try {
-      self->flush();
-    } catch (std::exception const& e) {
-      self->close(std::string("the HTTP/2 connection failed: ") + e.what());
-    }
-  });
-}
-
-void h2_session::flush() {
-  if (writing_ || closed_) return;
-  for (;;) {
-    if (pending_at_ == pending_.size()) {
-      pending_.clear();
-      pending_at_ = 0;
-      while (pending_.size() < write_batch) {
-        std::uint8_t const* data = nullptr;
-        auto const n = nghttp2_session_mem_send(session_, &data);
-        if (n < 0) {
-          fail(error(codes::http2, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n))));
-          close();
-          return;
-        }
-        if (n == 0) break;
-        pending_.append(reinterpret_cast<char const*>(data), static_cast<std::size_t>(n));
-      }
-      if (pending_.empty()) {
-        retire_if_done();  // a reset sent here may have ended the last stream of a forgotten session
-        return;
-      }
-    }
-    auto [ec, sent] = conn_->write_now(std::string_view(pending_).substr(pending_at_));
-    if (ec) {
-      fail(failure_of(*conn_, ec));
-      close();
-      return;
-    }
-    pending_at_ += sent;
-    if (pending_at_ < pending_.size()) {  // the socket is full, or TLS: the rest on a writer of its own
-      writing_ = true;
-      asio::co_spawn(conn_->socket().get_executor(), [self = shared_from_this()]() { return self->write_loop(); }, asio::detached);
-      return;
-    }
-  }
-}
-
-asio::awaitable<void> h2_session::write_loop() {
-  auto const self = shared_from_this();
-  try {
-    co_await write_until_drained();
-  } catch (std::exception const& e) {
-    writing_ = false;
-    close(std::string("the HTTP/2 connection failed: ") + e.what());
-  }
-  retire_if_done();
-}
-
-asio::awaitable<void> h2_session::write_until_drained() {
-  while (!closed_) {
-    if (pending_at_ == pending_.size()) {
-      pending_.clear();
-      pending_at_ = 0;
-      std::uint8_t const* data = nullptr;
-      for (auto n = nghttp2_session_mem_send(session_, &data); n != 0; n = nghttp2_session_mem_send(session_, &data)) {
-        if (n < 0) {
-          writing_ = false;
-          fail(error(codes::http2, std::string("HTTP/2: ") + nghttp2_strerror(static_cast<int>(n))));
-          close();
-          co_return;
-        }
-        pending_.append(reinterpret_cast<char const*>(data), static_cast<std::size_t>(n));
-        if (pending_.size() >= write_batch) break;
-      }
-      if (pending_.empty()) break;
-    }
-    auto [ec, n] = co_await conn_->write(std::string_view(pending_).substr(pending_at_));
-    if (ec) {
-      writing_ = false;
-      fail(failure_of(*conn_, ec));
-      close();
-      co_return;
-    }
-    pending_at_ += n;
-  }
-  writing_ = false;
 }
 
 }  // namespace candar::detail
