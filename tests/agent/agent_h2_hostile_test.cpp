@@ -97,6 +97,20 @@ TEST(agent_h2_hostile, a_server_that_never_opens_its_window_is_ended_by_the_dead
   });
 }
 
+TEST(agent_h2_hostile, a_server_that_allows_no_stream_ends_each_request_at_its_deadline) {
+  // SETTINGS_MAX_CONCURRENT_STREAMS 0 (RFC 9113 5.1.2: no new stream may open), then silence: a request waits for
+  // a stream, as Chromium's does, and its deadline ends the wait; the requests after it do not wait on it.
+  raw_h2_server server([](int) { return h2_script{f::settings({{3, 0}})}; });
+  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
+    for (int i = 0; i < 3; ++i) {
+      auto const res = co_await a.get("/").timeout(300ms).send();
+      EXPECT_EQ(inner_code(res), codes::timeout) << i << ": " << summary(res);
+    }
+  });
+  // One connection: the requests waited on it, not on new ones (its silence stayed under a PING's second).
+  EXPECT_EQ(server.connections_accepted(), 1);
+}
+
 TEST(agent_h2_hostile, a_ping_flood_from_a_server_that_reads_nothing_fails_the_connection) {
   std::string flood = f::settings();
   for (int i = 0; i < 1000000; ++i) flood += f::ping();  // 17 MB; the agent's replies pile up unread
