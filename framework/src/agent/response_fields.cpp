@@ -1,6 +1,6 @@
-// What the response's status line and each field line say, field by field: the framing (Content-Length,
-// Transfer-Encoding, Connection) noted for the body, a malformed line explained, folded lines unfolded, and the
-// header count held to its limit. The header block's reading, fast and careful, is response_head.cpp.
+// The careful reading of a response's status line and of a field line the quick path did not take: a malformed
+// line explained, a folded line unfolded, a line with no colon skipped as browsers skip it, and the header count
+// held to its limit. The header block's reading, and what a field says about the framing, is response_head.cpp.
 #include <algorithm>
 
 #include "response_parser.hpp"
@@ -12,66 +12,7 @@ namespace {
 
 constexpr auto npos = std::string_view::npos;
 
-// Each comma-separated element of a header value, trimmed; `each` returns false to stop.
-template <class F>
-void for_each_element(std::string_view value, F each) {
-  while (!value.empty()) {
-    auto const comma = value.find(',');
-    auto const element = trim_ows(value.substr(0, comma));
-    if (!element.empty() && !each(element)) return;
-    if (comma == npos) return;
-    value.remove_prefix(comma + 1);
-  }
-}
-
 }  // namespace
-
-bool response_parser::note_field(std::string_view name, std::string_view value) {
-  switch (name.size()) {
-    case 10:
-      if (token_iequals(name, "set-cookie")) {
-        has_set_cookie_ = true;
-      } else if (token_iequals(name, "connection")) {
-        for_each_element(value, [this](std::string_view option) {
-          if (ascii_iequal(option, "close")) connection_close_ = true;
-          if (ascii_iequal(option, "keep-alive")) connection_keep_alive_ = true;
-          return true;
-        });
-      }
-      return true;
-    case 14: {
-      if (!token_iequals(name, "content-length")) return true;
-      if (value.empty() || value.size() > 18 || !std::all_of(value.begin(), value.end(), is_ascii_digit)) {
-        fail(failure::malformed, "bad Content-Length " + quoted_line(value));
-        return false;
-      }
-      std::uint64_t n = 0;
-      for (char c : value) n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      if (has_length_ && n != length_) {
-        fail(failure::malformed, "two different Content-Length headers");
-        return false;
-      }
-      has_length_ = true;
-      length_ = n;
-      return true;
-    }
-    case 16:
-      if (token_iequals(name, "content-encoding")) has_content_encoding_ = true;
-      return true;
-    case 17:
-      if (token_iequals(name, "transfer-encoding")) {
-        has_transfer_encoding_ = true;
-        chunked_ = false;
-        for_each_element(value, [this](std::string_view coding) {
-          chunked_ = ascii_iequal(coding, "chunked");  // only the last coding counts
-          return true;
-        });
-      }
-      return true;
-    default:
-      return true;
-  }
-}
 
 bool response_parser::parse_status_line(std::string_view line) {
   // HTTP/1.1 200 OK   (the reason phrase may be empty or missing)
