@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
+#include "metrics_export.hpp"
 #include "metrics_listener.hpp"
 #include "otlp_push.hpp"
 #include "support/http_server.hpp"
@@ -134,6 +135,41 @@ TEST(metrics_listener, an_address_it_cannot_take_is_named) {
   EXPECT_NE(try_listen("127.0.0.1:99999").find("port"), std::string::npos);
   EXPECT_NE(try_listen("example.com:80").find("not an IP address"), std::string::npos);
   t.on([&] { const_cast<std::unique_ptr<metrics_listener>&>(taken).reset(); return 0; });
+}
+
+TEST(metrics_export, the_last_figures_wait_for_their_scrape_and_a_signal_ends_the_wait) {
+  io_thread t;
+  std::atomic<bool> over{false};
+  auto const figures = [&] { return run_figures{.phase = over ? "done" : "load"}; };
+  metrics_export m(t.io, {.listen = "127.0.0.1:0", .hold = 60s, .version = "x"}, figures);
+  auto const port = port_of(m.listen_url());
+  EXPECT_NE(test::plain_get(port, "/metrics").body.find("candar_phase{phase=\"load\"} 1"), std::string::npos);
+  over = true;
+  m.run_over();
+  EXPECT_EQ(m.hold_bound(), 60s);
+  auto held = std::async(std::launch::async, [&] { m.hold_for_last_scrape(); });
+  EXPECT_NE(test::plain_get(port, "/metrics").body.find("candar_phase{phase=\"done\"} 1"), std::string::npos);
+  // The scrape of the last figures ends the wait, long before its minute.
+  EXPECT_EQ(held.wait_for(30s), std::future_status::ready);
+  EXPECT_EQ(m.to_json()["listen"]["scrapes"], 2);
+
+  metrics_export waiting(t.io, {.listen = "127.0.0.1:0", .hold = 60s, .version = "x"}, figures);
+  waiting.run_over();
+  auto stopped = std::async(std::launch::async, [&] { waiting.hold_for_last_scrape(); });
+  waiting.stop_holding();  // what SIGINT does once the result is out
+  EXPECT_EQ(stopped.wait_for(30s), std::future_status::ready);
+  t.on([] { return 0; });  // the exports' work on the io thread is done before they go
+}
+
+TEST(metrics_export, without_a_hold_it_waits_only_for_a_scraper_on_a_schedule) {
+  io_thread t;
+  metrics_export m(t.io, {.listen = "127.0.0.1:0", .version = "x"}, [] { return run_figures{}; });
+  EXPECT_EQ(m.hold_bound(), 0ms);  // no scraper seen
+  auto const port = port_of(m.listen_url());
+  (void)test::plain_get(port, "/metrics");
+  (void)test::plain_get(port, "/metrics");
+  EXPECT_EQ(m.hold_bound(), 0ms);  // two scrapes within a second: someone's curl, not a schedule
+  t.on([] { return 0; });
 }
 
 otlp_target target_at(std::uint16_t port, std::string const& path = "/v1/metrics") {

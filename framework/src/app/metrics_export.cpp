@@ -88,7 +88,8 @@ std::chrono::milliseconds metrics_export::hold_bound() const {
   if (!listener_) return {};
   if (settings_.hold > std::chrono::milliseconds::zero()) return settings_.hold;
   std::lock_guard lock(mutex_);
-  if (scrape_interval_ <= clock_type::duration::zero()) return {};
+  // Less than a second apart: not a scraper's schedule (someone's curl), nothing to wait for.
+  if (scrape_interval_ < std::chrono::seconds(1)) return {};
   auto const one_and_a_half = std::chrono::duration_cast<std::chrono::milliseconds>(scrape_interval_ * 3 / 2);
   return std::min(one_and_a_half, std::chrono::milliseconds(60'000));
 }

@@ -42,7 +42,8 @@ class metrics_export {
   [[nodiscard]] std::chrono::milliseconds last_push_bound() const;
   void run_over();
   // After the result: waits until the last figures were scraped, at most --metrics-hold, or (with no hold given,
-  // and a scraper seen twice during the run) one and a half of its intervals, up to a minute. The longest wait.
+  // and a scraper seen twice during the run, a second or more apart) one and a half of its intervals, up to a
+  // minute. The longest wait.
   [[nodiscard]] std::chrono::milliseconds hold_bound() const;
   void hold_for_last_scrape();
   // Ends the hold now (a signal: the user wants the process to end).

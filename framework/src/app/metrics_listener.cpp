@@ -75,7 +75,7 @@ metrics_listener::metrics_listener(asio::io_context& io, std::string_view addres
   asio::co_spawn(io, accept_loop(state_), asio::detached);
 }
 
-metrics_listener::~metrics_listener() = default;
+metrics_listener::~metrics_listener() { close(); }
 
 void metrics_listener::close() {
   asio::post(state_->acceptor.get_executor(), [s = state_] {

@@ -204,7 +204,7 @@ void run_supervisor::hold_metrics() {
   if (!metrics_) return;
   auto const bound = metrics_->hold_bound();
   if (bound <= std::chrono::milliseconds::zero()) return;
-  parts_.out.line(fmt::format("metrics: holding the last figures for a scrape at {} (up to {} s; Ctrl-C ends it)",
+  parts_.out.line(fmt::format("metrics: holding the last figures for a scrape at {} (up to {:g} s; Ctrl-C ends it)",
                               metrics_->listen_url(), std::chrono::duration<double>(bound).count()));
   // The loops have stopped: the watchdog now only bounds the wait for the last scrape.
   on_control([this, bound] {
