@@ -171,7 +171,11 @@ void run_supervisor::take_sample() {
   double const webapp_work = webapp_cpu_seconds();
   double const webapp_share = stretch.seconds > 0 ? (webapp_work - webapp_work_before_) / stretch.seconds : 0.0;
   webapp_work_before_ = webapp_work;
-  if (now == phase::load) saturation_.load_second_with_webapp(stretch.seconds, lag_ms, stretch.cpu_share, wait_share, webapp_share);
+  if (now == phase::load) {
+    saturation_.load_second_with_webapp(stretch.seconds, lag_ms, stretch.cpu_share, wait_share, webapp_share);
+  } else {
+    saturation_.other_stretch(stretch.seconds, webapp_share);
+  }
   if (parts_.flags.starve_loops > 0) lag_watch_.starve(now == phase::load);
 }
 

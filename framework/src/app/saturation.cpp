@@ -34,10 +34,31 @@ void saturation_count::load_second_with_webapp(double seconds, double lag_ms, do
   // `webapp_share` is wall time: a parse slowed by a busy machine keeps its loop late for as long as it lasts,
   // while its CPU share is what the CPU gave it.
   double const webapp_cpu = std::clamp(webapp_share, 0.0, cpu_share);
-  double const webapp_ms = std::max(0.0, webapp_share) * seconds * 1000.0;
   webapp_ += webapp_cpu * seconds;
+  remember(seconds, webapp_share);
   // A loop parsing a page for 700 ms is 700 ms late by its own clock: at most that much of the lag is the webapp's.
-  judge(seconds, std::max(0.0, lag_ms - webapp_ms), cpu_share - webapp_cpu, cpu_share, wait_share);
+  judge(seconds, std::max(0.0, lag_ms - webapp_ms_within(lag_ms)), cpu_share - webapp_cpu, cpu_share, wait_share);
+}
+
+void saturation_count::other_stretch(double seconds, double webapp_share) {
+  if (seconds > 0) remember(seconds, webapp_share);
+}
+
+void saturation_count::remember(double seconds, double webapp_share) {
+  recent_.emplace_back(seconds, std::max(0.0, webapp_share) * seconds * 1000.0);
+  if (recent_.size() > 16) recent_.pop_front();  // a lag is never longer than the watchdog lets a run go on
+}
+
+double saturation_count::webapp_ms_within(double lag_ms) const {
+  double covered_ms = 0;
+  double credit_ms = 0;
+  for (auto it = recent_.rbegin(); it != recent_.rend() && covered_ms < lag_ms; ++it) {
+    double const span_ms = it->first * 1000.0;
+    if (span_ms <= 0) continue;
+    credit_ms += it->second * std::min(1.0, (lag_ms - covered_ms) / span_ms);  // the older stretch, in part
+    covered_ms += span_ms;
+  }
+  return credit_ms;
 }
 
 bool saturation_count::invalid() const noexcept {

@@ -10,7 +10,9 @@
 // benchmarker's machine than about the webapp, so CI must not compare it (exit 5). The thresholds are generous
 // on purpose: a loaded machine that merely slows a run must not void it.
 #include <cstddef>
+#include <deque>
 #include <string>
+#include <utility>
 
 namespace candar::detail {
 
@@ -33,7 +35,11 @@ class saturation_count {
   // The same, with `webapp_share`: seconds per second spent reading what the webapp sent (parsing its pages,
   // decoding its bodies; agent/webapp_cpu.hpp). That work is the webapp's choice: it is taken out of the CPU
   // share and the lag before they are judged, so a webapp cannot void its own run with expensive bytes.
+  // A loop held by a parse longer than a second reports its whole lag in the stretch where it ends: the lag is
+  // set against the webapp's work over as many recent stretches as it covers, not this one's alone.
   void load_second_with_webapp(double seconds, double lag_ms, double cpu_share, double wait_share, double webapp_share);
+  // A stretch outside the Load phase: not judged, but its webapp work may explain the lag of the next ones.
+  void other_stretch(double seconds, double webapp_share);
 
   [[nodiscard]] double load_seconds() const noexcept { return load_; }
   [[nodiscard]] double saturated_seconds() const noexcept { return saturated_; }
@@ -52,6 +58,9 @@ class saturation_count {
 
  private:
   void judge(double seconds, double lag_ms, double own_cpu, double cpu_share, double wait_share);
+  void remember(double seconds, double webapp_share);
+  // The webapp's work, in ms, over the last `lag_ms` of the stretches remembered (the latest included).
+  [[nodiscard]] double webapp_ms_within(double lag_ms) const;
 
   std::size_t loops_;
   saturation_rules rules_;
@@ -62,6 +71,7 @@ class saturation_count {
   double worst_wait_ = 0;
   double webapp_ = 0;  // seconds of the webapp's work, over the load
   double starved_ = 0;
+  std::deque<std::pair<double, double>> recent_;  // the latest stretches: seconds, and the webapp's ms in them
 };
 
 }  // namespace candar::detail
