@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   // Contestant lines to stdout; the admin's JSON lines are not for this demo's reader.
   logs log(logs::to_stream(std::cout), logs::discard());
   benchmark b({.prepare_timeout = 5s, .load_timeout = std::chrono::seconds(opt.duration_s), .validate_timeout = 5s});
-  b.current().score().set_weight("common", 1).set_weight("rare", 10).set_deduction("timeout", 5);
+  b.result().score().set_weight("common", 1).set_weight("rare", 10).set_deduction("timeout", 5);
 
   b.add({.name = "demo",
          .prepare = [&](step&) -> asio::awaitable<void> {

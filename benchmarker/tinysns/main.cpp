@@ -39,16 +39,16 @@ class tinysns {
   tinysns(run_settings const& settings, std::string const& assets, benchmark& b)
       : settings_(settings),
         assets_(asset_table::from_directory(assets, "/static")),
-        users_({.base_url = settings.target, .timeout = std::chrono::seconds(5), .metrics = &b.current().metrics()}) {
+        users_({.base_url = settings.target, .timeout = std::chrono::seconds(5), .metrics = &b.result().metrics()}) {
     // [guide:score]
-    b.current().score().set_weight("login", 1).set_weight("post", 5).set_weight("timeline", 1).set_deduction("visit", 1);
-    b.current().errors().set_classifier(error_categories()
+    b.result().score().set_weight("login", 1).set_weight("post", 5).set_weight("timeline", 1).set_deduction("visit", 1);
+    b.result().errors().set_classifier(error_categories()
                                             .assign("initialize", category::initialize)
                                             .assign("visit", category::scenario)
                                             .assign("wrong-data", category::validation)
                                             .assign("validate", category::validation)
-                                            .assign(check_codes::body, category::validation)
-                                            .assign(check_codes::asset, category::validation)
+                                            .assign(codes::body, category::validation)
+                                            .assign(codes::asset, category::validation)
                                             .classifier());
     // [/guide:score]
     for (int i = 0; i < 50; ++i) users_.add({i, fmt::format("user{}", i), fmt::format("pw-user{}", i), {}});
@@ -124,7 +124,7 @@ class tinysns {
     auto const page = html::document::of(*home);
     auto resources = co_await u->agent.load_resources(*home, "GET (page resources)");
     if (!html::document::of(*home).first("link[rel=stylesheet][href='/static/style.css']")) {
-      co_return fail(error(check_codes::asset, "GET /: the page does not load /static/style.css"));
+      co_return fail(error(codes::asset, "GET /: the page does not load /static/style.css"));
     }
     for (auto const& r : resources.items) {  // the stylesheet must be the contest's; the images are users'
       auto e = r.ref.kind == "stylesheet" ? check(r.result, "GET " + r.ref.target, expect::status(200), expect::asset(assets_))
@@ -152,10 +152,10 @@ class tinysns {
     if (auto e = check(timeline, "GET /", expect::status(200))) co_return fail(std::move(*e));
     auto const newest = html::document::of(*timeline).first(fmt::format("article.post[data-user={}]", u->user.name));
     if (!newest || !newest->first("p.body") || newest->first("p.body")->text() != caption) {
-      co_return fail(error(check_codes::body, "GET /: the new post is not on the timeline"));
+      co_return fail(error(codes::body, "GET /: the new post is not on the timeline"));
     }
     auto const img = newest->first("img");
-    if (!img) co_return fail(error(check_codes::body, "GET /: the new post has no <img>"));
+    if (!img) co_return fail(error(codes::body, "GET /: the new post has no <img>"));
     auto got = co_await u->agent.get(img->url_attr("src")).label("GET /image/:id").send();
     if (auto e = check(got, "GET /image/:id", expect::status(200), expect::body(image))) co_return fail(std::move(*e));
     s.add_score("post");
@@ -184,16 +184,16 @@ class tinysns {
       if (auto e = check(page, "GET /posts/:id", expect::status(200))) co_return s.add_error(std::move(*e).wrap("validate"));
       auto const article = html::document::of(*page).first("article.post");
       if (!article || !article->first("p.body") || article->first("p.body")->text() != p.caption || !article->first("img")) {
-        co_return s.add_error(error(check_codes::body, fmt::format("GET {}: not the post that was confirmed", target)).wrap("validate"));
+        co_return s.add_error(error(codes::body, fmt::format("GET {}: not the post that was confirmed", target)).wrap("validate"));
       }
       auto const src = article->first("img")->url_attr("src");
       if (!src.starts_with(settings_.target + "/")) {  // the benchmarker goes nowhere the webapp points it
-        co_return s.add_error(error(check_codes::body, fmt::format("GET {}: its image is elsewhere", target)).wrap("validate"));
+        co_return s.add_error(error(codes::body, fmt::format("GET {}: its image is elsewhere", target)).wrap("validate"));
       }
       auto image = co_await a.get(src).label("GET /image/:id").send();
       if (auto e = check(image, "GET /image/:id", expect::status(200))) co_return s.add_error(std::move(*e).wrap("validate"));
       if (sha256_hex(image->body) != p.image_sha256) {
-        co_return s.add_error(error(check_codes::body, fmt::format("GET {}: its image is not the one posted", target)).wrap("validate"));
+        co_return s.add_error(error(codes::body, fmt::format("GET {}: its image is not the one posted", target)).wrap("validate"));
       }
     }
   }

@@ -38,9 +38,9 @@ contest::contest(contest_settings settings, candar::logs& log) : settings_(std::
 contest::~contest() = default;
 
 void contest::add_to(candar::benchmark& b) {
-  result_ = &b.current();
-  set_score_table(b.current().score());
-  b.current().errors().set_classifier(error_table().classifier());
+  result_ = &b.result();
+  set_score_table(b.result().score());
+  b.result().errors().set_classifier(error_table().classifier());
   b.add({.name = "isuchair",
          .prepare = [this](candar::step& s) { return prepare(s); },
          .load = settings_.prepare_only ? candar::scenario::step_function() : [this](candar::step& s) { return load(s); },

@@ -16,7 +16,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
 #include "candar/context/parallel.hpp"

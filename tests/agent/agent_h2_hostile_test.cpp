@@ -8,7 +8,6 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "candar/agent/agent.hpp"
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "support/outcome_text.hpp"
 #include "support/raw_h2_server.hpp"

@@ -12,9 +12,8 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "candar/agent/agent.hpp"
-#include "candar/agent/codes.hpp"
-#include "candar/context/parallel.hpp"
 #include "candar/failure/codes.hpp"
+#include "candar/context/parallel.hpp"
 #include "h2_fields.hpp"
 #include "support/headless_chromium.hpp"
 #include "support/http_server.hpp"

@@ -14,10 +14,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <nlohmann/json.hpp>
 
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
 #include "candar/context/spawn.hpp"
-#include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
 #include "candar/context/parallel.hpp"
 #include "support/compress.hpp"

@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "support/compress.hpp"
 

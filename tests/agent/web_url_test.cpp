@@ -5,7 +5,7 @@
 // standard's examples for what a page cannot show (hosts, ports, IPv4 forms).
 #include <gtest/gtest.h>
 
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 
 namespace candar::detail {
 namespace {

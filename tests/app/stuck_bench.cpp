@@ -30,8 +30,8 @@ int main(int argc, char** argv) {
   app.switch_flag("critical", critical, "wrong data once in Load");
   app.switch_flag("stop-on-critical", stop_on_critical, "stop at the first critical error");
   contest_definition contest{.setup = [&](benchmark& b, run_settings const&, logs&) {
-                                b.current().score().set_weight("tick", 1).set_weight("validated", 1);
-                                b.current().errors().set_classifier(
+                                b.result().score().set_weight("tick", 1).set_weight("validated", 1);
+                                b.result().errors().set_classifier(
                                     error_categories().assign("wrong", category::validation).classifier());
                                 if (throw_in_hook) {
                                   b.on_error([](error const&, step&) { throw std::runtime_error("hook exploded"); });

@@ -42,7 +42,7 @@ TEST(benchmark, runs_prepare_load_validate_in_order_and_records_their_times) {
          .load = [&](step& s) -> asio::awaitable<void> { s.add_score("x"); note("load a"); co_return; },
          .validate = [&](step&) -> asio::awaitable<void> { note("validate a"); co_return; }});
   b.add({.name = "b", .prepare = [&](step&) -> asio::awaitable<void> { note("prepare b"); co_return; }});
-  b.current().score().set_weight("x", 7);
+  b.result().score().set_weight("x", 7);
   auto const& r = b.run(rt);
   ASSERT_EQ(seen.size(), 4U);
   EXPECT_EQ(seen[0], "prepare a prepare");

@@ -34,7 +34,7 @@ TEST(phase_window, requests_in_flight_when_load_ends_are_no_deductions) {
   std::string const url = server.url();
   runtime rt(2);
   benchmark b({.load_timeout = 60s});
-  b.current().score().set_weight("fast", 1).set_deduction("canceled", 5);
+  b.result().score().set_weight("fast", 1).set_deduction("canceled", 5);
   b.add({.name = "lanes", .load = [&](step& s) -> asio::awaitable<void> {
            worker w(s.runtime(),
                     [&](context const&, std::int64_t) -> asio::awaitable<void> {

@@ -23,17 +23,17 @@ std::optional<initialize_request> initialize_request::parse(std::string const& t
 contest::contest(run_settings const& settings, std::optional<initialize_request> initialize, benchmark& b)
     : settings_(settings),
       initialize_(std::move(initialize)),
-      users_({.base_url = settings.target, .timeout = std::chrono::seconds(5), .metrics = &b.current().metrics()}) {
+      users_({.base_url = settings.target, .timeout = std::chrono::seconds(5), .metrics = &b.result().metrics()}) {
   // What scores: a successful visit is worth 1; each failed visit takes 1 away.
-  b.current().score().set_weight("visit", 1).set_deduction("visit", 1);
+  b.result().score().set_weight("visit", 1).set_deduction("visit", 1);
   // Errors of the class "validation" fail the run (wrong data); "scenario" ones (a status, a timeout) cost points.
   // An error's class is the most severe of its chain's codes: `visit > body` is wrong data, not a deduction.
-  b.current().errors().set_classifier(error_categories()
+  b.result().errors().set_classifier(error_categories()
                                           .assign("prepare", category::initialize)
                                           .assign("visit", category::scenario)
                                           .assign("wrong-data", category::validation)
-                                          .assign(check_codes::body, category::validation)
-                                          .assign(check_codes::asset, category::validation)
+                                          .assign(codes::body, category::validation)
+                                          .assign(codes::asset, category::validation)
                                           .classifier());
   for (int i = 0; i < 20; ++i) users_.add({.id = i, .name = "user" + std::to_string(i)});
   b.add({.name = "@NAME@",

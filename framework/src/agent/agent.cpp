@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "agent_state.hpp"
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
 
 namespace candar {

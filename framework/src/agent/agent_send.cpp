@@ -2,7 +2,6 @@
 #include <boost/asio/detached.hpp>
 
 #include "agent_state.hpp"
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "decompress.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"

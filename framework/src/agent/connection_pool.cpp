@@ -4,7 +4,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "connector.hpp"
 #include "deadline_watch.hpp"

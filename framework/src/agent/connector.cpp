@@ -11,7 +11,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "deadline_watch.hpp"
 #include "name_resolver.hpp"

@@ -11,7 +11,6 @@
 #include <optional>
 #include <vector>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "text.hpp"
 #include "webapp_cpu.hpp"

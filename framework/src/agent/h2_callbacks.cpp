@@ -3,7 +3,6 @@
 #include <cstring>
 #include <string>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "h2_stream.hpp"
 

@@ -13,7 +13,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "h2_fields.hpp"
 #include "h2_stream.hpp"

@@ -9,7 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "h2_session.hpp"
 #include "transport_errors.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <boost/container/small_vector.hpp>
 
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "candar/agent/cookie_jar.hpp"
 #include "decompress.hpp"
 #include "connection_pool.hpp"

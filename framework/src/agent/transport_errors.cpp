@@ -3,7 +3,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
-#include "candar/agent/codes.hpp"
 #include "candar/failure/codes.hpp"
 #include "connection.hpp"
 #include "response_parser.hpp"

@@ -8,7 +8,7 @@
 
 #include <boost/asio/ip/address_v6.hpp>
 
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "text.hpp"
 
 namespace candar::detail {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "candar/agent/codes.hpp"
+#include "candar/failure/codes.hpp"
 #include "text.hpp"
 #include "url_host.hpp"
 

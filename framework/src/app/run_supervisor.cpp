@@ -116,7 +116,7 @@ void run_supervisor::give_up(std::string const& why, int code) {
     std::_Exit(code);
   }
   // The counters are safe to read from any thread.
-  auto const partial = given_up_json(parts_.bench.current(), flags.name, why, code);
+  auto const partial = given_up_json(parts_.bench.result(), flags.name, why, code);
   if (flags.settings.result_file) {
     try {
       detail::write_result(*flags.settings.result_file, partial);
@@ -145,7 +145,7 @@ void run_supervisor::tick() {
   ticker_.expires_after(progress_period_);
   ticker_.async_wait([this](boost::system::error_code ec) {
     if (ec || finishing_) return;
-    auto const& r = parts_.bench.current();
+    auto const& r = parts_.bench.result();
     parts_.out.progress({.elapsed = clock_type::now() - parts_.started,
                          .phase = phase_name(parts_.bench.phase_now()),
                          .extra = parts_.contest.progress ? parts_.contest.progress() : std::string(),
@@ -162,7 +162,7 @@ void run_supervisor::take_sample() {
   double const lag_ms = static_cast<double>(lag_watch_.take_max_lag().count()) / 1000.0;
   last_lag_ms_ = lag_ms;
   double const elapsed_s = std::chrono::duration<double>(clock_type::now() - parts_.started).count();
-  auto const stretch = seconds_line_.sample(elapsed_s, phase_name(now), parts_.bench.current(), level,
+  auto const stretch = seconds_line_.sample(elapsed_s, phase_name(now), parts_.bench.result(), level,
                                             process_cpu_seconds() - cpu_before_, lag_ms);
   double const waited = process_cpu_wait_seconds();
   // A thread that ended took its share with it: never a negative stretch.
@@ -180,7 +180,7 @@ void run_supervisor::take_sample() {
 }
 
 run_figures run_supervisor::figures() const {
-  auto const& r = parts_.bench.current();
+  auto const& r = parts_.bench.result();
   run_figures f{.endpoints = r.metrics().snapshot(),
                 .errors_by_code = r.errors().counts(),
                 .score = r.score().total(r.errors()),

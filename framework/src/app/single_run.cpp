@@ -220,7 +220,7 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   supervisor.stop_sampling();
   supervisor.metrics_run_over();
 
-  auto const& r = bench->current();
+  auto const& r = bench->result();
   auto const& saturation = supervisor.saturation();
   nlohmann::json j;
   std::optional<gate_verdict> gate;

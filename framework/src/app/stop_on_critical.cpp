@@ -21,7 +21,7 @@ std::string first_critical_error::summary() const {
 
 void stop_at_first_critical(benchmark& b, std::vector<std::string> critical, first_critical_error& first) {
   b.on_error([&b, &first, critical = std::move(critical)](error const& e, step& s) {
-    auto const klass = b.current().errors().class_of(e);
+    auto const klass = b.result().errors().class_of(e);
     if (std::find(critical.begin(), critical.end(), klass) == critical.end()) return;
     if (first.keep(e.summary())) s.cancel();
   });

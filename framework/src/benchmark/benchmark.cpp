@@ -70,7 +70,7 @@ benchmark& benchmark::on_error(error_hook hook) {
   return *this;
 }
 
-result& benchmark::current() noexcept { return run_->result; }
+candar::result& benchmark::result() noexcept { return run_->result; }
 
 std::optional<phase> benchmark::phase_now() const noexcept {
   auto const i = run_->running.load();

@@ -75,8 +75,8 @@ std::pair<std::optional<std::string>, std::string> match(pattern_shape const& p,
 response_check matching(std::string pattern, std::function<std::optional<std::string>(std::string const&)> store) {
   return [p = shape_of(pattern), pattern, store = std::move(store)](response const& r) -> std::optional<check_failure> {
     auto [captured, why] = match(p, pattern, r);
-    if (!captured) return check_failure{std::string(check_codes::redirect), std::move(why)};
-    if (auto refused = store(*captured)) return check_failure{std::string(check_codes::redirect), std::move(*refused)};
+    if (!captured) return check_failure{std::string(codes::redirect), std::move(why)};
+    if (auto refused = store(*captured)) return check_failure{std::string(codes::redirect), std::move(*refused)};
     return std::nullopt;
   };
 }

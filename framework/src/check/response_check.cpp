@@ -29,7 +29,7 @@ std::optional<check_failure> parse_json(response const& r, nlohmann::json& out) 
   out = nlohmann::json::parse(r.body, nullptr, false);
   if (out.is_discarded()) {
     auto const shown = candar::detail::message_text(r.body, 40);  // a page, a binary or Shift_JIS body: valid UTF-8
-    return fail(check_codes::json, fmt::format("the body is not JSON ({} bytes: '{}')", r.body.size(), shown));
+    return fail(codes::json, fmt::format("the body is not JSON ({} bytes: '{}')", r.body.size(), shown));
   }
   return std::nullopt;
 }
@@ -52,41 +52,41 @@ namespace expect {
 response_check status(int code) {
   return [code](response const& r) -> std::optional<check_failure> {
     if (r.status == code) return std::nullopt;
-    return fail(check_codes::status, fmt::format("expected status {}, got {}", code, r.status));
+    return fail(codes::status, fmt::format("expected status {}, got {}", code, r.status));
   };
 }
 
 response_check status(std::initializer_list<int> codes) {
   return [list = std::vector<int>(codes)](response const& r) -> std::optional<check_failure> {
     if (std::find(list.begin(), list.end(), r.status) != list.end()) return std::nullopt;
-    return fail(check_codes::status, fmt::format("expected status {}, got {}", fmt::join(list, " or "), r.status));
+    return fail(codes::status, fmt::format("expected status {}, got {}", fmt::join(list, " or "), r.status));
   };
 }
 
 response_check header(std::string name) {
   return [name = std::move(name)](response const& r) -> std::optional<check_failure> {
     if (r.header(name)) return std::nullopt;
-    return fail(check_codes::header, fmt::format("no {} header", name));
+    return fail(codes::header, fmt::format("no {} header", name));
   };
 }
 
 response_check header(std::string name, std::string value) {
   return [name = std::move(name), value = std::move(value)](response const& r) -> std::optional<check_failure> {
     auto const got = r.header(name);
-    if (!got) return fail(check_codes::header, fmt::format("no {} header (expected '{}')", name, value));
+    if (!got) return fail(codes::header, fmt::format("no {} header (expected '{}')", name, value));
     if (*got == value) return std::nullopt;
-    return fail(check_codes::header, fmt::format("{}: expected '{}', got '{}'", name, value, *got));
+    return fail(codes::header, fmt::format("{}: expected '{}', got '{}'", name, value, *got));
   };
 }
 
 response_check content_type(std::string media_type) {
   return [want = lower(media_type)](response const& r) -> std::optional<check_failure> {
     auto const got = r.header("Content-Type");
-    if (!got) return fail(check_codes::content_type, fmt::format("no Content-Type (expected {})", want));
+    if (!got) return fail(codes::content_type, fmt::format("no Content-Type (expected {})", want));
     auto type = lower(got->substr(0, got->find(';')));
     type.erase(type.find_last_not_of(" \t") + 1);
     if (type == want) return std::nullopt;
-    return fail(check_codes::content_type, fmt::format("expected Content-Type {}, got {}", want, *got));
+    return fail(codes::content_type, fmt::format("expected Content-Type {}, got {}", want, *got));
   };
 }
 
@@ -98,7 +98,7 @@ response_check json_shape(nlohmann::json shape) {
   return [shape = std::move(shape)](response const& r) -> std::optional<check_failure> {
     nlohmann::json body;
     if (auto f = parse_json(r, body)) return f;
-    if (auto d = json_shape_difference(shape, body)) return fail(check_codes::json, std::move(*d));
+    if (auto d = json_shape_difference(shape, body)) return fail(codes::json, std::move(*d));
     return std::nullopt;
   };
 }
@@ -107,7 +107,7 @@ response_check json_values(nlohmann::json expected) {
   return [want = std::move(expected)](response const& r) -> std::optional<check_failure> {
     nlohmann::json body;
     if (auto f = parse_json(r, body)) return f;
-    if (auto d = json_value_difference(want, body)) return fail(check_codes::json, std::move(*d));
+    if (auto d = json_value_difference(want, body)) return fail(codes::json, std::move(*d));
     return std::nullopt;
   };
 }
@@ -115,13 +115,13 @@ response_check json_values(nlohmann::json expected) {
 response_check body(std::string expected) {
   return [want = std::move(expected)](response const& r) -> std::optional<check_failure> {
     if (r.body == want) return std::nullopt;
-    return fail(check_codes::body, fmt::format("the body differs ({} bytes, expected {})", r.body.size(), want.size()));
+    return fail(codes::body, fmt::format("the body differs ({} bytes, expected {})", r.body.size(), want.size()));
   };
 }
 
 response_check body_matches(std::function<std::optional<std::string>(std::string_view)> judge) {
   return [judge = std::move(judge)](response const& r) -> std::optional<check_failure> {
-    if (auto why = judge(r.body)) return fail(check_codes::body, std::move(*why));
+    if (auto why = judge(r.body)) return fail(codes::body, std::move(*why));
     return std::nullopt;
   };
 }
@@ -129,13 +129,13 @@ response_check body_matches(std::function<std::optional<std::string>(std::string
 response_check redirect_to(std::string target) {
   return [target = std::move(target)](response const& r) -> std::optional<check_failure> {
     if (r.status < 300 || r.status > 399) {
-      return fail(check_codes::redirect, fmt::format("expected a redirect to {}, got status {}", target, r.status));
+      return fail(codes::redirect, fmt::format("expected a redirect to {}, got status {}", target, r.status));
     }
     auto const location = r.header("Location");
-    if (!location) return fail(check_codes::redirect, fmt::format("a {} without Location (expected {})", r.status, target));
+    if (!location) return fail(codes::redirect, fmt::format("a {} without Location (expected {})", r.status, target));
     auto const got = resolved(r.url, *location);
     if (!got.empty() && got == resolved(r.url, target)) return std::nullopt;
-    return fail(check_codes::redirect, fmt::format("expected a redirect to {}, got one to {}", target, *location));
+    return fail(codes::redirect, fmt::format("expected a redirect to {}, got one to {}", target, *location));
   };
 }
 
@@ -143,7 +143,7 @@ response_check asset(asset_table const& table) {
   return [&table](response const& r) -> std::optional<check_failure> {
     std::string path = r.url;
     if (auto u = boost::urls::parse_uri(r.url)) path = u->path();  // decoded: the table holds file names
-    if (auto why = table.verify(path, r.body)) return fail(check_codes::asset, std::move(*why));
+    if (auto why = table.verify(path, r.body)) return fail(codes::asset, std::move(*why));
     return std::nullopt;
   };
 }

@@ -55,7 +55,7 @@ struct arrival_rate::loop_state {
 };
 
 arrival_rate::arrival_rate(runtime& rt, function fn, arrival_rate_options options)
-    : runtime_(rt), fn_(std::move(fn)), options_(std::move(options)) {
+    : fn_(std::move(fn)), options_(std::move(options)) {
   if (!fn_) throw std::invalid_argument("arrival rate: no function to run");
   schedule_ = std::make_unique<detail::arrival_schedule const>(options_.start_rate, options_.stages);
   if (options_.pre_allocated_users < 1) throw std::invalid_argument("arrival rate: at least one pre-allocated user is needed");

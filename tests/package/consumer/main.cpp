@@ -16,8 +16,8 @@ struct member {
 class contest {
  public:
   contest(run_settings const& settings, benchmark& b)
-      : target_(settings.target), users_({.base_url = settings.target, .metrics = &b.current().metrics()}) {
-    b.current().score().set_weight("visit", 1);
+      : target_(settings.target), users_({.base_url = settings.target, .metrics = &b.result().metrics()}) {
+    b.result().score().set_weight("visit", 1);
     users_.add({.id = 1});
     agent_options const options{.timeout = std::chrono::seconds(2)};
     benchmark_options const phases{.catch_panics = true};

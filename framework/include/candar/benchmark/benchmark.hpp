@@ -56,12 +56,14 @@ class benchmark {
   benchmark& on_error(error_hook hook);
 
   // The result, live: set score weights and error categories here before the run.
-  [[nodiscard]] result& current() noexcept;
+  [[nodiscard]] candar::result& result() noexcept;
+  // The older name of result().
+  [[nodiscard]] candar::result& current() noexcept { return result(); }
   // The phase running now, none before and after the run (any thread).
   [[nodiscard]] std::optional<phase> phase_now() const noexcept;
 
   // Runs every phase on `rt` and blocks until done. `parent` ending (e.g. on SIGINT) ends the run.
-  result const& run(runtime& rt, context parent = context());
+  candar::result const& run(runtime& rt, context parent = context());
   // The same, as a coroutine.
   boost::asio::awaitable<void> start(runtime& rt, context parent = context());
 

@@ -11,7 +11,7 @@
 //
 // Checks run in order and the first failure is the error. A failure to get a response at all keeps the
 // agent's code (timeout, connection, ...). Codes of the checks: status, header, content-type, json, body,
-// redirect, asset (check_codes below).
+// redirect, asset (candar/failure/codes.hpp).
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "candar/agent/response.hpp"
+#include "candar/failure/codes.hpp"
 #include "candar/failure/error.hpp"
 #include "candar/failure/expected.hpp"
 
@@ -30,15 +31,9 @@ namespace candar {
 
 class asset_table;
 
-namespace check_codes {
-inline constexpr std::string_view status = "status";
-inline constexpr std::string_view header = "header";
-inline constexpr std::string_view content_type = "content-type";
-inline constexpr std::string_view json = "json";
-inline constexpr std::string_view body = "body";
-inline constexpr std::string_view redirect = "redirect";
-inline constexpr std::string_view asset = "asset";
-}  // namespace check_codes
+// The checks' codes are candar::codes::status, header, content_type, json, body, redirect and asset
+// (candar/failure/codes.hpp); check_codes is their older name.
+namespace check_codes = codes;
 
 // What a check found wrong: its code and a sentence without the endpoint (check() puts it in front).
 struct check_failure {

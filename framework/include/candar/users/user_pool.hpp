@@ -2,7 +2,7 @@
 // Virtual users that come back: each user keeps one agent (cookies, cache, connections) across their flows, is
 // in at most one flow at a time, and leaves the pool when the benchmarker no longer knows their state.
 //
-//   user_pool<member> users({.base_url = target, .metrics = &b.current().metrics()});   // b: the benchmark
+//   user_pool<member> users({.base_url = target, .metrics = &b.result().metrics()});   // b: the benchmark
 //   users.add(member{"alice", "pw"});                  // any thread, any time (new users join as they register)
 //   ... in a worker's iteration:
 //   auto u = users.take();                             // a free user of this loop, or none (all busy)

@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -34,10 +35,10 @@
 #include "candar/detail/async_signal.hpp"
 #include "candar/metrics/histogram.hpp"
 #include "candar/runtime/runtime.hpp"
+#include "candar/worker/step_like.hpp"
 
 namespace candar {
 
-class step;
 namespace detail {
 class arrival_schedule;
 }
@@ -85,8 +86,14 @@ class arrival_rate {
   boost::asio::awaitable<void> process(context ctx, exception_handler on_exception);
   // Within a benchmark step: its context (or `ctx`, narrower), and escaping exceptions become `panic` errors of
   // the step.
-  boost::asio::awaitable<void> process(step& s);
-  boost::asio::awaitable<void> process(step& s, context ctx);
+  template <step_like Step>
+  boost::asio::awaitable<void> process(Step& s) {
+    return process(s, s.context());
+  }
+  template <step_like Step>
+  boost::asio::awaitable<void> process(Step& s, context ctx) {
+    return process(std::move(ctx), [&s](std::exception_ptr e) { s.add_exception(e); });
+  }
 
   // Any thread, any time (sums over the loops).
   [[nodiscard]] std::int64_t started() const noexcept;
@@ -108,7 +115,6 @@ class arrival_rate {
   bool take_user(std::size_t loop, std::int64_t& user);
   void loop_idle(std::size_t loop);
 
-  runtime& runtime_;
   function const fn_;
   arrival_rate_options const options_;
   std::unique_ptr<detail::arrival_schedule const> schedule_;

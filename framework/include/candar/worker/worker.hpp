@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -26,10 +27,10 @@
 #include "candar/context/context.hpp"
 #include "candar/detail/async_signal.hpp"
 #include "candar/runtime/runtime.hpp"
+#include "candar/worker/step_like.hpp"
 
 namespace candar {
 
-class step;
 
 struct worker_options {
   static constexpr std::int64_t infinite = -1;
@@ -58,8 +59,14 @@ class worker {
   boost::asio::awaitable<void> process(context ctx, exception_handler on_exception);
   // Within a benchmark step: its context (or `ctx`, narrower, e.g. s.context().with_cancel()), and escaping
   // exceptions become `panic` errors of the step.
-  boost::asio::awaitable<void> process(step& s);
-  boost::asio::awaitable<void> process(step& s, context ctx);
+  template <step_like Step>
+  boost::asio::awaitable<void> process(Step& s) {
+    return process(s, s.context());
+  }
+  template <step_like Step>
+  boost::asio::awaitable<void> process(Step& s, context ctx) {
+    return process(std::move(ctx), [&s](std::exception_ptr e) { s.add_exception(e); });
+  }
 
   // Any thread, at any time. Throws std::invalid_argument like the constructor.
   void set_parallelism(std::int64_t limit);
