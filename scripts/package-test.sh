@@ -141,9 +141,9 @@ cmake -S tests/package/consumer -B "${work}/consumer-nonsense" -G Ninja -DCMAKE_
   >"${work}/nonsense.out" 2>&1 && fail "find_package(candar COMPONENTS nonsense) succeeded"
 grep -q "no component 'nonsense'" "${work}/nonsense.out" || fail "COMPONENTS nonsense said: $(cat "${work}/nonsense.out")"
 
-echo "== a consumer through add_subdirectory, with g++ (candar's library built as a subproject)"
+echo "== a consumer through add_subdirectory, with g++ and no build type, as an author's first build (candar's library built as a subproject)"
 cmake -S tests/package/consumer -B "${work}/consumer-subdirectory" -G Ninja -DCMAKE_CXX_COMPILER=g++ \
-  -DCMAKE_BUILD_TYPE=Release -DCANDAR_CONSUMER_MODE=subdirectory -DCANDAR_SOURCE_DIR="${root}" >/dev/null
+  -DCANDAR_CONSUMER_MODE=subdirectory -DCANDAR_SOURCE_DIR="${root}" >/dev/null
 cmake --build "${work}/consumer-subdirectory" -j "${jobs}"
 "${work}/consumer-subdirectory/consumer-bench" --version | grep -q "candar ${version}" || fail "consumer-bench --version"
 

@@ -27,4 +27,4 @@ echo "== candar as a package"
 bash scripts/package-test.sh
 
 echo "== fuzz targets, briefly (scripts/fuzz.sh SECONDS for longer runs)"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-5}"
