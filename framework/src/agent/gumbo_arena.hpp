@@ -1,9 +1,9 @@
 #pragma once
-// Memory for one gumbo parse, released whole when the arena goes. Debian 12's gumbo (0.10.1) leaks on some
-// inputs (`<noscript><!doctype`: a token the "in head noscript" mode drops without freeing it, found by
-// fuzz/fuzz_page_urls): a page from a broken or hostile webapp would cost every agent that loads it a few
-// bytes, for ever. With the parse's allocations in an arena, what gumbo forgets goes with the arena, and the
-// tree needs no gumbo_destroy_output walk at all. A bump allocator: gumbo frees little before the end.
+// Memory for one gumbo parse, released whole when the arena goes. Debian 12's gumbo (0.10.1) leaks on some inputs
+// (`<noscript><!doctype`: a token the "in head noscript" mode drops without freeing it): a page from a broken or
+// hostile webapp would cost every agent that loads it a few bytes, for ever. With the parse's allocations in an
+// arena, what gumbo forgets goes with the arena, and the tree needs no gumbo_destroy_output walk at all. A bump
+// allocator: gumbo frees little before the end.
 #include <gumbo.h>
 
 #include "html_bounds.hpp"

@@ -76,8 +76,8 @@ class bounder {
     attribute_work_ += t.attributes * t.attributes;  // gumbo checks each attribute against the tag's others
     // Each element may come with clones of the formatting elements still active (started, not ended: an
     // enclosing end tag closes them but leaves them active): 400 <b>s closed by one </p>, then 40,000
-    // "<p>x</p>" (324 KB), made 16 million elements (7 GB, a minute) before this count.
-    // A clone copies its attributes: 100 <b>s of 100 KB each, closed by a </div>, made 10 MB a paragraph
+    // "<p>x</p>" (324 KB), make 16 million elements (7 GB, a minute) without this count.
+    // A clone copies its attributes: 100 <b>s of 100 KB each, closed by a </div>, make 10 MB a paragraph
     // (19 GB for a 10 MB page) within the element cap. What they could copy counts against max_clone_bytes.
     elements_ += formatting_.count();
     clone_bytes_ += formatting_.bytes();

@@ -1,6 +1,6 @@
 #pragma once
 // What a page may cost the HTML parser. gumbo 0.10 has no limits of its own: each start tag checks the whole
-// stack of open elements, so 100,000 nested <div>s (500 KB) took 25 s of CPU, and a tag's attributes are
+// stack of open elements, so 100,000 nested <div>s (500 KB) take 25 s of CPU, and a tag's attributes are
 // checked against each other (quadratic in their count). Before gumbo sees a page, one linear pass over its
 // tags bounds it:
 //   - depth: elements nested deeper than `max_depth` (Chromium's parser caps its tree at 512) are kept empty,

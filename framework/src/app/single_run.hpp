@@ -5,11 +5,8 @@
 #include <optional>
 
 #include "app_flags.hpp"
-
-namespace candar {
-class benchmark;
-class runtime;
-}  // namespace candar
+#include "candar/benchmark/benchmark.hpp"
+#include "candar/runtime/runtime.hpp"
 
 namespace candar::detail {
 
