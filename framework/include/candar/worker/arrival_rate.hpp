@@ -68,7 +68,7 @@ struct arrival {
   std::chrono::steady_clock::time_point started;
 };
 
-class arrival_rate {
+class arrival_rate : public runs_in_steps<arrival_rate> {
  public:
   using function = std::function<boost::asio::awaitable<void>(context const& ctx, arrival const& a)>;
   using exception_handler = std::function<void(std::exception_ptr)>;
@@ -84,16 +84,8 @@ class arrival_rate {
   // finished. Exceptions escaping an iteration go to `on_exception` (none is dropped: an empty handler throws
   // std::invalid_argument). Runs once.
   boost::asio::awaitable<void> process(context ctx, exception_handler on_exception);
-  // Within a benchmark step: its context (or `ctx`, narrower), and escaping exceptions become `panic` errors of
-  // the step.
-  template <step_like Step>
-  boost::asio::awaitable<void> process(Step& s) {
-    return process(s, s.context());
-  }
-  template <step_like Step>
-  boost::asio::awaitable<void> process(Step& s, context ctx) {
-    return process(std::move(ctx), [&s](std::exception_ptr e) { s.add_exception(e); });
-  }
+  // Within a benchmark step: process(step), process(step, narrower_context) (step_like.hpp).
+  using runs_in_steps<arrival_rate>::process;
 
   // Any thread, any time (sums over the loops).
   [[nodiscard]] std::int64_t started() const noexcept;

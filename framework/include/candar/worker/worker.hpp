@@ -40,7 +40,7 @@ struct worker_options {
   std::int64_t parallelism = 1;    // iterations at once, or unlimited (only with a count)
 };
 
-class worker {
+class worker : public runs_in_steps<worker> {
  public:
   // index: 0, 1, ... for a counted worker; -1 when infinite.
   using function = std::function<boost::asio::awaitable<void>(context const& ctx, std::int64_t index)>;
@@ -57,16 +57,8 @@ class worker {
   // handler throws std::invalid_argument); the operation_aborted of a canceled iteration after ctx ended is not
   // an exception of interest.
   boost::asio::awaitable<void> process(context ctx, exception_handler on_exception);
-  // Within a benchmark step: its context (or `ctx`, narrower, e.g. s.context().with_cancel()), and escaping
-  // exceptions become `panic` errors of the step.
-  template <step_like Step>
-  boost::asio::awaitable<void> process(Step& s) {
-    return process(s, s.context());
-  }
-  template <step_like Step>
-  boost::asio::awaitable<void> process(Step& s, context ctx) {
-    return process(std::move(ctx), [&s](std::exception_ptr e) { s.add_exception(e); });
-  }
+  // Within a benchmark step: process(step), process(step, narrower_context) (step_like.hpp).
+  using runs_in_steps<worker>::process;
 
   // Any thread, at any time. Throws std::invalid_argument like the constructor.
   void set_parallelism(std::int64_t limit);
