@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/this_coro.hpp>
 
@@ -37,6 +39,18 @@ outcome get_from(std::string const& bytes, std::chrono::milliseconds timeout = 5
   return got;
 }
 
+// The frames in what a client sent after its 24-byte preface: type and payload (RFC 9113 4.1).
+std::vector<std::pair<int, std::string>> frames_in(std::string const& sent) {
+  std::vector<std::pair<int, std::string>> frames;
+  for (std::size_t at = 24; at + 9 <= sent.size();) {
+    auto const byte = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(sent[at + i])); };
+    std::size_t const size = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+    frames.emplace_back(static_cast<int>(byte(3)), sent.substr(at + 9, size));
+    at += 9 + size;
+  }
+  return frames;
+}
+
 TEST(agent_h2_hostile, a_well_formed_answer_from_the_raw_server_is_read) {
   auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200") + f::field("x-a", "b"), false) +
                             f::data(1, "fine", true));
@@ -58,6 +72,23 @@ TEST(agent_h2_hostile, a_malformed_frame_is_an_http2_error) {
   auto const res = get_from(f::settings() + f::data(0, "data on stream 0", false));
   EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
   EXPECT_NE(summary(res).find("the server broke HTTP/2"), std::string::npos) << summary(res);
+}
+
+TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_leaves_with_a_goaway_over_tls_too) {
+  for (bool const tls : {false, true}) {
+    raw_h2_server server([](int) { return h2_script{f::settings() + f::data(0, "data on stream 0", false)}; }, tls);
+    agent_options const options{
+        .base_url = server.url(), .timeout = 5s, .http2 = tls ? http2_use::over_tls : http2_use::always, .cache = false};
+    with_agent(options, [&](agent& a) -> asio::awaitable<void> {
+      auto const res = co_await a.get("/").send();
+      EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+    });
+    std::string goaway_code;
+    for (auto const& [type, payload] : frames_in(server.sent_by_client(0))) {
+      if (type == 7 && payload.size() >= 8) goaway_code = payload.substr(4, 4);
+    }
+    EXPECT_EQ(goaway_code, std::string("\0\0\0\1", 4)) << (tls ? "over TLS" : "h2c");  // PROTOCOL_ERROR
+  }
 }
 
 TEST(agent_h2_hostile, a_frame_over_the_announced_size_is_an_http2_error) {

@@ -4,13 +4,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
+#include <map>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/self_signed.hpp"
 
 namespace candar::test {
 
@@ -78,28 +87,98 @@ std::string ping() { return frame(6, 0, 0, std::string(8, 'p')); }
 
 }  // namespace h2_frames
 
+namespace {
+// A TLS context that answers ALPN with h2 only.
+SSL_CTX* h2_tls_context() {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  auto const pem = make_self_signed();
+  BIO* cert = BIO_new_mem_buf(pem.certificate.data(), static_cast<int>(pem.certificate.size()));
+  BIO* key = BIO_new_mem_buf(pem.private_key.data(), static_cast<int>(pem.private_key.size()));
+  X509* x509 = PEM_read_bio_X509(cert, nullptr, nullptr, nullptr);
+  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(key, nullptr, nullptr, nullptr);
+  bool const loaded = x509 != nullptr && pkey != nullptr && SSL_CTX_use_certificate(ctx, x509) == 1 &&
+                      SSL_CTX_use_PrivateKey(ctx, pkey) == 1;
+  X509_free(x509);
+  EVP_PKEY_free(pkey);
+  BIO_free(cert);
+  BIO_free(key);
+  if (!loaded) {
+    SSL_CTX_free(ctx);
+    throw std::runtime_error("raw_h2_server: cannot load its certificate");
+  }
+  SSL_CTX_set_alpn_select_cb(
+      ctx,
+      [](SSL*, unsigned char const** out, unsigned char* out_size, unsigned char const* in, unsigned in_size, void*) {
+        static unsigned char const h2[] = {2, 'h', '2'};
+        auto** chosen = const_cast<unsigned char**>(out);
+        return SSL_select_next_proto(chosen, out_size, h2, sizeof h2, in, in_size) == OPENSSL_NPN_NEGOTIATED
+                   ? SSL_TLSEXT_ERR_OK
+                   : SSL_TLSEXT_ERR_ALERT_FATAL;
+      },
+      nullptr);
+  return ctx;
+}
+}  // namespace
+
 struct raw_h2_server::impl {
   std::function<h2_script(int)> script;
+  SSL_CTX* tls = nullptr;
   int listener = -1;
   std::uint16_t port = 0;
   std::atomic<int> accepted{0};
-  std::mutex mutex;
+  mutable std::mutex mutex;
+  mutable std::condition_variable ended;
   std::vector<int> open;  // connection sockets, shut down when the server goes
+  std::map<int, std::string> received;  // by connection
+  std::map<int, bool> done;             // the client closed it, or the server stopped reading
   std::vector<std::thread> threads;
   std::thread acceptor;
 
   void serve(int fd, int index) {
+    SSL* ssl = nullptr;
+    if (tls != nullptr) {
+      ssl = SSL_new(tls);
+      SSL_set_fd(ssl, fd);
+      if (SSL_accept(ssl) != 1) {
+        SSL_free(ssl);
+        finish(index);
+        return;
+      }
+    }
+    serve_bytes(index, ssl, fd);
+    if (ssl != nullptr) SSL_free(ssl);
+    finish(index);
+  }
+
+  void finish(int index) {
+    std::lock_guard lock(mutex);
+    done[index] = true;
+    ended.notify_all();
+  }
+
+  void serve_bytes(int index, SSL* ssl, int fd) {
+    auto const receive = [&](char* into, std::size_t size) -> long {
+      long const n = ssl != nullptr ? SSL_read(ssl, into, static_cast<int>(size)) : ::read(fd, into, size);
+      if (n > 0) {
+        std::lock_guard lock(mutex);
+        received[index].append(into, static_cast<std::size_t>(n));
+      }
+      return n;
+    };
+    auto const send = [&](char const* from, std::size_t size) -> long {
+      return ssl != nullptr ? SSL_write(ssl, from, static_cast<int>(size)) : ::send(fd, from, size, MSG_NOSIGNAL);
+    };
     char buf[16384];
     std::size_t got = 0;
     while (got < 24) {  // the client's connection preface
-      auto const n = ::read(fd, buf, sizeof buf);
+      auto const n = receive(buf, sizeof buf);
       if (n <= 0) return;
       got += static_cast<std::size_t>(n);
     }
     auto const s = script(index);
     std::size_t sent = 0;
     while (sent < s.bytes.size()) {
-      auto const n = ::send(fd, s.bytes.data() + sent, s.bytes.size() - sent, MSG_NOSIGNAL);
+      auto const n = send(s.bytes.data() + sent, s.bytes.size() - sent);
       if (n <= 0) return;
       sent += static_cast<std::size_t>(n);
     }
@@ -108,13 +187,14 @@ struct raw_h2_server::impl {
       return;
     }
     if (!s.read_after) return;  // the socket stays open, unread, until the server goes
-    while (::read(fd, buf, sizeof buf) > 0) {
+    while (receive(buf, sizeof buf) > 0) {
     }
   }
 };
 
-raw_h2_server::raw_h2_server(std::function<h2_script(int)> script) : impl_(std::make_unique<impl>()) {
+raw_h2_server::raw_h2_server(std::function<h2_script(int)> script, bool tls) : impl_(std::make_unique<impl>()) {
   impl_->script = std::move(script);
+  if (tls) impl_->tls = h2_tls_context();
   impl_->listener = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -141,13 +221,24 @@ raw_h2_server::~raw_h2_server() {
   ::shutdown(impl_->listener, SHUT_RDWR);
   impl_->acceptor.join();
   ::close(impl_->listener);
-  std::lock_guard lock(impl_->mutex);
-  for (int const fd : impl_->open) ::shutdown(fd, SHUT_RDWR);
+  {  // the acceptor is gone: no connection comes after these (each thread takes the lock as it ends)
+    std::lock_guard lock(impl_->mutex);
+    for (int const fd : impl_->open) ::shutdown(fd, SHUT_RDWR);
+  }
   for (auto& t : impl_->threads) t.join();
   for (int const fd : impl_->open) ::close(fd);
+  if (impl_->tls != nullptr) SSL_CTX_free(impl_->tls);
 }
 
-std::string raw_h2_server::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string raw_h2_server::url() const {
+  return (impl_->tls != nullptr ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(impl_->port);
+}
+
+std::string raw_h2_server::sent_by_client(int connection) const {
+  std::unique_lock lock(impl_->mutex);
+  impl_->ended.wait_for(lock, std::chrono::seconds(30), [&] { return impl_->done[connection]; });
+  return impl_->received[connection];
+}
 
 int raw_h2_server::connections_accepted() const { return impl_->accepted.load(); }
 

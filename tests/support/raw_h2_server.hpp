@@ -1,7 +1,7 @@
 #pragma once
 // A hostile HTTP/2 server for tests: on 127.0.0.1 and a free port, each connection it accepts gets the bytes
 // its script says, whatever the client asked for (the client's preface is read first, the rest is read and
-// dropped, or not read at all). The frames are built with the helpers below, so that a test can send what no
+// kept for the test, or not read at all). Over TLS it picks h2 by ALPN, with a certificate of its own. The frames are built with the helpers below, so that a test can send what no
 // real server would: malformed or oversized frames, HPACK bombs, endless CONTINUATION, floods, early GOAWAYs.
 #include <cstdint>
 #include <functional>
@@ -36,12 +36,15 @@ struct h2_script {
 class raw_h2_server {
  public:
   // `script(n)`: what the n-th connection (0, 1, ...) gets.
-  explicit raw_h2_server(std::function<h2_script(int)> script);
+  explicit raw_h2_server(std::function<h2_script(int)> script, bool tls = false);
   ~raw_h2_server();
   raw_h2_server(raw_h2_server const&) = delete;
   raw_h2_server& operator=(raw_h2_server const&) = delete;
 
-  [[nodiscard]] std::string url() const;  // http://127.0.0.1:PORT (h2c, prior knowledge)
+  [[nodiscard]] std::string url() const;  // http://127.0.0.1:PORT (h2c, prior knowledge), or https://
+  // What the client sent on its n-th connection, once it closed it (a hang guard of 30 s for a client that
+  // never does: then what came so far).
+  [[nodiscard]] std::string sent_by_client(int connection) const;
   [[nodiscard]] int connections_accepted() const;
   [[nodiscard]] std::uint16_t port() const;
   // Connections to this server that this process holds open (ESTABLISHED, its own side; from /proc/net/tcp):

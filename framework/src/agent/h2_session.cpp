@@ -40,9 +40,11 @@ constexpr std::size_t max_outbound_frames = 1024;
 // How long a PING has at least before its silence closes the connection: a request's short timeout is no
 // measure of a round trip.
 constexpr auto least_ping_wait = std::chrono::seconds(1);
+// How long the last frames (a GOAWAY) have to leave before the connection closes anyway.
+constexpr auto linger_for_last_frames = std::chrono::seconds(1);
 }  // namespace
 
-h2_session::h2_session(std::unique_ptr<connection> c) : conn_(std::move(c)) {}
+h2_session::h2_session(std::unique_ptr<connection> c) : conn_(std::move(c)), linger_(conn_->socket().get_executor()) {}
 
 h2_session::~h2_session() { nghttp2_session_del(session_); }
 
@@ -104,10 +106,23 @@ void h2_session::close(std::string_view why) noexcept {
   closed_ = true;
   fail(error(codes::connection, std::string(why)));
   conn_->close();
+  linger_.cancel();
+}
+
+void h2_session::close_when_written() noexcept {
+  usable_ = false;
+  if (closed_ || closing_) return;
+  if (!writing_) {
+    close();
+    return;
+  }
+  closing_ = true;  // the writer closes it when it is done
+  linger_.expires_after(linger_for_last_frames);
+  linger_.async_wait([self = shared_from_this()](boost::system::error_code) { self->close(); });
 }
 
 void h2_session::retire_if_done() noexcept {
-  if (!usable_ && streams_.empty()) close();
+  if (!usable_ && streams_.empty()) close_when_written();
 }
 
 asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const> out, response& to, response_limits limits,
@@ -193,8 +208,8 @@ asio::awaitable<void> h2_session::read_until_closed() {
         std::string why = std::string("the server broke HTTP/2: ") + nghttp2_strerror(static_cast<int>(used));
         if (!last_problem_.empty() && !last_problem_.starts_with("the server broke")) why += " (" + last_problem_ + ")";
         fail(error(codes::http2, why));
-        flush();  // the GOAWAY nghttp2 queued, if the socket takes it
-        close();
+        flush();  // the GOAWAY nghttp2 queued tells the server why
+        close_when_written();
         co_return;
       }
       flush();

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "candar/agent/response.hpp"
 #include "candar/failure/error.hpp"
@@ -72,12 +73,18 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   boost::asio::awaitable<void> read_until_closed();
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> write_until_drained();
-  // Sends what nghttp2 has queued: at once when the socket takes it, else on a writer of its own.
-  void flush();
+  // Sends what nghttp2 has queued: at once when the socket takes it, else on a writer of its own. A failure
+  // (memory for the batch included) closes the session.
+  void flush() noexcept;
+  void flush_queued();
   // A flush after the handlers ready now have run: the requests their users send next share one write.
   void flush_soon();
   void fail(error const& why);
   void close(std::string_view why) noexcept;
+  // Closes once what nghttp2 queued last is written (the GOAWAY saying why the agent leaves, a reset), or after
+  // a short linger when the server takes nothing: bytes the socket did not take at once (TLS's, or a full
+  // socket's) are on the writer, which a close would cut.
+  void close_when_written() noexcept;
   void end_stream(h2_stream& s, std::optional<error> failed, bool unprocessed = false);
   h2_stream* stream(std::int32_t id);
 
@@ -96,6 +103,8 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   clock_type::time_point ping_sent_{};
   bool usable_ = true;
   bool closed_ = false;
+  bool closing_ = false;      // close_when_written waits for the writer
+  boost::asio::steady_timer linger_;
   std::string last_problem_;  // why the connection is ending, in nghttp2's words: the first reason given
 };
 

@@ -26,15 +26,19 @@ void h2_session::flush_soon() {
   flush_posted_ = true;
   asio::post(conn_->socket().get_executor(), [self = shared_from_this()]() noexcept {
     self->flush_posted_ = false;
-    try {
-      self->flush();
-    } catch (std::exception const& e) {
-      self->close(std::string("the HTTP/2 connection failed: ") + e.what());
-    }
+    self->flush();
   });
 }
 
-void h2_session::flush() {
+void h2_session::flush() noexcept {
+  try {
+    flush_queued();
+  } catch (std::exception const& e) {  // no memory for the batch
+    close(std::string("the HTTP/2 connection failed: ") + e.what());
+  }
+}
+
+void h2_session::flush_queued() {
   if (writing_ || closed_) return;
   for (;;) {
     if (pending_at_ == pending_.size()) {
@@ -79,7 +83,11 @@ asio::awaitable<void> h2_session::write_loop() {
     writing_ = false;
     close(std::string("the HTTP/2 connection failed: ") + e.what());
   }
-  retire_if_done();
+  if (closing_) {
+    close();
+  } else {
+    retire_if_done();
+  }
 }
 
 asio::awaitable<void> h2_session::write_until_drained() {
