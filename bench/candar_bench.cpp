@@ -3,10 +3,10 @@
 // Prints Google Benchmark's table, then one ratio line per pair. No thresholds: these are figures to read.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
-#include <exception>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <string>
@@ -38,9 +38,9 @@ void worker_empty_iterations(benchmark::State& state) {
     rt.run(w.process(context(), [](std::exception_ptr) { std::abort(); }));
   }
   state.SetItemsProcessed(state.iterations() * iterations_per_run);
-  state.counters["per_thread"] = benchmark::Counter(static_cast<double>(state.iterations() * iterations_per_run) /
-                                                        static_cast<double>(threads),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["per_thread"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * iterations_per_run) / static_cast<double>(threads),
+                         benchmark::Counter::kIsRate);
 }
 
 // The peer: one spawned coroutine per iteration (isucandar starts a goroutine per iteration).
@@ -48,10 +48,11 @@ asio::awaitable<void> spawn_each(runtime& rt, std::int64_t count) {
   detail::async_signal all_done(co_await asio::this_coro::executor);
   auto left = std::make_shared<std::atomic<std::int64_t>>(count);
   for (std::int64_t i = 0; i < count; ++i) {
-    asio::co_spawn(rt.next_executor(), []() -> asio::awaitable<void> { co_return; },
-                   [left, all_done](std::exception_ptr) mutable {
-                     if (left->fetch_sub(1) == 1) all_done.notify();
-                   });
+    asio::co_spawn(
+        rt.next_executor(), []() -> asio::awaitable<void> { co_return; },
+        [left, all_done](std::exception_ptr) mutable {
+          if (left->fetch_sub(1) == 1) all_done.notify();
+        });
   }
   std::function<bool()> finished = [left] { return left->load() == 0; };
   co_await all_done.wait_until(std::move(finished));

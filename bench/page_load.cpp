@@ -31,27 +31,27 @@ int main(int argc, char** argv) {
   std::atomic<std::int64_t> failures{0};
   std::atomic<std::size_t> resources{0};
   auto const started = std::chrono::steady_clock::now();
-  worker visits(
-      rt,
-      [&](context const&, std::int64_t) -> asio::awaitable<void> {
-        agent_options options;  // named: g++ 12 miscompiles a braced temporary in a coroutine
-        options.http2 = protocol == "h2" ? http2_use::over_tls : http2_use::never;
-        options.timeout = std::chrono::seconds(30);
-        agent a(co_await asio::this_coro::executor, std::move(options));
-        auto home = co_await a.get(page).send();
-        if (!home || home->status != 200) {
-          ++failures;
-          co_return;
-        }
-        auto const loaded = co_await a.load_resources(*home);
-        if (!loaded.all_ok()) ++failures;
-        resources += loaded.items.size();
-        connections += a.connections_opened();
-      },
-      {.count = users, .parallelism = users});
+  worker visits(rt,
+                [&](context const&, std::int64_t) -> asio::awaitable<void> {
+                  agent_options options;  // named: g++ 12 miscompiles a braced temporary in a coroutine
+                  options.http2 = protocol == "h2" ? http2_use::over_tls : http2_use::never;
+                  options.timeout = std::chrono::seconds(30);
+                  agent a(co_await asio::this_coro::executor, std::move(options));
+                  auto home = co_await a.get(page).send();
+                  if (!home || home->status != 200) {
+                    ++failures;
+                    co_return;
+                  }
+                  auto const loaded = co_await a.load_resources(*home);
+                  if (!loaded.all_ok()) ++failures;
+                  resources += loaded.items.size();
+                  connections += a.connections_opened();
+                },
+                {.count = users, .parallelism = users});
   rt.run(visits.process(context(), [](std::exception_ptr) { std::abort(); }));
   auto const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("%-8s %d users, %zu resources: %.3f s, %zu connections, %lld failed\n", protocol.c_str(),
-              static_cast<int>(users), resources.load(), seconds, connections.load(), static_cast<long long>(failures.load()));
+              static_cast<int>(users), resources.load(), seconds, connections.load(),
+              static_cast<long long>(failures.load()));
   return failures == 0 ? 0 : 1;
 }

@@ -8,14 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "candar/benchmark/benchmark.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/context/spawn.hpp"
 #include "candar/load/adjustor.hpp"
-#include "candar/context/parallel.hpp"
 #include "candar/worker/worker.hpp"
 
 namespace asio = boost::asio;
@@ -81,13 +81,12 @@ int main(int argc, char** argv) {
            co_return;
          },
          .load = [&](step& s) -> asio::awaitable<void> {
-           worker users(
-               s.runtime(),
-               [&s](context const& ctx, std::int64_t) -> asio::awaitable<void> {
-                 std::int64_t checksum = 1;
-                 for (std::int64_t r = 0; r < 10; ++r) co_await one_request(ctx, s, r, checksum);
-               },
-               {.parallelism = 4});
+           worker users(s.runtime(),
+                        [&s](context const& ctx, std::int64_t) -> asio::awaitable<void> {
+                          std::int64_t checksum = 1;
+                          for (std::int64_t r = 0; r < 10; ++r) co_await one_request(ctx, s, r, checksum);
+                        },
+                        {.parallelism = 4});
            load_adjustor adjust({.successes_to_raise = 10, .raise_by = 4, .max_level = 64}, {&users}, log, 4);
            context load = s.context().with_cancel();
            co_await together([&] { return users.process(s, load); },
@@ -104,7 +103,8 @@ int main(int argc, char** argv) {
     auto const& r = b.run(rt);
     auto const& errors = r.errors();
     std::cout << "breakdown:\n";
-    for (auto const& [tag, n] : r.score().breakdown()) std::cout << fmt::format("  {:<8} {:>9} x {}\n", tag, n, r.score().weight(tag));
+    for (auto const& [tag, n] : r.score().breakdown())
+      std::cout << fmt::format("  {:<8} {:>9} x {}\n", tag, n, r.score().weight(tag));
     std::cout << fmt::format("errors: {}\n", errors.count());
     std::cout << fmt::format("score: {}\n", r.score().total(errors));
     return r.prepare_failed() || errors.count() > 0 ? 1 : 0;

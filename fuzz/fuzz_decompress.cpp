@@ -8,7 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
   if (size == 0) return 0;
-  static char const* const codings[] = {"gzip", "deflate", "br", "gzip, br", "identity", "x-gzip", "deflate, gzip", "bogus"};
+  static char const* const codings[] = {"gzip",   "deflate",       "br",   "gzip, br", "identity",
+                                        "x-gzip", "deflate, gzip", "bogus"};
   std::string const coding = codings[data[0] % 8];
   constexpr std::size_t cap = 256 * 1024;
   auto decoded = candar::decode_content(coding, std::string(reinterpret_cast<char const*>(data + 1), size - 1), cap);

@@ -11,7 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
   std::string_view const bytes(reinterpret_cast<char const*>(data), size);
   auto const newline = bytes.find('\n');
-  auto const selector = newline == std::string_view::npos ? std::string_view("a") : bytes.substr(0, std::min<std::size_t>(newline, 256));
+  auto const selector =
+      newline == std::string_view::npos ? std::string_view("a") : bytes.substr(0, std::min<std::size_t>(newline, 256));
   auto const html = newline == std::string_view::npos ? bytes : bytes.substr(newline + 1);
   candar::html::document const doc(html, "http://example.test/dir/page");
   try {

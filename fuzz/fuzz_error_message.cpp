@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   candar::error e(bytes.substr(0, split), std::string(bytes.substr(split)));
   auto const wrapped = std::move(e).wrap(bytes.substr(split / 2, split));
   if (wrapped.message().size() > 512) std::abort();
-  nlohmann::json const j = {{"message", wrapped.message()}, {"summary", wrapped.summary()}, {"code", wrapped.outer_code()}};
+  nlohmann::json const j = {
+      {"message", wrapped.message()}, {"summary", wrapped.summary()}, {"code", wrapped.outer_code()}};
   auto const text = j.dump();  // strict: throws (and so fails the run) on invalid UTF-8
   (void)text;
   return 0;

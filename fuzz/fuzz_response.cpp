@@ -19,8 +19,10 @@ struct reading {
 
 reading parse(std::string_view bytes, std::size_t piece) {
   reading out;
-  candar::detail::response_parser p(out.res, {.max_header_bytes = 4096, .max_header_count = 50, .max_body_bytes = 1 << 20}, false);
-  for (std::size_t at = 0; at < bytes.size() && !p.done() && p.failed() == candar::detail::response_parser::failure::none;) {
+  candar::detail::response_parser p(
+      out.res, {.max_header_bytes = 4096, .max_header_count = 50, .max_body_bytes = 1 << 20}, false);
+  for (std::size_t at = 0;
+       at < bytes.size() && !p.done() && p.failed() == candar::detail::response_parser::failure::none;) {
     std::string const part(bytes.substr(at, piece));  // its own buffer: the parser must not keep pointers into it
     auto const used = p.feed(part);
     if (used == 0 || used > part.size()) std::abort();  // a feed that takes nothing would hang the agent
@@ -41,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   auto const whole = parse(bytes, bytes.size() + 1);
   auto const cut = parse(bytes, piece);
   if (whole.done != cut.done || whole.why != cut.why) std::abort();
-  if (whole.done && (whole.res.status != cut.res.status || whole.res.headers != cut.res.headers || whole.res.body != cut.res.body)) {
+  if (whole.done &&
+      (whole.res.status != cut.res.status || whole.res.headers != cut.res.headers || whole.res.body != cut.res.body)) {
     std::abort();
   }
   if (whole.done) {

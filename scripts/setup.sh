@@ -30,12 +30,16 @@ packages=(
 )
 
 # Extra groups, named as arguments: `setup.sh test` adds what the test suite judges with (scripts/test.sh
-# asks for it), `setup.sh perf` what scripts/perf-agent.sh compares against.
+# asks for it), `setup.sh perf` what scripts/perf-agent.sh compares against, `setup.sh tidy` clang-tidy.
 test_packages=(
   chromium                # headless, the judge of the HTML report page (tests/support/headless_chromium.*)
   llvm                    # llvm-symbolizer: sanitizer reports with function names and lines (scripts/test.sh)
+  clang-format-16         # the house layout, checked by scripts/test.sh (scripts/format.sh)
   python3-locust          # Locust 2.12's master, which the candar worker tests join (tests/cli/locust_worker_test.cpp)
   prometheus              # scrapes a real run's --metrics-listen (tests/isuchair/metrics_export_test.cpp)
+)
+tidy_packages=(
+  clang-tidy-16           # scripts/tidy.sh: clang 16's own, so it reads the presets' precompiled headers
 )
 perf_packages=(
   wrk                     # the peer load generator candar load is compared with
@@ -48,7 +52,8 @@ for group in "$@"; do
   case "$group" in
     test) names+=("${test_packages[@]}") ;;
     perf) names+=("${perf_packages[@]}") ;;
-    *) echo "setup: unknown group '$group' (known: test, perf)" >&2; exit 2 ;;
+    tidy) names+=("${tidy_packages[@]}") ;;
+    *) echo "setup: unknown group '$group' (known: test, perf, tidy)" >&2; exit 2 ;;
   esac
 done
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite: the debug build with AddressSanitizer +
+# Sets everything up and runs the whole test suite: the layout check (scripts/format.sh), the debug build with AddressSanitizer +
 # UndefinedBehaviorSanitizer, then the ThreadSanitizer build, each through ctest, then candar as a package
 # (install, find_package, add_subdirectory, the starter contest: scripts/package-test.sh), then each fuzz
 # target briefly.
@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh test
+
+echo "== layout"
+bash scripts/format.sh --check
 
 jobs=$(nproc)
 for preset in debug tsan; do

@@ -35,7 +35,9 @@ int fetch_command(std::vector<std::string> const& args) {
   bool resources = false;
   bool http2 = false;
   try {
-    command_line cl({.flags = {"help", "json", "resources", "http2"}, .options = {"header", "timeout"}, .repeatable = {"header"}}, args);
+    command_line cl(
+        {.flags = {"help", "json", "resources", "http2"}, .options = {"header", "timeout"}, .repeatable = {"header"}},
+        args);
     if (cl.flag("help")) {
       std::cout << help;
       return 0;
@@ -64,7 +66,8 @@ int fetch_command(std::vector<std::string> const& args) {
   std::optional<page_resources> loaded;
   std::vector<cookie> cookies;
   rt.run([](std::string u, std::vector<std::pair<std::string, std::string>> hs, double t, bool with_resources, bool h2,
-            std::optional<outcome>& out, std::optional<page_resources>& res_out, std::vector<cookie>& jar) -> asio::awaitable<void> {
+            std::optional<outcome>& out, std::optional<page_resources>& res_out,
+            std::vector<cookie>& jar) -> asio::awaitable<void> {
     agent_options options;
     options.timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(t));
     if (h2) options.http2 = http2_use::always;
@@ -86,22 +89,27 @@ int fetch_command(std::vector<std::string> const& args) {
     if (r) {
       nlohmann::json hs = nlohmann::json::array();
       for (auto const& [k, v] : r->headers) hs.push_back({k, v});
-      j.update({{"ok", true},
-                {"status", r->status},
-                {"protocol", r->protocol == http_protocol::h2 ? "h2" : "http/1.1"},
-                {"headers", hs},
-                {"body_bytes", r->body.size()},
-                {"timings_ms", {{"connect", ms(r->time.connect)}, {"first_byte", ms(r->time.first_byte)}, {"total", ms(r->time.total)}}}});
+      j.update(
+          {{"ok", true},
+           {"status", r->status},
+           {"protocol", r->protocol == http_protocol::h2 ? "h2" : "http/1.1"},
+           {"headers", hs},
+           {"body_bytes", r->body.size()},
+           {"timings_ms",
+            {{"connect", ms(r->time.connect)}, {"first_byte", ms(r->time.first_byte)}, {"total", ms(r->time.total)}}}});
       nlohmann::json cs = nlohmann::json::array();
-      for (auto const& c : cookies) cs.push_back({{"name", c.name}, {"domain", c.domain}, {"path", c.path}, {"host_only", c.host_only}});
+      for (auto const& c : cookies)
+        cs.push_back({{"name", c.name}, {"domain", c.domain}, {"path", c.path}, {"host_only", c.host_only}});
       j["cookies"] = cs;
       if (loaded) {
         nlohmann::json items = nlohmann::json::array();
         for (auto const& item : loaded->items) {
           nlohmann::json one{{"kind", item.ref.kind}, {"url", item.url}};
           if (item.result) {
-            one.update({{"status", item.result->status}, {"bytes", item.result->body.size()},
-                        {"cache", cache_name(item.result->cache)}, {"ms", ms(item.result->time.total)}});
+            one.update({{"status", item.result->status},
+                        {"bytes", item.result->body.size()},
+                        {"cache", cache_name(item.result->cache)},
+                        {"ms", ms(item.result->time.total)}});
           } else {
             one["error"] = item.result.error().summary();
           }
@@ -127,13 +135,16 @@ int fetch_command(std::vector<std::string> const& args) {
   std::cout << "headers:\n";
   for (auto const& [k, v] : r->headers) std::cout << fmt::format("  {}: {}\n", k, v);
   std::cout << "cookies set:" << (cookies.empty() ? " none" : "") << '\n';
-  for (auto const& c : cookies) std::cout << fmt::format("  {} (domain {}{}, path {})\n", c.name, c.domain, c.host_only ? ", host only" : "", c.path);
+  for (auto const& c : cookies)
+    std::cout << fmt::format("  {} (domain {}{}, path {})\n", c.name, c.domain, c.host_only ? ", host only" : "",
+                             c.path);
   if (loaded) {
     std::cout << fmt::format("resources: {} ({} from the cache)\n", loaded->items.size(), loaded->from_cache());
     for (auto const& item : loaded->items) {
       if (item.result) {
-        std::cout << fmt::format("  {:<10} {} {} {} bytes, {:.2f} ms, {}\n", item.ref.kind, item.result->status, item.url,
-                                 item.result->body.size(), ms(item.result->time.total), cache_name(item.result->cache));
+        std::cout << fmt::format("  {:<10} {} {} {} bytes, {:.2f} ms, {}\n", item.ref.kind, item.result->status,
+                                 item.url, item.result->body.size(), ms(item.result->time.total),
+                                 cache_name(item.result->cache));
       } else {
         std::cout << fmt::format("  {:<10} {} failed: {}\n", item.ref.kind, item.url, item.result.error().summary());
       }

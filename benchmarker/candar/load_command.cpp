@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
+#include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
 
 #include "candar/agent/agent.hpp"
@@ -28,10 +28,9 @@ namespace {
 namespace asio = boost::asio;
 using clock_type = std::chrono::steady_clock;
 
-
-
-std::string ms(std::chrono::microseconds us) { return fmt::format("{:.2f}ms", static_cast<double>(us.count()) / 1000.0); }
-
+std::string ms(std::chrono::microseconds us) {
+  return fmt::format("{:.2f}ms", static_cast<double>(us.count()) / 1000.0);
+}
 
 // What an open-model run adds to the figures.
 struct open_figures {
@@ -39,7 +38,6 @@ struct open_figures {
   histogram from_due;    // each request's time from when it was due to its end, answered or not
   histogram from_start;  // the same requests from when they went out
 };
-
 
 // Agents are reused from one iteration to the next, like wrk's connections: each loop keeps its own free list
 // (agents are bound to their loop), touched only from that loop.
@@ -80,12 +78,13 @@ int load_command(std::vector<std::string> const& args) {
   options.cache = false;
 
   if (s.open) {
-    std::cout << fmt::format("Running {}s load @ {}\n  open model: {}, {} users at the start, up to {}, {} threads, keep-alive {}\n",
-                             s.duration_s, s.url, describe(*s.open), s.open->pre_allocated_users, s.open->max_users,
-                             rt.size(), s.keep_alive ? "on" : "off");
+    std::cout << fmt::format(
+        "Running {}s load @ {}\n  open model: {}, {} users at the start, up to {}, {} threads, keep-alive {}\n",
+        s.duration_s, s.url, describe(*s.open), s.open->pre_allocated_users, s.open->max_users, rt.size(),
+        s.keep_alive ? "on" : "off");
   } else {
-    std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}{}\n", s.duration_s, s.url,
-                             s.connections, rt.size(), s.keep_alive ? "on" : "off",
+    std::cout << fmt::format("Running {}s load @ {}\n  {} connections, {} threads, keep-alive {}{}\n", s.duration_s,
+                             s.url, s.connections, rt.size(), s.keep_alive ? "on" : "off",
                              s.http2 ? fmt::format(", HTTP/2, {} streams each", s.streams) : "");
   }
 
@@ -129,32 +128,32 @@ int load_command(std::vector<std::string> const& args) {
         },
         *s.open);
     rt.run(rate.process(ctx, keep_first));
-    open = open_figures{rate.scheduled(), rate.started(), rate.dropped(), rate.users(), rate.latency_from_due(),
-                        rate.latency_from_start()};
+    open = open_figures{rate.scheduled(), rate.started(),          rate.dropped(),
+                        rate.users(),     rate.latency_from_due(), rate.latency_from_start()};
     rt.stop();  // the agents go before their loops' executors
   } else {
-    worker users(
-        rt,
-        [&](context const& c, std::int64_t) -> asio::awaitable<void> {
-          auto const loop = runtime::current_loop().value_or(0);
-          auto& shelf = shelves[loop];
-          if (s.streams > 1) {
-            auto const per_loop = (static_cast<std::size_t>(s.connections) + rt.size() - 1) / rt.size();
-            if (shelf.shared.size() < per_loop) shelf.shared.push_back(std::make_unique<agent>(rt.executor(loop), options));
-            co_await get_once(c, *shelf.shared[shelf.next++ % shelf.shared.size()]);
-            co_return;
-          }
-          std::unique_ptr<agent> a;
-          if (shelf.free.empty()) {
-            a = std::make_unique<agent>(rt.executor(loop), options);
-          } else {
-            a = std::move(shelf.free.back());
-            shelf.free.pop_back();
-          }
-          co_await get_once(c, *a);
-          if (!c.done()) shelf.free.push_back(std::move(a));
-        },
-        {.parallelism = s.connections * s.streams});
+    worker users(rt,
+                 [&](context const& c, std::int64_t) -> asio::awaitable<void> {
+                   auto const loop = runtime::current_loop().value_or(0);
+                   auto& shelf = shelves[loop];
+                   if (s.streams > 1) {
+                     auto const per_loop = (static_cast<std::size_t>(s.connections) + rt.size() - 1) / rt.size();
+                     if (shelf.shared.size() < per_loop)
+                       shelf.shared.push_back(std::make_unique<agent>(rt.executor(loop), options));
+                     co_await get_once(c, *shelf.shared[shelf.next++ % shelf.shared.size()]);
+                     co_return;
+                   }
+                   std::unique_ptr<agent> a;
+                   if (shelf.free.empty()) {
+                     a = std::make_unique<agent>(rt.executor(loop), options);
+                   } else {
+                     a = std::move(shelf.free.back());
+                     shelf.free.pop_back();
+                   }
+                   co_await get_once(c, *a);
+                   if (!c.done()) shelf.free.push_back(std::move(a));
+                 },
+                 {.parallelism = s.connections * s.streams});
     rt.run(users.process(ctx, keep_first));
   }
   auto const elapsed = std::chrono::duration<double>(std::min(clock_type::now(), *ctx.deadline()) - started).count();
@@ -170,31 +169,36 @@ int load_command(std::vector<std::string> const& args) {
 
   std::cout << fmt::format("Requests:  {} in {:.2f}s, {:.1f} req/s\n", total.requests, elapsed, rps);
   std::string statuses;
-  for (auto const& [status, n] : total.by_status) statuses += fmt::format("{}{}: {}", statuses.empty() ? "" : ", ", status, n);
+  for (auto const& [status, n] : total.by_status)
+    statuses += fmt::format("{}{}: {}", statuses.empty() ? "" : ", ", status, n);
   std::cout << "Status:    " << (statuses.empty() ? "none" : statuses) << '\n';
   std::string codes_line;
-  for (auto const& [code, n] : total.errors_by_code) codes_line += fmt::format("{}{}: {}", codes_line.empty() ? "" : ", ", code, n);
+  for (auto const& [code, n] : total.errors_by_code)
+    codes_line += fmt::format("{}{}: {}", codes_line.empty() ? "" : ", ", code, n);
   std::cout << "Errors:    " << (codes_line.empty() ? "none" : codes_line) << '\n';
   auto const& h = total.latency;
-  std::cout << fmt::format("Latency:   p50 {}  p90 {}  p99 {}  max {}  mean {}{}\n", ms(h.percentile(50)), ms(h.percentile(90)),
-                           ms(h.percentile(99)), ms(h.max()), ms(h.mean()), open ? "  (answered requests, from when each went out)" : "");
+  std::cout << fmt::format("Latency:   p50 {}  p90 {}  p99 {}  max {}  mean {}{}\n", ms(h.percentile(50)),
+                           ms(h.percentile(90)), ms(h.percentile(99)), ms(h.max()), ms(h.mean()),
+                           open ? "  (answered requests, from when each went out)" : "");
   if (open) {
     // Both over every request that ended within the run, answered or not, so that the two compare.
     auto const& d = open->from_due;
     auto const& f = open->from_start;
-    std::cout << fmt::format("  every request, from when it was due:  p50 {}  p90 {}  p99 {}  max {}\n", ms(d.percentile(50)),
-                             ms(d.percentile(90)), ms(d.percentile(99)), ms(d.max()));
-    std::cout << fmt::format("  every request, from when it went out: p50 {}  p90 {}  p99 {}  max {}\n", ms(f.percentile(50)),
-                             ms(f.percentile(90)), ms(f.percentile(99)), ms(f.max()));
-    std::cout << fmt::format("Rate:      {} due, {} started ({:.1f}/s over the {:g}s schedule), {} dropped, {} users made\n",
-                             open->scheduled, open->started, static_cast<double>(open->started) / s.duration_s, s.duration_s,
-                             open->dropped, open->users);
+    std::cout << fmt::format("  every request, from when it was due:  p50 {}  p90 {}  p99 {}  max {}\n",
+                             ms(d.percentile(50)), ms(d.percentile(90)), ms(d.percentile(99)), ms(d.max()));
+    std::cout << fmt::format("  every request, from when it went out: p50 {}  p90 {}  p99 {}  max {}\n",
+                             ms(f.percentile(50)), ms(f.percentile(90)), ms(f.percentile(99)), ms(f.max()));
+    std::cout << fmt::format(
+        "Rate:      {} due, {} started ({:.1f}/s over the {:g}s schedule), {} dropped, {} users made\n",
+        open->scheduled, open->started, static_cast<double>(open->started) / s.duration_s, s.duration_s, open->dropped,
+        open->users);
     if (open->dropped > 0) {
       std::cout << fmt::format(
-          "Dropped:   {} requests were not sent: no user was free when they were due{} (raise --max-users, now {}, or lower "
+          "Dropped:   {} requests were not sent: no user was free when they were due{} (raise --max-users, now {}, or "
+          "lower "
           "the rate){}\n",
-          open->dropped, s.open->max_delay > clock_type::duration::zero() ? " or within --max-delay" : "", s.open->max_users,
-          open->dropped * 10 > open->scheduled ? "; the server did not keep up with the rate" : "");
+          open->dropped, s.open->max_delay > clock_type::duration::zero() ? " or within --max-delay" : "",
+          s.open->max_users, open->dropped * 10 > open->scheduled ? "; the server did not keep up with the rate" : "");
     }
   }
   std::cout << fmt::format("Protocol:  HTTP/2 for {} of {} responses\n", over_h2.load(), total.requests);
@@ -218,8 +222,11 @@ int load_command(std::vector<std::string> const& args) {
                      {"status", status_json},
                      {"errors", total.errors_by_code},
                      {"latency_us",
-                      {{"p50", h.percentile(50).count()}, {"p90", h.percentile(90).count()}, {"p99", h.percentile(99).count()},
-                       {"max", h.max().count()}, {"mean", h.mean().count()}}},
+                      {{"p50", h.percentile(50).count()},
+                       {"p90", h.percentile(90).count()},
+                       {"p99", h.percentile(99).count()},
+                       {"max", h.max().count()},
+                       {"mean", h.mean().count()}}},
                      {"body_bytes", total.bytes},
                      {"cpu_seconds", cpu},
                      {"requests_per_cpu_second", per_cpu}};
@@ -232,11 +239,17 @@ int load_command(std::vector<std::string> const& args) {
                    {"users", open->users},
                    {"max_users", s.open->max_users},
                    {"max_delay_s", std::chrono::duration<double>(s.open->max_delay).count()}};
-      j["latency_from_due_us"] = {{"p50", d.percentile(50).count()}, {"p90", d.percentile(90).count()},
-                                  {"p99", d.percentile(99).count()}, {"max", d.max().count()}, {"mean", d.mean().count()}};
+      j["latency_from_due_us"] = {{"p50", d.percentile(50).count()},
+                                  {"p90", d.percentile(90).count()},
+                                  {"p99", d.percentile(99).count()},
+                                  {"max", d.max().count()},
+                                  {"mean", d.mean().count()}};
       auto const& f = open->from_start;
-      j["latency_from_start_us"] = {{"p50", f.percentile(50).count()}, {"p90", f.percentile(90).count()},
-                                    {"p99", f.percentile(99).count()}, {"max", f.max().count()}, {"mean", f.mean().count()}};
+      j["latency_from_start_us"] = {{"p50", f.percentile(50).count()},
+                                    {"p90", f.percentile(90).count()},
+                                    {"p99", f.percentile(99).count()},
+                                    {"max", f.max().count()},
+                                    {"mean", f.mean().count()}};
     }
     std::ofstream out(*s.json_file);
     out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';

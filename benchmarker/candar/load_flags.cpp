@@ -68,14 +68,16 @@ std::chrono::steady_clock::duration seconds_of(double s) {
 std::string describe(arrival_rate_options const& o) {
   if (o.stages.size() == 1 && o.stages[0].target == o.start_rate) return fmt::format("{:g} requests/s", o.start_rate);
   std::string text = fmt::format("from {:g}/s", o.start_rate);
-  for (auto const& st : o.stages) text += fmt::format(", to {:g}/s over {:g}s", st.target, std::chrono::duration<double>(st.duration).count());
+  for (auto const& st : o.stages)
+    text += fmt::format(", to {:g}/s over {:g}s", st.target, std::chrono::duration<double>(st.duration).count());
   return text;
 }
 
 std::optional<load_settings> read_load_flags(std::vector<std::string> const& args) {
   load_settings s;
   command_line cl({.flags = {"help", "no-keepalive", "http2"},
-                   .options = {"streams", "connections", "duration", "threads", "timeout", "json", "rate", "stages", "max-users", "max-delay"}},
+                   .options = {"streams", "connections", "duration", "threads", "timeout", "json", "rate", "stages",
+                               "max-users", "max-delay"}},
                   args);
   if (cl.flag("help")) {
     std::cout << help;
@@ -94,7 +96,8 @@ std::optional<load_settings> read_load_flags(std::vector<std::string> const& arg
   s.streams = cl.integer("streams", 1, 1, 1000);
   if (s.streams > 1 && !s.http2) throw usage_error("--streams goes with --http2");
   if (s.http2 && !s.keep_alive) throw usage_error("--http2 keeps its connection: leave out --no-keepalive");
-  if (s.streams > 1 && (cl.value("rate") || cl.value("stages"))) throw usage_error("--streams goes with the closed loop, not --rate or --stages");
+  if (s.streams > 1 && (cl.value("rate") || cl.value("stages")))
+    throw usage_error("--streams goes with the closed loop, not --rate or --stages");
   if (cl.value("rate") || cl.value("stages")) {
     arrival_rate_options o;
     if (auto const stages = cl.value("stages")) {

@@ -37,12 +37,14 @@ constexpr char const* help =
 void check_name(std::string const& name) {
   bool const valid = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
                      std::all_of(name.begin(), name.end(), [](char c) {
-                       return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-                              c == '-' || c == '_';
+                       return std::islower(static_cast<unsigned char>(c)) ||
+                              std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_';
                      });
   if (!valid) {
-    throw usage_error(fmt::format("'{}' is not a contest name: use lowercase letters, digits, '-' and '_', starting "
-                                  "with a letter (or give one with --name)", name));
+    throw usage_error(
+        fmt::format("'{}' is not a contest name: use lowercase letters, digits, '-' and '_', starting "
+                    "with a letter (or give one with --name)",
+                    name));
   }
 }
 
@@ -90,7 +92,8 @@ int new_command(std::vector<std::string> const& args) {
     check_name(name);
     std::error_code ec;
     if (fs::exists(dir, ec) && (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec))) {
-      throw usage_error(fmt::format("{} exists and is not an empty folder: the starter goes into a new one", dir.string()));
+      throw usage_error(
+          fmt::format("{} exists and is not an empty folder: the starter goes into a new one", dir.string()));
     }
   } catch (usage_error const& e) {
     std::cerr << "candar new: " << e.what() << " (see candar new --help)\n";
@@ -125,11 +128,13 @@ int new_command(std::vector<std::string> const& args) {
     std::cout << "note: this candar is not an installed one (no package config next to it): the starter finds\n"
                  "      candar under /usr/local or /usr, or where CANDAR_PREFIX says (scripts/install.sh PREFIX).\n";
   }
-  std::string const prefix_line =
-      prefix && *prefix != "/usr/local" && *prefix != "/usr" ? fmt::format("  export CANDAR_PREFIX={}\n", prefix->string()) : "";
-  std::cout << fmt::format("next:\n{}  cd {}\n  cmake --preset release && cmake --build --preset release\n"
-                           "  ./build/{}-bench --target http://127.0.0.1:8080 --duration 10\n",
-                           prefix_line, dir.string(), name);
+  std::string const prefix_line = prefix && *prefix != "/usr/local" && *prefix != "/usr"
+                                      ? fmt::format("  export CANDAR_PREFIX={}\n", prefix->string())
+                                      : "";
+  std::cout << fmt::format(
+      "next:\n{}  cd {}\n  cmake --preset release && cmake --build --preset release\n"
+      "  ./build/{}-bench --target http://127.0.0.1:8080 --duration 10\n",
+      prefix_line, dir.string(), name);
   return 0;
 }
 

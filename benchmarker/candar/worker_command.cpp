@@ -5,10 +5,10 @@
 #include <iostream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "candar/agent/agent.hpp"
@@ -39,10 +39,14 @@ constexpr char const* help =
 
 std::string end_name(locust::worker_end e) {
   switch (e) {
-    case locust::worker_end::master_quit: return "master_quit";
-    case locust::worker_end::master_lost: return "master_lost";
-    case locust::worker_end::master_unreachable: return "master_unreachable";
-    case locust::worker_end::stopped: return "stopped";
+    case locust::worker_end::master_quit:
+      return "master_quit";
+    case locust::worker_end::master_lost:
+      return "master_lost";
+    case locust::worker_end::master_unreachable:
+      return "master_unreachable";
+    case locust::worker_end::stopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -54,7 +58,8 @@ bool is_host(std::string_view h) {
     return h.substr(1, h.size() - 2).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
   }
   return !h.empty() && h.size() <= 253 &&
-         h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string_view::npos;
+         h.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
+             std::string_view::npos;
 }
 
 // SIGINT and SIGTERM cancel `ctx`, on a thread of their own, for as long as this lives.
@@ -93,7 +98,8 @@ int worker_command(std::vector<std::string> const& args) {
   double timeout_s = 10;
   std::optional<std::string> json_file;
   try {
-    command_line cl({.flags = {"help"}, .options = {"master", "target", "threads", "timeout", "master-timeout", "json"}}, args);
+    command_line cl(
+        {.flags = {"help"}, .options = {"master", "target", "threads", "timeout", "master-timeout", "json"}}, args);
     if (cl.flag("help")) {
       std::cout << help;
       return 0;
@@ -116,7 +122,8 @@ int worker_command(std::vector<std::string> const& args) {
     require_http_url(target_url);
     threads = static_cast<std::size_t>(cl.integer("threads", 0, 0, 1024));
     timeout_s = cl.seconds("timeout", 10);
-    options.master_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(cl.seconds("master-timeout", 60) * 1000));
+    options.master_timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(cl.seconds("master-timeout", 60) * 1000));
     json_file = cl.value("json");
   } catch (usage_error const& e) {
     std::cerr << "candar worker: " << e.what() << " (see candar worker --help)\n";

@@ -78,7 +78,8 @@ double command_line::seconds(std::string const& name, double fallback, bool zero
   if (!v) return fallback;
   auto const d = finite_number(*v);
   if (!d || *d < 0 || (*d == 0 && !zero_allowed) || *d > 86400) {
-    throw usage_error("--" + name + " needs a number of seconds " + (zero_allowed ? "of 0 or more" : "above 0") + ", got '" + *v + "'");
+    throw usage_error("--" + name + " needs a number of seconds " + (zero_allowed ? "of 0 or more" : "above 0") +
+                      ", got '" + *v + "'");
   }
   return *d;
 }
@@ -88,7 +89,8 @@ double command_line::rate(std::string const& name, double fallback, double min) 
   if (!v) return fallback;
   auto const d = finite_number(*v);
   if (!d || *d < min || *d > 10'000'000) {
-    throw usage_error("--" + name + " needs a rate per second " + (min > 0 ? "above 0" : "of 0 or more") + ", got '" + *v + "'");
+    throw usage_error("--" + name + " needs a rate per second " + (min > 0 ? "above 0" : "of 0 or more") + ", got '" +
+                      *v + "'");
   }
   return *d;
 }

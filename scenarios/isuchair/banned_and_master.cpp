@@ -1,8 +1,8 @@
 // Banned users' logins, and master-version refreshes: requests the webapp must refuse as the rules change.
 #include "flows.hpp"
 
-#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
 
 #include "candar/context/spawn.hpp"
 #include "client.hpp"
@@ -23,8 +23,9 @@ asio::awaitable<void> banned_user_flow(candar::step& s, flow_env& env, std::mt19
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (!co_await c.start()) co_return;
     json const body = {{"user_id", u->id}, {"password", u->password}};
-    auto login = co_await c.send("POST /api/login", "/api/login", &body,
-                                 {.status = 403, .values = nullptr, .score = false, .wrong_status_code = codes::banned});
+    auto login =
+        co_await c.send("POST /api/login", "/api/login", &body,
+                        {.status = 403, .values = nullptr, .score = false, .wrong_status_code = codes::banned});
     if (login.what == call::kind::restart) continue;
     if (login.ok()) c.score("banned-refused");
     break;
@@ -48,7 +49,9 @@ asio::awaitable<void> refresh_master(candar::step& s, flow_env& env, std::string
   json const probe_body = {{"user_id", 0}, {"password", "probe"}};
   json const probe_expected = {{"master_version", next}};
   co_await c.send("POST /api/login", "/api/login", &probe_body,
-                  {.status = contract::isuchair().refused_status(), .values = &probe_expected, .score = false,
+                  {.status = contract::isuchair().refused_status(),
+                   .values = &probe_expected,
+                   .score = false,
                    .wrong_status_code = codes::master_version});
 }
 

@@ -71,7 +71,8 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
   }
   if (c.status != expect.status) {
     auto const code = expect.wrong_status_code.empty() ? codes::status : expect.wrong_status_code;
-    fail(candar::error(code, fmt::format("{}: expected status {}, got {}", e.name, expect.status, c.status)).with_trace(ids));
+    fail(candar::error(code, fmt::format("{}: expected status {}, got {}", e.name, expect.status, c.status))
+             .with_trace(ids));
     // After an unexpected answer to a write, whether it was applied is unknown (a proxy's 504 after the commit):
     // the user leaves, so that a later read of theirs is not blamed for it.
     if (e.method != "GET") c.state_known = false;
@@ -92,10 +93,10 @@ boost::asio::awaitable<call> client::send(std::string_view endpoint_name, std::s
     }
   }
   if (e.versioned && c.status / 100 == 2 && master_.must_refuse(version_, sent)) {
-    fail(candar::error(codes::master_version,
-                       fmt::format("{}: served with the outdated master version {} (expected {})", e.name, version_,
-                                   api_.refused_status()))
-             .with_trace(ids));
+    fail(
+        candar::error(codes::master_version, fmt::format("{}: served with the outdated master version {} (expected {})",
+                                                         e.name, version_, api_.refused_status()))
+            .with_trace(ids));
     co_return c;
   }
   if (phase_over()) {  // completed after the load window: does not score

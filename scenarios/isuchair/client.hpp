@@ -30,7 +30,7 @@ struct call {
   int status = 0;
   bool state_known = true;  // false when the webapp may have applied a write the model did not (no response,
                             // a wrong body): the user must leave the pool
-  nlohmann::json body;  // parsed, when the endpoint answers JSON
+  nlohmann::json body;      // parsed, when the endpoint answers JSON
   candar::response response;
 
   [[nodiscard]] bool ok() const noexcept { return what == kind::ok; }

@@ -8,17 +8,17 @@
 
 namespace isuchair::codes {
 // Scenario errors: a deduction each.
-inline constexpr std::string_view status = "status";          // a status other than the one expected
-inline constexpr std::string_view gave_up = "gave-up";        // a step took longer than the step timeout
-inline constexpr std::string_view resource = "resource";      // a page's sub-resource failed
+inline constexpr std::string_view status = "status";      // a status other than the one expected
+inline constexpr std::string_view gave_up = "gave-up";    // a step took longer than the step timeout
+inline constexpr std::string_view resource = "resource";  // a page's sub-resource failed
 // Validation errors: critical, the run fails.
-inline constexpr std::string_view response = "response";          // a body does not match the contract or the model
+inline constexpr std::string_view response = "response";              // a body does not match the contract or the model
 inline constexpr std::string_view master_version = "master-version";  // an old master version was served
-inline constexpr std::string_view banned = "banned";              // a banned user was let in
-inline constexpr std::string_view cache_headers = "cache-headers";  // a static file without its cache headers
-inline constexpr std::string_view asset = "asset";                // a static file that is not the contest's
-inline constexpr std::string_view page = "page";                  // the home page lacks what a browser needs
-inline constexpr std::string_view must_refuse = "must-refuse";    // a request the contract refuses was served
+inline constexpr std::string_view banned = "banned";                  // a banned user was let in
+inline constexpr std::string_view cache_headers = "cache-headers";    // a static file without its cache headers
+inline constexpr std::string_view asset = "asset";                    // a static file that is not the contest's
+inline constexpr std::string_view page = "page";                      // the home page lacks what a browser needs
+inline constexpr std::string_view must_refuse = "must-refuse";        // a request the contract refuses was served
 // Phases: the outermost code of errors raised there.
 inline constexpr std::string_view initialize = "initialize";
 inline constexpr std::string_view validate = "validate";

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <random>
 
-#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
 
-#include "candar/context/spawn.hpp"
 #include "candar/context/parallel.hpp"
+#include "candar/context/spawn.hpp"
 #include "candar/worker/worker.hpp"
 #include "client.hpp"
 #include "codes.hpp"
@@ -41,11 +41,12 @@ void contest::add_to(candar::benchmark& b) {
   result_ = &b.result();
   set_score_table(b.result().score());
   b.result().errors().set_classifier(error_table().classifier());
-  b.add({.name = "isuchair",
-         .prepare = [this](candar::step& s) { return prepare(s); },
-         .load = settings_.prepare_only ? candar::scenario::step_function() : [this](candar::step& s) { return load(s); },
-         .validate = settings_.prepare_only ? candar::scenario::step_function()
-                                            : [this](candar::step& s) { return validate(s); }});
+  b.add(
+      {.name = "isuchair",
+       .prepare = [this](candar::step& s) { return prepare(s); },
+       .load = settings_.prepare_only ? candar::scenario::step_function() : [this](candar::step& s) { return load(s); },
+       .validate = settings_.prepare_only ? candar::scenario::step_function()
+                                          : [this](candar::step& s) { return validate(s); }});
 }
 
 std::string contest::implementation() const {
@@ -93,9 +94,9 @@ asio::awaitable<void> contest::load(candar::step& s) {
       s.runtime(),
       [&s, &env, seed](candar::context const&, std::int64_t) { return existing_user_flow(s, env, loop_rng(seed)); },
       {.parallelism = settings_.initial_level});
-  candar::worker newcomers(
-      s.runtime(), [&s, &env](candar::context const&, std::int64_t) { return new_user_flow(s, env); },
-      {.parallelism = 1});
+  candar::worker newcomers(s.runtime(),
+                           [&s, &env](candar::context const&, std::int64_t) { return new_user_flow(s, env); },
+                           {.parallelism = 1});
   candar::worker banned(
       s.runtime(),
       [&s, &env, seed](candar::context const&, std::int64_t) { return banned_user_flow(s, env, loop_rng(seed)); },
@@ -122,12 +123,11 @@ asio::awaitable<void> contest::load(candar::step& s) {
   auto track_level = [&]() -> asio::awaitable<void> {
     while (co_await candar::sleep(load, 200ms)) level_ = existing.parallelism();
   };
-  co_await candar::together([&] { return existing.process(s, load); },
-                            [&] { return newcomers.process(s, load); },
-                            [&] { return banned.process(s, load); },
-                            [&] { return refusals.process(s, load); },
-                            [&] { return adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()); },
-                            refresher, track_level);
+  co_await candar::together(
+      [&] { return existing.process(s, load); }, [&] { return newcomers.process(s, load); },
+      [&] { return banned.process(s, load); }, [&] { return refusals.process(s, load); },
+      [&] { return adjust.run(load, settings_.adjust_every, s.result().score(), s.result().errors()); }, refresher,
+      track_level);
   level_ = existing.parallelism();
   std::lock_guard lock(mutex_);
   timeline_ = adjust.timeline();
@@ -171,9 +171,10 @@ asio::awaitable<void> contest::validate_after_restart(candar::step& s) {
   for (std::size_t i = 0; i < rest.size() && ids.size() < wanted; ++i) ids.push_back(rest[i]);
   std::vector<model_user*> sample;
   for (auto const id : ids) sample.push_back(model_->find(id));
-  log_.contestant(fmt::format("validate after a restart: comparing {} of the {} users the run changed ({} changed "
-                              "last) with its model, master version {}",
-                              sample.size(), restored_.size(), newest, version_->current()));
+  log_.contestant(
+      fmt::format("validate after a restart: comparing {} of the {} users the run changed ({} changed "
+                  "last) with its model, master version {}",
+                  sample.size(), restored_.size(), newest, version_->current()));
   co_await compare_users(s, *env_, std::move(sample));
 }
 

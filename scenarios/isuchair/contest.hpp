@@ -30,9 +30,9 @@ struct contest_settings {
   duration validate_timeout = std::chrono::seconds(20);
   duration refresh_after = std::chrono::seconds(20);  // from the start of the load
   duration adjust_every = std::chrono::seconds(10);
-  duration step_timeout = std::chrono::seconds(10);   // a user gives up on a step after this
+  duration step_timeout = std::chrono::seconds(10);  // a user gives up on a step after this
   std::uint64_t seed = 1;
-  std::int64_t initial_level = 2;   // existing-user flows at once at the start
+  std::int64_t initial_level = 2;  // existing-user flows at once at the start
   std::int64_t successes_to_raise = 30;
   std::size_t validate_sample = 20;
   bool prepare_only = false;

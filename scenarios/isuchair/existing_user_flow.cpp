@@ -2,8 +2,8 @@
 // Validate's pass and the refusal probes share with it (flow_parts.hpp).
 #include "flows.hpp"
 
-#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
 
 #include "candar/check/asset_table.hpp"
 #include "candar/check/response_check.hpp"
@@ -51,7 +51,8 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   for (auto const needed : page_needs) {
     if (!document.first(needed)) {
       auto const why = document.cut() ? " (the page was cut where it passed the parser's bounds)" : "";
-      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}{}", needed, why)).with_trace(page.response.trace));
+      c.fail(candar::error(codes::page, fmt::format("GET /: the page has no {}{}", needed, why))
+                 .with_trace(page.response.trace));
       co_return flow_end::failed;
     }
   }
@@ -59,7 +60,8 @@ asio::awaitable<flow_end> load_home_page(client& c, bool strict) {
   bool ok = true;
   for (auto const& r : resources.items) {
     if (!r.result) {
-      c.fail(candar::error(std::string(r.result.error().inner_code()), fmt::format("GET {}: {}", r.url, r.result.error().message()))
+      c.fail(candar::error(std::string(r.result.error().inner_code()),
+                           fmt::format("GET {}: {}", r.url, r.result.error().message()))
                  .with_trace(r.result.error().trace_context())
                  .wrap(codes::resource));
       ok = false;
@@ -97,7 +99,8 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
 
   json const login_body = {{"user_id", u.id}, {"password", u.password}};
   json const login_expected = {{"user", u.to_json()}};
-  auto login = co_await c.send("POST /api/login", "/api/login", &login_body, {.status = 200, .values = &login_expected});
+  auto login =
+      co_await c.send("POST /api/login", "/api/login", &login_body, {.status = 200, .values = &login_expected});
   if (!login.ok()) co_return end_of(login);
 
   if (auto const page = co_await load_home_page(c, strict); page != flow_end::done) co_return page;
@@ -109,10 +112,10 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
   auto const presents_target = base + "/presents";
   auto const presents_receive_target = base + "/presents/receive";
   auto const gacha_target = base + "/gacha";
-  json const home_expected = {{"user", u.to_json()},
-                              {"unreceived_presents", u.unreceived.size()},
-                              {"reward_available", true}};
-  auto home = co_await c.send("GET /api/users/:id/home", home_target, nullptr, {.status = 200, .values = &home_expected});
+  json const home_expected = {
+      {"user", u.to_json()}, {"unreceived_presents", u.unreceived.size()}, {"reward_available", true}};
+  auto home =
+      co_await c.send("GET /api/users/:id/home", home_target, nullptr, {.status = 200, .values = &home_expected});
   if (!home.ok()) co_return end_of(home);
 
   json const reward_expected = {{"coins", u.coins + rules::reward_coins}, {"chairs", u.chairs + rules::reward_chairs}};
@@ -146,13 +149,13 @@ asio::awaitable<flow_end> play_existing_user(client& c, flow_env& env, model_use
   }
 
   for (int draw = 0; draw < 3 && u.coins >= rules::gacha_cost; ++draw) {
-    auto const& drawn = env.users.item_by_id(
-        rules::gacha_item(u.id, u.draws, static_cast<std::int64_t>(env.users.items().size())));
+    auto const& drawn =
+        env.users.item_by_id(rules::gacha_item(u.id, u.draws, static_cast<std::int64_t>(env.users.items().size())));
     json const gacha_expected = {{"item", {{"id", drawn.id}, {"name", drawn.name}, {"chairs", drawn.chairs}}},
                                  {"coins", u.coins - rules::gacha_cost},
                                  {"chairs", u.chairs + drawn.chairs}};
-    auto gacha = co_await c.send("POST /api/users/:id/gacha", gacha_target, nullptr,
-                                 {.status = 200, .values = &gacha_expected});
+    auto gacha =
+        co_await c.send("POST /api/users/:id/gacha", gacha_target, nullptr, {.status = 200, .values = &gacha_expected});
     if (!gacha.ok()) co_return end_of(gacha);
     u.coins -= rules::gacha_cost;
     u.chairs += drawn.chairs;

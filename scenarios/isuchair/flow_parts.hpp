@@ -16,7 +16,8 @@ candar::agent& browser_of(flow_env& env, model_user const& u);
 void forget_browser(flow_env& env, model_user const& u);
 // Runs an existing user's flow, again from the start when a refresh refuses it (at most 3 attempts); `strict`
 // (Prepare) also requires cached copies of the static files.
-boost::asio::awaitable<flow_end> existing_user_with_restarts(candar::step& s, flow_env& env, model_user& u, bool strict);
+boost::asio::awaitable<flow_end> existing_user_with_restarts(candar::step& s, flow_env& env, model_user& u,
+                                                             bool strict);
 // Requests a correct webapp refuses (contract.json's 401, 403 and 409): without them a webapp that skips the
 // session check, lets one user act on another's data, or grants the login reward twice would score as much for
 // less work. Each served one is a critical must-refuse error naming the endpoint and the status expected.

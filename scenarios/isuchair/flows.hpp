@@ -3,10 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <random>
-#include <string>
 #include <map>
 #include <memory>
+#include <random>
+#include <string>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>

@@ -35,7 +35,8 @@ nlohmann::json model::presents_page(model_user const& u) const {
   for (auto const& p : u.unreceived) {
     if (list.size() == rules::presents_page) break;
     auto const& i = item_by_id(p.item_id);
-    nlohmann::json entry = {{"item_id", p.item_id}, {"item_name", i.name}, {"chairs", i.chairs}, {"message", p.message}};
+    nlohmann::json entry = {
+        {"item_id", p.item_id}, {"item_name", i.name}, {"chairs", i.chairs}, {"message", p.message}};
     if (p.id != 0) entry["id"] = p.id;
     list.push_back(std::move(entry));
   }

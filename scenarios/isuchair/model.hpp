@@ -4,9 +4,9 @@
 // orders one flow's changes before the next flow's reads.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -28,7 +28,7 @@ struct model_present {
 // A user as the generator made them (id, credentials, coins, chairs, draws), and what the model adds.
 struct model_user : user {
   std::vector<model_present> unreceived;  // by id, ascending
-  std::int64_t last_write = 0;  // model::wrote()'s count when the webapp last acknowledged a change of theirs
+  std::int64_t last_write = 0;            // model::wrote()'s count when the webapp last acknowledged a change of theirs
 
   // {"id", "name", "chairs", "coins"}: what the contract's "user" type holds.
   [[nodiscard]] nlohmann::json to_json() const;

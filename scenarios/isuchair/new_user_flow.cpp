@@ -1,8 +1,8 @@
 // A newcomer: registration, home, welcome presents received, then into the pool.
 #include "flows.hpp"
 
-#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
 
 #include "candar/context/spawn.hpp"
 #include "client.hpp"
@@ -22,7 +22,8 @@ asio::awaitable<void> new_user_flow(candar::step& s, flow_env& env) {
   u->name = fmt::format("newcomer-{}-{}", env.seed, n);
   u->password = fmt::format("pw-{}-{}", env.seed % 9973, n);
   u->coins = rules::starting_coins;
-  for (auto const item_id : rules::welcome_items) u->unreceived.push_back({.id = 0, .item_id = item_id, .message = rules::welcome_message});
+  for (auto const item_id : rules::welcome_items)
+    u->unreceived.push_back({.id = 0, .item_id = item_id, .message = rules::welcome_message});
 
   for (int attempt = 0; attempt < 3; ++attempt) {
     candar::agent a(ex, env.agent_options);
@@ -48,7 +49,8 @@ asio::awaitable<void> new_user_flow(candar::step& s, flow_env& env) {
     auto const presents_target = base + "/presents";
     auto const presents_receive_target = base + "/presents/receive";
     json const home_expected = {{"user", u->to_json()}, {"unreceived_presents", u->unreceived.size()}};
-    auto home = co_await c.send("GET /api/users/:id/home", home_target, nullptr, {.status = 200, .values = &home_expected});
+    auto home =
+        co_await c.send("GET /api/users/:id/home", home_target, nullptr, {.status = 200, .values = &home_expected});
     if (home.what == call::kind::restart) continue;
     if (!home.ok()) co_return;
 

@@ -1,8 +1,8 @@
 // The refusal probes: requests a correct webapp refuses, in Prepare and every refusal_period of the load.
 #include "flows.hpp"
 
-#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
 
 #include "candar/context/spawn.hpp"
 #include "client.hpp"
@@ -48,17 +48,20 @@ asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt1993
   // No draw without the coins for it.
   if (other->coins < rules::gacha_cost) {
     auto const other_gacha = fmt::format("/api/users/{}/gacha", other->id);
-    if (!(co_await c.send("POST /api/users/:id/gacha", other_gacha, nullptr, refused(409))).ok()) co_return give_back(false);
+    if (!(co_await c.send("POST /api/users/:id/gacha", other_gacha, nullptr, refused(409))).ok())
+      co_return give_back(false);
   }
   // A read, then a write, then the read again must show the write (a webapp caching per-user reads fails).
   auto const other_home = fmt::format("/api/users/{}/home", other->id);
   json const home_before = {{"user", other->to_json()}};
   if (!(co_await c.send("GET /api/users/:id/home", other_home, nullptr,
-                        {.status = 200, .values = &home_before, .score = false})).ok()) {
+                        {.status = 200, .values = &home_before, .score = false}))
+           .ok()) {
     co_return give_back(false);
   }
   // One reward per login: the second claim is refused.
-  json const reward_expected = {{"coins", other->coins + rules::reward_coins}, {"chairs", other->chairs + rules::reward_chairs}};
+  json const reward_expected = {{"coins", other->coins + rules::reward_coins},
+                                {"chairs", other->chairs + rules::reward_chairs}};
   auto reward = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr,
                                 {.status = 200, .values = &reward_expected, .score = false});
   if (!reward.ok()) co_return give_back(false);
@@ -66,7 +69,8 @@ asio::awaitable<void> refusal_probes(candar::step& s, flow_env& env, std::mt1993
   other->chairs += rules::reward_chairs;
   json const home_after = {{"user", other->to_json()}, {"reward_available", false}};
   if (!(co_await c.send("GET /api/users/:id/home", other_home, nullptr,
-                        {.status = 200, .values = &home_after, .score = false})).ok()) {
+                        {.status = 200, .values = &home_after, .score = false}))
+           .ok()) {
     co_return give_back(false);
   }
   auto again = co_await c.send("POST /api/users/:id/reward", other_reward, nullptr, refused(409));

@@ -17,7 +17,7 @@ namespace {
 nlohmann::json user_json(model_user const& u) {
   auto presents = nlohmann::json::array();
   for (auto const& p : u.unreceived) presents.push_back({p.id, p.item_id, p.message});
-  return {{"id", u.id},         {"name", u.name},   {"password", u.password}, {"coins", u.coins},
+  return {{"id", u.id},         {"name", u.name},   {"password", u.password},     {"coins", u.coins},
           {"chairs", u.chairs}, {"draws", u.draws}, {"last_write", u.last_write}, {"unreceived", std::move(presents)}};
 }
 
@@ -73,8 +73,8 @@ restored_model load_model(nlohmann::json const& state) {
     for (auto const& p : saved.at("unreceived")) {
       model_present present{p.at(0).get<std::int64_t>(), p.at(1).get<std::int64_t>(), p.at(2).get<std::string>()};
       if (present.item_id < 1 || present.item_id > item_count) {
-        throw candar::bad_usage(fmt::format("--state: user {} holds a present of item {}, which does not exist", u->id,
-                                            present.item_id));
+        throw candar::bad_usage(
+            fmt::format("--state: user {} holds a present of item {}, which does not exist", u->id, present.item_id));
       }
       u->unreceived.push_back(std::move(present));
     }

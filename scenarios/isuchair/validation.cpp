@@ -1,8 +1,8 @@
 // Prepare's validation pass and Validate's comparison of users with the model.
 #include "flows.hpp"
 
-#include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
 
 #include "candar/context/parallel.hpp"
 #include "client.hpp"
@@ -32,7 +32,9 @@ asio::awaitable<void> validation_pass(candar::step& s, flow_env& env, std::mt199
   json const probe_body = {{"user_id", 0}, {"password", "probe"}};
   json const probe_expected = {{"master_version", env.version.current()}};
   co_await c.send("POST /api/login", "/api/login", &probe_body,
-                  {.status = contract::isuchair().refused_status(), .values = &probe_expected, .score = false,
+                  {.status = contract::isuchair().refused_status(),
+                   .values = &probe_expected,
+                   .score = false,
                    .wrong_status_code = codes::master_version});
 }
 

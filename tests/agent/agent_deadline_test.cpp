@@ -16,9 +16,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 
+#include "candar/context/parallel.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
-#include "candar/context/parallel.hpp"
 #include "support/http_server.hpp"
 #include "support/outcome_text.hpp"
 #include "support/with_agent.hpp"
@@ -65,7 +65,9 @@ class firehose_server {
   firehose_server(firehose_server const&) = delete;
   firehose_server& operator=(firehose_server const&) = delete;
 
-  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(listener_.local_endpoint().port()); }
+  [[nodiscard]] std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(listener_.local_endpoint().port());
+  }
   [[nodiscard]] std::uint64_t bytes_sent() const { return bytes_sent_; }
 
  private:
@@ -116,9 +118,7 @@ TEST(agent_deadline, a_response_that_completes_as_the_deadline_passes_leaves_no_
 TEST(agent_deadline, a_trickling_server_is_cut_off_at_the_deadline) {
   // One byte at a time, each well within the deadline: only the request's whole deadline ends it.
   std::string const trickle = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
-  http_server server([&](seen_request const&) {
-    return reply{.raw = trickle, .trickle_every = 5ms};
-  });
+  http_server server([&](seen_request const&) { return reply{.raw = trickle, .trickle_every = 5ms}; });
   with_agent({.base_url = server.url(), .timeout = 150ms}, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/").send();
     EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
@@ -138,12 +138,16 @@ TEST(agent_deadline, a_connection_that_never_opens_is_named_so) {
              [&](agent& a) -> asio::awaitable<void> {
                auto res = co_await a.get("/").send();
                EXPECT_EQ(inner_code(res), codes::timeout);
-               if (!res) EXPECT_NE(res.error().message().find("did not open within the connect timeout"), std::string::npos) << res.error().message();
+               if (!res)
+                 EXPECT_NE(res.error().message().find("did not open within the connect timeout"), std::string::npos)
+                     << res.error().message();
              });
   with_agent({.base_url = url, .timeout = std::chrono::milliseconds(200)}, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/").send();
     EXPECT_EQ(inner_code(res), codes::timeout);
-    if (!res) EXPECT_NE(res.error().message().find("did not open within the request's timeout"), std::string::npos) << res.error().message();
+    if (!res)
+      EXPECT_NE(res.error().message().find("did not open within the request's timeout"), std::string::npos)
+          << res.error().message();
   });
 }
 
@@ -158,7 +162,8 @@ TEST(agent_deadline, a_silent_server_times_out_with_the_request_timeout) {
 
 TEST(agent_deadline, a_shorter_timeout_after_a_longer_one_on_the_same_connection_still_holds) {
   // The connection's timer is set for the first request's far deadline; the second one's is nearer.
-  http_server server([](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
+  http_server server(
+      [](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_TRUE((co_await a.get("/").timeout(30s).send()).has_value());
     auto res = co_await a.get("/silent").timeout(50ms).send();
@@ -170,7 +175,8 @@ TEST(agent_deadline, a_shorter_timeout_after_a_longer_one_on_the_same_connection
 TEST(agent_deadline, a_reused_connection_times_out_at_its_own_requests_deadline) {
   // The timer, set for the first request's deadline, fires while the second is in flight with a later one:
   // it must move on to that deadline, not cut the second request off early nor let it hang.
-  http_server server([](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
+  http_server server(
+      [](seen_request const& r) { return r.target == "/silent" ? reply{.never_answer = true} : reply{}; });
   with_agent({.base_url = server.url(), .timeout = 200ms}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_TRUE((co_await a.get("/").send()).has_value());
     auto res = co_await a.get("/silent").send();

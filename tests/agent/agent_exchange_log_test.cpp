@@ -42,15 +42,17 @@ TEST(agent_exchange_log, a_flow_holds_each_request_and_response_as_they_went_red
       std::lock_guard lock(m);
       bodies_seen.push_back(r.body);
     }
-    if (r.target == "/login") return reply{.status = 303, .headers = {{"Location", "/home?tab=1&x"}, {"Set-Cookie", "s=1"}}};
+    if (r.target == "/login")
+      return reply{.status = 303, .headers = {{"Location", "/home?tab=1&x"}, {"Set-Cookie", "s=1"}}};
     return reply{.headers = {{"Content-Type", "text/plain; charset=utf-8"}}, .body = "ようこそ"};
   });
   std::shared_ptr<exchange_history const> history;
-  with_agent({.base_url = s.url(), .max_redirects = 2, .record_exchanges = true}, [&](agent& a) -> asio::awaitable<void> {
-    auto res = co_await a.post("/login").body("user=alice&pw=secret", "application/x-www-form-urlencoded").send();
-    EXPECT_TRUE(res && res->status == 200);
-    if (res) history = res->trace.exchanges;
-  });
+  with_agent(
+      {.base_url = s.url(), .max_redirects = 2, .record_exchanges = true}, [&](agent& a) -> asio::awaitable<void> {
+        auto res = co_await a.post("/login").body("user=alice&pw=secret", "application/x-www-form-urlencoded").send();
+        EXPECT_TRUE(res && res->status == 200);
+        if (res) history = res->trace.exchanges;
+      });
   ASSERT_TRUE(history);
   auto const flow = history->in_order();
   ASSERT_EQ(flow.size(), 2U);

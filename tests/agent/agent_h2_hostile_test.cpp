@@ -35,7 +35,8 @@ agent_options h2c(std::string const& url) {
 outcome get_from(std::string const& bytes, std::chrono::milliseconds timeout = 5000ms) {
   raw_h2_server server([&](int) { return h2_script{bytes}; });
   outcome got = error(codes::canceled, "not run");
-  with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> { got = co_await a.get("/").timeout(timeout).send(); });
+  with_agent(h2c(server.url()),
+             [&](agent& a) -> asio::awaitable<void> { got = co_await a.get("/").timeout(timeout).send(); });
   return got;
 }
 
@@ -77,8 +78,10 @@ TEST(agent_h2_hostile, a_malformed_frame_is_an_http2_error) {
 TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_leaves_with_a_goaway_over_tls_too) {
   for (bool const tls : {false, true}) {
     raw_h2_server server([](int) { return h2_script{f::settings() + f::data(0, "data on stream 0", false)}; }, tls);
-    agent_options const options{
-        .base_url = server.url(), .timeout = 5s, .http2 = tls ? http2_use::over_tls : http2_use::always, .cache = false};
+    agent_options const options{.base_url = server.url(),
+                                .timeout = 5s,
+                                .http2 = tls ? http2_use::over_tls : http2_use::always,
+                                .cache = false};
     with_agent(options, [&](agent& a) -> asio::awaitable<void> {
       auto const res = co_await a.get("/").send();
       EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
@@ -92,7 +95,8 @@ TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_l
 }
 
 TEST(agent_h2_hostile, a_frame_over_the_announced_size_is_an_http2_error) {
-  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, std::string(20000, 'x'), true));
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) +
+                            f::data(1, std::string(20000, 'x'), true));
   EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
 }
 
@@ -113,8 +117,8 @@ TEST(agent_h2_hostile, endless_continuation_frames_end_as_an_error) {
 }
 
 TEST(agent_h2_hostile, a_stream_reset_in_the_middle_of_its_body_says_so) {
-  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, "partial", false) +
-                            f::rst_stream(1, 2));
+  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) +
+                            f::data(1, "partial", false) + f::rst_stream(1, 2));
   EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
   EXPECT_NE(summary(res).find("INTERNAL_ERROR"), std::string::npos) << summary(res);
 }
@@ -184,7 +188,8 @@ TEST(agent_h2_hostile, a_connection_silent_through_a_requests_timeout_is_closed_
 }
 
 TEST(agent_h2_hostile, connections_that_refuse_every_stream_are_closed_not_kept) {
-  raw_h2_server server([](int) { return h2_script{f::settings() + f::rst_stream(1, 7)}; });  // REFUSED_STREAM, no GOAWAY
+  raw_h2_server server(
+      [](int) { return h2_script{f::settings() + f::rst_stream(1, 7)}; });  // REFUSED_STREAM, no GOAWAY
   with_agent(h2c(server.url()), [&](agent& a) -> asio::awaitable<void> {
     auto const res = co_await a.get("/").send();
     EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
@@ -194,8 +199,9 @@ TEST(agent_h2_hostile, connections_that_refuse_every_stream_are_closed_not_kept)
 }
 
 TEST(agent_h2_hostile, a_body_cut_by_a_reset_with_no_error_is_no_response) {
-  auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200") + f::field("content-length", "1000"), false) +
-                            f::data(1, "abc", false) + f::rst_stream(1, 0));
+  auto const res =
+      get_from(f::settings() + f::headers(1, f::field(":status", "200") + f::field("content-length", "1000"), false) +
+               f::data(1, "abc", false) + f::rst_stream(1, 0));
   EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
   EXPECT_NE(summary(res).find("reset before its response ended"), std::string::npos) << summary(res);
 }

@@ -6,14 +6,14 @@
 #include <algorithm>
 #include <atomic>
 #include <sstream>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include <boost/asio/this_coro.hpp>
 
 #include "candar/agent/agent.hpp"
-#include "candar/failure/codes.hpp"
 #include "candar/context/parallel.hpp"
+#include "candar/failure/codes.hpp"
 #include "h2_fields.hpp"
 #include "support/headless_chromium.hpp"
 #include "support/http_server.hpp"
@@ -46,8 +46,9 @@ TEST(h2_fields, a_request_becomes_pseudo_fields_and_lowercase_names_without_conn
       true);
   std::vector<std::string> got;
   for (auto const& nv : fields.nv) got.push_back(nv_text(nv));
-  EXPECT_EQ(got, (std::vector<std::string>{":method: POST", ":scheme: https", ":authority: example.com:8080", ":path: /a?b=1",
-                                           "user-agent: Candar", "te: trailers", "content-length: 3"}));
+  EXPECT_EQ(
+      got, (std::vector<std::string>{":method: POST", ":scheme: https", ":authority: example.com:8080", ":path: /a?b=1",
+                                     "user-agent: Candar", "te: trailers", "content-length: 3"}));
   EXPECT_EQ(fields.body, "abc");
 }
 
@@ -107,7 +108,8 @@ TEST(agent_h2, h2c_with_prior_knowledge_when_asked) {
     EXPECT_EQ(co_await get_at_once(a, 10, http_protocol::h2), 10);
     EXPECT_EQ(a.connections_opened(), 1U);
     auto head = co_await a.head("/1.txt").send();
-    EXPECT_TRUE(head && head->status == 200 && head->body.empty() && head->header("content-length") == "6") << summary(head);
+    EXPECT_TRUE(head && head->status == 200 && head->body.empty() && head->header("content-length") == "6")
+        << summary(head);
   });
 }
 
@@ -228,8 +230,10 @@ TEST(agent_h2, cookies_redirects_bodies_and_the_cache_work_as_over_http1_1) {
   std::atomic<int> posts{0};
   std::string posted;
   http_server server([&](seen_request const& r) {
-    if (r.target == "/login") return reply{.status = 302, .headers = {{"Location", "/home"}, {"Set-Cookie", "sid=abc; Path=/"}}};
-    if (r.target == "/home") return reply{.headers = {{"Cache-Control", "max-age=60"}}, .body = "hello " + r.header("Cookie")};
+    if (r.target == "/login")
+      return reply{.status = 302, .headers = {{"Location", "/home"}, {"Set-Cookie", "sid=abc; Path=/"}}};
+    if (r.target == "/home")
+      return reply{.headers = {{"Cache-Control", "max-age=60"}}, .body = "hello " + r.header("Cookie")};
     if (r.method == "POST") {
       posted = r.header("Content-Type") + " " + r.body;
       ++posts;
@@ -253,7 +257,8 @@ TEST(agent_h2, cookies_redirects_bodies_and_the_cache_work_as_over_http1_1) {
 }
 
 TEST(agent_h2, a_stream_past_its_deadline_is_reset_and_the_connection_carries_the_next_request) {
-  http_server server([](seen_request const& r) { return r.target == "/slow" ? reply{.never_answer = true} : reply{.body = "quick"}; });
+  http_server server(
+      [](seen_request const& r) { return r.target == "/slow" ? reply{.never_answer = true} : reply{.body = "quick"}; });
   nginx_server nginx(proxy_to(server), {.tls = true, .http2 = true});
   with_agent({.base_url = nginx.url(), .timeout = 10s, .cache = false}, [&](agent& a) -> asio::awaitable<void> {
     auto first = co_await a.get("/quick").send();  // the connection is open: the deadline below is the stream's alone

@@ -18,7 +18,7 @@ using test::with_agent;
 TEST(agent_with_nginx, an_old_file_is_fresh_by_heuristic_and_a_new_one_revalidates_with_304) {
   test::nginx_server nginx("");
   nginx.write_file("old.css", "body { color: red }", 10 * 24 * 3600);  // modified 10 days ago: fresh for a day
-  nginx.write_file("new.js", "console.log(1)");                         // just modified: stale at once
+  nginx.write_file("new.js", "console.log(1)");                        // just modified: stale at once
   with_agent({.base_url = nginx.url()}, [&](agent& a) -> asio::awaitable<void> {
     auto first = co_await a.get("/old.css").send();
     EXPECT_TRUE(first && first->status == 200 && first->header("ETag").has_value() && first->header("Last-Modified"));
@@ -27,12 +27,14 @@ TEST(agent_with_nginx, an_old_file_is_fresh_by_heuristic_and_a_new_one_revalidat
     auto js = co_await a.get("/new.js").send();
     EXPECT_TRUE(js && js->cache == cache_use::network);
     auto again = co_await a.get("/new.js").send();
-    EXPECT_TRUE(again && again->cache == cache_use::revalidated && again->status == 200 && again->body == "console.log(1)");
+    EXPECT_TRUE(again && again->cache == cache_use::revalidated && again->status == 200 &&
+                again->body == "console.log(1)");
   });
 }
 
 TEST(agent_with_nginx, expires_and_cache_control_from_nginx) {
-  test::nginx_server nginx("location /static/ { expires 1h; }\nlocation /nostore/ { add_header Cache-Control no-store; }");
+  test::nginx_server nginx(
+      "location /static/ { expires 1h; }\nlocation /nostore/ { add_header Cache-Control no-store; }");
   nginx.write_file("static/a.png", "png");
   nginx.write_file("nostore/b.txt", "b", 10 * 24 * 3600);
   with_agent({.base_url = nginx.url()}, [&](agent& a) -> asio::awaitable<void> {

@@ -14,11 +14,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <nlohmann/json.hpp>
 
+#include "candar/context/parallel.hpp"
+#include "candar/context/spawn.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
-#include "candar/context/spawn.hpp"
 #include "candar/runtime/runtime.hpp"
-#include "candar/context/parallel.hpp"
 #include "support/compress.hpp"
 #include "support/http_server.hpp"
 #include "support/outcome_text.hpp"
@@ -34,8 +34,8 @@ using test::http_server;
 using test::reply;
 using test::seen_request;
 
-using test::inner_code;
 using test::has_code;
+using test::inner_code;
 using test::summary;
 
 using test::with_agent;
@@ -90,7 +90,9 @@ TEST(agent, sends_browser_like_default_headers_and_the_callers) {
     last = r;
     return reply{};
   });
-  with_agent({.base_url = server.url(), .user_agent = "Mozilla/5.0 test", .default_headers = {{"X-Contest", "isu"}, {"X-Round", "1"}}},
+  with_agent({.base_url = server.url(),
+              .user_agent = "Mozilla/5.0 test",
+              .default_headers = {{"X-Contest", "isu"}, {"X-Round", "1"}}},
              [&](agent& a) -> asio::awaitable<void> {
                co_await a.get("/").header("X-Trace", "7").send();
                co_return;
@@ -130,14 +132,20 @@ TEST(agent, a_requests_own_header_replaces_the_agents_but_not_the_length_it_comp
   recording_server recorder;
   with_agent({.base_url = recorder.server.url(), .keep_alive = false, .default_headers = {{"X-Round", "1"}}},
              [&](agent& a) -> asio::awaitable<void> {
-               co_await a.post("/").header("Accept", "application/json").header("x-round", "2").header("Content-Length", "999")
-                   .header("Connection", "keep-alive").json("{}").send();
+               co_await a.post("/")
+                   .header("Accept", "application/json")
+                   .header("x-round", "2")
+                   .header("Content-Length", "999")
+                   .header("Connection", "keep-alive")
+                   .json("{}")
+                   .send();
                co_await a.get("/").send();
              });
   auto const seen = recorder.requests();
   ASSERT_EQ(seen.size(), 2U);
   auto const count = [](seen_request const& r, std::string_view name) {
-    return std::count_if(r.headers.begin(), r.headers.end(), [&](auto const& h) { return detail::ascii_iequal(h.first, name); });
+    return std::count_if(r.headers.begin(), r.headers.end(),
+                         [&](auto const& h) { return detail::ascii_iequal(h.first, name); });
   };
   EXPECT_EQ(seen[0].header("Accept"), "application/json");
   EXPECT_EQ(count(seen[0], "Accept"), 1);
@@ -260,7 +268,7 @@ TEST(agent, two_agents_can_share_one_cookie_jar) {
     agent stranger({.base_url = server.url()});
     admin.share_cookies_with(shop);
     co_await shop.post("/login").send();
-    co_await admin.get("/admin").send();       // the shop's session cookie, from the shared jar
+    co_await admin.get("/admin").send();        // the shop's session cookie, from the shared jar
     co_await stranger.get("/stranger").send();  // a jar of its own: nothing
   }());
   std::lock_guard lock(m);
@@ -310,7 +318,9 @@ TEST(agent, without_keep_alive_every_request_has_its_own_connection) {
 
 TEST(agent, a_connection_the_server_closed_is_replaced_for_safe_methods_only) {
   // The server closes each connection after answering, while saying it would keep it.
-  http_server server([](seen_request const&) { return reply{.headers = {{"Connection", "keep-alive"}}, .close_after = true}; });
+  http_server server([](seen_request const&) {
+    return reply{.headers = {{"Connection", "keep-alive"}}, .close_after = true};
+  });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_TRUE((co_await a.get("/").send()).has_value());
     auto again = co_await a.get("/").send();  // the pooled connection is dead: sent again on a new one
@@ -324,11 +334,13 @@ TEST(agent, a_connection_the_server_closed_is_replaced_for_safe_methods_only) {
 TEST(agent, reads_chunked_and_close_delimited_bodies_and_skips_interim_responses) {
   http_server server([](seen_request const& r) {
     if (r.target == "/chunked") {
-      return reply{.raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\n\r\n",
-                   .keep_open = true};
+      return reply{
+          .raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=1\r\n world\r\n0\r\n\r\n",
+          .keep_open = true};
     }
     if (r.target == "/continue") {
-      return reply{.raw = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok", .keep_open = true};
+      return reply{.raw = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok",
+                   .keep_open = true};
     }
     return reply{.raw = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close", .close_after = true};
   });
@@ -400,9 +412,8 @@ TEST(agent, too_many_headers_is_too_large) {
   with_agent({.base_url = server.url(), .limits = {.max_header_count = 20}}, [&](agent& a) -> asio::awaitable<void> {
     EXPECT_EQ(inner_code(co_await a.get("/").send()), codes::too_large);
   });
-  with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
-    EXPECT_TRUE((co_await a.get("/").send()).has_value());
-  });
+  with_agent({.base_url = server.url()},
+             [&](agent& a) -> asio::awaitable<void> { EXPECT_TRUE((co_await a.get("/").send()).has_value()); });
 }
 
 TEST(agent, at_most_six_connections_per_origin) {
@@ -481,19 +492,20 @@ TEST(agent, ending_the_context_cancels_a_request_in_flight) {
   context ctx;
   std::promise<std::exception_ptr> finished;
   std::promise<void> sent;
-  spawn(rt.executor(1), ctx,
-        [](std::string url, std::promise<void>& s) -> asio::awaitable<void> {
-          // A named options object: g++ 12 miscompiles a braced aggregate temporary inside a coroutine.
-          agent_options options;
-          options.base_url = url;
-          options.timeout = 1h;
-          agent a(co_await asio::this_coro::executor, std::move(options));
-          s.set_value();
-          auto res = co_await a.get("/").send();
-          EXPECT_FALSE(res.has_value());
-          EXPECT_EQ(inner_code(res), codes::canceled);
-        }(server.url(), sent),
-        [&](std::exception_ptr e) { finished.set_value(e); });
+  spawn(
+      rt.executor(1), ctx,
+      [](std::string url, std::promise<void>& s) -> asio::awaitable<void> {
+        // A named options object: g++ 12 miscompiles a braced aggregate temporary inside a coroutine.
+        agent_options options;
+        options.base_url = url;
+        options.timeout = 1h;
+        agent a(co_await asio::this_coro::executor, std::move(options));
+        s.set_value();
+        auto res = co_await a.get("/").send();
+        EXPECT_FALSE(res.has_value());
+        EXPECT_EQ(inner_code(res), codes::canceled);
+      }(server.url(), sent),
+      [&](std::exception_ptr e) { finished.set_value(e); });
   sent.get_future().wait();
   ctx.cancel();
   auto const e = finished.get_future().get();
@@ -509,17 +521,18 @@ TEST(agent, a_request_canceled_during_its_tls_handshake_is_canceled) {
   runtime rt(2);
   context ctx;
   std::promise<std::exception_ptr> finished;
-  spawn(rt.executor(1), ctx,
-        [](std::string target) -> asio::awaitable<void> {
-          agent_options options;  // named: g++ 12 and braced temporaries in coroutines
-          options.base_url = target;
-          options.timeout = 1h;
-          agent a(co_await asio::this_coro::executor, std::move(options));
-          auto res = co_await a.get("/").send();
-          EXPECT_FALSE(res.has_value());
-          EXPECT_EQ(inner_code(res), codes::canceled) << summary(res);
-        }(url),
-        [&](std::exception_ptr e) { finished.set_value(e); });
+  spawn(
+      rt.executor(1), ctx,
+      [](std::string target) -> asio::awaitable<void> {
+        agent_options options;  // named: g++ 12 and braced temporaries in coroutines
+        options.base_url = target;
+        options.timeout = 1h;
+        agent a(co_await asio::this_coro::executor, std::move(options));
+        auto res = co_await a.get("/").send();
+        EXPECT_FALSE(res.has_value());
+        EXPECT_EQ(inner_code(res), codes::canceled) << summary(res);
+      }(url),
+      [&](std::exception_ptr e) { finished.set_value(e); });
   asio::ip::tcp::socket peer(io);
   listener.accept(peer);
   char hello = 0;
@@ -588,9 +601,9 @@ TEST(agent, the_decoded_size_is_capped) {
   http_server server([&](seen_request const&) {
     return reply{.headers = {{"Content-Encoding", "gzip"}}, .body = test::deflate_as(test::coding::gzip, zeros)};
   });
-  with_agent({.base_url = server.url(), .limits = {.max_decoded_bytes = 1024 * 1024}}, [&](agent& a) -> asio::awaitable<void> {
-    EXPECT_EQ(inner_code(co_await a.get("/").send()), codes::too_large);
-  });
+  with_agent(
+      {.base_url = server.url(), .limits = {.max_decoded_bytes = 1024 * 1024}},
+      [&](agent& a) -> asio::awaitable<void> { EXPECT_EQ(inner_code(co_await a.get("/").send()), codes::too_large); });
 }
 
 }  // namespace
@@ -607,7 +620,8 @@ TEST(agent, keeps_cookies_like_a_browser) {
       std::lock_guard lock(m);
       sent.push_back(r.header("Cookie"));
     }
-    if (r.target == "/login") return reply{.headers = {{"Set-Cookie", "sid=s1; Path=/; HttpOnly"}, {"Set-Cookie", "theme=dark"}}};
+    if (r.target == "/login")
+      return reply{.headers = {{"Set-Cookie", "sid=s1; Path=/; HttpOnly"}, {"Set-Cookie", "theme=dark"}}};
     if (r.target == "/logout") return reply{.headers = {{"Set-Cookie", "sid=; Max-Age=0; Path=/"}}};
     if (r.target == "/evil") return reply{.headers = {{"Set-Cookie", "x=1; Domain=example.com"}}};
     return reply{};
@@ -725,7 +739,8 @@ namespace candar {
 namespace {
 
 TEST(agent, speaks_tls_to_a_self_signed_server_by_default) {
-  http_server server([](seen_request const& r) { return reply{.body = "secret " + r.target}; }, http_server::transport::tls);
+  http_server server([](seen_request const& r) { return reply{.body = "secret " + r.target}; },
+                     http_server::transport::tls);
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/vault").send();
     EXPECT_TRUE(res.has_value()) << summary(res);
@@ -739,9 +754,8 @@ TEST(agent, speaks_tls_to_a_self_signed_server_by_default) {
 TEST(agent, sends_sni_for_a_host_name_and_verifies_when_asked) {
   http_server server([](seen_request const&) { return reply{}; }, http_server::transport::tls);
   std::string const by_name = "https://localhost:" + std::to_string(server.port());
-  with_agent({.base_url = by_name}, [&](agent& a) -> asio::awaitable<void> {
-    EXPECT_TRUE((co_await a.get("/").send()).has_value());
-  });
+  with_agent({.base_url = by_name},
+             [&](agent& a) -> asio::awaitable<void> { EXPECT_TRUE((co_await a.get("/").send()).has_value()); });
   EXPECT_EQ(server.last_sni(), "localhost");
   with_agent({.base_url = by_name, .tls_verify = true}, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/").send();
@@ -751,11 +765,12 @@ TEST(agent, sends_sni_for_a_host_name_and_verifies_when_asked) {
 
 TEST(agent, tls_to_a_plain_server_is_a_tls_error) {
   http_server server([](seen_request const&) { return reply{}; });
-  with_agent({.base_url = "https://127.0.0.1:" + std::to_string(server.port())}, [&](agent& a) -> asio::awaitable<void> {
-    auto res = co_await a.get("/").send();
-    EXPECT_FALSE(res.has_value());
-    EXPECT_TRUE(has_code(res, codes::tls) || has_code(res, codes::connection)) << summary(res);
-  });
+  with_agent({.base_url = "https://127.0.0.1:" + std::to_string(server.port())},
+             [&](agent& a) -> asio::awaitable<void> {
+               auto res = co_await a.get("/").send();
+               EXPECT_FALSE(res.has_value());
+               EXPECT_TRUE(has_code(res, codes::tls) || has_code(res, codes::connection)) << summary(res);
+             });
 }
 
 }  // namespace
@@ -863,8 +878,9 @@ TEST(agent, a_media_elements_next_source_is_fetched_only_when_one_fails) {
       fetched.push_back(r.target);
     }
     if (r.target == "/page") {
-      return reply{.headers = {{"Content-Type", "text/html"}},
-                   .body = R"(<video><source src="/broken.mp4" type="video/mp4"><source src="/good.webm" type="video/webm">
+      return reply{
+          .headers = {{"Content-Type", "text/html"}},
+          .body = R"(<video><source src="/broken.mp4" type="video/mp4"><source src="/good.webm" type="video/webm">
                               <source src="/unneeded.ogv" type="video/ogg"></video>)"};
     }
     if (r.target == "/broken.mp4") return reply{.headers = {{"Content-Type", "text/plain"}}, .body = "not a video"};
@@ -897,7 +913,8 @@ TEST(agent, a_stale_while_revalidate_hit_is_served_at_once_and_revalidated_behin
       asio::post(*loop, [t = revalidation_seen] { t->cancel(); });  // wake the test on its own loop
       return reply{.status = 304, .headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=3600"}}};
     }
-    return reply{.headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=0, stale-while-revalidate=3600"}}, .body = "v1"};
+    return reply{.headers = {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=0, stale-while-revalidate=3600"}},
+                 .body = "v1"};
   });
   with_agent({.base_url = server.url()}, [&](agent& a) -> asio::awaitable<void> {
     {
@@ -913,7 +930,8 @@ TEST(agent, a_stale_while_revalidate_hit_is_served_at_once_and_revalidated_behin
     EXPECT_EQ(ec, asio::error::operation_aborted);  // woken by the revalidation, not by the 30 s bound
     // The 304 is on its way: once the agent has read it (yielding to it, no sleep), the entry is fresh for an hour.
     auto const key = server.url() + "/swr";
-    for (int i = 0; i < 100000 && a.cache().lookup(key, {}, std::chrono::system_clock::now()).revalidate_in_background; ++i) {
+    for (int i = 0; i < 100000 && a.cache().lookup(key, {}, std::chrono::system_clock::now()).revalidate_in_background;
+         ++i) {
       co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     }
     auto third = co_await a.get("/swr").send();
@@ -974,7 +992,9 @@ TEST(agent, a_resource_before_base_href_resolves_against_the_document) {
     std::lock_guard lock(m);
     fetched.push_back(r.target);
     if (r.target == "/shop/") {
-      return reply{.body = R"(<head><script src="early.js"></script><base href="/static/"><script src="late.js"></script></head>)"};
+      return reply{
+          .body =
+              R"(<head><script src="early.js"></script><base href="/static/"><script src="late.js"></script></head>)"};
     }
     return reply{.body = "js"};
   });

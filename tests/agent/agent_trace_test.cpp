@@ -70,13 +70,14 @@ TEST(agent_trace, a_visit_is_one_trace_each_request_its_own_span_and_a_new_visit
   traceparent_server s;
   std::vector<trace_ids> answered;
   std::string first_visit, second_visit;
-  with_agent({.base_url = s.server.url(), .trace = trace_use::on, .trace_seed = 7}, [&](agent& a) -> asio::awaitable<void> {
-    first_visit = a.trace_id();
-    for (auto const* target : {"/", "/a", "/b"}) answered.push_back((co_await a.get(target).send())->trace);
-    a.new_trace();
-    second_visit = a.trace_id();
-    answered.push_back((co_await a.get("/").send())->trace);
-  });
+  with_agent({.base_url = s.server.url(), .trace = trace_use::on, .trace_seed = 7},
+             [&](agent& a) -> asio::awaitable<void> {
+               first_visit = a.trace_id();
+               for (auto const* target : {"/", "/a", "/b"}) answered.push_back((co_await a.get(target).send())->trace);
+               a.new_trace();
+               second_visit = a.trace_id();
+               answered.push_back((co_await a.get("/").send())->trace);
+             });
   auto const seen = s.traceparents();
   ASSERT_EQ(seen.size(), 4U);
   std::set<std::string> spans;
@@ -100,10 +101,11 @@ TEST(agent_trace, a_followed_redirect_goes_out_under_the_requests_span) {
     if (r.target == "/old") return reply{.status = 302, .headers = {{"Location", "/new"}}};
     return reply{.body = "here"};
   };
-  with_agent({.base_url = s.server.url(), .max_redirects = 2, .trace = trace_use::on}, [&](agent& a) -> asio::awaitable<void> {
-    auto res = co_await a.get("/old").send();
-    EXPECT_TRUE(res && res->body == "here");
-  });
+  with_agent({.base_url = s.server.url(), .max_redirects = 2, .trace = trace_use::on},
+             [&](agent& a) -> asio::awaitable<void> {
+               auto res = co_await a.get("/old").send();
+               EXPECT_TRUE(res && res->body == "here");
+             });
   auto const seen = s.traceparents();
   ASSERT_EQ(seen.size(), 2U);
   expect_valid_traceparent(seen[0]);
@@ -149,7 +151,8 @@ TEST(agent_trace, a_failed_check_names_the_trace_and_span_the_server_received) {
   auto const seen = s.traceparents();
   ASSERT_EQ(seen.size(), 1U);
   EXPECT_EQ(failed->trace_context().traceparent(), seen[0]);
-  EXPECT_NE(failed->summary().find("(trace " + trace_of(seen[0]) + " span " + span_of(seen[0]) + ")"), std::string::npos)
+  EXPECT_NE(failed->summary().find("(trace " + trace_of(seen[0]) + " span " + span_of(seen[0]) + ")"),
+            std::string::npos)
       << failed->summary();
   // Wrapping it in a flow's name keeps it.
   EXPECT_EQ(failed->wrap("visit").trace_context().traceparent(), seen[0]);
@@ -171,7 +174,8 @@ TEST(agent_trace, a_request_that_never_reached_a_server_still_names_its_trace) {
   ASSERT_TRUE(failed.has_value());
   EXPECT_EQ(failed->trace_context().trace_id, trace);
   EXPECT_EQ(failed->trace_context().span_id.size(), 16U);
-  EXPECT_NE(failed->summary().find("(trace " + trace + " span " + failed->trace_context().span_id + ")"), std::string::npos)
+  EXPECT_NE(failed->summary().find("(trace " + trace + " span " + failed->trace_context().span_id + ")"),
+            std::string::npos)
       << failed->summary();
 }
 

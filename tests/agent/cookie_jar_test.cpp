@@ -127,10 +127,10 @@ TEST(cookie_jar, the_last_path_wins_even_when_empty) {
 TEST(cookie_jar, a_cookie_over_4096_bytes_is_ignored_and_a_long_attribute_value_too) {
   cookie_jar jar;
   std::string const name(96, 'n');
-  EXPECT_TRUE(jar.store(name + "=" + std::string(4000, 'v'), "h", "/", false, t0));         // 4096 in all
-  EXPECT_FALSE(jar.store(name + "x=" + std::string(4000, 'v'), "h", "/", false, t0));       // 4097
-  EXPECT_FALSE(jar.store(std::string(4097, 't'), "h", "/", false, t0));                     // nameless too
-  EXPECT_TRUE(jar.store("p=1; Path=/" + std::string(1100, 'd'), "h", "/x/y", false, t0));   // Path ignored
+  EXPECT_TRUE(jar.store(name + "=" + std::string(4000, 'v'), "h", "/", false, t0));        // 4096 in all
+  EXPECT_FALSE(jar.store(name + "x=" + std::string(4000, 'v'), "h", "/", false, t0));      // 4097
+  EXPECT_FALSE(jar.store(std::string(4097, 't'), "h", "/", false, t0));                    // nameless too
+  EXPECT_TRUE(jar.store("p=1; Path=/" + std::string(1100, 'd'), "h", "/x/y", false, t0));  // Path ignored
   EXPECT_EQ(jar.all().back().path, "/x");
   EXPECT_EQ(jar.size(), 2U);
 }
@@ -149,7 +149,8 @@ TEST(cookie_jar, a_domain_and_the_jar_hold_a_bounded_number_of_cookies) {
   EXPECT_EQ(jar.size(), cookie_jar::max_cookies_per_domain + 1);
   for (int d = 0; d < 40; ++d) {
     for (int i = 0; i < 100; ++i) {
-      jar.store("c" + std::to_string(i) + "=v", "d" + std::to_string(d) + ".example", "/", false, t0 + seconds(1000 + d * 100 + i));
+      jar.store("c" + std::to_string(i) + "=v", "d" + std::to_string(d) + ".example", "/", false,
+                t0 + seconds(1000 + d * 100 + i));
     }
   }
   EXPECT_EQ(jar.size(), cookie_jar::max_cookies);

@@ -37,7 +37,8 @@ TEST(coroutine_pattern, braced_temporaries_inside_co_await_in_a_worker_survive_m
            worker w(s.runtime(),
                     [&](context const&, std::int64_t) -> asio::awaitable<void> {
                       std::string v = "v";
-                      agent a(co_await asio::this_coro::executor, {.base_url = url, .timeout = std::chrono::seconds(5)});
+                      agent a(co_await asio::this_coro::executor,
+                              {.base_url = url, .timeout = std::chrono::seconds(5)});
                       auto res = co_await a.post("/form").form({{"name", v}, {"n", std::to_string(7)}}).send();
                       if (res && res->status == 200 && res->body == "ok") ok.fetch_add(1);
                     },

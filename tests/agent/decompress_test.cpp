@@ -20,9 +20,9 @@ std::string sample() {
 
 TEST(decode_content, undoes_gzip_deflate_and_br) {
   auto const text = sample();
-  for (auto [name, body] : {std::pair{"gzip", test::deflate_as(coding::gzip, text)},
-                            std::pair{"deflate", test::deflate_as(coding::zlib, text)},
-                            std::pair{"br", test::brotli(text)}}) {
+  for (auto [name, body] :
+       {std::pair{"gzip", test::deflate_as(coding::gzip, text)},
+        std::pair{"deflate", test::deflate_as(coding::zlib, text)}, std::pair{"br", test::brotli(text)}}) {
     auto decoded = decode_content(name, body, 1 << 20);
     ASSERT_TRUE(decoded.has_value()) << name << ": " << decoded.error().summary();
     EXPECT_EQ(*decoded, text) << name;
@@ -65,7 +65,8 @@ TEST(decode_content, a_compression_bomb_stops_at_the_cap) {
 TEST(decode_content, a_body_still_decoding_at_the_deadline_is_a_timeout) {
   std::string const zeros(8 * 1024 * 1024, '\0');
   auto const passed = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  for (auto [name, body] : {std::pair{"gzip", test::deflate_as(coding::gzip, zeros)}, std::pair{"br", test::brotli(zeros)}}) {
+  for (auto [name, body] :
+       {std::pair{"gzip", test::deflate_as(coding::gzip, zeros)}, std::pair{"br", test::brotli(zeros)}}) {
     auto late = decode_content(name, body, 64 << 20, passed);
     ASSERT_FALSE(late.has_value()) << name;
     EXPECT_EQ(late.error().inner_code(), codes::timeout) << name;
@@ -81,9 +82,10 @@ TEST(decode_content, a_body_still_decoding_at_the_deadline_is_a_timeout) {
 
 TEST(decode_content, bad_or_cut_data_and_unknown_codings_are_decompress_errors) {
   auto const gz = test::deflate_as(coding::gzip, sample());
-  for (auto [name, body] : {std::pair{"gzip", std::string("not gzip at all")}, std::pair{"gzip", gz.substr(0, gz.size() / 2)},
-                            std::pair{"br", std::string("\xff\xff\xff\xff")}, std::pair{"deflate", std::string("zz")},
-                            std::pair{"compress", gz}}) {
+  for (auto [name, body] :
+       {std::pair{"gzip", std::string("not gzip at all")}, std::pair{"gzip", gz.substr(0, gz.size() / 2)},
+        std::pair{"br", std::string("\xff\xff\xff\xff")}, std::pair{"deflate", std::string("zz")},
+        std::pair{"compress", gz}}) {
     auto decoded = decode_content(name, body, 1 << 20);
     ASSERT_FALSE(decoded.has_value()) << name;
     EXPECT_EQ(decoded.error().inner_code(), codes::decompress) << name << ": " << decoded.error().summary();

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include "candar/agent/agent.hpp"
 #include "support/http_server.hpp"
 #include "support/multipart.hpp"
@@ -44,8 +43,9 @@ TEST(form_data, multipart_writes_parts_as_a_browser_and_a_boundary_absent_from_t
   std::string const prefix = "multipart/form-data; boundary=";
   ASSERT_EQ(body.content_type.rfind(prefix, 0), 0U);
   auto const boundary = body.content_type.substr(prefix.size());
-  EXPECT_EQ(body.content, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nsay \"hi\"\r\n\r\n" +
-                              "--" + boundary +
+  EXPECT_EQ(body.content, "--" + boundary +
+                              "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nsay \"hi\"\r\n\r\n" + "--" +
+                              boundary +
                               "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a%22b.png\"\r\n"
                               "Content-Type: image/png\r\n\r\nPNG\r\n--" +
                               boundary + "--\r\n");

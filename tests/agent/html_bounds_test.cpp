@@ -13,8 +13,9 @@ std::string bounded(std::string const& html, html_bounds const& b) {
 }
 
 TEST(bound_html, an_honest_page_is_parsed_as_it_is) {
-  std::string const page = "<!doctype html><html><head><title>t</title></head><body><ul><li>a<li>b</ul>"
-                           "<p>x<p>y<table><tr><td>1<td>2</table><img src=a.png><br></body></html>";
+  std::string const page =
+      "<!doctype html><html><head><title>t</title></head><body><ul><li>a<li>b</ul>"
+      "<p>x<p>y<table><tr><td>1<td>2</table><img src=a.png><br></body></html>";
   auto const out = bound_html(page, {.max_depth = 3});
   EXPECT_FALSE(out.flattened);
   EXPECT_FALSE(out.cut);
@@ -85,14 +86,14 @@ std::string repeated(std::string const& piece, int n) {
 TEST(bound_html, tags_that_close_nothing_in_a_parser_do_not_lower_the_depth) {
   html_bounds const b{.max_depth = 64};
   for (auto const& page : {
-           repeated("<div></span>", 1000),                             // an end tag stops at a special element
-           repeated("<div></ </span>", 1000),                          // "</ ...>" is a comment
-           "<noscript>" + repeated("<div>", 1000),                      // markup, with scripting off as in gumbo
-           repeated("<div><title></titlex></div></title>", 1000),       // </titlex> does not end a <title>
-           "<!-- --!>" + repeated("<div>", 1000),                       // "--!>" ends a comment
-           "<svg>" + repeated("<tr>", 1000),                            // in SVG, <tr> is an SVG element
-           "<svg>" + repeated("<div/>", 1000),                          // <div> leaves SVG: "/>" is ignored
-           "<svg>" + repeated("<g a=b/>", 1000),                        // the value is "b/": not self-closing
+           repeated("<div></span>", 1000),                         // an end tag stops at a special element
+           repeated("<div></ </span>", 1000),                      // "</ ...>" is a comment
+           "<noscript>" + repeated("<div>", 1000),                 // markup, with scripting off as in gumbo
+           repeated("<div><title></titlex></div></title>", 1000),  // </titlex> does not end a <title>
+           "<!-- --!>" + repeated("<div>", 1000),                  // "--!>" ends a comment
+           "<svg>" + repeated("<tr>", 1000),                       // in SVG, <tr> is an SVG element
+           "<svg>" + repeated("<div/>", 1000),                     // <div> leaves SVG: "/>" is ignored
+           "<svg>" + repeated("<g a=b/>", 1000),                   // the value is "b/": not self-closing
            repeated("<div><script><!--<script></script></div>--></script>", 1000),  // </div> is script text
        }) {
     auto const out = bound_html(page, b);
@@ -103,7 +104,7 @@ TEST(bound_html, tags_that_close_nothing_in_a_parser_do_not_lower_the_depth) {
 TEST(bound_html, sloppy_but_honest_markup_is_not_flattened) {
   html_bounds const b{.max_depth = 64};
   for (auto const& page : {
-           repeated("<div><span></div>", 1000),     // </div> closes the <span> left open
+           repeated("<div><span></div>", 1000),      // </div> closes the <span> left open
            repeated("<svg/><svg><g/></svg>", 1000),  // self-closed icons
            repeated("<ul><li><a>x</li></ul>", 1000),
        }) {
@@ -187,7 +188,8 @@ TEST(bound_html, what_the_tree_builder_may_copy_is_bounded_whatever_closes_it) {
   EXPECT_TRUE(bound_html(agency).cut);
   std::string foreign = "<!doctype html><body>";
   for (int i = 0; i < 600; ++i) {
-    foreign += "<svg><foreignObject><b id=f" + std::to_string(i) + " title=\"" + value + "\"></foreignObject></svg><p>x</p>";
+    foreign +=
+        "<svg><foreignObject><b id=f" + std::to_string(i) + " title=\"" + value + "\"></foreignObject></svg><p>x</p>";
   }
   EXPECT_TRUE(bound_html(foreign).cut);
 }

@@ -59,8 +59,8 @@ TEST(find_subresources, leaves_out_what_a_browser_with_scripting_on_does_not_fet
   <link rel="modulepreload" href="mod.js">
   <link rel="modulepreload" href="mod-style.css" as="style">
 </head><body><noscript><img src="tracking-pixel.png"></noscript><img src="shown.png"></body></html>)");
-  std::vector<std::string> const want{"stylesheet typed.css", "preload data.json", "preload style.css", "preload mod.js",
-                                      "image shown.png"};
+  std::vector<std::string> const want{"stylesheet typed.css", "preload data.json", "preload style.css",
+                                      "preload mod.js", "image shown.png"};
   EXPECT_EQ(targets(page), want);
 }
 
@@ -129,12 +129,13 @@ TEST(find_subresources, finds_media_embedded_content_svg_images_and_backgrounds)
   <img src="mailto:someone@example.test">
 </body></html>
 )html");
-  std::vector<std::string> const want{
-      "preload pre-all.png", "preload pre-narrow.png", "image body-bg.png",   "media auto.mp4",     "image poster.png",
-      "media first.mp4",     "media second.webm",      "media ok.webm",       "track default.vtt",  "media with-track.mp4",
-      "media song.mp3",      "object object.svg",      "object embed.svg",    "image svg-href.png", "image svg-xlink.png",
-      "image table-bg.png",  "image td-bg.png",        "image th-bg.png",     "image wide.png",     "image picture-img.png",
-      "document frame.html"};
+  std::vector<std::string> const want{"preload pre-all.png",  "preload pre-narrow.png", "image body-bg.png",
+                                      "media auto.mp4",       "image poster.png",       "media first.mp4",
+                                      "media second.webm",    "media ok.webm",          "track default.vtt",
+                                      "media with-track.mp4", "media song.mp3",         "object object.svg",
+                                      "object embed.svg",     "image svg-href.png",     "image svg-xlink.png",
+                                      "image table-bg.png",   "image td-bg.png",        "image th-bg.png",
+                                      "image wide.png",       "image picture-img.png",  "document frame.html"};
   EXPECT_EQ(targets(page), want);
   std::vector<bool> fallbacks;
   for (auto const& r : page.resources) fallbacks.push_back(r.fallback);

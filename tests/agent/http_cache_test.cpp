@@ -70,10 +70,12 @@ TEST(http_cache, no_cache_always_revalidates_with_the_etag) {
 
 TEST(http_cache, a_304_refreshes_headers_and_restores_the_body) {
   http_cache c;
-  c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=10"}, {"ETag", "\"v1\""}}, "the css"), t0, t0);
+  c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=10"}, {"ETag", "\"v1\""}}, "the css"), t0,
+          t0);
   EXPECT_EQ(c.lookup(url, {}, t0 + seconds(20)).what, kind::stale);
-  auto restored = c.revalidated(url, make(304, {{"Date", "Mon, 23 Nov 2026 12:00:20 GMT"}, {"Cache-Control", "max-age=30"}}, ""),
-                                t0 + seconds(20), t0 + seconds(20));
+  auto restored =
+      c.revalidated(url, make(304, {{"Date", "Mon, 23 Nov 2026 12:00:20 GMT"}, {"Cache-Control", "max-age=30"}}, ""),
+                    t0 + seconds(20), t0 + seconds(20));
   ASSERT_TRUE(restored.has_value());
   EXPECT_EQ(restored->status, 200);
   EXPECT_EQ(restored->body, "the css");
@@ -86,7 +88,7 @@ TEST(http_cache, what_is_never_stored) {
   EXPECT_FALSE(c.store(url, {}, make(200, {{"Cache-Control", "no-store, max-age=60"}}), t0, t0));
   EXPECT_FALSE(c.store(url, {{"Authorization", "Bearer x"}}, make(200, {{"Cache-Control", "max-age=60"}}), t0, t0));
   EXPECT_FALSE(c.store(url, {}, make(206, {{"Cache-Control", "max-age=60"}}), t0, t0));  // ranges are not cached
-  EXPECT_FALSE(c.store(url, {}, make(200, {}), t0, t0));  // no freshness, no validator
+  EXPECT_FALSE(c.store(url, {}, make(200, {}), t0, t0));                                 // no freshness, no validator
   EXPECT_FALSE(c.store(url, {}, make(200, {{"Cache-Control", "max-age=60"}, {"Vary", "*"}}), t0, t0));
   EXPECT_EQ(c.size(), 0U);
 }
@@ -99,7 +101,8 @@ TEST(http_cache, a_request_with_authorization_is_not_served_from_the_cache) {
 
 TEST(http_cache, vary_separates_variants) {
   http_cache c;
-  c.store(url, {{"Accept-Language", "ja"}}, make(200, {{"Cache-Control", "max-age=60"}, {"Vary", "Accept-Language"}}), t0, t0);
+  c.store(url, {{"Accept-Language", "ja"}}, make(200, {{"Cache-Control", "max-age=60"}, {"Vary", "Accept-Language"}}),
+          t0, t0);
   EXPECT_EQ(c.lookup(url, {{"Accept-Language", "ja"}}, t0).what, kind::fresh);
   EXPECT_EQ(c.lookup(url, {{"Accept-Language", "en"}}, t0).what, kind::miss);
   EXPECT_EQ(c.lookup(url, {}, t0).what, kind::miss);
@@ -134,7 +137,8 @@ namespace {
 TEST(http_cache, headers_with_any_bytes_are_stored_and_read_back) {
   http_cache c;
   std::string const odd("a\0b\0", 4);
-  ASSERT_TRUE(c.store(url, {}, make(200, {{"Cache-Control", "max-age=60"}, {std::string("X-\0", 3), odd}, {"ETag", odd}}), t0, t0));
+  ASSERT_TRUE(c.store(
+      url, {}, make(200, {{"Cache-Control", "max-age=60"}, {std::string("X-\0", 3), odd}, {"ETag", odd}}), t0, t0));
   auto hit = c.lookup(url, {}, t0);
   ASSERT_EQ(hit.what, kind::fresh);
   ASSERT_TRUE(hit.stored.has_value());
@@ -154,13 +158,13 @@ using namespace std::chrono;
 
 // RFC 9111 5.1: delta-seconds or nothing; the first member of a list; 2^31 past what fits.
 TEST(http_cache_standards, age_is_whole_seconds_or_ignored) {
-  for (auto const& [age, fresh_at_30s] : std::vector<std::pair<std::string, bool>>{
-           {"7200.0", true},      // not delta-seconds: ignored, not read as 7200
-           {"-5", true},          // ditto
-           {"12abc", true},       // ditto
-           {"50, 7200", false},   // a list: the first member, 50 (+30 s > 60)
-           {" 20 ", true},        // whitespace around is not part of the value
-           {"99999999999999999999", false}}) {  // past 2^31: 2^31, stale at once
+  for (auto const& [age, fresh_at_30s] :
+       std::vector<std::pair<std::string, bool>>{{"7200.0", true},     // not delta-seconds: ignored, not read as 7200
+                                                 {"-5", true},         // ditto
+                                                 {"12abc", true},      // ditto
+                                                 {"50, 7200", false},  // a list: the first member, 50 (+30 s > 60)
+                                                 {" 20 ", true},       // whitespace around is not part of the value
+                                                 {"99999999999999999999", false}}) {  // past 2^31: 2^31, stale at once
     http_cache c;
     c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60"}, {"Age", age}}), t0, t0);
     EXPECT_EQ(c.lookup(url, {}, t0 + seconds(30)).what == kind::fresh, fresh_at_30s) << age;
@@ -170,16 +174,16 @@ TEST(http_cache_standards, age_is_whole_seconds_or_ignored) {
 // RFC 9111 5.3: an Expires that is not an HTTP-date ("0", junk after a date) is a time in the past. The three
 // HTTP-date forms RFC 9110 5.6.7 names are all dates.
 TEST(http_cache_standards, expires_must_be_an_http_date_in_one_of_its_three_forms) {
-  for (auto const& [expires, fresh] : std::vector<std::pair<std::string, bool>>{
-           {"Mon, 23 Nov 2026 12:10:00 GMT", true},
-           {"Monday, 23-Nov-26 12:10:00 GMT", true},  // rfc850
-           {"Mon Nov 23 12:10:00 2026", true},         // asctime
-           {"Mon Nov  3 12:10:00 2027", true},         // asctime, one-digit day
-           {"0", false},
-           {"Mon, 23 Nov 2026 12:10:00 GMT junk", false},
-           {"23 Nov 2026 12:10:00", false},            // a cookie-date parser would read it
-           {"Mon, 23 Nov 2026 25:10:00 GMT", false},
-           {"Mon, 31 Nov 2026 12:10:00 GMT", false}}) {
+  for (auto const& [expires, fresh] :
+       std::vector<std::pair<std::string, bool>>{{"Mon, 23 Nov 2026 12:10:00 GMT", true},
+                                                 {"Monday, 23-Nov-26 12:10:00 GMT", true},  // rfc850
+                                                 {"Mon Nov 23 12:10:00 2026", true},        // asctime
+                                                 {"Mon Nov  3 12:10:00 2027", true},        // asctime, one-digit day
+                                                 {"0", false},
+                                                 {"Mon, 23 Nov 2026 12:10:00 GMT junk", false},
+                                                 {"23 Nov 2026 12:10:00", false},  // a cookie-date parser would read it
+                                                 {"Mon, 23 Nov 2026 25:10:00 GMT", false},
+                                                 {"Mon, 31 Nov 2026 12:10:00 GMT", false}}) {
     http_cache c;
     c.store(url, {}, make(200, {{"Date", t0_http}, {"Expires", expires}, {"ETag", "\"e\""}}), t0, t0);
     EXPECT_EQ(c.lookup(url, {}, t0 + minutes(5)).what, fresh ? kind::fresh : kind::stale) << expires;
@@ -204,7 +208,8 @@ TEST(http_cache_standards, explicit_freshness_stores_any_understood_status) {
     EXPECT_EQ(hit.what, kind::fresh) << status;
     EXPECT_EQ(hit.stored ? hit.stored->status : 0, status);
     http_cache heuristic_only;
-    EXPECT_FALSE(heuristic_only.store(url, {}, make(status, {{"Date", t0_http}, {"Last-Modified", "Mon, 23 Nov 2026 10:00:00 GMT"}}), t0, t0))
+    EXPECT_FALSE(heuristic_only.store(
+        url, {}, make(status, {{"Date", t0_http}, {"Last-Modified", "Mon, 23 Nov 2026 10:00:00 GMT"}}), t0, t0))
         << status;
   }
   http_cache c;
@@ -229,8 +234,13 @@ TEST(http_cache_standards, the_requests_own_max_age_and_no_cache_make_it_revalid
 // RFC 9111 3.1: the Connection field, the fields it names and the hop-by-hop ones are not stored.
 TEST(http_cache_standards, hop_by_hop_fields_are_not_stored) {
   http_cache c;
-  c.store(url, {}, make(200, {{"Cache-Control", "max-age=60"}, {"Connection", "keep-alive, X-Conn-Secret"},
-                                 {"Keep-Alive", "timeout=5"}, {"X-Conn-Secret", "s"}, {"X-Kept", "k"}}), t0, t0);
+  c.store(url, {},
+          make(200, {{"Cache-Control", "max-age=60"},
+                     {"Connection", "keep-alive, X-Conn-Secret"},
+                     {"Keep-Alive", "timeout=5"},
+                     {"X-Conn-Secret", "s"},
+                     {"X-Kept", "k"}}),
+          t0, t0);
   auto hit = c.lookup(url, {}, t0);
   ASSERT_TRUE(hit.stored.has_value());
   EXPECT_FALSE(hit.stored->header("Connection"));
@@ -252,7 +262,10 @@ TEST(http_cache_standards, invalidate_drops_the_entry) {
 
 TEST(http_cache_standards, stale_while_revalidate_serves_a_stale_entry_and_asks_for_a_revalidation) {
   http_cache c;
-  ASSERT_TRUE(c.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60, stale-while-revalidate=30"}, {"ETag", "\"v1\""}}), t0, t0));
+  ASSERT_TRUE(c.store(
+      url, {},
+      make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60, stale-while-revalidate=30"}, {"ETag", "\"v1\""}}),
+      t0, t0));
   auto const fresh = c.lookup(url, {}, t0 + seconds(59));
   EXPECT_EQ(fresh.what, kind::fresh);
   EXPECT_FALSE(fresh.revalidate_in_background);
@@ -264,7 +277,11 @@ TEST(http_cache_standards, stale_while_revalidate_serves_a_stale_entry_and_asks_
   // The request's no-cache and the response's must-revalidate want a fresh answer now.
   EXPECT_EQ(c.lookup(url, {{"Cache-Control", "no-cache"}}, t0 + seconds(75)).what, kind::stale);
   http_cache strict;
-  strict.store(url, {}, make(200, {{"Date", t0_http}, {"Cache-Control", "max-age=60, stale-while-revalidate=30, must-revalidate"}, {"ETag", "\"v1\""}}), t0, t0);
+  strict.store(url, {},
+               make(200, {{"Date", t0_http},
+                          {"Cache-Control", "max-age=60, stale-while-revalidate=30, must-revalidate"},
+                          {"ETag", "\"v1\""}}),
+               t0, t0);
   EXPECT_EQ(strict.lookup(url, {}, t0 + seconds(75)).what, kind::stale);
 }
 
@@ -272,13 +289,15 @@ TEST(http_cache_standards, must_understand_overrides_no_store_for_an_understood_
   http_cache c;
   EXPECT_TRUE(c.store(url, {}, make(200, {{"Cache-Control", "no-store, must-understand, max-age=60"}}), t0, t0));
   EXPECT_EQ(c.lookup(url, {}, t0 + seconds(1)).what, kind::fresh);
-  EXPECT_FALSE(c.store(url + "?r", {}, make(206, {{"Cache-Control", "no-store, must-understand, max-age=60"}}), t0, t0));
+  EXPECT_FALSE(
+      c.store(url + "?r", {}, make(206, {{"Cache-Control", "no-store, must-understand, max-age=60"}}), t0, t0));
   EXPECT_FALSE(c.store(url + "?n", {}, make(200, {{"Cache-Control", "no-store, max-age=60"}}), t0, t0));
 }
 
 TEST(http_cache_standards, vary_compares_the_request_field_the_agent_sends_the_later_of_two) {
   http_cache c;
-  c.store(url, {{"X-Variant", "a"}, {"X-Variant", "b"}}, make(200, {{"Cache-Control", "max-age=60"}, {"Vary", "X-Variant"}}), t0, t0);
+  c.store(url, {{"X-Variant", "a"}, {"X-Variant", "b"}},
+          make(200, {{"Cache-Control", "max-age=60"}, {"Vary", "X-Variant"}}), t0, t0);
   EXPECT_EQ(c.lookup(url, {{"X-Variant", "b"}}, t0).what, kind::fresh);
   EXPECT_EQ(c.lookup(url, {{"X-Variant", "a"}}, t0).what, kind::miss);
   EXPECT_EQ(c.lookup(url, {{"X-Variant", "b"}, {"X-Variant", "a"}}, t0).what, kind::miss);

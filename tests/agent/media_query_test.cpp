@@ -54,7 +54,7 @@ TEST(media_query, range_syntax) {
 TEST(media_query, what_cannot_be_read_is_false) {
   EXPECT_FALSE(media_matches("((("));
   EXPECT_FALSE(media_matches("(min-width: 600)"));  // a length needs its unit
-  EXPECT_TRUE(media_matches("(min-width: 0)"));      // except zero
+  EXPECT_TRUE(media_matches("(min-width: 0)"));     // except zero
   EXPECT_FALSE(media_matches("(min-wibble: 1px)"));
   EXPECT_FALSE(media_matches("screen and"));
   EXPECT_FALSE(media_matches("screen (min-width: 1px)"));

@@ -10,9 +10,9 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "candar/agent/agent.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/failure/codes.hpp"
 #include "candar/runtime/runtime.hpp"
-#include "candar/context/parallel.hpp"
 #include "support/dns_server.hpp"
 #include "support/http_server.hpp"
 #include "support/outcome_text.hpp"
@@ -93,7 +93,10 @@ TEST(name_resolution, a_silent_dns_server_costs_a_request_its_timeout_and_no_mor
   with_agent(o, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/").send();
     EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
-    if (!res) EXPECT_NE(res.error().message().find("isuchair.test was not resolved within the request's timeout"), std::string::npos) << summary(res);
+    if (!res)
+      EXPECT_NE(res.error().message().find("isuchair.test was not resolved within the request's timeout"),
+                std::string::npos)
+          << summary(res);
   });
   EXPECT_GE(dns.queries(), 1U);
 }
@@ -158,11 +161,13 @@ TEST(name_resolution, a_dialer_of_the_scenarios_own_opens_the_connection_from_it
   http_server app([](seen_request const&) { return reply{.body = "ok"}; });
   std::string source;
   agent_options o{.base_url = app.url(), .timeout = 5s};
-  o.dial = [&source](asio::ip::tcp::socket& socket, std::vector<asio::ip::tcp::endpoint> const& addresses)
-      -> asio::awaitable<boost::system::error_code> {
+  o.dial = [&source](
+               asio::ip::tcp::socket& socket,
+               std::vector<asio::ip::tcp::endpoint> const& addresses) -> asio::awaitable<boost::system::error_code> {
     boost::system::error_code ec;
     socket.open(asio::ip::tcp::v4(), ec);
-    if (!ec) socket.bind({asio::ip::make_address("127.0.0.2"), 0}, ec);  // a second source address, as on a multi-IP host
+    if (!ec)
+      socket.bind({asio::ip::make_address("127.0.0.2"), 0}, ec);  // a second source address, as on a multi-IP host
     if (ec) co_return ec;
     auto [connect_ec] = co_await socket.async_connect(addresses.front(), asio::as_tuple(asio::use_awaitable));
     if (!connect_ec) source = socket.local_endpoint().address().to_string();
@@ -177,7 +182,8 @@ TEST(name_resolution, a_dialer_of_the_scenarios_own_opens_the_connection_from_it
 
 TEST(name_resolution, a_dialer_is_bounded_by_the_deadline_whatever_it_waits_on) {
   agent_options o{.base_url = "http://127.0.0.1:9", .timeout = 100ms};
-  o.dial = [](asio::ip::tcp::socket&, std::vector<asio::ip::tcp::endpoint> const&) -> asio::awaitable<boost::system::error_code> {
+  o.dial = [](asio::ip::tcp::socket&,
+              std::vector<asio::ip::tcp::endpoint> const&) -> asio::awaitable<boost::system::error_code> {
     asio::steady_timer t(co_await asio::this_coro::executor, 30s);  // not the socket: closing it would not end this
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return boost::system::error_code();
@@ -185,13 +191,16 @@ TEST(name_resolution, a_dialer_is_bounded_by_the_deadline_whatever_it_waits_on) 
   with_agent(o, [&](agent& a) -> asio::awaitable<void> {
     auto res = co_await a.get("/").send();
     EXPECT_EQ(inner_code(res), codes::timeout) << summary(res);
-    if (!res) EXPECT_NE(res.error().message().find("did not open within the request's timeout"), std::string::npos) << summary(res);
+    if (!res)
+      EXPECT_NE(res.error().message().find("did not open within the request's timeout"), std::string::npos)
+          << summary(res);
   });
 }
 
 TEST(name_resolution, a_dialer_that_fails_is_a_connection_error) {
   agent_options o{.base_url = "http://127.0.0.1:9", .timeout = 5s};
-  o.dial = [](asio::ip::tcp::socket&, std::vector<asio::ip::tcp::endpoint> const&) -> asio::awaitable<boost::system::error_code> {
+  o.dial = [](asio::ip::tcp::socket&,
+              std::vector<asio::ip::tcp::endpoint> const&) -> asio::awaitable<boost::system::error_code> {
     co_return make_error_code(asio::error::connection_refused);
   };
   with_agent(o, [&](agent& a) -> asio::awaitable<void> {

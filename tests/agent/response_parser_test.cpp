@@ -19,7 +19,8 @@ struct parsed {
 };
 
 // Feeds `wire` in pieces of `piece` bytes (0: all at once), then ends the stream when `close` says so.
-parsed parse(std::string_view wire, std::size_t piece = 0, bool close = false, response_limits limits = {}, bool head = false) {
+parsed parse(std::string_view wire, std::size_t piece = 0, bool close = false, response_limits limits = {},
+             bool head = false) {
   parsed out;
   response_parser p(out.res, limits, head);
   if (piece == 0) piece = wire.size();
@@ -58,7 +59,8 @@ TEST(response_parser, reads_status_headers_in_order_and_a_sized_body) {
   auto const r = parse(wire);
   EXPECT_TRUE(r.done);
   EXPECT_EQ(r.res.status, 200);
-  EXPECT_EQ(r.res.headers, (headers{{"Server", "nginx"}, {"Content-Length", "5"}, {"Set-Cookie", "a=1"}, {"set-cookie", "b=2"}}));
+  EXPECT_EQ(r.res.headers,
+            (headers{{"Server", "nginx"}, {"Content-Length", "5"}, {"Set-Cookie", "a=1"}, {"set-cookie", "b=2"}}));
   EXPECT_EQ(r.res.body, "hello");
   EXPECT_TRUE(r.keep_alive);
   EXPECT_EQ(r.used, wire.size());
@@ -82,7 +84,8 @@ TEST(response_parser, unfolds_obsolete_line_folding) {
   auto const two = parse("HTTP/1.1 200 OK\r\nX-A: " + a + "\r\n " + a + "\r\nX-B: " + b + "\r\n\t" + b +
                          "\r\nX-C: c\r\nContent-Length: 0\r\n\r\n");
   ASSERT_TRUE(two.done) << two.message;
-  EXPECT_EQ(two.res.headers, (headers{{"X-A", a + " " + a}, {"X-B", b + " " + b}, {"X-C", "c"}, {"Content-Length", "0"}}));
+  EXPECT_EQ(two.res.headers,
+            (headers{{"X-A", a + " " + a}, {"X-B", b + " " + b}, {"X-C", "c"}, {"Content-Length", "0"}}));
 }
 
 TEST(response_parser, decodes_chunks_with_extensions_and_skips_trailers) {
@@ -121,7 +124,8 @@ TEST(response_parser, keep_alive_follows_the_version_and_the_connection_header) 
   EXPECT_FALSE(parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").keep_alive);
   EXPECT_TRUE(parse("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n").keep_alive);
   // Both Transfer-Encoding and Content-Length: the chunks count, and the connection is not trusted again.
-  auto const both = parse("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+  auto const both =
+      parse("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
   EXPECT_TRUE(both.done);
   EXPECT_EQ(both.res.body, "ok");
   EXPECT_FALSE(both.keep_alive);
@@ -206,7 +210,8 @@ TEST(response_parser, header_limits_count_the_whole_block_and_the_fields) {
     EXPECT_NE(over.message.find("over the limit of"), std::string::npos);
   }
   // A header that never ends is cut off at the limit, not kept growing.
-  auto const endless = parse("HTTP/1.1 200 OK\r\nX: " + std::string(10000, 'x'), 100, false, {.max_header_bytes = 1000});
+  auto const endless =
+      parse("HTTP/1.1 200 OK\r\nX: " + std::string(10000, 'x'), 100, false, {.max_header_bytes = 1000});
   EXPECT_EQ(endless.why, failure::header_too_large);
 
   std::string many = "HTTP/1.1 204 No Content\r\n";
@@ -224,7 +229,8 @@ TEST(response_parser, body_limits_hold_for_every_framing) {
   auto const sized = parse("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n", 0, false, ten);
   EXPECT_EQ(sized.why, failure::body_too_large);  // refused from the header, before any body byte
   EXPECT_EQ(sized.message, "response body of 11 bytes, over the limit of 10");
-  auto const chunked = parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n5\r\n", 0, false, ten);
+  auto const chunked =
+      parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n5\r\n", 0, false, ten);
   EXPECT_EQ(chunked.why, failure::body_too_large);
   auto const to_close = parse("HTTP/1.1 200 OK\r\n\r\n0123456789A", 3, true, ten);
   EXPECT_EQ(to_close.why, failure::body_too_large);
@@ -277,7 +283,8 @@ namespace candar::detail {
 namespace {
 
 TEST(header_text, token_iequals_agrees_with_a_plain_case_insensitive_comparison) {
-  for (std::string_view lower : {"set-cookie", "connection", "content-length", "content-encoding", "transfer-encoding", "etag"}) {
+  for (std::string_view lower :
+       {"set-cookie", "connection", "content-length", "content-encoding", "transfer-encoding", "etag"}) {
     std::string const upper = [&] {
       std::string u(lower);
       for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

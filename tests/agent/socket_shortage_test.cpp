@@ -49,7 +49,8 @@ TEST(socket_shortage, a_socket_the_benchmarker_cannot_open_is_its_own_failure_na
   }
   ASSERT_TRUE(shortage.has_value());
   EXPECT_EQ(shortage->inner_code(), codes::benchmarker);
-  EXPECT_NE(shortage->message().find("could not open a socket: Too many open files"), std::string::npos) << shortage->message();
+  EXPECT_NE(shortage->message().find("could not open a socket: Too many open files"), std::string::npos)
+      << shortage->message();
   EXPECT_NE(shortage->message().find("raise `ulimit -n`"), std::string::npos);
 }
 
@@ -57,9 +58,9 @@ TEST(socket_shortage, the_collection_counts_the_benchmarkers_failure_apart_from_
   error_collection errors;
   errors.add(error(codes::benchmarker, "the benchmarker could not open a socket").wrap("new-user"));
   errors.add(error(codes::timeout, "slow").wrap("new-user"));
-  EXPECT_EQ(errors.count(), 1);                      // the webapp's errors: the timeout alone
-  EXPECT_EQ(errors.count("new-user"), 1);            // a flow's deductions do not see the benchmarker's failure
-  EXPECT_EQ(errors.count(codes::benchmarker), 1);    // counted apart
+  EXPECT_EQ(errors.count(), 1);                    // the webapp's errors: the timeout alone
+  EXPECT_EQ(errors.count("new-user"), 1);          // a flow's deductions do not see the benchmarker's failure
+  EXPECT_EQ(errors.count(codes::benchmarker), 1);  // counted apart
   EXPECT_EQ(errors.messages(codes::benchmarker).size(), 1U);
 }
 

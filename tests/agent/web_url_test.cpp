@@ -94,7 +94,8 @@ TEST(web_url, refuses_what_it_cannot_fetch_and_says_why) {
   EXPECT_EQ(resolved("http://example.test:8a/", nullptr), "error: bad port '8a'");
   EXPECT_EQ(resolved("http:///x", nullptr), "http://x/");  // every slash after the scheme is skipped
   EXPECT_EQ(resolved("http://:8080/x", nullptr), "error: bad host '': empty");
-  EXPECT_EQ(resolved("http://ex ample.test/", nullptr), "error: bad host 'ex ample.test': a character a host cannot have");
+  EXPECT_EQ(resolved("http://ex ample.test/", nullptr),
+            "error: bad host 'ex ample.test': a character a host cannot have");
   EXPECT_EQ(resolved("http://[::1/", nullptr), "error: bad host '[::1': an IPv6 address without its ']'");
   EXPECT_EQ(resolved("http://user:pass@example.test/", nullptr),
             "error: a URL with credentials (user:password@) is not fetched");
@@ -109,7 +110,7 @@ TEST(web_url, refuses_what_it_cannot_fetch_and_says_why) {
 TEST(web_url, the_standards_corner_cases) {
   EXPECT_EQ(resolved("http://[::ffff:1.2.3.4]/", nullptr), "http://[::ffff:102:304]/");  // hex pieces, never dotted
   EXPECT_EQ(resolved("http://[::127.0.0.1]/", nullptr), "http://[::7f00:1]/");
-  EXPECT_EQ(resolved("http://[1:0:0:2:0:0:0:3]/", nullptr), "http://[1:0:0:2::3]/");  // the first longest zero run
+  EXPECT_EQ(resolved("http://[1:0:0:2:0:0:0:3]/", nullptr), "http://[1:0:0:2::3]/");       // the first longest zero run
   EXPECT_EQ(resolved("http://[1:0:2:0:3:0:4:0]/", nullptr), "http://[1:0:2:0:3:0:4:0]/");  // no run of two
   EXPECT_EQ(resolved("http://0x10000000000/", nullptr), "error: bad host '0x10000000000': not an IPv4 address");
   EXPECT_EQ(resolved("http://a.0xffffffffffff/", nullptr), "error: bad host 'a.0xffffffffffff': not an IPv4 address");
@@ -118,7 +119,7 @@ TEST(web_url, the_standards_corner_cases) {
   EXPECT_FALSE(web_url::parse(std::string_view("http://[::1\0zz]/", 16)).has_value());  // not read up to the NUL only
   EXPECT_EQ(resolved("http://xn--a/", nullptr),
             "error: bad host 'xn--a': a punycode label (internationalized domain names are not supported)");
-  EXPECT_EQ(resolved("/a\xFF?q=\xC3"), "http://127.0.0.1:8080/a%EF%BF%BD?q=%EF%BF%BD");  // not UTF-8: U+FFFD
+  EXPECT_EQ(resolved("/a\xFF?q=\xC3"), "http://127.0.0.1:8080/a%EF%BF%BD?q=%EF%BF%BD");       // not UTF-8: U+FFFD
   EXPECT_EQ(resolved("/\xED\xA0\x80"), "http://127.0.0.1:8080/%EF%BF%BD%EF%BF%BD%EF%BF%BD");  // a surrogate
 }
 

@@ -60,7 +60,8 @@ TEST(exit_policy, decides_the_code_from_who_failed) {
       {{.interrupted = true, .valid = false}, 1, "fail"},
       {{.interrupted = true, .regressed = true}, 1, "fail"},
       {{.internal_error = true}, 3, "internal-error"},
-      {{.internal_error = true, .webapp_failed = true, .interrupted = true, .passed = false, .valid = false}, 3,
+      {{.internal_error = true, .webapp_failed = true, .interrupted = true, .passed = false, .valid = false},
+       3,
        "internal-error"},
   };
   for (auto const& r : table) {

@@ -62,8 +62,14 @@ TEST(html_report, the_title_is_the_contest_name_escaped) {
 
 TEST(html_report, a_partial_result_renders_with_no_console_message) {
   // What a run that was given up writes: no timeline, no endpoints, no phases.
-  json const r = {{"contest", "c-bench"}, {"pass", false}, {"score", 1234}, {"reasons", {"a second signal: stopped at once"}},
-                  {"interrupted", true}, {"exit_code", 1}, {"verdict", "fail"}, {"breakdown", json::object()},
+  json const r = {{"contest", "c-bench"},
+                  {"pass", false},
+                  {"score", 1234},
+                  {"reasons", {"a second signal: stopped at once"}},
+                  {"interrupted", true},
+                  {"exit_code", 1},
+                  {"verdict", "fail"},
+                  {"breakdown", json::object()},
                   {"errors", {{"total", 0}, {"by_code", json::object()}}}};
   auto const page = test::render_in_chromium(page_file(r));
   ASSERT_TRUE(page.ran) << page.failure;
@@ -77,17 +83,32 @@ TEST(html_report, a_partial_result_renders_with_no_console_message) {
 
 TEST(html_report, the_charts_hold_the_timeline_and_a_quiet_second_is_a_gap_in_latency) {
   auto sample = [](double t, double seconds, std::string phase, std::int64_t score, json endpoints) {
-    return json{{"t", t}, {"seconds", seconds}, {"phase", phase}, {"score", score}, {"errors", 0},
-                {"cpu_share", 0.25}, {"loop_lag_ms", 3.5}, {"load_level", 2}, {"endpoints", endpoints}};
+    return json{{"t", t},
+                {"seconds", seconds},
+                {"phase", phase},
+                {"score", score},
+                {"errors", 0},
+                {"cpu_share", 0.25},
+                {"loop_lag_ms", 3.5},
+                {"load_level", 2},
+                {"endpoints", endpoints}};
   };
   auto endpoint = [](std::uint64_t requests, std::uint64_t errors, double p99) {
-    return json{{"requests", requests}, {"errors", errors}, {"latency_ms", {{"p50", p99 / 4}, {"p90", p99 / 2}, {"p99", p99}}}};
+    return json{
+        {"requests", requests}, {"errors", errors}, {"latency_ms", {{"p50", p99 / 4}, {"p90", p99 / 2}, {"p99", p99}}}};
   };
-  json const timeline = {sample(1.0, 1.0, "prepare", 0, {{"GET /a", endpoint(10, 0, 4.5)}}),
-                         sample(2.0, 1.0, "load", 120, {{"GET /b", endpoint(7, 1, 2.0)}}),
-                         sample(4.0, 2.0, "load", 480, {{"GET /a", endpoint(30, 3, 12.25)}, {"GET /b", endpoint(1, 0, 1.0)}})};
-  json const r = {{"contest", "c-bench"}, {"pass", true}, {"score", 480}, {"verdict", "pass"}, {"exit_code", 0},
-                  {"timeline", timeline}, {"errors", {{"total", 1}, {"by_code", {{"bad", 1}}}, {"first_messages", {{"bad", {hostile_message}}}}}}};
+  json const timeline = {
+      sample(1.0, 1.0, "prepare", 0, {{"GET /a", endpoint(10, 0, 4.5)}}),
+      sample(2.0, 1.0, "load", 120, {{"GET /b", endpoint(7, 1, 2.0)}}),
+      sample(4.0, 2.0, "load", 480, {{"GET /a", endpoint(30, 3, 12.25)}, {"GET /b", endpoint(1, 0, 1.0)}})};
+  json const r = {
+      {"contest", "c-bench"},
+      {"pass", true},
+      {"score", 480},
+      {"verdict", "pass"},
+      {"exit_code", 0},
+      {"timeline", timeline},
+      {"errors", {{"total", 1}, {"by_code", {{"bad", 1}}}, {"first_messages", {{"bad", {hostile_message}}}}}}};
   auto const page = test::render_in_chromium(page_file(r));
   ASSERT_TRUE(page.ran) << page.failure;
   EXPECT_TRUE(page.console.empty()) << page.console.front();

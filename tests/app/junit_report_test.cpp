@@ -8,12 +8,11 @@ namespace candar::detail {
 namespace {
 
 TEST(junit_xml, hostile_text_is_escaped_and_what_xml_cannot_hold_is_dropped) {
-  nlohmann::json const result = {
-      {"contest", "a<b>&\"c'"},
-      {"pass", false},
-      {"verdict", "fail"},
-      {"reasons", {"GET /: <script>&\"'\x01\x1f\x7f caf\xc3\xa9"}},
-      {"errors", {{"critical_by_code", nlohmann::json::object()}}}};
+  nlohmann::json const result = {{"contest", "a<b>&\"c'"},
+                                 {"pass", false},
+                                 {"verdict", "fail"},
+                                 {"reasons", {"GET /: <script>&\"'\x01\x1f\x7f caf\xc3\xa9"}},
+                                 {"errors", {{"critical_by_code", nlohmann::json::object()}}}};
   auto const xml = junit_xml(result);
   EXPECT_NE(xml.find(R"(name="a&lt;b&gt;&amp;&quot;c&apos;")"), std::string::npos) << xml;
   EXPECT_NE(xml.find("GET /: &lt;script&gt;&amp;&quot;&apos;\x7f caf\xc3\xa9"), std::string::npos) << xml;
@@ -23,7 +22,8 @@ TEST(junit_xml, hostile_text_is_escaped_and_what_xml_cannot_hold_is_dropped) {
 }
 
 TEST(junit_xml, an_internal_error_is_an_error_not_a_failure) {
-  auto const xml = junit_xml({{"contest", "x"}, {"pass", false}, {"verdict", "internal-error"}, {"internal_error", "boom"}});
+  auto const xml =
+      junit_xml({{"contest", "x"}, {"pass", false}, {"verdict", "internal-error"}, {"internal_error", "boom"}});
   EXPECT_NE(xml.find(R"(<error message="boom" type="error">boom</error>)"), std::string::npos) << xml;
   EXPECT_NE(xml.find(R"(errors="1")"), std::string::npos) << xml;
 }

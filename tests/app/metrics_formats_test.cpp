@@ -63,7 +63,8 @@ TEST(prometheus_text, counters_histograms_and_gauges_in_the_exposition_format) {
 
 TEST(prometheus_text, a_hostile_label_is_escaped_and_made_utf8) {
   auto const text = prometheus_text(run_metric_families(two_endpoints()));
-  EXPECT_TRUE(has_line(text, "candar_http_request_failures_total{endpoint=\"GET /\\\"x\\\\y\\nz\xef\xbf\xbd\",code=\"timeout\"} 2"))
+  EXPECT_TRUE(has_line(
+      text, "candar_http_request_failures_total{endpoint=\"GET /\\\"x\\\\y\\nz\xef\xbf\xbd\",code=\"timeout\"} 2"))
       << text;
   EXPECT_EQ(text.find('\xff'), std::string::npos);
   // Every line is a comment or a sample: the line feed in the label did not break one.
@@ -91,8 +92,9 @@ nlohmann::json const* metric(nlohmann::json const& request, std::string const& n
 }
 
 TEST(otlp_metrics_json, follows_the_otlp_json_mapping) {
-  auto const j = otlp_metrics_json(run_metric_families(two_endpoints()),
-                                   {.service_name = "isuchair-bench", .version = "1.2.3", .start_unix_nano = 1000}, 2000);
+  auto const j =
+      otlp_metrics_json(run_metric_families(two_endpoints()),
+                        {.service_name = "isuchair-bench", .version = "1.2.3", .start_unix_nano = 1000}, 2000);
   auto const& rm = j.at("resourceMetrics").at(0);
   EXPECT_EQ(rm.at("resource").at("attributes").at(0),
             (nlohmann::json{{"key", "service.name"}, {"value", {{"stringValue", "isuchair-bench"}}}}));

@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <string_view>
 #include <future>
+#include <string_view>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
 
 #include "metrics_export.hpp"
 #include "metrics_listener.hpp"
@@ -54,7 +54,9 @@ TEST(metrics_listener, serves_the_page_at_metrics_and_nothing_else) {
   io_thread t;
   std::atomic<int> final_scrapes{0};
   auto listener = t.on([&] {
-    auto l = std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] { return metrics_listener::page{"candar_score 7\n", true}; });
+    auto l = std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] {
+      return metrics_listener::page{"candar_score 7\n", true};
+    });
     l->on_scrape([&](bool final) { final_scrapes += final ? 1 : 0; });
     return l;
   });
@@ -70,7 +72,10 @@ TEST(metrics_listener, serves_the_page_at_metrics_and_nothing_else) {
   EXPECT_EQ(test::plain_exchange(port, "nonsense\r\n\r\n").status, 400);
   EXPECT_EQ(listener->scrapes(), 2U);
   EXPECT_EQ(final_scrapes.load(), 2);
-  t.on([&] { listener.reset(); return 0; });
+  t.on([&] {
+    listener.reset();
+    return 0;
+  });
 }
 
 int connect_to(std::uint16_t port) {
@@ -86,19 +91,28 @@ int connect_to(std::uint16_t port) {
 TEST(metrics_listener, a_head_past_8_kib_gets_no_answer) {
   io_thread t;
   auto listener = t.on([&] {
-    return std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] { return metrics_listener::page{"x 1\n", false}; });
+    return std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] {
+      return metrics_listener::page{"x 1\n", false};
+    });
   });
   auto const port = port_of(listener->url());
-  EXPECT_EQ(test::plain_exchange(port, "GET /metrics HTTP/1.1\r\nX: " + std::string(7'000, 'a') + "\r\n\r\n").status, 200);
-  EXPECT_EQ(test::plain_exchange(port, "GET /metrics HTTP/1.1\r\nX: " + std::string(10'000, 'a') + "\r\n\r\n").status, 0);
+  EXPECT_EQ(test::plain_exchange(port, "GET /metrics HTTP/1.1\r\nX: " + std::string(7'000, 'a') + "\r\n\r\n").status,
+            200);
+  EXPECT_EQ(test::plain_exchange(port, "GET /metrics HTTP/1.1\r\nX: " + std::string(10'000, 'a') + "\r\n\r\n").status,
+            0);
   EXPECT_EQ(listener->scrapes(), 1U);
-  t.on([&] { listener.reset(); return 0; });
+  t.on([&] {
+    listener.reset();
+    return 0;
+  });
 }
 
 TEST(metrics_listener, silent_clients_are_cut_off_and_a_scraper_gets_in_again) {
   io_thread t;
   auto listener = t.on([&] {
-    return std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] { return metrics_listener::page{"x 1\n", false}; });
+    return std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] {
+      return metrics_listener::page{"x 1\n", false};
+    });
   });
   auto const port = port_of(listener->url());
   // 16 silent connections fill every slot: a 17th is closed at once, unanswered.
@@ -115,12 +129,16 @@ TEST(metrics_listener, silent_clients_are_cut_off_and_a_scraper_gets_in_again) {
   }
   // ...and a scrape is served again.
   EXPECT_EQ(test::plain_get(port, "/metrics").body, "x 1\n");
-  t.on([&] { listener.reset(); return 0; });
+  t.on([&] {
+    listener.reset();
+    return 0;
+  });
 }
 
 TEST(metrics_listener, an_address_it_cannot_take_is_named) {
   io_thread t;
-  auto const taken = t.on([&] { return std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] { return metrics_listener::page{}; }); });
+  auto const taken = t.on(
+      [&] { return std::make_unique<metrics_listener>(t.io, "127.0.0.1:0", [] { return metrics_listener::page{}; }); });
   auto const try_listen = [&](std::string const& address) -> std::string {
     try {
       metrics_listener l(t.io, address, [] { return metrics_listener::page{}; });
@@ -134,7 +152,10 @@ TEST(metrics_listener, an_address_it_cannot_take_is_named) {
   EXPECT_NE(try_listen("127.0.0.1").find("not HOST:PORT"), std::string::npos);
   EXPECT_NE(try_listen("127.0.0.1:99999").find("port"), std::string::npos);
   EXPECT_NE(try_listen("example.com:80").find("not an IP address"), std::string::npos);
-  t.on([&] { const_cast<std::unique_ptr<metrics_listener>&>(taken).reset(); return 0; });
+  t.on([&] {
+    const_cast<std::unique_ptr<metrics_listener>&>(taken).reset();
+    return 0;
+  });
 }
 
 TEST(metrics_export, the_last_figures_wait_for_their_scrape_and_a_signal_ends_the_wait) {
@@ -260,7 +281,8 @@ TEST(otlp_from_environment, reads_the_variables_as_an_sdk_does) {
   EXPECT_EQ(s.target->url, "http://127.0.0.1:4318/v1/metrics");  // the general endpoint is a base
   EXPECT_EQ(s.target->host, "127.0.0.1:4318");
   EXPECT_EQ(s.target->addresses.size(), 1U);
-  EXPECT_EQ(s.target->headers, (std::vector<std::pair<std::string, std::string>>{{"api-key", "a b"}, {"x-team", "blue"}}));
+  EXPECT_EQ(s.target->headers,
+            (std::vector<std::pair<std::string, std::string>>{{"api-key", "a b"}, {"x-team", "blue"}}));
   EXPECT_EQ(s.target->interval, 1500ms);
   EXPECT_EQ(s.target->timeout, 10'000ms);
   EXPECT_EQ(s.target->service_name, "bench");
@@ -271,7 +293,7 @@ TEST(otlp_from_environment, reads_the_variables_as_an_sdk_does) {
   auto const own = otlp_from_environment("bench");
   ASSERT_TRUE(own.target.has_value()) << warnings_of(own);
   EXPECT_EQ(own.target->url, "http://[::1]:9000/custom");  // the signal's own endpoint is used as is
-  EXPECT_EQ(own.target->host, "[::1]:9000");                // the Host header keeps the brackets
+  EXPECT_EQ(own.target->host, "[::1]:9000");               // the Host header keeps the brackets
   EXPECT_EQ(own.target->service_name, "load");
   EXPECT_EQ(own.target->timeout, 3000ms);
   env.set("OTEL_METRICS_EXPORTER", "console");  // another exporter chosen: not ours
@@ -303,7 +325,8 @@ TEST(otlp_from_environment, a_setting_it_cannot_follow_is_a_warning_naming_the_v
   EXPECT_EQ(lax.target->interval, 60'000ms);
   EXPECT_EQ(lax.target->headers, (std::vector<std::pair<std::string, std::string>>{{"a", "b"}}));
   auto const said = warnings_of(lax);
-  EXPECT_NE(said.find("OTEL_METRIC_EXPORT_INTERVAL: not a number of milliseconds above zero, 60000 used"), std::string::npos);
+  EXPECT_NE(said.find("OTEL_METRIC_EXPORT_INTERVAL: not a number of milliseconds above zero, 60000 used"),
+            std::string::npos);
   EXPECT_NE(said.find("OTEL_EXPORTER_OTLP_HEADERS: an entry that is not key=value was skipped"), std::string::npos);
   EXPECT_EQ(said.find("secret-token"), std::string::npos);  // a header may be a credential: never echoed
 }

@@ -19,8 +19,9 @@ TEST(repeated_runs, median_min_max_and_spread) {
 }
 
 TEST(repeated_runs, each_run_gets_the_flags_but_the_parents_own) {
-  std::vector<std::string> const args = {"--target", "http://x", "--repeat", "3", "--result", "r.json", "--baseline=b.json",
-                                         "--max-drop", "5", "--gate-p99", "GET /", "--report-fd", "3", "--seed", "7"};
+  std::vector<std::string> const args = {"--target", "http://x",          "--repeat",   "3",      "--result",
+                                         "r.json",   "--baseline=b.json", "--max-drop", "5",      "--gate-p99",
+                                         "GET /",    "--report-fd",       "3",          "--seed", "7"};
   EXPECT_EQ(child_arguments(args, "/tmp/run1.json"),
             (std::vector<std::string>{"--target", "http://x", "--seed", "7", "--result", "/tmp/run1.json"}));
 }
@@ -29,7 +30,8 @@ TEST(repeated_runs, a_fall_inside_the_spread_is_inconclusive_not_a_regression) {
   baseline const b{"b.json", 100'000, {}};
   auto const inside = compare_with(b, {{"score", 85'000}}, 10, {}, 17.0);
   EXPECT_FALSE(inside.regressed);
-  EXPECT_EQ(inside.lines.at(0), "inconclusive: score 85,000 is 15 % below the baseline's 100,000, inside these runs' spread of 17 %");
+  EXPECT_EQ(inside.lines.at(0),
+            "inconclusive: score 85,000 is 15 % below the baseline's 100,000, inside these runs' spread of 17 %");
   auto const beyond = compare_with(b, {{"score", 80'000}}, 10, {}, 17.0);
   EXPECT_TRUE(beyond.regressed);
   EXPECT_EQ(beyond.lines.at(0), "regression: score 80,000 is 20 % below the baseline's 100,000 (allowed: 10 %)");

@@ -48,7 +48,9 @@ struct pipe_pair {
   }
 };
 
-json line_of(int i, std::size_t padding) { return {{"i", i}, {"final", false}, {"padding", std::string(padding, 'x')}}; }
+json line_of(int i, std::size_t padding) {
+  return {{"i", i}, {"final", false}, {"padding", std::string(padding, 'x')}};
+}
 
 std::vector<json> lines_in(std::string const& text) {
   std::vector<json> out;
@@ -65,9 +67,10 @@ TEST(report_stream, a_reader_that_never_reads_does_not_hold_the_run) {
   {
     report_stream stream(p.write_end);
     for (int i = 0; i < 200; ++i) stream.write(line_of(i, 1000));  // 200 KB into a 4 KB pipe: none of it blocks here
-    EXPECT_FALSE(stream.finish({{"final", true}, {"padding", std::string(100000, 'y')}}, std::chrono::milliseconds(50)));
+    EXPECT_FALSE(
+        stream.finish({{"final", true}, {"padding", std::string(100000, 'y')}}, std::chrono::milliseconds(50)));
     EXPECT_FALSE(stream.broken());
-  }  // the writer, stuck in write(), is left behind
+  }                // the writer, stuck in write(), is left behind
   p.close_read();  // and now gets EPIPE and ends
   // The write end stays open, as the benchmarker never closes the descriptor it inherited: closing it here
   // would race with the abandoned writer's last write().

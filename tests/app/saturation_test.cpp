@@ -17,8 +17,8 @@ TEST(saturation, a_fair_run_is_valid) {
 
 TEST(saturation, late_loops_or_full_cores_saturate_a_second) {
   saturation_count s(2);
-  s.load_second(1.0, 501.0, 0.5);  // late
-  s.load_second(1.0, 10.0, 1.94);  // 97 % of two loops
+  s.load_second(1.0, 501.0, 0.5);   // late
+  s.load_second(1.0, 10.0, 1.94);   // 97 % of two loops
   s.load_second(1.0, 500.0, 1.93);  // neither
   EXPECT_EQ(s.saturated_seconds(), 2.0);
 }
@@ -28,9 +28,10 @@ TEST(saturation, a_quarter_of_the_load_and_three_seconds_make_a_run_invalid) {
   for (int i = 0; i < 15; ++i) quarter.load_second(1.0, 0.0, 0.1);
   for (int i = 0; i < 5; ++i) quarter.load_second(1.0, 900.0, 0.1);
   EXPECT_TRUE(quarter.invalid());  // 5 of 20 s
-  EXPECT_EQ(quarter.sentence(),
-            "the benchmarker was saturated for 25 % of the load (5 of 20 s; event loops late by up to 900 ms, CPU up to 0.10 "
-            "of its 1 loops)");
+  EXPECT_EQ(
+      quarter.sentence(),
+      "the benchmarker was saturated for 25 % of the load (5 of 20 s; event loops late by up to 900 ms, CPU up to 0.10 "
+      "of its 1 loops)");
   saturation_count less(1);
   for (int i = 0; i < 16; ++i) less.load_second(1.0, 0.0, 0.1);
   for (int i = 0; i < 5; ++i) less.load_second(1.0, 900.0, 0.1);

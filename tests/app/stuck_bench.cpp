@@ -30,34 +30,33 @@ int main(int argc, char** argv) {
   app.switch_flag("critical", critical, "wrong data once in Load");
   app.switch_flag("stop-on-critical", stop_on_critical, "stop at the first critical error");
   contest_definition contest{.setup = [&](benchmark& b, run_settings const&, logs&) {
-                                b.result().score().set_weight("tick", 1).set_weight("validated", 1);
-                                b.result().errors().set_classifier(
-                                    error_categories().assign("wrong", category::validation).classifier());
-                                if (throw_in_hook) {
-                                  b.on_error([](error const&, step&) { throw std::runtime_error("hook exploded"); });
-                                }
-                                b.add({.name = "stuck", .load = [&](step& s) -> boost::asio::awaitable<void> {
-                                         s.add_score("tick");
-                                         if (throw_in_hook) throw std::runtime_error("a panic for the hook");
-                                         if (critical) {
-                                           s.add_error(error("status", "GET /: 500 (not critical)").wrap("visit"));
-                                           s.add_error(error("wrong", "GET /: the third answer was wrong").wrap("visit"));
-                                           s.add_error(error("wrong", "GET /: another wrong answer").wrap("visit"));
-                                         }
-                                         co_await sleep(s.context(), std::chrono::hours(1));  // until Load ends
-                                         if (stuck_loop) {
-                                           boost::asio::post(s.runtime().executor(s.runtime().size() - 1), [] {
-                                             std::promise<void> never;
-                                             never.get_future().wait();
-                                           });
-                                         }
-                                       },
-                                       .validate = !critical ? scenario::step_function()
-                                                             : [](step& s) -> boost::asio::awaitable<void> {
-                                         s.add_score("validated");
-                                         co_return;
-                                       }});
-                              }};
+    b.result().score().set_weight("tick", 1).set_weight("validated", 1);
+    b.result().errors().set_classifier(error_categories().assign("wrong", category::validation).classifier());
+    if (throw_in_hook) {
+      b.on_error([](error const&, step&) { throw std::runtime_error("hook exploded"); });
+    }
+    b.add({.name = "stuck",
+           .load = [&](step& s) -> boost::asio::awaitable<void> {
+             s.add_score("tick");
+             if (throw_in_hook) throw std::runtime_error("a panic for the hook");
+             if (critical) {
+               s.add_error(error("status", "GET /: 500 (not critical)").wrap("visit"));
+               s.add_error(error("wrong", "GET /: the third answer was wrong").wrap("visit"));
+               s.add_error(error("wrong", "GET /: another wrong answer").wrap("visit"));
+             }
+             co_await sleep(s.context(), std::chrono::hours(1));  // until Load ends
+             if (stuck_loop) {
+               boost::asio::post(s.runtime().executor(s.runtime().size() - 1), [] {
+                 std::promise<void> never;
+                 never.get_future().wait();
+               });
+             }
+           },
+           .validate = !critical ? scenario::step_function() : [](step& s) -> boost::asio::awaitable<void> {
+             s.add_score("validated");
+             co_return;
+           }});
+  }};
   // A contest's choice, made before its flags are read: this test contest takes it from its arguments.
   for (int i = 1; i < argc; ++i) contest.stop_on_critical |= std::string_view(argv[i]) == "--stop-on-critical";
   return app.run(argc, argv, contest);

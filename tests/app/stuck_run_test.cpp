@@ -24,8 +24,9 @@ struct outcome {
 outcome run_stuck(std::vector<std::string> const& modes, std::string const& name) {
   auto const file = ::testing::TempDir() + "stuck-" + std::to_string(getpid()) + "-" + name + ".json";
   std::remove(file.c_str());
-  std::vector<std::string> argv{STUCK_BENCH_BIN, "--target", "http://127.0.0.1:9", "--result", file, "--progress", "plain",
-                                "--threads", "2", "--duration", "1"};
+  std::vector<std::string> argv{
+      STUCK_BENCH_BIN, "--target", "http://127.0.0.1:9", "--result", file, "--progress", "plain",
+      "--threads",     "2",        "--duration",         "1"};
   argv.insert(argv.end(), modes.begin(), modes.end());
   test::child_process bench(argv);
   outcome o;
@@ -102,7 +103,8 @@ for c in cases:
     state = "failed" if c in failed else "error" if c in errored else "skipped" if c in skipped else "passed"
     msg = (c.find("failure") if c in failed else c.find("error") if c in errored else None)
     print(c.get("classname") + "/" + c.get("name") + ": " + state + ("" if msg is None else " " + msg.get("message")))
-)", file});
+)",
+                          file});
   py.wait();
   return py.output();
 }
@@ -120,10 +122,12 @@ TEST(benchmarker_app, junit_xml_of_a_passing_a_failing_and_a_regressed_run) {
   ASSERT_EQ(failing.exit_code, 1) << failing.out;
   auto const fail = junit_summary(xml);
   EXPECT_NE(fail.find("stuck-bench/verdict: failed fail: stopped at the first critical error: visit > wrong"),
-            std::string::npos) << fail;
+            std::string::npos)
+      << fail;
   EXPECT_NE(fail.find("stuck-bench.phase/validate: skipped"), std::string::npos) << fail;  // stopped before it
   EXPECT_NE(fail.find("stuck-bench.critical/wrong: failed 1 critical error(s): visit > wrong: GET /: the third answer"),
-            std::string::npos) << fail;
+            std::string::npos)
+      << fail;
 
   // A baseline whose score the run cannot reach: a regression, its figures in the failed case.
   auto baseline = passing.result;
@@ -135,7 +139,8 @@ TEST(benchmarker_app, junit_xml_of_a_passing_a_failing_and_a_regressed_run) {
   auto const reg = junit_summary(xml);
   EXPECT_NE(reg.find("stuck-bench/verdict: failed regression"), std::string::npos) << reg;
   EXPECT_NE(reg.find("stuck-bench.baseline/score: failed regression: score 1 is 100 % below the baseline's 1,000"),
-            std::string::npos) << reg;
+            std::string::npos)
+      << reg;
 }
 
 }  // namespace

@@ -38,10 +38,23 @@ TEST(benchmark, runs_prepare_load_validate_in_order_and_records_their_times) {
     seen.push_back(std::move(what));
   };
   b.add({.name = "a",
-         .prepare = [&](step& s) -> asio::awaitable<void> { note("prepare a " + std::string(to_string(s.current_phase()))); co_return; },
-         .load = [&](step& s) -> asio::awaitable<void> { s.add_score("x"); note("load a"); co_return; },
-         .validate = [&](step&) -> asio::awaitable<void> { note("validate a"); co_return; }});
-  b.add({.name = "b", .prepare = [&](step&) -> asio::awaitable<void> { note("prepare b"); co_return; }});
+         .prepare = [&](step& s) -> asio::awaitable<void> {
+           note("prepare a " + std::string(to_string(s.current_phase())));
+           co_return;
+         },
+         .load = [&](step& s) -> asio::awaitable<void> {
+           s.add_score("x");
+           note("load a");
+           co_return;
+         },
+         .validate = [&](step&) -> asio::awaitable<void> {
+           note("validate a");
+           co_return;
+         }});
+  b.add({.name = "b", .prepare = [&](step&) -> asio::awaitable<void> {
+           note("prepare b");
+           co_return;
+         }});
   b.result().score().set_weight("x", 7);
   auto const& r = b.run(rt);
   ASSERT_EQ(seen.size(), 4U);
@@ -62,9 +75,18 @@ TEST(benchmark, a_failed_prepare_skips_load_and_validate) {
   benchmark b(quick());
   bool loaded = false, validated = false;
   b.add({.name = "init",
-         .prepare = [](step& s) -> asio::awaitable<void> { s.add_error(error("initialize", "POST /initialize: 500")); co_return; },
-         .load = [&](step&) -> asio::awaitable<void> { loaded = true; co_return; },
-         .validate = [&](step&) -> asio::awaitable<void> { validated = true; co_return; }});
+         .prepare = [](step& s) -> asio::awaitable<void> {
+           s.add_error(error("initialize", "POST /initialize: 500"));
+           co_return;
+         },
+         .load = [&](step&) -> asio::awaitable<void> {
+           loaded = true;
+           co_return;
+         },
+         .validate = [&](step&) -> asio::awaitable<void> {
+           validated = true;
+           co_return;
+         }});
   auto const& r = b.run(rt);
   EXPECT_TRUE(r.prepare_failed());
   EXPECT_FALSE(loaded);
@@ -79,7 +101,10 @@ TEST(benchmark, a_prepare_that_runs_out_of_time_fails_with_timeout) {
   bool loaded = false;
   b.add({.name = "slow",
          .prepare = [](step&) -> asio::awaitable<void> { co_await never_finish(); },
-         .load = [&](step&) -> asio::awaitable<void> { loaded = true; co_return; }});
+         .load = [&](step&) -> asio::awaitable<void> {
+           loaded = true;
+           co_return;
+         }});
   auto const& r = b.run(rt);
   EXPECT_TRUE(r.prepare_failed());
   EXPECT_FALSE(loaded);
@@ -100,7 +125,10 @@ TEST(benchmark, a_throwing_load_step_becomes_a_panic_and_the_run_still_finishes)
            throw std::runtime_error("index out of range");
            co_return;
          },
-         .validate = [&](step&) -> asio::awaitable<void> { validated = true; co_return; }});
+         .validate = [&](step&) -> asio::awaitable<void> {
+           validated = true;
+           co_return;
+         }});
   auto const& r = b.run(rt);
   EXPECT_TRUE(validated);
   EXPECT_EQ(r.errors().count(codes::panic), 1);
@@ -125,7 +153,10 @@ TEST(benchmark, the_load_timeout_ends_a_never_finishing_step_without_an_error) {
   bool validated = false;
   b.add({.name = "stuck",
          .load = [](step&) -> asio::awaitable<void> { co_await never_finish(); },
-         .validate = [&](step&) -> asio::awaitable<void> { validated = true; co_return; }});
+         .validate = [&](step&) -> asio::awaitable<void> {
+           validated = true;
+           co_return;
+         }});
   // A generous bound: the run must end by itself long before it.
   auto finished = std::async(std::launch::async, [&] { return b.run(rt).errors().count(); });
   ASSERT_EQ(finished.wait_for(60s), std::future_status::ready) << "the load timeout did not end the step";
@@ -168,7 +199,10 @@ TEST(benchmark, a_hook_sees_each_error_once_and_can_cancel_the_run) {
            co_await w.process(s);
            co_await never_finish();  // ended by the hook's cancel
          },
-         .validate = [&](step&) -> asio::awaitable<void> { validated = true; co_return; }});
+         .validate = [&](step&) -> asio::awaitable<void> {
+           validated = true;
+           co_return;
+         }});
   auto const& r = b.run(rt);
   // Iterations still running when the hook canceled the run report after the window: not counted.
   EXPECT_EQ(r.errors().count() + r.errors_after_window().count(), 500);
@@ -220,7 +254,10 @@ TEST(benchmark, ending_the_parent_context_interrupts_the_run) {
            parent.cancel();  // as SIGINT would
            co_await never_finish();
          },
-         .validate = [&](step&) -> asio::awaitable<void> { validated = true; co_return; }});
+         .validate = [&](step&) -> asio::awaitable<void> {
+           validated = true;
+           co_return;
+         }});
   auto const& r = b.run(rt, parent);
   EXPECT_EQ(r.interrupted(), stop_reason::canceled);
   EXPECT_FALSE(validated);
@@ -249,8 +286,9 @@ TEST(benchmark, a_worker_without_an_exception_handler_is_refused) {
   runtime rt(1);
   worker w(rt, [](context const&, std::int64_t) -> asio::awaitable<void> { co_return; }, {.count = 1});
   EXPECT_THROW(rt.run(w.process(context(), {})), std::invalid_argument);
-  arrival_rate a(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
-                 arrival_rate_options::constant(10, 100ms, 1));
+  arrival_rate a(
+      rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
+      arrival_rate_options::constant(10, 100ms, 1));
   EXPECT_THROW(rt.run(a.process(context(), {})), std::invalid_argument);
 }
 

@@ -34,9 +34,11 @@ class response_check_test : public ::testing::Test {
     if (r.target == "/login") return reply{.status = 302, .headers = {{"Location", "./home?x=1"}}};
     if (r.target == "/posts") return reply{.status = 303, .headers = {{"Location", "/posts/42?new=1"}}};
     if (r.target == "/posts/named") return reply{.status = 302, .headers = {{"Location", "posts/caf%C3%A9"}}};
-    if (r.target == "/posts/elsewhere") return reply{.status = 302, .headers = {{"Location", "http://127.0.0.2:1/posts/7"}}};
+    if (r.target == "/posts/elsewhere")
+      return reply{.status = 302, .headers = {{"Location", "http://127.0.0.2:1/posts/7"}}};
     if (r.target == "/logout") return reply{.status = 303, .headers = {{"Location", "/"}}};
-    if (r.target == "/posts/huge") return reply{.status = 302, .headers = {{"Location", "/posts/99999999999999999999"}}};
+    if (r.target == "/posts/huge")
+      return reply{.status = 302, .headers = {{"Location", "/posts/99999999999999999999"}}};
     if (r.target == "/static/app.css") return reply{.headers = {{"Content-Type", "text/css"}}, .body = "body{}"};
     if (r.target == "/static/cheat.css") return reply{.body = "x"};
     return reply{.status = 500, .body = "<html>oops</html>"};
@@ -56,7 +58,8 @@ TEST_F(response_check_test, status_headers_and_content_type) {
   EXPECT_EQ(summary(check(r[0], "GET /api/me", expect::status(200), expect::content_type("application/json"),
                           expect::header("ETag"), expect::header("ETag", "\"v1\""))),
             "ok");
-  EXPECT_EQ(summary(check(r[1], "GET /broken", expect::status(200))), "status: GET /broken: expected status 200, got 500");
+  EXPECT_EQ(summary(check(r[1], "GET /broken", expect::status(200))),
+            "status: GET /broken: expected status 200, got 500");
   EXPECT_EQ(summary(check(r[1], "GET /broken", expect::status({200, 201}))),
             "status: GET /broken: expected status 200 or 201, got 500");
   EXPECT_EQ(summary(check(r[0], "GET /api/me", expect::header("Cache-Control"))),
@@ -72,7 +75,8 @@ TEST_F(response_check_test, json_into_shape_and_values) {
   nlohmann::json body;
   EXPECT_FALSE(check(r[0], "GET /api/me", expect::status(200), expect::json_into(body)));
   EXPECT_EQ(body["user"]["name"], "isu");
-  nlohmann::json const shape = {{"user", {{"id", "integer"}, {"name", "string"}}}, {"items", nlohmann::json::array({"integer"})}};
+  nlohmann::json const shape = {{"user", {{"id", "integer"}, {"name", "string"}}},
+                                {"items", nlohmann::json::array({"integer"})}};
   EXPECT_EQ(summary(check(r[0], "GET /api/me", expect::json_shape(shape))), "ok");
   nlohmann::json const wrong_shape = {{"user", {{"name", "integer"}}}};
   EXPECT_EQ(summary(check(r[0], "GET /api/me", expect::json_shape(wrong_shape))),
@@ -95,18 +99,20 @@ TEST_F(response_check_test, redirects_bodies_and_failures_to_get_a_response) {
             "redirect: POST /login: expected a redirect to /, got one to ./home?x=1");
   EXPECT_EQ(summary(check(r[1], "GET /api/me", expect::redirect_to("/"))),
             "redirect: GET /api/me: expected a redirect to /, got status 200");
-  EXPECT_EQ(summary(check(r[1], "GET /api/me", expect::body_matches([](std::string_view b) -> std::optional<std::string> {
-                              if (b.find("isu") != std::string_view::npos) return std::nullopt;
-                              return "no user name";
-                            }))),
-            "ok");
+  EXPECT_EQ(
+      summary(check(r[1], "GET /api/me", expect::body_matches([](std::string_view b) -> std::optional<std::string> {
+                      if (b.find("isu") != std::string_view::npos) return std::nullopt;
+                      return "no user name";
+                    }))),
+      "ok");
   outcome const failed = error("timeout", "no response in 1s");
   EXPECT_EQ(summary(check(failed, "GET /slow", expect::status(200))), "timeout: GET /slow: no response in 1s");
 }
 
 // The id the webapp chose, read back from where it sends the browser (a new post's page).
 TEST_F(response_check_test, a_redirect_matching_a_pattern_gives_its_id) {
-  auto const r = fetch_all({"/posts", "/posts/named", "/posts/elsewhere", "/posts/huge", "/login", "/api/me", "/logout"});
+  auto const r =
+      fetch_all({"/posts", "/posts/named", "/posts/elsewhere", "/posts/huge", "/login", "/api/me", "/logout"});
   std::int64_t id = 0;
   EXPECT_EQ(summary(check(r[0], "POST /posts", expect::redirect_matching("/posts/:id", &id))), "ok");
   EXPECT_EQ(id, 42);
@@ -117,8 +123,9 @@ TEST_F(response_check_test, a_redirect_matching_a_pattern_gives_its_id) {
             "redirect: POST /posts: expected a redirect to /posts/posts/:id with a number for :id, got 'caf\xC3\xA9'");
   EXPECT_EQ(summary(check(r[2], "POST /posts", expect::redirect_matching("/posts/:id", &id))),
             "redirect: POST /posts: expected a redirect to /posts/:id, got one to http://127.0.0.2:1/posts/7");
-  EXPECT_EQ(summary(check(r[3], "POST /posts", expect::redirect_matching("/posts/:id", &id))),
-            "redirect: POST /posts: expected a redirect to /posts/:id with a number for :id, got '99999999999999999999'");
+  EXPECT_EQ(
+      summary(check(r[3], "POST /posts", expect::redirect_matching("/posts/:id", &id))),
+      "redirect: POST /posts: expected a redirect to /posts/:id with a number for :id, got '99999999999999999999'");
   EXPECT_EQ(summary(check(r[4], "POST /login", expect::redirect_matching("/posts/:id", &id))),
             "redirect: POST /login: expected a redirect to /posts/:id, got one to ./home?x=1");
   EXPECT_EQ(summary(check(r[5], "GET /api/me", expect::redirect_matching("/posts/:id", &id))),
@@ -189,7 +196,7 @@ TEST(asset_table, the_url_prefix_and_the_files_it_takes) {
   std::filesystem::remove_all(outside);
   EXPECT_TRUE(slash.find("/static/css/a.css").has_value());  // no doubled '/'
   EXPECT_FALSE(slash.find("/static//css/a.css").has_value());
-  EXPECT_TRUE(bare.find("static/css/a.css").has_value());    // no leading '/' added
+  EXPECT_TRUE(bare.find("static/css/a.css").has_value());  // no leading '/' added
   EXPECT_FALSE(bare.find("/static/css/a.css").has_value());
   EXPECT_TRUE(slash.find("/static/.well-known").has_value());
   ASSERT_TRUE(slash.find("/static/linked.js").has_value());
@@ -201,7 +208,8 @@ TEST(asset_table, the_url_prefix_and_the_files_it_takes) {
 TEST(json_difference, shapes_with_named_types_and_values) {
   nlohmann::json const types = {{"user", {{"id", "integer"}}}};
   EXPECT_FALSE(json_shape_difference({{"u", "#user"}, {"n", "number"}}, {{"u", {{"id", 1}}}, {"n", 2}}, &types));
-  EXPECT_EQ(json_shape_difference({{"u", "#user"}}, {{"u", {{"id", "1"}}}}, &types), "$.u.id: expected integer, got string");
+  EXPECT_EQ(json_shape_difference({{"u", "#user"}}, {{"u", {{"id", "1"}}}}, &types),
+            "$.u.id: expected integer, got string");
   EXPECT_EQ(json_shape_difference({{"u", "#nobody"}}, {{"u", 1}}, &types), "$.u: no type named '#nobody'");
   EXPECT_EQ(json_shape_difference(nlohmann::json::array({"string"}), {"a", 3}), "$[1]: expected string, got integer");
   EXPECT_EQ(json_value_difference({1, 2}, {1, 2, 3}), "$: expected 2 elements, got 3");

@@ -4,10 +4,10 @@
 #include <sys/wait.h>
 
 #include <cstdio>
-#include <mutex>
-#include <optional>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -42,17 +42,32 @@ run_result run(std::string const& args) {
 std::string temp_path(std::string const& name) { return ::testing::TempDir() + name; }
 
 TEST(candar_cli, bad_usage_is_one_line_and_exit_2) {
-  for (std::string const args : {"", "frobnicate", "load", "load http://127.0.0.1:1/ --bogus",
-                                 "load http://127.0.0.1:1/ --connections 0", "load http://127.0.0.1:1/ --duration -1",
-                                 "fetch", "fetch http://x --header nocolon", "load http://", "load ftp://h/",
-                                 "fetch notaurl", "load http://127.0.0.1:1/ --rate 0", "load http://127.0.0.1:1/ --rate fast",
-                                 "load http://127.0.0.1:1/ --stages 10", "load http://127.0.0.1:1/ --stages 10:0",
-                                 "load http://127.0.0.1:1/ --stages 10:1,", "load http://127.0.0.1:1/ --stages 10:5 --duration 3",
+  for (std::string const args : {"",
+                                 "frobnicate",
+                                 "load",
+                                 "load http://127.0.0.1:1/ --bogus",
+                                 "load http://127.0.0.1:1/ --connections 0",
+                                 "load http://127.0.0.1:1/ --duration -1",
+                                 "fetch",
+                                 "fetch http://x --header nocolon",
+                                 "load http://",
+                                 "load ftp://h/",
+                                 "fetch notaurl",
+                                 "load http://127.0.0.1:1/ --rate 0",
+                                 "load http://127.0.0.1:1/ --rate fast",
+                                 "load http://127.0.0.1:1/ --stages 10",
+                                 "load http://127.0.0.1:1/ --stages 10:0",
+                                 "load http://127.0.0.1:1/ --stages 10:1,",
+                                 "load http://127.0.0.1:1/ --stages 10:5 --duration 3",
                                  "load http://127.0.0.1:1/ --rate 5 --connections 5 --max-users 2",
-                                 "load http://127.0.0.1:1/ --max-delay 1", "load http://127.0.0.1:1/ --streams 4",
+                                 "load http://127.0.0.1:1/ --max-delay 1",
+                                 "load http://127.0.0.1:1/ --streams 4",
                                  "load http://127.0.0.1:1/ --http2 --no-keepalive",
-                                 "load http://127.0.0.1:1/ --http2 --streams 2 --rate 5", "worker", "worker --target http://127.0.0.1:1/",
-                                 "worker --master 127.0.0.1:5557", "worker --master 127.0.0.1 --target http://127.0.0.1:1/",
+                                 "load http://127.0.0.1:1/ --http2 --streams 2 --rate 5",
+                                 "worker",
+                                 "worker --target http://127.0.0.1:1/",
+                                 "worker --master 127.0.0.1:5557",
+                                 "worker --master 127.0.0.1 --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:0 --target http://127.0.0.1:1/",
                                  "worker --master 127.0.0.1:70000 --target http://127.0.0.1:1/",
                                  "worker --master :5557 --target http://127.0.0.1:1/",
@@ -106,8 +121,9 @@ TEST(candar_cli, new_writes_a_starter_with_every_placeholder_filled) {
   auto const cmake = read_file(dir / "CMakeLists.txt");
   EXPECT_NE(cmake.find("project(my-contest LANGUAGES CXX)"), std::string::npos) << cmake;
   EXPECT_NE(cmake.find(fmt::format("find_package(candar {}.{} CONFIG REQUIRED HINTS $ENV{{CANDAR_PREFIX}})",
-                                    version_major, version_minor)),
-            std::string::npos) << cmake;
+                                   version_major, version_minor)),
+            std::string::npos)
+      << cmake;
   EXPECT_NE(cmake.find("candar_add_benchmarker(my-contest-bench "), std::string::npos) << cmake;
   // The namespace is the name's, never one libc or C++ has (poll, time, ...): my_contest_bench.
   EXPECT_NE(read_file(dir / "contest.hpp").find("namespace my_contest_bench {"), std::string::npos);
@@ -140,14 +156,14 @@ TEST(candar_cli, new_refuses_a_folder_in_use_and_names_that_cannot_be_a_program)
   EXPECT_TRUE(std::filesystem::exists(base / "empty" / "contest.hpp"));
   // The namespace and the program come from --name, not from the folder.
   EXPECT_NE(read_file(base / "empty" / "contest.hpp").find("namespace tinysns2_bench {"), std::string::npos);
-  EXPECT_NE(read_file(base / "empty" / "CMakeLists.txt").find("candar_add_benchmarker(tinysns2-bench "), std::string::npos);
+  EXPECT_NE(read_file(base / "empty" / "CMakeLists.txt").find("candar_add_benchmarker(tinysns2-bench "),
+            std::string::npos);
   EXPECT_EQ(read_file(base / "empty" / "contest.hpp").find("empty"), std::string::npos);
 }
 
 TEST(candar_cli, load_reports_what_it_measured) {
-  test::http_server server([](test::seen_request const& r) {
-    return test::reply{.status = r.target == "/" ? 200 : 404, .body = "hello"};
-  });
+  test::http_server server(
+      [](test::seen_request const& r) { return test::reply{.status = r.target == "/" ? 200 : 404, .body = "hello"}; });
   auto const json_file = temp_path("candar_load.json");
   auto const r = run("load " + server.url() + "/ --duration 0.5 --connections 3 --threads 1 --json " + json_file);
   ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -169,7 +185,8 @@ TEST(candar_cli, load_reports_what_it_measured) {
 TEST(candar_cli, load_at_a_rate_sends_every_due_request_or_counts_it_dropped) {
   test::http_server server([](test::seen_request const&) { return test::reply{.body = "hi"}; });
   auto const json_file = temp_path("candar_rate.json");
-  auto const r = run("load " + server.url() + "/ --rate 200 --duration 0.5 --connections 4 --threads 1 --json " + json_file);
+  auto const r =
+      run("load " + server.url() + "/ --rate 200 --duration 0.5 --connections 4 --threads 1 --json " + json_file);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("Rate:      100 due"), std::string::npos) << r.out;
   std::ifstream in(json_file);
@@ -192,10 +209,14 @@ TEST(candar_cli, a_server_that_stalls_shows_in_the_latency_from_when_requests_we
     auto const now = std::chrono::steady_clock::now();
     if (!first) first = now;
     auto const held = *first + std::chrono::seconds(1) - now;
-    return test::reply{.body = "ok", .delay = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(held))};
+    return test::reply{
+        .body = "ok",
+        .delay = std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(held))};
   });
   auto const json_file = temp_path("candar_stall.json");
-  auto const r = run("load " + server.url() + "/ --rate 200 --duration 3 --connections 4 --max-delay 3 --timeout 5 --threads 1 --json " + json_file);
+  auto const r =
+      run("load " + server.url() +
+          "/ --rate 200 --duration 3 --connections 4 --max-delay 3 --timeout 5 --threads 1 --json " + json_file);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   std::ifstream in(json_file);
   auto const j = nlohmann::json::parse(in);
@@ -212,8 +233,8 @@ TEST(candar_cli, load_over_h2c_sends_several_streams_on_each_users_connection) {
   test::nginx_server nginx("keepalive_requests 1000000; location = /status { stub_status; }", {.http2 = true});
   nginx.write_file("index.html", "hello");
   auto const json_file = temp_path("candar_h2.json");
-  auto const r = run("load " + nginx.url() + "/index.html --http2 --streams 4 --connections 2 --duration 0.5 --threads 1 --json " +
-                     json_file);
+  auto const r = run("load " + nginx.url() +
+                     "/index.html --http2 --streams 4 --connections 2 --duration 0.5 --threads 1 --json " + json_file);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("2 connections, 1 threads, keep-alive on, HTTP/2, 4 streams each"), std::string::npos) << r.out;
   std::ifstream in(json_file);
@@ -224,10 +245,11 @@ TEST(candar_cli, load_over_h2c_sends_several_streams_on_each_users_connection) {
   EXPECT_EQ(j.at("status").at("200").get<std::uint64_t>(), requests);
   // nginx counted the connections it accepted: its start-up probe's, the load's two, and this one.
   std::string status;
-  test::with_agent({.base_url = nginx.url(), .http2 = http2_use::always}, [&](agent& a) -> boost::asio::awaitable<void> {
-    auto res = co_await a.get("/status").send();
-    if (res) status = res->body;
-  });
+  test::with_agent({.base_url = nginx.url(), .http2 = http2_use::always},
+                   [&](agent& a) -> boost::asio::awaitable<void> {
+                     auto res = co_await a.get("/status").send();
+                     if (res) status = res->body;
+                   });
   EXPECT_NE(status.find("server accepts handled requests\n 4 4 "), std::string::npos) << status;
   // candar fetch says which protocol answered.
   auto const fetched = run("fetch " + nginx.url() + "/index.html --http2 --json");
@@ -248,7 +270,8 @@ TEST(candar_cli, load_without_keepalive_opens_a_connection_per_request) {
 }
 
 TEST(candar_cli, load_against_nothing_exits_1_with_connection_errors) {
-  auto const r = run("load http://127.0.0.1:" + std::to_string(test::closed_port()) + "/ --duration 0.2 --connections 1");
+  auto const r =
+      run("load http://127.0.0.1:" + std::to_string(test::closed_port()) + "/ --duration 0.2 --connections 1");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("connection: "), std::string::npos) << r.out;
 }
@@ -304,12 +327,12 @@ TEST(candar_cli, fetch_resources_of_a_page_nested_100000_deep) {
   std::string page = "<html><body>";
   for (int i = 0; i < 100'000; ++i) page += "<div>";
   page += "<img src=/deep.png>";
-  test::http_server server([&](test::seen_request const& r) {
-    return test::reply{.body = r.target == "/" ? page : "x"};
-  });
+  test::http_server server(
+      [&](test::seen_request const& r) { return test::reply{.body = r.target == "/" ? page : "x"}; });
   auto const text = run("fetch " + server.url() + "/ --resources");
   EXPECT_EQ(text.exit_code, 0) << text.out.substr(0, 2000);
-  EXPECT_NE(text.out.find("image      200 " + server.url() + "/deep.png"), std::string::npos) << text.out.substr(0, 2000);
+  EXPECT_NE(text.out.find("image      200 " + server.url() + "/deep.png"), std::string::npos)
+      << text.out.substr(0, 2000);
 }
 
 TEST(candar_cli, fetch_of_a_dead_target_exits_1) {

@@ -51,17 +51,37 @@ struct locust_run {
   }
 
   // The master, headless: it waits for `workers`, spawns `users` at `rate` per second, ends after `seconds`.
-  [[nodiscard]] test::child_process master(std::string const& host, int workers, int users, int rate, int seconds) const {
-    return test::child_process({locust_bin, "-f", (dir / "locustfile.py").string(), "--master", "--master-bind-host",
-                                "127.0.0.1", "--master-bind-port", std::to_string(port), "--headless", "--expect-workers",
-                                std::to_string(workers), "-u", std::to_string(users), "-r", std::to_string(rate), "-t",
-                                std::to_string(seconds) + "s", "--csv", (dir / "out").string(), "--only-summary", "-H", host});
+  [[nodiscard]] test::child_process master(std::string const& host, int workers, int users, int rate,
+                                           int seconds) const {
+    return test::child_process({locust_bin,
+                                "-f",
+                                (dir / "locustfile.py").string(),
+                                "--master",
+                                "--master-bind-host",
+                                "127.0.0.1",
+                                "--master-bind-port",
+                                std::to_string(port),
+                                "--headless",
+                                "--expect-workers",
+                                std::to_string(workers),
+                                "-u",
+                                std::to_string(users),
+                                "-r",
+                                std::to_string(rate),
+                                "-t",
+                                std::to_string(seconds) + "s",
+                                "--csv",
+                                (dir / "out").string(),
+                                "--only-summary",
+                                "-H",
+                                host});
   }
 
   [[nodiscard]] test::child_process worker(std::string const& target, std::string const& name,
-                                           std::string const& master_timeout = "30", std::string const& threads = "1") const {
-    return test::child_process({CANDAR_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port), "--target", target,
-                                "--threads", threads, "--master-timeout", master_timeout, "--json",
+                                           std::string const& master_timeout = "30",
+                                           std::string const& threads = "1") const {
+    return test::child_process({CANDAR_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port), "--target",
+                                target, "--threads", threads, "--master-timeout", master_timeout, "--json",
                                 (dir / (name + ".json")).string()});
   }
 
@@ -181,7 +201,8 @@ TEST(locust_worker, ctrl_c_is_a_goodbye_with_a_last_report_and_the_master_moves_
   EXPECT_NE(quit->find(leaving_id), std::string::npos) << *quit;
   EXPECT_EQ(master.wait(), 0) << master.output();
   // The master gave the leaver's users to the one that stays (it logs that before the quit).
-  EXPECT_NE(master.output().find("Sending spawn jobs of 4 users at 4.00 spawn rate to 1 ready workers"), std::string::npos)
+  EXPECT_NE(master.output().find("Sending spawn jobs of 4 users at 4.00 spawn rate to 1 ready workers"),
+            std::string::npos)
       << master.output();
   EXPECT_EQ(staying.wait(), 0) << staying.output();
 
@@ -209,7 +230,8 @@ TEST(locust_worker, a_master_that_goes_away_makes_the_worker_stop_by_itself) {
   auto const took = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
   // The bound is --master-timeout (2 s); the test's own limit is generous, as the machine may be busy.
   EXPECT_LT(took, 60.0);
-  EXPECT_NE(worker.output().find("went away: no answer for 2s, so the worker stopped"), std::string::npos) << worker.output();
+  EXPECT_NE(worker.output().find("went away: no answer for 2s, so the worker stopped"), std::string::npos)
+      << worker.output();
   auto const s = run.summary("w");
   EXPECT_EQ(s["end"], "master_lost");
   std::cout << "the worker stopped " << took << " s after the master was killed\n";
@@ -294,7 +316,8 @@ TEST(locust_worker, a_broken_master_cannot_crash_the_worker) {
   EXPECT_EQ(worker.wait(), 0) << worker.output();
   EXPECT_EQ(run.summary("w")["end"], "master_quit");
   // Not msgpack, not an array, a type that is not a string, too deep, two frames.
-  EXPECT_NE(worker.output().find("5 frames from the master were not Locust messages, and were ignored"), std::string::npos)
+  EXPECT_NE(worker.output().find("5 frames from the master were not Locust messages, and were ignored"),
+            std::string::npos)
       << worker.output();
 }
 
@@ -302,8 +325,9 @@ TEST(locust_worker, no_master_is_a_clear_error_not_a_hang) {
   locust_run run;  // nothing listens on its port
   auto worker = run.worker("http://127.0.0.1:1/", "w", "0.5");
   EXPECT_EQ(worker.wait(), 1) << worker.output();
-  EXPECT_NE(worker.output().find("no Locust master answered at tcp://127.0.0.1:" + std::to_string(run.port) + " within 0.5s"),
-            std::string::npos)
+  EXPECT_NE(
+      worker.output().find("no Locust master answered at tcp://127.0.0.1:" + std::to_string(run.port) + " within 0.5s"),
+      std::string::npos)
       << worker.output();
   EXPECT_EQ(run.summary("w")["end"], "master_unreachable");
 }

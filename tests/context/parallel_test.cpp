@@ -67,10 +67,16 @@ TEST(parallel, a_closed_runner_refuses_new_jobs) {
   rt.run([]() -> asio::awaitable<void> {
     parallel p(co_await asio::this_coro::executor);
     int ran = 0;
-    p.spawn([&]() -> asio::awaitable<void> { ++ran; co_return; });
+    p.spawn([&]() -> asio::awaitable<void> {
+      ++ran;
+      co_return;
+    });
     p.close();
     EXPECT_TRUE(p.closed());
-    EXPECT_FALSE(p.spawn([&]() -> asio::awaitable<void> { ++ran; co_return; }));
+    EXPECT_FALSE(p.spawn([&]() -> asio::awaitable<void> {
+      ++ran;
+      co_return;
+    }));
     co_await p.wait();
     EXPECT_EQ(ran, 1);
   }());
@@ -174,11 +180,15 @@ TEST(together, rethrows_the_first_exception_after_every_job_finished) {
   bool threw = false;
   rt.run([](bool& other, bool& caught) -> asio::awaitable<void> {
     try {
-      co_await together([]() -> asio::awaitable<void> { throw std::runtime_error("broken flow"); co_return; },
-                        [&]() -> asio::awaitable<void> {
-                          for (int i = 0; i < 5; ++i) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-                          other = true;
-                        });
+      co_await together(
+          []() -> asio::awaitable<void> {
+            throw std::runtime_error("broken flow");
+            co_return;
+          },
+          [&]() -> asio::awaitable<void> {
+            for (int i = 0; i < 5; ++i) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+            other = true;
+          });
     } catch (std::runtime_error const& e) {
       caught = std::string(e.what()) == "broken flow";
     }

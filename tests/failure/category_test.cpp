@@ -9,7 +9,9 @@ namespace {
 
 TEST(error_categories, the_most_severe_code_along_the_chain_decides) {
   error_categories cats;
-  cats.assign("initialize", category::initialize).assign("mismatch", category::validation).assign("login", category::scenario);
+  cats.assign("initialize", category::initialize)
+      .assign("mismatch", category::validation)
+      .assign("login", category::scenario);
   EXPECT_EQ(cats.classify(error("timeout", "").wrap("initialize")), category::initialize);
   EXPECT_EQ(cats.classify(error("timeout", "").wrap("login")), category::scenario);
   // Wrong data inside a flow stays wrong data, wherever the flow's code sits in the chain.

@@ -31,14 +31,17 @@ TEST(error_collection, counts_every_code_of_the_chain_once) {
 // do not hold their flows' bodies. An error that is early for one of its codes keeps its flow.
 TEST(error_collection, only_each_codes_first_errors_keep_their_exchanges) {
   error_collection errors;
-  auto const flow = exchange_history::after(nullptr, recorded_exchange{.method = "GET", .url = "http://x/", .status = 500});
+  auto const flow =
+      exchange_history::after(nullptr, recorded_exchange{.method = "GET", .url = "http://x/", .status = 500});
   auto with_flow = [&](error e) { return std::move(e).with_trace(trace_ids{.exchanges = flow}); };
   for (int i = 0; i < 8; ++i) errors.add(with_flow(error("status", "500 #" + std::to_string(i)).wrap("visit")));
   errors.add(with_flow(error("timeout", "slow").wrap("visit")));  // a new code: early for it
   auto const kept = errors.first("visit");
   ASSERT_EQ(kept.size(), 9U);
   for (std::size_t i = 0; i < 8; ++i) {
-    EXPECT_EQ(static_cast<bool>(kept[i].trace_context().exchanges), static_cast<std::int64_t>(i) < error_collection::flows_kept_per_code) << i;
+    EXPECT_EQ(static_cast<bool>(kept[i].trace_context().exchanges),
+              static_cast<std::int64_t>(i) < error_collection::flows_kept_per_code)
+        << i;
   }
   EXPECT_TRUE(kept[8].trace_context().exchanges);
 }

@@ -12,10 +12,11 @@ namespace {
 using namespace std::string_literals;
 
 TEST(valid_utf8, keeps_valid_text_and_replaces_each_bad_byte) {
-  EXPECT_EQ(valid_utf8("caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80"), "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80");
-  EXPECT_EQ(valid_utf8("caf\xE9"), "caf\xEF\xBF\xBD");                       // Latin-1
-  EXPECT_EQ(valid_utf8("\xE6\x97"), "\xEF\xBF\xBD\xEF\xBF\xBD");             // a character cut in two
-  EXPECT_EQ(valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");             // an overlong '/'
+  EXPECT_EQ(valid_utf8("caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80"),
+            "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(valid_utf8("caf\xE9"), "caf\xEF\xBF\xBD");                            // Latin-1
+  EXPECT_EQ(valid_utf8("\xE6\x97"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // a character cut in two
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // an overlong '/'
   EXPECT_EQ(valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(valid_utf8("\xF4\x90\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // above U+10FFFF
   EXPECT_EQ(valid_utf8("a\0b"s), "a\0b"s);

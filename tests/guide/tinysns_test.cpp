@@ -33,8 +33,8 @@ struct bench_run {
 bench_run run_bench(tinysns_server const& app, std::vector<std::string> const& extra) {
   auto const file = ::testing::TempDir() + "tinysns-" + std::to_string(::getpid()) + ".json";
   std::remove(file.c_str());
-  std::vector<std::string> argv{TINYSNS_BENCH_BIN, "--target", app.url(), "--threads", "2", "--assets", assets,
-                                "--result", file, "--progress", "none"};
+  std::vector<std::string> argv{TINYSNS_BENCH_BIN, "--target", app.url(),    "--threads", "2", "--assets", assets,
+                                "--result",        file,       "--progress", "none"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   child_process bench(argv);
   bench_run r;
@@ -84,7 +84,8 @@ TEST(guide_tinysns, a_timeline_served_from_a_stale_copy_is_caught) {
 
 TEST(guide_tinysns, a_wrong_stylesheet_fails_prepare) {
   tinysns_server app("body{}", tinysns_server::cheat::none);
-  child_process bench({TINYSNS_BENCH_BIN, "--target", app.url(), "--duration", "1", "--assets", assets, "--progress", "none"});
+  child_process bench(
+      {TINYSNS_BENCH_BIN, "--target", app.url(), "--duration", "1", "--assets", assets, "--progress", "none"});
   EXPECT_EQ(bench.wait(), 1) << bench.output();
   EXPECT_NE(bench.output().find("GET /static/style.css: the body differs from the expected asset"), std::string::npos)
       << bench.output();
@@ -93,7 +94,8 @@ TEST(guide_tinysns, a_wrong_stylesheet_fails_prepare) {
 TEST(guide_tinysns, a_login_that_accepts_a_forged_csrf_token_fails) {
   auto const r = run_against(tinysns_server::cheat::no_csrf_check);
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("POST /login with a forged csrf_token: expected status 400 or 403 or 422, got 302"), std::string::npos)
+  EXPECT_NE(r.out.find("POST /login with a forged csrf_token: expected status 400 or 403 or 422, got 302"),
+            std::string::npos)
       << r.out;
 }
 
@@ -166,7 +168,8 @@ TEST(guide_tinysns, the_readme_quotes_code_that_compiles_against_the_one_include
   for (auto const* file : {&source, &snippets}) {
     auto const includes = std::regex("#include [<\"]candar/[^>\"]*[>\"]");
     std::vector<std::string> found;
-    for (std::sregex_iterator it(file->begin(), file->end(), includes), end; it != end; ++it) found.push_back(it->str());
+    for (std::sregex_iterator it(file->begin(), file->end(), includes), end; it != end; ++it)
+      found.push_back(it->str());
     EXPECT_EQ(found, std::vector<std::string>{"#include <candar/candar.hpp>"});
   }
   std::regex const block("```cpp\n([\\s\\S]*?)```");
@@ -174,7 +177,8 @@ TEST(guide_tinysns, the_readme_quotes_code_that_compiles_against_the_one_include
   for (std::sregex_iterator it(readme.begin(), readme.end(), block), end; it != end; ++it, ++blocks) {
     auto const code = (*it)[1].str();
     EXPECT_TRUE(source.find(code) != std::string::npos || snippets.find(code) != std::string::npos)
-        << "this block of the README is compiled nowhere:\n" << code;
+        << "this block of the README is compiled nowhere:\n"
+        << code;
   }
   EXPECT_GE(blocks, 2);
 }

@@ -44,7 +44,8 @@ TEST(html_document, selects_by_type_id_class_and_attributes) {
   EXPECT_EQ(d.select("DIV#timeline").size(), 1U);  // element names match case-insensitively
   EXPECT_EQ(d.select("#Timeline").size(), 0U);     // ids do not
   EXPECT_EQ(d.select("my-widget[data-kind=x]").size(), 1U);
-  EXPECT_EQ(d.select("*").size(), d.select("html, head, title, base, body, div, article, a, p, section, ul, li, my-widget, input").size());
+  EXPECT_EQ(d.select("*").size(),
+            d.select("html, head, title, base, body, div, article, a, p, section, ul, li, my-widget, input").size());
 }
 
 TEST(html_document, combinators_and_lists) {
@@ -186,8 +187,8 @@ TEST(html_document, general_siblings_over_a_flat_page_are_matched_in_one_pass) {
   for (int i = 0; i < 150'000; ++i) flat += i == 100'000 ? "<h2>x</h2>" : "<p>x</p>";
   document const doc(flat, "http://example.test/");
   EXPECT_EQ(doc.select("p").size(), 149'999u);
-  EXPECT_EQ(doc.select("h2 ~ p").size(), 49'999u);   // only those after the heading
-  EXPECT_TRUE(doc.select("h1 ~ p").empty());          // no match anywhere: still one pass
+  EXPECT_EQ(doc.select("h2 ~ p").size(), 49'999u);          // only those after the heading
+  EXPECT_TRUE(doc.select("h1 ~ p").empty());                // no match anywhere: still one pass
   EXPECT_EQ(doc.select("h1 ~ p, h2 ~ p").size(), 49'999u);  // each alternative its own answers
   EXPECT_EQ(doc.select("p ~ h2").size(), 1u);
   EXPECT_EQ(doc.select("h2 + p").size(), 1u);

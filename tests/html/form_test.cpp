@@ -39,17 +39,18 @@ line2</textarea>
 <input name="not-mine" value="n">)";
 
 TEST(html_form, radio_groups_list_boxes_and_buttons_as_a_browser_has_them) {
-  document const d(R"(<form action="/f"><input type=radio name=r value=a checked><input type=radio name=r value=b checked>
+  document const d(
+      R"(<form action="/f"><input type=radio name=r value=a checked><input type=radio name=r value=b checked>
 <select name=box size=3><option>one</option><option>two</option></select>
 <button type=bogus name=b value=1>go</button><input type=image src=i.png></form>)",
-                   "http://h/");
+      "http://h/");
   auto const f = form::find(d);
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->entries().urlencoded().content, "r=b");  // the last checked radio of a group; a list box gives nothing
   EXPECT_EQ(f->buttons(), (std::vector<std::string>{"b", ""}));  // an unknown button type submits
   std::string target;
   test::with_agent({.base_url = "http://127.0.0.1:1"}, [&](agent& a) -> asio::awaitable<void> {
-    target = f->submit(a, "").target();   // the default button: b
+    target = f->submit(a, "").target();  // the default button: b
     co_return;
   });
   EXPECT_EQ(target, "http://h/f?r=b&b=1");
@@ -92,8 +93,8 @@ TEST(html_form, submits_as_a_browser_through_the_pressed_button) {
     auto f = form::find(document::of(*page), "#signup");
     if (!f) co_return;
     f->set("account", "isu").set("password", "p&ss").set("bio", "a\nb");
-    co_await f->submit(a).send();            // the default button: "go"
-    co_await f->submit(a, "draft").send();   // formaction + formmethod=get: the entries in the query
+    co_await f->submit(a).send();           // the default button: "go"
+    co_await f->submit(a, "draft").send();  // formaction + formmethod=get: the entries in the query
     EXPECT_THROW((void)f->submit(a, "nope"), std::invalid_argument);
   });
   ASSERT_EQ(rec.seen.size(), 3U);
@@ -123,14 +124,17 @@ TEST(html_form, a_login_with_a_csrf_token_from_the_page) {
       issued = "tok" + std::to_string(++tokens);
       return reply{.headers = {{"Set-Cookie", "session=s" + std::to_string(tokens) + "; Path=/"}},
                    .body = R"(<html><body><form method=POST action=/login enctype="multipart/form-data">)"
-                           R"(<input type=hidden name=csrf_token value=")" + issued + R"(">)"
+                           R"(<input type=hidden name=csrf_token value=")" +
+                           issued +
+                           R"(">)"
                            R"(<input name=account_name><input type=password name=password>)"
                            R"(<input type=file name=icon><input type=submit value=Login></form></body></html>)"};
     }
     if (r.method == "POST" && r.target == "/login") {
       bool const ok = r.body.find("name=\"csrf_token\"\r\n\r\n" + issued + "\r\n") != std::string::npos &&
                       r.body.find("name=\"account_name\"\r\n\r\nisu\r\n") != std::string::npos &&
-                      r.body.find("name=\"icon\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\nPNG!") != std::string::npos &&
+                      r.body.find("name=\"icon\"; filename=\"me.png\"\r\nContent-Type: image/png\r\n\r\nPNG!") !=
+                          std::string::npos &&
                       r.header("Cookie") == "session=s" + std::to_string(tokens);
       return reply{.status = ok ? 302 : 422, .headers = {{"Location", "/"}}};
     }

@@ -19,7 +19,6 @@ using candar::test::child_process;
 using nlohmann::json;
 using namespace isuchair::test;
 
-
 TEST(isuchair_bench, a_correct_webapp_passes_with_every_flow_scored) {
   webapp app;
   auto const r = run_bench(app.url(), short_run);
@@ -29,8 +28,8 @@ TEST(isuchair_bench, a_correct_webapp_passes_with_every_flow_scored) {
   EXPECT_GT(r.result.at("score").get<std::int64_t>(), 0);
   EXPECT_FALSE(r.result.at("interrupted").get<bool>());
   EXPECT_EQ(r.result.at("implementation"), "isuchair-cpp (naive)");
-  for (auto const* tag : {"login", "page", "home", "reward", "presents", "receive", "gacha", "register",
-                          "banned-refused", "static"}) {
+  for (auto const* tag :
+       {"login", "page", "home", "reward", "presents", "receive", "gacha", "register", "banned-refused", "static"}) {
     EXPECT_GT(r.result.at("breakdown").at(tag).at("count").get<std::int64_t>(), 0) << tag << "\n" << r.out;
   }
   // The refresh was published and the old version refused: flows met it and started again, with no error.
@@ -121,7 +120,8 @@ TEST_P(isuchair_fault_under_load, is_found_by_the_load_phase) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault_under_load, ::testing::ValuesIn(faults_under_load), switch_name<fault_case>);
+INSTANTIATE_TEST_SUITE_P(each_switch, isuchair_fault_under_load, ::testing::ValuesIn(faults_under_load),
+                         switch_name<fault_case>);
 
 TEST(isuchair_bench, prepare_only_checks_the_webapp_and_scores_nothing) {
   webapp app;

@@ -60,9 +60,9 @@ struct bench_run {
 };
 
 inline std::vector<std::string> bench_argv(std::string const& target, std::string const& result_file,
-                                    std::vector<std::string> const& extra) {
-  std::vector<std::string> argv = {ISUCHAIR_BENCH_BIN, "--target", target, "--result", result_file, "--progress",
-                                   "plain", "--threads", "2"};
+                                           std::vector<std::string> const& extra) {
+  std::vector<std::string> argv = {ISUCHAIR_BENCH_BIN, "--target", target,      "--result", result_file,
+                                   "--progress",       "plain",    "--threads", "2"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
 }

@@ -84,7 +84,8 @@ TEST(isuchair_ci, a_run_below_the_baseline_exits_4_naming_the_score_and_one_abov
   auto const worse = run_bench(app.url(), args);
   EXPECT_EQ(worse.exit_code, 4) << worse.out;
   EXPECT_NE(worse.out.find("regression: score "), std::string::npos) << worse.out;
-  EXPECT_NE(worse.out.find("below the baseline's " + thousands(score * 100) + " (allowed: 20 %)"), std::string::npos) << worse.out;
+  EXPECT_NE(worse.out.find("below the baseline's " + thousands(score * 100) + " (allowed: 20 %)"), std::string::npos)
+      << worse.out;
   EXPECT_EQ(worse.result.at("baseline").at("regressed"), true);
   EXPECT_EQ(worse.result.at("pass"), true);  // the run itself passed: exit 4 is the gate's
   EXPECT_EQ(worse.result.at("verdict"), "regression");
@@ -109,7 +110,8 @@ TEST(isuchair_ci, a_baseline_that_is_broken_or_of_another_contest_is_bad_usage_b
   std::ofstream(typed) << R"({"score": 10, "contest": "isuchair-bench", "pass": "yes"})";
   // No webapp at all: the flags are judged before anything is sent.
   for (auto const& [file, words] : std::vector<std::pair<std::string, std::string>>{
-           {broken, "is not JSON"}, {other, "is a result of someone-else-bench, not of isuchair-bench"},
+           {broken, "is not JSON"},
+           {other, "is a result of someone-else-bench, not of isuchair-bench"},
            {temp_path("missing.json"), "cannot read"},
            {failed, "is not a passing, whole, valid run"},
            {typed, "is not a usable result"}}) {
@@ -126,8 +128,8 @@ TEST(isuchair_ci, a_starved_benchmarker_is_marked_invalid_with_exit_5) {
   // Every loop busy-waits 95 % of each second of Load (a hidden testing flag), as a scenario burning CPU would.
   webapp app;
   // Six seconds of Load, starved from the first sample in it: four or five of them saturated.
-  auto const starved =
-      run_bench(app.url(), {"--duration", "6", "--refresh-after", "1", "--adjust-every", "1", "--starve-loops", "0.95"});
+  auto const starved = run_bench(
+      app.url(), {"--duration", "6", "--refresh-after", "1", "--adjust-every", "1", "--starve-loops", "0.95"});
   EXPECT_EQ(starved.exit_code, 5) << starved.out;
   EXPECT_NE(starved.out.find("INVALID: the benchmarker was saturated for "), std::string::npos) << starved.out;
   EXPECT_EQ(starved.result.at("valid"), false);

@@ -13,7 +13,8 @@ TEST(score_table, weights_and_one_deduction_per_error) {
   s.add("static", 10);
   EXPECT_EQ(s.sum(), 3 * 5 + 2 * 2);
   candar::error_collection errors;
-  errors.add(candar::error(codes::status, "POST /api/users/:id/reward: expected status 200, got 500").wrap(codes::existing_user));
+  errors.add(candar::error(codes::status, "POST /api/users/:id/reward: expected status 200, got 500")
+                 .wrap(codes::existing_user));
   errors.add(candar::error("timeout", "GET /api/users/:id/home: late").wrap(codes::gave_up).wrap(codes::new_user));
   EXPECT_EQ(s.deduction(errors), 2 * deduction_per_error);
   EXPECT_EQ(s.total(errors), 19 - 2 * deduction_per_error);

@@ -55,8 +55,9 @@ TEST(contract, a_response_of_the_wrong_shape_names_the_json_path) {
   EXPECT_EQ(c.check_response(home, 401, json{{"error", 1}}), "$.error: expected string, got integer");
 
   auto const& presents = c.at("GET /api/users/:id/presents");
-  json list = {{"presents", json::array({{{"id", 1}, {"item_id", 2}, {"item_name", "x"}, {"chairs", 1}, {"message", "m"}},
-                                          {{"id", 2}, {"item_id", 2}, {"item_name", "x"}, {"chairs", 1}}})}};
+  json list = {
+      {"presents", json::array({{{"id", 1}, {"item_id", 2}, {"item_name", "x"}, {"chairs", 1}, {"message", "m"}},
+                                {{"id", 2}, {"item_id", 2}, {"item_name", "x"}, {"chairs", 1}}})}};
   EXPECT_EQ(c.check_response(presents, 200, list), "$.presents[1].message: missing");
   EXPECT_EQ(c.check_response(presents, 200, json{{"presents", 3}}), "$.presents: expected array, got integer");
 }
@@ -65,7 +66,8 @@ TEST(contract, request_bodies_are_checked_too) {
   auto const& c = contract::isuchair();
   auto const& login = c.at("POST /api/login");
   EXPECT_EQ(c.check_request(login, json{{"user_id", 1}, {"password", "p"}}), std::nullopt);
-  EXPECT_EQ(c.check_request(login, json{{"user_id", "1"}, {"password", "p"}}), "$.user_id: expected integer, got string");
+  EXPECT_EQ(c.check_request(login, json{{"user_id", "1"}, {"password", "p"}}),
+            "$.user_id: expected integer, got string");
   EXPECT_EQ(c.check_request(c.at("POST /api/users/:id/presents/receive"), json{{"present_ids", {1, "2"}}}),
             "$.present_ids[1]: expected integer, got string");
 }
@@ -128,7 +130,8 @@ TEST(contract, the_master_version_refusal_is_part_of_every_versioned_endpoint) {
   auto const& c = contract::isuchair();
   nlohmann::json const refused = {{"error", "old"}, {"master_version", "v2"}};
   EXPECT_EQ(c.check_response(c.at("POST /api/login"), 422, refused), std::nullopt);
-  EXPECT_EQ(c.check_response(c.at("POST /api/login"), 422, nlohmann::json{{"error", "old"}}), "$.master_version: missing");
+  EXPECT_EQ(c.check_response(c.at("POST /api/login"), 422, nlohmann::json{{"error", "old"}}),
+            "$.master_version: missing");
   EXPECT_EQ(c.check_response(c.at("GET /api/version"), 422, refused), "status 422 is not in the contract");
 }
 }  // namespace

@@ -40,7 +40,8 @@ void expect_har_1_2(json const& har) {
     EXPECT_TRUE(rq.at("headersSize").is_number_integer() && rq.at("bodySize").is_number_integer());
     if (rq.contains("postData")) EXPECT_TRUE(rq.at("postData").at("mimeType").is_string());
     auto const& rs = e.at("response");
-    EXPECT_TRUE(rs.at("status").is_number_integer() && rs.at("statusText").is_string() && rs.at("httpVersion").is_string());
+    EXPECT_TRUE(rs.at("status").is_number_integer() && rs.at("statusText").is_string() &&
+                rs.at("httpVersion").is_string());
     name_values(rs.at("headers"));
     EXPECT_TRUE(rs.at("cookies").is_array());
     EXPECT_TRUE(rs.at("content").at("size").is_number_integer() && rs.at("content").at("mimeType").is_string());

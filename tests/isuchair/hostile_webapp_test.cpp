@@ -59,8 +59,7 @@ INSTANTIATE_TEST_SUITE_P(
     each_switch, isuchair_hostile,
     ::testing::Values(hostile_case{"deep-page", 0, ""},
                       hostile_case{"formatting-bomb", 1, "the page was cut where it passed the parser's bounds"},
-                      hostile_case{"latin1-header", 0, ""},
-                      hostile_case{"long-header", 0, ""},
+                      hostile_case{"latin1-header", 0, ""}, hostile_case{"long-header", 0, ""},
                       hostile_case{"broken-utf8-error", 1, "POST /api/users/:id/reward: expected status 200, got 500"},
                       hostile_case{"zstd-home", 1, "GET /api/users/:id/home"}, hostile_case{"swr-static", 0, ""}),
     switch_name<hostile_case>);

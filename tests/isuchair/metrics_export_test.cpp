@@ -48,7 +48,8 @@ TEST(isuchair_metrics, prometheus_scraping_a_run_counts_the_requests_the_result_
                                          << "      - targets: ['" << target << "']\n";
   auto const port = candar::test::closed_port();
   child_process prometheus({"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
-                            "--storage.tsdb.path=" + dir + "/data", "--web.listen-address=127.0.0.1:" + std::to_string(port)});
+                            "--storage.tsdb.path=" + dir + "/data",
+                            "--web.listen-address=127.0.0.1:" + std::to_string(port)});
   ASSERT_TRUE(prometheus.wait_for("Server is ready to receive web requests").has_value()) << prometheus.output();
 
   EXPECT_EQ(bench.wait(), 0) << bench.output();
@@ -127,14 +128,16 @@ TEST(isuchair_metrics, an_otlp_collector_receives_json_pushes_whose_last_total_i
   std::int64_t last_total = 0;
   for (auto const& metric : pushes.back().at("resourceMetrics").at(0).at("scopeMetrics").at(0).at("metrics")) {
     if (metric.at("name") != "candar_http_requests") continue;
-    for (auto const& point : metric.at("sum").at("dataPoints")) last_total += std::stoll(point.at("asInt").get<std::string>());
+    for (auto const& point : metric.at("sum").at("dataPoints"))
+      last_total += std::stoll(point.at("asInt").get<std::string>());
   }
   EXPECT_EQ(last_total, requests_in(result));
 }
 
 TEST(isuchair_metrics, an_address_or_a_setting_it_cannot_follow_is_bad_usage) {
   candar::test::http_server taken([](candar::test::seen_request const&) { return candar::test::reply{}; });
-  auto const in_use = run_bench("http://127.0.0.1:9", {"--metrics-listen", "127.0.0.1:" + std::to_string(taken.port())});
+  auto const in_use =
+      run_bench("http://127.0.0.1:9", {"--metrics-listen", "127.0.0.1:" + std::to_string(taken.port())});
   EXPECT_EQ(in_use.exit_code, 2) << in_use.out;
   EXPECT_NE(in_use.out.find("cannot listen there"), std::string::npos) << in_use.out;
   auto const hold_alone = run_bench("http://127.0.0.1:9", {"--metrics-hold", "5"});
@@ -143,11 +146,13 @@ TEST(isuchair_metrics, an_address_or_a_setting_it_cannot_follow_is_bad_usage) {
   // An OTEL_* setting meant for another program is a warning, as an SDK makes it, never a refused run.
   auto const file = temp_path("grpc-result.json");
   auto argv = bench_argv("http://127.0.0.1:9", file, {"--prepare-only"});
-  argv.insert(argv.begin(), {"/usr/bin/env", "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317", "OTEL_EXPORTER_OTLP_PROTOCOL=grpc"});
+  argv.insert(argv.begin(), {"/usr/bin/env", "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317",
+                             "OTEL_EXPORTER_OTLP_PROTOCOL=grpc"});
   child_process grpc(argv);
   EXPECT_EQ(grpc.wait(), 1) << grpc.output();  // nothing listens on port 9: Prepare fails
-  EXPECT_NE(grpc.output().find("warning: OTEL_EXPORTER_OTLP_PROTOCOL=grpc: candar pushes OTLP metrics as http/json only"),
-            std::string::npos)
+  EXPECT_NE(
+      grpc.output().find("warning: OTEL_EXPORTER_OTLP_PROTOCOL=grpc: candar pushes OTLP metrics as http/json only"),
+      std::string::npos)
       << grpc.output();
 }
 

@@ -65,7 +65,8 @@ TEST(isuchair_post_restart, an_honest_webapp_keeps_what_it_acknowledged) {
   EXPECT_NE(o.check.out.find("validate after a restart: comparing"), std::string::npos) << o.check.out;
   // Only Validate ran: no load, no initialize (which would have erased what is checked).
   EXPECT_FALSE(o.check.result.at("endpoints").contains("POST /initialize")) << o.check.result.at("endpoints").dump();
-  EXPECT_TRUE(o.check.result.at("endpoints").contains("GET /api/users/:id/home")) << o.check.result.at("endpoints").dump();
+  EXPECT_TRUE(o.check.result.at("endpoints").contains("GET /api/users/:id/home"))
+      << o.check.result.at("endpoints").dump();
 }
 
 TEST(isuchair_post_restart, a_webapp_that_keeps_writes_in_memory_loses_them_and_fails) {
@@ -84,20 +85,26 @@ TEST(isuchair_post_restart, a_webapp_that_keeps_writes_in_memory_loses_them_and_
 TEST(isuchair_post_restart, users_whose_writes_were_kept_in_memory_are_named) {
   // No refresh in the run: the master version is the initial one on both sides, and the users' figures differ.
   auto const o = run_restart_and_check({"--fault", "memory-only"},
-                                      {"--duration", "4", "--refresh-after", "100", "--adjust-every", "1"});
+                                       {"--duration", "4", "--refresh-after", "100", "--adjust-every", "1"});
   ASSERT_EQ(o.run.exit_code, 0) << o.run.out;
   EXPECT_EQ(o.check.exit_code, 1) << o.check.out;
   ASSERT_TRUE(o.check.result.is_object()) << o.check.out;
   auto const& errors = o.check.result.at("errors");
-  EXPECT_TRUE(some_message_holds(errors, "$.user.coins: expected") || some_message_holds(errors, "$.user.chairs: expected"))
+  EXPECT_TRUE(some_message_holds(errors, "$.user.coins: expected") ||
+              some_message_holds(errors, "$.user.chairs: expected"))
       << errors.dump(2).substr(0, 3000);
 }
 
 TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad_usage_before_any_request) {
   auto const file = temp_path("crafted-state.json");
   json const good_state = {{"master_version", "v1"},
-                           {"users", json::array({{{"id", 5}, {"name", "u"}, {"password", "p"}, {"coins", 1},
-                                                   {"chairs", 0}, {"draws", 0}, {"unreceived", json::array()}}})}};
+                           {"users", json::array({{{"id", 5},
+                                                   {"name", "u"},
+                                                   {"password", "p"},
+                                                   {"coins", 1},
+                                                   {"chairs", 0},
+                                                   {"draws", 0},
+                                                   {"unreceived", json::array()}}})}};
   auto const envelope = [&](json contest, json seed, json state) {
     return json{{"candar_state", 1}, {"contest", contest}, {"seed", seed}, {"state", state}}.dump();
   };
@@ -111,8 +118,11 @@ TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad
       {"contest not a string", R"({"candar_state": 1, "contest": 1, "seed": 1, "state": {}})", "saved by 1"},
       {"a deep format", R"({"candar_state": )" + deep + R"(, "contest": "isuchair-bench", "state": {}})",
        "state format a value of type array"},
-      {"a deep seed", envelope("isuchair-bench", json::array({json::array({json::array()})}), good_state), "its seed is a value of type array"},
-      {"a user twice", envelope("isuchair-bench", 1, {{"master_version", "v1"}, {"users", json::array({good_state["users"][0], good_state["users"][0]})}}),
+      {"a deep seed", envelope("isuchair-bench", json::array({json::array({json::array()})}), good_state),
+       "its seed is a value of type array"},
+      {"a user twice",
+       envelope("isuchair-bench", 1,
+                {{"master_version", "v1"}, {"users", json::array({good_state["users"][0], good_state["users"][0]})}}),
        "user 5 twice"},
       {"another contest", envelope("tinysns-bench", 1, good_state), "saved by 'tinysns-bench'"},
       {"another seed", envelope("isuchair-bench", 7, good_state), "--seed 7, this run has --seed 1"},
@@ -120,11 +130,16 @@ TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad
       {"not a state file", R"({"pass": true, "score": 3})", "not a state file"},
       {"users not a list", envelope("isuchair-bench", 1, {{"master_version", "v1"}, {"users", 3}}),
        "the contest cannot read its state"},
-      {"an unknown item", envelope("isuchair-bench", 1,
-                                   {{"master_version", "v1"},
-                                    {"users", json::array({{{"id", 5}, {"name", "u"}, {"password", "p"}, {"coins", 1},
-                                                            {"chairs", 0}, {"draws", 0},
-                                                            {"unreceived", json::array({json::array({1, 999, "x"})})}}})}}),
+      {"an unknown item",
+       envelope("isuchair-bench", 1,
+                {{"master_version", "v1"},
+                 {"users", json::array({{{"id", 5},
+                                         {"name", "u"},
+                                         {"password", "p"},
+                                         {"coins", 1},
+                                         {"chairs", 0},
+                                         {"draws", 0},
+                                         {"unreceived", json::array({json::array({1, 999, "x"})})}}})}}),
        "item 999, which does not exist"},
   };
   for (auto const& c : cases) {

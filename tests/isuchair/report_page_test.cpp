@@ -77,7 +77,8 @@ TEST(isuchair_report, a_run_writes_a_page_that_renders_the_runs_own_numbers) {
 TEST(isuchair_report, repeated_runs_against_a_baseline_show_the_spread_and_the_comparison) {
   webapp app;
   auto const baseline = temp_path("baseline.json");
-  std::ofstream(baseline) << R"({"contest": "isuchair-bench", "score": 1, "pass": true, "valid": true, "interrupted": false,
+  std::ofstream(baseline)
+      << R"({"contest": "isuchair-bench", "score": 1, "pass": true, "valid": true, "interrupted": false,
       "endpoints": {"GET /": {"requests": 5, "latency_ms": {"p99": 1000.0}}}})";
   auto const report = temp_path("repeated.html");
   auto args = short_run;
@@ -90,7 +91,9 @@ TEST(isuchair_report, repeated_runs_against_a_baseline_show_the_spread_and_the_c
   EXPECT_TRUE(page.console.empty()) << page.console.front();
   EXPECT_NE(page.dom.find("data-rendered=\"ok\""), std::string::npos);
   auto const& summary = r.result.at("repeat");
-  EXPECT_NE(element_text(page.dom, "spread").value_or("").find("median " + thousands(summary.at("median").get<std::int64_t>())),
+  EXPECT_NE(element_text(page.dom, "spread")
+                .value_or("")
+                .find("median " + thousands(summary.at("median").get<std::int64_t>())),
             std::string::npos);
   EXPECT_NE(element_text(page.dom, "spread").value_or("").find("over 2 runs"), std::string::npos);
   auto const runs = chart_series(page.dom, "runs");
@@ -104,7 +107,8 @@ TEST(isuchair_report, repeated_runs_against_a_baseline_show_the_spread_and_the_c
   }
   EXPECT_NE(element_text(page.dom, "baseline-findings").value_or("").find("improvement: score"), std::string::npos);
   EXPECT_NE(page.dom.find("<td>GET / p99</td><td class=\"num\">"), std::string::npos);
-  EXPECT_NE(page.dom.find("<td class=\"num\">1,000 ms</td>"), std::string::npos);  // the baseline's p99, beside this run's
+  EXPECT_NE(page.dom.find("<td class=\"num\">1,000 ms</td>"),
+            std::string::npos);  // the baseline's p99, beside this run's
   EXPECT_NE(page.dom.find("id=\"median-run\""), std::string::npos);
 }
 

@@ -76,8 +76,10 @@ TEST(isuchair_bench, a_benchmarker_whose_cpu_neighbours_take_says_so) {
   auto const result = json::parse(in, nullptr, false);
   EXPECT_NE(exit_code, 3) << bench.output();
   ASSERT_TRUE(result.is_object()) << bench.output();
-  EXPECT_GE(result.at("benchmarker").at("worst_cpu_wait_fraction").get<double>(), 0.5) << result.at("benchmarker").dump();
-  EXPECT_NE(result.at("benchmarker").value("cpu_wait_warning", std::string()).find("waited for a CPU"), std::string::npos)
+  EXPECT_GE(result.at("benchmarker").at("worst_cpu_wait_fraction").get<double>(), 0.5)
+      << result.at("benchmarker").dump();
+  EXPECT_NE(result.at("benchmarker").value("cpu_wait_warning", std::string()).find("waited for a CPU"),
+            std::string::npos)
       << result.at("benchmarker").dump();
   EXPECT_NE(bench.output().find("warning: the benchmarker waited for a CPU"), std::string::npos) << bench.output();
 }

@@ -134,7 +134,14 @@ print(data["user_classes_count"], data["user_count"])
 TEST(locust_msgpack, strings_are_valid_utf8_for_locust_which_drops_a_whole_report_otherwise) {
   msgpack::writer w;
   // A stray byte, a surrogate, an overlong slash, a truncated sequence; and well-formed text kept as it is.
-  w.array(5).str("a\xff" "b").str("\xed\xa0\x80").str("\xc0\xaf").str("\xe3\x81").str("caf\xc3\xa9 \xf0\x9f\x90\x8d");
+  w.array(5)
+      .str(
+          "a\xff"
+          "b")
+      .str("\xed\xa0\x80")
+      .str("\xc0\xaf")
+      .str("\xe3\x81")
+      .str("caf\xc3\xa9 \xf0\x9f\x90\x8d");
   auto const path = fs::path(::testing::TempDir()) / ("candar-locust-utf8-" + std::to_string(getpid()) + ".msgpack");
   std::ofstream(path, std::ios::binary) << w.bytes();
   auto const out = run_python(fmt::format(R"(
@@ -142,7 +149,8 @@ import msgpack
 print(ascii(msgpack.unpackb(open("{}", "rb").read(), raw=False)))
 )",
                                           path.string()));
-  EXPECT_EQ(out, "['a\\ufffdb', '\\ufffd\\ufffd\\ufffd', '\\ufffd\\ufffd', '\\ufffd\\ufffd', 'caf\\xe9 \\U0001f40d']\n");
+  EXPECT_EQ(out,
+            "['a\\ufffdb', '\\ufffd\\ufffd\\ufffd', '\\ufffd\\ufffd', '\\ufffd\\ufffd', 'caf\\xe9 \\U0001f40d']\n");
 }
 
 TEST(locust_stats, a_take_resets_and_after_close_nothing_more_is_counted) {
@@ -178,7 +186,15 @@ TEST(locust_stats, names_and_errors_past_the_caps_are_counted_under_one_row_each
 
 TEST(locust_msgpack, what_the_writer_writes_the_reader_reads) {
   msgpack::writer w;
-  w.array(3).str("spawn").map(3).str("timestamp").real(1.5).str("user_classes_count").map(1).str("Visitor").integer(300);
+  w.array(3)
+      .str("spawn")
+      .map(3)
+      .str("timestamp")
+      .real(1.5)
+      .str("user_classes_count")
+      .map(1)
+      .str("Visitor")
+      .integer(300);
   w.str("neg").integer(-7).str("node");
   auto const v = msgpack::read(w.bytes());
   ASSERT_TRUE(v);

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <stdexcept>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -71,9 +71,27 @@ TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_mas
   auto const dir = fs::path(::testing::TempDir()) / ("candar-locust-api-" + std::to_string(port));
   fs::create_directories(dir);
   std::ofstream(dir / "locustfile.py") << locustfile;
-  test::child_process master({"/usr/bin/locust", "-f", (dir / "locustfile.py").string(), "--master", "--master-bind-host",
-                              "127.0.0.1", "--master-bind-port", std::to_string(port), "--headless", "--expect-workers", "1",
-                              "-u", "5", "-r", "5", "-t", "3s", "--csv", (dir / "out").string(), "--only-summary", "-H",
+  test::child_process master({"/usr/bin/locust",
+                              "-f",
+                              (dir / "locustfile.py").string(),
+                              "--master",
+                              "--master-bind-host",
+                              "127.0.0.1",
+                              "--master-bind-port",
+                              std::to_string(port),
+                              "--headless",
+                              "--expect-workers",
+                              "1",
+                              "-u",
+                              "5",
+                              "-r",
+                              "5",
+                              "-t",
+                              "3s",
+                              "--csv",
+                              (dir / "out").string(),
+                              "--only-summary",
+                              "-H",
                               nginx.url()});
 
   runtime rt(2);
@@ -146,7 +164,8 @@ TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_mas
   EXPECT_EQ(summary.requests, reader.requests.load() + writes + absent);
   EXPECT_EQ(summary.failures, absent) << "the 404s, and nothing else";
   bool ghost_named = false;
-  for (auto const& line : log) ghost_named = ghost_named || line.find("no flow for the user class Ghost") != std::string::npos;
+  for (auto const& line : log)
+    ghost_named = ghost_named || line.find("no flow for the user class Ghost") != std::string::npos;
   EXPECT_TRUE(ghost_named);
   std::error_code ignored;
   fs::remove_all(dir, ignored);

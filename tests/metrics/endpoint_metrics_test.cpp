@@ -40,8 +40,8 @@ TEST(endpoint_metrics, an_observer_sees_each_request_as_it_is_recorded) {
   endpoint_metrics metrics;
   std::vector<std::string> seen;
   metrics.set_observer([&](endpoint_metrics::observed_request const& r) {
-    seen.push_back(std::string(r.label) + " " + std::to_string(r.status) + " " + std::to_string(r.latency.count()) + " " +
-                   std::to_string(r.body_bytes) + " " + std::string(r.error_code));
+    seen.push_back(std::string(r.label) + " " + std::to_string(r.status) + " " + std::to_string(r.latency.count()) +
+                   " " + std::to_string(r.body_bytes) + " " + std::string(r.error_code));
   });
   metrics.record("GET /a", 200, std::chrono::nanoseconds(1500), 12);
   metrics.record_error("POST /b", "timeout");

@@ -93,7 +93,9 @@ TEST(seeded_random, png_is_a_valid_image_of_the_size_asked) {
     if (types.back() == "IDAT") {
       std::string out(1000, '\0');
       uLongf size = out.size();
-      ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<Bytef const*>(typed.data() + 4), length), Z_OK);
+      ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(out.data()), &size,
+                           reinterpret_cast<Bytef const*>(typed.data() + 4), length),
+                Z_OK);
       pixels = out.substr(0, size);
     }
     at += 12 + length;

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>

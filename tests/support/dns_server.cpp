@@ -80,21 +80,23 @@ struct dns_server::impl {
   void receive() {
     auto buffer = std::make_shared<std::vector<std::uint8_t>>(512);
     auto from = std::make_shared<udp::endpoint>();
-    socket.async_receive_from(asio::buffer(*buffer), *from, [this, buffer, from](boost::system::error_code ec, std::size_t n) {
-      if (ec) return;  // closed
-      queries.fetch_add(1);
-      buffer->resize(n);
-      if (how == behaviour::answer) {
-        auto r = reply_to(*buffer);
-        boost::system::error_code ignored;  // a lost reply is the client's retry to make
-        if (!r.empty()) socket.send_to(asio::buffer(r), *from, 0, ignored);
-      }
-      receive();
-    });
+    socket.async_receive_from(asio::buffer(*buffer), *from,
+                              [this, buffer, from](boost::system::error_code ec, std::size_t n) {
+                                if (ec) return;  // closed
+                                queries.fetch_add(1);
+                                buffer->resize(n);
+                                if (how == behaviour::answer) {
+                                  auto r = reply_to(*buffer);
+                                  boost::system::error_code ignored;  // a lost reply is the client's retry to make
+                                  if (!r.empty()) socket.send_to(asio::buffer(r), *from, 0, ignored);
+                                }
+                                receive();
+                              });
   }
 };
 
-dns_server::dns_server(std::map<std::string, record> names, behaviour b) : impl_(std::make_unique<impl>(std::move(names), b)) {
+dns_server::dns_server(std::map<std::string, record> names, behaviour b)
+    : impl_(std::make_unique<impl>(std::move(names), b)) {
   impl_->receive();
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }

@@ -12,8 +12,8 @@ namespace candar::test {
 class dns_server {
  public:
   struct record {
-    std::string ipv4;       // "127.0.0.1"
-    std::uint32_t ttl = 60; // seconds
+    std::string ipv4;        // "127.0.0.1"
+    std::uint32_t ttl = 60;  // seconds
   };
   enum class behaviour { answer, silent };
 
@@ -22,9 +22,9 @@ class dns_server {
   dns_server(dns_server const&) = delete;
   dns_server& operator=(dns_server const&) = delete;
 
-  [[nodiscard]] std::string address() const;  // "127.0.0.1:PORT", as name_resolution::servers takes it
-  [[nodiscard]] std::size_t queries() const noexcept;     // every query received
-  [[nodiscard]] std::size_t a_queries() const noexcept;   // the A (IPv4) ones
+  [[nodiscard]] std::string address() const;             // "127.0.0.1:PORT", as name_resolution::servers takes it
+  [[nodiscard]] std::size_t queries() const noexcept;    // every query received
+  [[nodiscard]] std::size_t a_queries() const noexcept;  // the A (IPv4) ones
 
  private:
   struct impl;

@@ -34,20 +34,35 @@ rendered_page render_in_chromium(std::string const& html_file) {
 rendered_page render_url_in_chromium(std::string const& url) {
   rendered_page page;
   if (access(chromium_path, X_OK) != 0) {
-    page.failure = std::string(chromium_path) + " is not installed: `bash scripts/setup.sh test` installs Debian's chromium";
+    page.failure =
+        std::string(chromium_path) + " is not installed: `bash scripts/setup.sh test` installs Debian's chromium";
     return page;
   }
   static std::atomic<int> n{0};
-  auto const dir = std::filesystem::temp_directory_path() / ("candar-chromium-" + std::to_string(getpid()) + "-" + std::to_string(n++));
+  auto const dir = std::filesystem::temp_directory_path() /
+                   ("candar-chromium-" + std::to_string(getpid()) + "-" + std::to_string(n++));
   std::filesystem::create_directories(dir);
   auto const dom_file = (dir / "dom.html").string();
   auto const log_file = (dir / "log.txt").string();
   // The flags a root sandbox without a network needs (see .library/env): no sandbox, no GPU, and none of the
   // background connections that this machine refuses.
-  std::vector<std::string> argv = {"/usr/bin/timeout", "60", chromium_path, "--headless", "--no-sandbox", "--disable-gpu",
-                                   "--disable-quic", "--no-first-run", "--disable-background-networking",
-                                   "--disable-component-update", "--disable-sync", "--user-data-dir=" + (dir / "profile").string(),
-                                   "--enable-logging=stderr", "--v=0", "--ignore-certificate-errors", "--dump-dom", url};
+  std::vector<std::string> argv = {"/usr/bin/timeout",
+                                   "60",
+                                   chromium_path,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-quic",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--user-data-dir=" + (dir / "profile").string(),
+                                   "--enable-logging=stderr",
+                                   "--v=0",
+                                   "--ignore-certificate-errors",
+                                   "--dump-dom",
+                                   url};
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);

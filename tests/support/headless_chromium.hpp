@@ -8,10 +8,10 @@
 namespace candar::test {
 
 struct rendered_page {
-  bool ran = false;                   // Chromium was there and exited 0
-  std::string failure;                // why not, when it did not
-  std::string dom;                    // the serialized DOM (--dump-dom)
-  std::vector<std::string> console;   // "message", source: ... (line)
+  bool ran = false;                  // Chromium was there and exited 0
+  std::string failure;               // why not, when it did not
+  std::string dom;                   // the serialized DOM (--dump-dom)
+  std::vector<std::string> console;  // "message", source: ... (line)
 };
 
 [[nodiscard]] rendered_page render_in_chromium(std::string const& html_file);

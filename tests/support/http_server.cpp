@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -17,7 +18,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include <mutex>
 
@@ -43,7 +43,9 @@ std::string seen_request::header(std::string_view name) const {
 
 struct http_server::impl {
   impl(handler h, transport t)
-      : on_request(std::move(h)), tls(t == transport::tls), acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+      : on_request(std::move(h)),
+        tls(t == transport::tls),
+        acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     if (tls) {
       auto const pem = make_self_signed();
       ssl.use_certificate_chain(asio::buffer(pem.certificate));
@@ -56,7 +58,8 @@ struct http_server::impl {
         static_cast<impl*>(self)->sni = name != nullptr ? name : "";
         return SSL_TLSEXT_ERR_OK;
       };
-      SSL_CTX_callback_ctrl(ssl.native_handle(), SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, reinterpret_cast<void (*)()>(on_sni));
+      SSL_CTX_callback_ctrl(ssl.native_handle(), SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
+                            reinterpret_cast<void (*)()>(on_sni));
     }
   }
 

@@ -25,11 +25,11 @@ struct reply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::optional<std::string> raw;         // these bytes instead of a response
-  bool close_after = false;               // close the socket after replying (whatever the headers say)
-  bool keep_open = false;                 // after raw bytes, read the next request (raw replies close by default)
-  bool never_answer = false;              // read the request and keep the connection open, silent
-  std::chrono::milliseconds delay{0};     // answer after this long (a server-side timer)
+  std::optional<std::string> raw;              // these bytes instead of a response
+  bool close_after = false;                    // close the socket after replying (whatever the headers say)
+  bool keep_open = false;                      // after raw bytes, read the next request (raw replies close by default)
+  bool never_answer = false;                   // read the request and keep the connection open, silent
+  std::chrono::milliseconds delay{0};          // answer after this long (a server-side timer)
   std::chrono::milliseconds trickle_every{0};  // raw bytes one at a time, this long apart
 };
 

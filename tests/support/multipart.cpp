@@ -26,8 +26,8 @@ std::map<std::string, form_part> parse_multipart(seen_request const& r) {
       return head.substr(start, head.find('"', start) - start);
     };
     auto const type_at = head.find("Content-Type: ");
-    parts[quoted_after("name")] = {quoted_after("filename"), type_at == std::string::npos ? "" : head.substr(type_at + 14),
-                                   value};
+    parts[quoted_after("name")] = {quoted_after("filename"),
+                                   type_at == std::string::npos ? "" : head.substr(type_at + 14), value};
     pos = next + 2;
   }
   return parts;

@@ -46,10 +46,11 @@ nginx_server::nginx_server(std::string const& server_block, nginx_listen listen)
   fs::create_directories(prefix_ + "/logs");
   fs::create_directories(prefix_ + "/tmp");
   // nginx's worker runs as an unprivileged user: it must be able to read the docroot.
-  fs::permissions(prefix_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                               fs::perms::others_exec);
+  fs::permissions(prefix_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec);
   port_ = closed_port();
-  std::string listen_line = "listen 127.0.0.1:" + std::to_string(port_) + (listen.tls ? " ssl" : "") + (listen.http2 ? " http2" : "") + ";\n";
+  std::string listen_line =
+      "listen 127.0.0.1:" + std::to_string(port_) + (listen.tls ? " ssl" : "") + (listen.http2 ? " http2" : "") + ";\n";
   if (listen.tls) {
     auto const pem = make_self_signed();
     std::ofstream(prefix_ + "/cert.pem") << pem.certificate;
@@ -63,7 +64,8 @@ nginx_server::nginx_server(std::string const& server_block, nginx_listen listen)
        << "http {\n  access_log off;\n  default_type text/plain;\n"
        << "  client_body_temp_path " << prefix_ << "/tmp; proxy_temp_path " << prefix_ << "/tmp; fastcgi_temp_path "
        << prefix_ << "/tmp; uwsgi_temp_path " << prefix_ << "/tmp; scgi_temp_path " << prefix_ << "/tmp;\n"
-       << "  server {\n    " << listen_line << "    root " << docroot_ << ";\n" << server_block << "\n  }\n}\n";
+       << "  server {\n    " << listen_line << "    root " << docroot_ << ";\n"
+       << server_block << "\n  }\n}\n";
   conf.close();
   std::string const conf_path = prefix_ + "/nginx.conf";
   char const* nginx = fs::exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
@@ -97,7 +99,9 @@ nginx_server::~nginx_server() {
   fs::remove_all(prefix_, ignored);
 }
 
-std::string nginx_server::url() const { return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
+std::string nginx_server::url() const {
+  return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+}
 
 std::string nginx_server::take_access_log() const {
   auto const file = prefix_ + "/logs/access.log";
@@ -113,7 +117,8 @@ void nginx_server::write_file(std::string const& path, std::string const& conten
   fs::path const file = fs::path(docroot_) / path;
   fs::create_directories(file.parent_path());
   std::ofstream(file) << content;
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(file,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   if (age_seconds > 0) {
     auto const then = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) - age_seconds;
     utimbuf times{then, then};

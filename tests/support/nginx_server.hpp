@@ -1,8 +1,8 @@
 #pragma once
 // nginx from Debian, started by a test on a free port with its own temporary prefix and config, for the
 // real-world behaviour a scripted server would only imitate (ETag, Last-Modified, gzip, keep-alive limits).
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 namespace candar::test {
 

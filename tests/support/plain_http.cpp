@@ -40,8 +40,8 @@ plain_answer plain_exchange(std::uint16_t port, std::string const& request, std:
 }
 
 plain_answer plain_get(std::uint16_t port, std::string const& target, std::chrono::milliseconds patience) {
-  return plain_exchange(port, fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", target, port),
-                        patience);
+  return plain_exchange(
+      port, fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", target, port), patience);
 }
 
 std::string query_encoded(std::string const& text) {

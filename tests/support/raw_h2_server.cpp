@@ -27,9 +27,9 @@ namespace h2_frames {
 
 std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream, std::string_view payload) {
   auto const n = static_cast<std::uint32_t>(payload.size());
-  std::string out{static_cast<char>(n >> 16), static_cast<char>(n >> 8), static_cast<char>(n), static_cast<char>(type),
-                  static_cast<char>(flags),   static_cast<char>(stream >> 24), static_cast<char>(stream >> 16),
-                  static_cast<char>(stream >> 8), static_cast<char>(stream)};
+  std::string out{static_cast<char>(n >> 16),      static_cast<char>(n >> 8),      static_cast<char>(n),
+                  static_cast<char>(type),         static_cast<char>(flags),       static_cast<char>(stream >> 24),
+                  static_cast<char>(stream >> 16), static_cast<char>(stream >> 8), static_cast<char>(stream)};
   return out.append(payload);
 }
 
@@ -55,7 +55,8 @@ std::string hpack_integer(std::size_t value, int prefix_bits, std::uint8_t first
 
 std::string settings(std::vector<std::pair<std::uint16_t, std::uint32_t>> const& values) {
   std::string payload;
-  for (auto const& [id, value] : values) payload.append({static_cast<char>(id >> 8), static_cast<char>(id)}).append(u32(value));
+  for (auto const& [id, value] : values)
+    payload.append({static_cast<char>(id >> 8), static_cast<char>(id)}).append(u32(value));
   return frame(4, 0, 0, payload);
 }
 
@@ -77,11 +78,15 @@ std::string continuation(std::uint32_t stream, std::string_view block, bool end_
   return frame(9, end_headers ? 4 : 0, stream, block);
 }
 
-std::string data(std::uint32_t stream, std::string_view payload, bool end_stream) { return frame(0, end_stream ? 1 : 0, stream, payload); }
+std::string data(std::uint32_t stream, std::string_view payload, bool end_stream) {
+  return frame(0, end_stream ? 1 : 0, stream, payload);
+}
 
 std::string rst_stream(std::uint32_t stream, std::uint32_t code) { return frame(3, 0, stream, u32(code)); }
 
-std::string goaway(std::uint32_t last_stream, std::uint32_t code) { return frame(7, 0, 0, u32(last_stream) + u32(code)); }
+std::string goaway(std::uint32_t last_stream, std::uint32_t code) {
+  return frame(7, 0, 0, u32(last_stream) + u32(code));
+}
 
 std::string ping() { return frame(6, 0, 0, std::string(8, 'p')); }
 
@@ -128,7 +133,7 @@ struct raw_h2_server::impl {
   std::atomic<int> accepted{0};
   mutable std::mutex mutex;
   mutable std::condition_variable ended;
-  std::vector<int> open;  // connection sockets, shut down when the server goes
+  std::vector<int> open;                // connection sockets, shut down when the server goes
   std::map<int, std::string> received;  // by connection
   std::map<int, bool> done;             // the client closed it, or the server stopped reading
   std::vector<std::thread> threads;

@@ -1,8 +1,9 @@
 #pragma once
 // A hostile HTTP/2 server for tests: on 127.0.0.1 and a free port, each connection it accepts gets the bytes
 // its script says, whatever the client asked for (the client's preface is read first, the rest is read and
-// kept for the test, or not read at all). Over TLS it picks h2 by ALPN, with a certificate of its own. The frames are built with the helpers below, so that a test can send what no
-// real server would: malformed or oversized frames, HPACK bombs, endless CONTINUATION, floods, early GOAWAYs.
+// kept for the test, or not read at all). Over TLS it picks h2 by ALPN, with a certificate of its own. The frames are
+// built with the helpers below, so that a test can send what no real server would: malformed or oversized frames, HPACK
+// bombs, endless CONTINUATION, floods, early GOAWAYs.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,9 +29,9 @@ std::string ping();
 }  // namespace h2_frames
 
 struct h2_script {
-  std::string bytes;          // sent once the client's preface came
-  bool read_after = true;     // then read (and drop) what the client sends until it closes; false: never read
-  bool close_after = false;   // then close the connection
+  std::string bytes;         // sent once the client's preface came
+  bool read_after = true;    // then read (and drop) what the client sends until it closes; false: never read
+  bool close_after = false;  // then close the connection
 };
 
 class raw_h2_server {

@@ -18,11 +18,16 @@ inline std::string unescaped_attribute(std::string s) {
     }
     auto const end = s.find(';', i);
     auto const entity = end == std::string::npos ? std::string() : s.substr(i, end - i + 1);
-    if (entity == "&amp;") out += '&';
-    else if (entity == "&quot;") out += '"';
-    else if (entity == "&lt;") out += '<';
-    else if (entity == "&gt;") out += '>';
-    else if (entity == "&nbsp;") out += "\xc2\xa0";
+    if (entity == "&amp;")
+      out += '&';
+    else if (entity == "&quot;")
+      out += '"';
+    else if (entity == "&lt;")
+      out += '<';
+    else if (entity == "&gt;")
+      out += '>';
+    else if (entity == "&nbsp;")
+      out += "\xc2\xa0";
     else {
       out += '&';
       continue;
@@ -33,7 +38,8 @@ inline std::string unescaped_attribute(std::string s) {
 }
 
 // Series name -> values (nullopt where the chart has a gap); empty when the chart is not on the page.
-inline std::map<std::string, std::vector<std::optional<double>>> chart_series(std::string const& dom, std::string const& chart) {
+inline std::map<std::string, std::vector<std::optional<double>>> chart_series(std::string const& dom,
+                                                                              std::string const& chart) {
   std::map<std::string, std::vector<std::optional<double>>> out;
   auto const at = dom.find("data-chart=\"" + chart + "\"");
   if (at == std::string::npos) return out;
@@ -63,13 +69,17 @@ inline std::optional<std::string> element_text(std::string const& dom, std::stri
   auto const tag_start = dom.rfind('<', at);
   auto const name_end = dom.find_first_of(" >", tag_start);
   auto const tag = dom.substr(tag_start + 1, name_end - tag_start - 1);
-  auto const close = dom.find("</" + tag + ">", open_end);  // the first close of that name: enough for leaf-ish elements
+  auto const close =
+      dom.find("</" + tag + ">", open_end);  // the first close of that name: enough for leaf-ish elements
   std::string text, inner = dom.substr(open_end + 1, close - open_end - 1);
   bool in_tag = false;
   for (char c : inner) {
-    if (c == '<') in_tag = true;
-    else if (c == '>') in_tag = false;
-    else if (!in_tag) text += c;
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>')
+      in_tag = false;
+    else if (!in_tag)
+      text += c;
   }
   return unescaped_attribute(text);
 }

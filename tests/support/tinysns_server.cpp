@@ -41,8 +41,10 @@ std::string post_article(std::vector<tinysns_server::post> const& posts, std::si
 }
 
 std::string page(std::string_view body) {
-  return fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
-<body>{}</body></html>)", body);
+  return fmt::format(
+      R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+<body>{}</body></html>)",
+      body);
 }
 
 // Inflates past the agent's 64 MiB of decoded bytes. Made once, before the server answers (80 MB to deflate:
@@ -163,10 +165,11 @@ reply tinysns_server::answer(seen_request const& r) {
   if (r.method == "GET" && path == "/login") {
     return with_cookie(reply{
         .headers = {{"Content-Type", "text/html; charset=utf-8"}},
-        .body = fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+        .body = fmt::format(
+            R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
 <body><form id="login" method="post" action="/login"><input type="hidden" name="csrf_token" value="{}">
 <input name="account_name"><input type="password" name="password"><button>Log in</button></form></body></html>)",
-                            s.csrf)});
+            s.csrf)});
   }
   if (r.method == "POST" && path == "/login") {
     auto const f = parse_urlencoded(r.body);
@@ -190,12 +193,14 @@ reply tinysns_server::answer(seen_request const& r) {
       if (!frozen_timeline_) frozen_timeline_ = articles;
       articles = *frozen_timeline_;
     }
-    reply timeline{.headers = {{"Content-Type", "text/html; charset=utf-8"}},
-                   .body = fmt::format(R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
+    reply timeline{
+        .headers = {{"Content-Type", "text/html; charset=utf-8"}},
+        .body = fmt::format(
+            R"(<!doctype html><html><head><title>tinysns</title><link rel="stylesheet" href="/static/style.css"></head>
 <body><form id="post" method="post" action="/posts" enctype="multipart/form-data">
 <input type="hidden" name="csrf_token" value="{}"><textarea name="body"></textarea><input type="file" name="file">
 <button>Post</button></form><div id="timeline">{}</div></body></html>)",
-                                       s.csrf, articles)};
+            s.csrf, articles)};
     make_hostile(timeline);
     return timeline;
   }

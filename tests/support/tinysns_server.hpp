@@ -22,11 +22,11 @@ class tinysns_server {
     stale_timeline,      // answers every timeline with the first one it served
     memory_only,         // keeps posts in memory, never in the database: a restart loses them
     // Hostile answers (tinysns_hostile_test): what a broken or cheating webapp may send the benchmarker.
-    deep_page,        // the timeline preceded by 100,000 nested <div>s
-    huge_attribute,   // the timeline carries a 10 MB attribute
-    many_links,       // the timeline holds 300,000 links (12 MB, above the parser's 200,000 elements)
-    latin1_header,    // every answer carries X-Note: caf\xe9 (Latin-1, not UTF-8)
-    gzip_bomb,        // the timeline is 64 KB of gzip that inflates to 80 MB
+    deep_page,           // the timeline preceded by 100,000 nested <div>s
+    huge_attribute,      // the timeline carries a 10 MB attribute
+    many_links,          // the timeline holds 300,000 links (12 MB, above the parser's 200,000 elements)
+    latin1_header,       // every answer carries X-Note: caf\xe9 (Latin-1, not UTF-8)
+    gzip_bomb,           // the timeline is 64 KB of gzip that inflates to 80 MB
     dormant_formatting,  // 100 <b>s of 100 KB left open in a <div>, then 1,900 paragraphs: 10 MB that a parser
                          // copies into each paragraph (19 GB)
   };
@@ -62,7 +62,7 @@ class tinysns_server {
   mutable std::mutex mutex_;
   std::map<std::string, session> sessions_;
   std::shared_ptr<database> const db_;
-  std::vector<post> in_memory_;  // memory_only: the posts, never written to db_
+  std::vector<post> in_memory_;                 // memory_only: the posts, never written to db_
   std::optional<std::string> frozen_timeline_;  // stale_timeline: the first timeline served, forever
   int next_session_ = 0;
   http_server server_;  // last: it stops (and stops calling handle) before the state goes

@@ -82,7 +82,7 @@ TEST(user_pool, a_returning_user_keeps_cookies_and_revalidates_the_cache) {
   }
   EXPECT_EQ(total_flows, flows.load());  // each flow's change to its user was kept
   std::lock_guard lock(m);
-  EXPECT_EQ(full, visited);               // one full download per user who came
+  EXPECT_EQ(full, visited);  // one full download per user who came
   EXPECT_EQ(conditional, flows.load() - visited);
   EXPECT_EQ(revalidated.load(), conditional);
 }

@@ -7,10 +7,10 @@
 
 #include <cmath>
 #include <condition_variable>
-#include <stdexcept>
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -242,8 +242,9 @@ TEST(arrival_rate, the_end_of_the_context_ends_the_schedule_and_counts_what_was_
   EXPECT_EQ(rate->latency_from_due().count(), 0U);  // cut off by the end: no latency of its own
 
   // A slow rate too: the next arrival is an hour away, and the end of the context does not wait for it.
-  arrival_rate slow(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
-                    arrival_rate_options::constant(1.0 / 3600, 10h, 1));
+  arrival_rate slow(
+      rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
+      arrival_rate_options::constant(1.0 / 3600, 10h, 1));
   rt.run([&]() -> asio::awaitable<void> {
     auto ctx = context().with_timeout(co_await asio::this_coro::executor, 20ms);
     co_await slow.process(ctx, test::unexpected_exception());
@@ -255,8 +256,9 @@ TEST(arrival_rate, the_end_of_the_context_ends_the_schedule_and_counts_what_was_
 TEST(arrival_rate, fewer_users_than_loops_schedule_on_the_loops_that_have_users) {
   // One user on four loops: every arrival goes to the user's loop, none is dropped for want of a user there.
   runtime rt(4);
-  arrival_rate rate(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
-                    arrival_rate_options::constant(200, 250ms, 1));
+  arrival_rate rate(
+      rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; },
+      arrival_rate_options::constant(200, 250ms, 1));
   rt.run(rate.process(context(), test::unexpected_exception()));
   EXPECT_EQ(rate.started() + rate.dropped(), 50);
   EXPECT_EQ(rate.users(), 1);
@@ -264,7 +266,8 @@ TEST(arrival_rate, fewer_users_than_loops_schedule_on_the_loops_that_have_users)
   // With a max_delay too, a loop whose users are all elsewhere must not wait for one forever.
   auto options = arrival_rate_options::constant(100, 300ms, 2);
   options.max_delay = 10ms;
-  arrival_rate waiting(rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; }, options);
+  arrival_rate waiting(
+      rt, [](context const&, arrival const&) -> asio::awaitable<void> { co_return; }, options);
   rt.run(waiting.process(context(), test::unexpected_exception()));
   EXPECT_EQ(waiting.started() + waiting.dropped(), 30);
 }

@@ -48,7 +48,12 @@ TEST(worker, a_counted_worker_runs_each_index_exactly_once) {
 TEST(worker, a_count_of_zero_runs_nothing) {
   runtime rt(1);
   int runs = 0;
-  worker w(rt, [&](context const&, std::int64_t) -> asio::awaitable<void> { ++runs; co_return; }, {.count = 0});
+  worker w(rt,
+           [&](context const&, std::int64_t) -> asio::awaitable<void> {
+             ++runs;
+             co_return;
+           },
+           {.count = 0});
   rt.run(w.process(bounded(rt), test::unexpected_exception()));
   EXPECT_EQ(runs, 0);
 }
@@ -108,7 +113,11 @@ TEST(worker, unlimited_parallelism_runs_the_whole_count_at_once) {
 TEST(worker, parallelism_zero_waits_until_raised) {
   runtime rt(2);
   std::atomic<int> runs{0};
-  worker w(rt, [&](context const&, std::int64_t) -> asio::awaitable<void> { runs.fetch_add(1); co_return; },
+  worker w(rt,
+           [&](context const&, std::int64_t) -> asio::awaitable<void> {
+             runs.fetch_add(1);
+             co_return;
+           },
            {.count = 10, .parallelism = 0});
   context ctx = bounded(rt);
   rt.run([](worker& wk, context c) -> asio::awaitable<void> {

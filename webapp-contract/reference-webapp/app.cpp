@@ -116,7 +116,9 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
       for (int i = 0; i < 1'900; ++i) bomb += "<p>x</p>";
       page.insert(0, bomb);
     }
-    return {.status = 200, .content_type = "text/html; charset=utf-8", .body = std::move(page),
+    return {.status = 200,
+            .content_type = "text/html; charset=utf-8",
+            .body = std::move(page),
             .headers = {{"Cache-Control", "no-store"}}};
   }
   if (tag == "static") return static_file(r);
@@ -133,7 +135,8 @@ http_reply app::dispatch(endpoint const& e, route_match const& m, http_request c
   if (!id || (*id != who->user_id && !fault("foreign-user"))) return error_reply(403, "another user's data");
   if (tag == "home") {
     if (fault("zstd-home")) {
-      return {.status = 200, .body = std::string("\x28\xb5\x2f\xfd\x00\x58\x61\x00\x00\xff\xfe", 11),
+      return {.status = 200,
+              .body = std::string("\x28\xb5\x2f\xfd\x00\x58\x61\x00\x00\xff\xfe", 11),
               .headers = {{"Content-Encoding", "zstd"}}};
     }
     if (!fault("stale-home")) return home(*id, *who);
@@ -176,7 +179,8 @@ http_reply app::login(json const& body) {
   auto const id = body.at("user_id").get<std::int64_t>();
   auto q = db_.prepare("SELECT password, banned FROM users WHERE id = ?");
   q.bind(1, id);
-  if (!q.step() || q.text(0) != body.at("password").get<std::string>()) return error_reply(401, "wrong user or password");
+  if (!q.step() || q.text(0) != body.at("password").get<std::string>())
+    return error_reply(401, "wrong user or password");
   if (q.integer(1) != 0 && !fault("admit-banned")) return error_reply(403, "this user is banned");
   auto reply = json_reply(200, {{"user", user_json(id)}});
   reply.headers.emplace_back("Set-Cookie", new_session(id));
@@ -207,7 +211,8 @@ http_reply app::home(std::int64_t user_id, session const& s) {
   if (fault("wrong-chairs")) user["chairs"] = user["chairs"].get<std::int64_t>() + 1;
   auto const unreceived =
       db_.scalar("SELECT COUNT(*) FROM presents WHERE user_id = ? AND received = 0", user_id).value_or(0);
-  return json_reply(200, {{"user", user}, {"unreceived_presents", unreceived}, {"reward_available", s.reward_available}});
+  return json_reply(200,
+                    {{"user", user}, {"unreceived_presents", unreceived}, {"reward_available", s.reward_available}});
 }
 
 http_reply app::reward(std::int64_t user_id, session& s) {
@@ -237,18 +242,25 @@ http_reply app::presents(std::int64_t user_id) {
         "WHERE p.user_id = ? AND p.received = 0 ORDER BY p.id LIMIT ?");
     q.bind(1, user_id).bind(2, static_cast<std::int64_t>(rules::presents_page));
     while (q.step()) {
-      list.push_back({{"id", q.integer(0)}, {"item_id", q.integer(1)}, {"item_name", q.text(2)},
-                      {"chairs", q.integer(3)}, {"message", q.text(4)}});
+      list.push_back({{"id", q.integer(0)},
+                      {"item_id", q.integer(1)},
+                      {"item_name", q.text(2)},
+                      {"chairs", q.integer(3)},
+                      {"message", q.text(4)}});
     }
   } else {
-    auto q = db_.prepare("SELECT id, item_id, message FROM presents WHERE user_id = ? AND received = 0 ORDER BY id LIMIT ?");
+    auto q =
+        db_.prepare("SELECT id, item_id, message FROM presents WHERE user_id = ? AND received = 0 ORDER BY id LIMIT ?");
     q.bind(1, user_id).bind(2, static_cast<std::int64_t>(rules::presents_page));
     while (q.step()) {
       auto item = db_.prepare("SELECT name, chairs FROM items WHERE id = ?");  // N+1: one query per present
       item.bind(1, q.integer(1));
       item.step();
-      list.push_back({{"id", q.integer(0)}, {"item_id", q.integer(1)}, {"item_name", item.text(0)},
-                      {"chairs", item.integer(1)}, {"message", q.text(2)}});
+      list.push_back({{"id", q.integer(0)},
+                      {"item_id", q.integer(1)},
+                      {"item_name", item.text(0)},
+                      {"chairs", item.integer(1)},
+                      {"message", q.text(2)}});
     }
   }
   return json_reply(200, {{"presents", list}});

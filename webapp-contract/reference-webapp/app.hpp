@@ -77,7 +77,7 @@ class app {
   std::int64_t item_count_ = 0;
   std::map<std::string, session, std::less<>> sessions_;
   std::map<std::int64_t, http_reply> stale_homes_;  // the stale-home fault's per-user cache
-  std::int64_t served_ = 0;  // requests handled since the start, under mutex_
+  std::int64_t served_ = 0;                         // requests handled since the start, under mutex_
   std::mt19937_64 tokens_{std::random_device{}()};
 };
 

@@ -64,7 +64,8 @@ http_reply app::initialize() {
       ins.bind(1, i.id).bind(2, i.name).bind(3, i.chairs).step();
       ins.reset();
     }
-    auto users = db_.prepare("INSERT INTO users (id, name, password, banned, coins, chairs, draws) VALUES (?,?,?,?,?,?,0)");
+    auto users =
+        db_.prepare("INSERT INTO users (id, name, password, banned, coins, chairs, draws) VALUES (?,?,?,?,?,?,0)");
     auto owned = db_.prepare("INSERT INTO user_items (user_id, item_id, chairs, source) VALUES (?, ?, ?, 'initial')");
     for (auto const& u : data.users) {
       users.bind(1, u.id).bind(2, u.name).bind(3, u.password).bind(4, std::int64_t{u.banned ? 1 : 0});

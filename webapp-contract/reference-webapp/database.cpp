@@ -74,7 +74,8 @@ void database::load_from(std::string const& path) {
   }
   auto const rc = sqlite3_errcode(db_);
   sqlite3_close(file);
-  if (rc != SQLITE_OK && rc != SQLITE_DONE) throw database_error(fmt::format("load '{}': {}", path, sqlite3_errmsg(db_)));
+  if (rc != SQLITE_OK && rc != SQLITE_DONE)
+    throw database_error(fmt::format("load '{}': {}", path, sqlite3_errmsg(db_)));
 }
 
 void database::exec(std::string_view sql) {

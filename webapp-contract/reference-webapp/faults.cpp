@@ -20,8 +20,9 @@ std::map<std::string, std::string> const& known_faults() {
       {"stale-home", "GET /api/users/:id/home answers each user's first answer again (a per-user cache)"},
       // Hostile answers: what a broken or cheating webapp may send the benchmarker, which must stay standing.
       {"deep-page", "GET / is its page preceded by 100,000 nested <div>s (500 KB)"},
-      {"formatting-bomb", "GET / is its page preceded by 100 <b>s of 100 KB left open in a <div>, then 1,900 "
-                          "paragraphs (10 MB a parser would copy into each: 19 GB)"},
+      {"formatting-bomb",
+       "GET / is its page preceded by 100 <b>s of 100 KB left open in a <div>, then 1,900 "
+       "paragraphs (10 MB a parser would copy into each: 19 GB)"},
       {"latin1-header", "every answer carries X-Note: caf\\xe9 (Latin-1, not UTF-8)"},
       {"long-header", "every answer carries a 60 KB X-Padding header"},
       {"broken-utf8-error", "POST /api/users/:id/reward answers 500 with a Japanese HTML page cut mid-character"},

@@ -2,11 +2,12 @@
 
 #include <strings.h>
 
-#include <stdexcept>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,7 +19,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 namespace isuchair::webapp {
 
@@ -65,7 +65,9 @@ struct http_server::impl {
       auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
       if (ec) co_return;
       auto& req = parser.get();
-      http_request r{.method = std::string(req.method_string()), .target = std::string(req.target()), .headers = {},
+      http_request r{.method = std::string(req.method_string()),
+                     .target = std::string(req.target()),
+                     .headers = {},
                      .body = std::move(req.body())};
       for (auto const& f : req) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
 

@@ -97,11 +97,12 @@ int main(int argc, char** argv) {
     app game(db, options);
     std::optional<access_log> requests;
     if (!access_log_path.empty()) requests.emplace(access_log_path);
-    http_server server(listen.substr(0, colon), static_cast<std::uint16_t>(port), [&game, &requests](http_request const& r) {
-      auto reply = game.handle(r);
-      if (requests) requests->write(r, reply);
-      return reply;
-    });
+    http_server server(listen.substr(0, colon), static_cast<std::uint16_t>(port),
+                       [&game, &requests](http_request const& r) {
+                         auto reply = game.handle(r);
+                         if (requests) requests->write(r, reply);
+                         return reply;
+                       });
     std::cout << fmt::format("isuchair-webapp ({}) listening on http://{}:{}/", options.tuned ? "tuned" : "naive",
                              listen.substr(0, colon), server.port())
               << std::endl;

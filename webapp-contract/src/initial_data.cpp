@@ -22,11 +22,11 @@ class draw {
   std::mt19937_64 engine_;
 };
 
-constexpr std::array<char const*, 12> chair_kinds = {"Stool", "Armchair", "Rocking chair", "Bench", "Throne",
-                                                     "Office chair", "Beanbag", "Folding chair", "Deck chair",
-                                                     "Sofa", "Bar stool", "Gaming chair"};
-constexpr std::array<char const*, 6> messages = {"login bonus", "thanks for playing", "event reward",
-                                                 "apology gift", "weekly bonus", "anniversary"};
+constexpr std::array<char const*, 12> chair_kinds = {"Stool",      "Armchair",     "Rocking chair", "Bench",
+                                                     "Throne",     "Office chair", "Beanbag",       "Folding chair",
+                                                     "Deck chair", "Sofa",         "Bar stool",     "Gaming chair"};
+constexpr std::array<char const*, 6> messages = {"login bonus",  "thanks for playing", "event reward",
+                                                 "apology gift", "weekly bonus",       "anniversary"};
 
 }  // namespace
 

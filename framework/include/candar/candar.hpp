@@ -4,8 +4,8 @@
 // workers (closed-loop and arrival rate), the load adjustor, error categories and logs.
 // candar_add_benchmarker() precompiles this header, so including it costs nothing per file; the narrower
 // headers stay available for a file that wants less. tests/docs/readme_snippets.cpp holds it to the README.
-#include <boost/asio/awaitable.hpp>
 #include <fmt/format.h>
+#include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "candar/agent/agent.hpp"
@@ -18,6 +18,7 @@
 #include "candar/check/json_parse.hpp"
 #include "candar/check/response_check.hpp"
 #include "candar/context/context.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/context/spawn.hpp"
 #include "candar/failure/category.hpp"
 #include "candar/failure/codes.hpp"
@@ -32,7 +33,6 @@
 #include "candar/users/user_pool.hpp"
 #include "candar/version.hpp"
 #include "candar/worker/arrival_rate.hpp"
-#include "candar/context/parallel.hpp"
 #include "candar/worker/worker.hpp"
 
 namespace candar {

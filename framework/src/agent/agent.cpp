@@ -24,7 +24,8 @@ agent_state::agent_state(asio::any_io_executor e, agent_options o) : ex(std::mov
 
 expected<std::shared_ptr<web_url const>> agent_state::resolve(std::string_view target) {
   if (last_url_ && target == last_target_) return last_url_;
-  if (!bad_base_url_.empty()) return error(codes::url, "the agent's base URL '" + options.base_url + "' is not one: " + bad_base_url_);
+  if (!bad_base_url_.empty())
+    return error(codes::url, "the agent's base URL '" + options.base_url + "' is not one: " + bad_base_url_);
   auto resolved = web_url::parse(target, base_url_.get());
   if (!resolved) return std::move(resolved).error();
   last_target_ = target;

@@ -3,8 +3,8 @@
 
 #include "agent_state.hpp"
 #include "candar/failure/codes.hpp"
-#include "decompress.hpp"
 #include "candar/metrics/endpoint_metrics.hpp"
+#include "decompress.hpp"
 #include "read_buffer.hpp"
 #include "response_parser.hpp"
 #include "text.hpp"
@@ -16,54 +16,18 @@ namespace asio = boost::asio;
 using clock_type = std::chrono::steady_clock;
 using error_code = boost::system::error_code;
 
-std::string agent_state::label_of(request const& r) {
-  if (!r.label_.empty()) return r.label_;
-  // Ids in the path become ":id": one row per endpoint, not per user.
-  std::string label;
-  label.reserve(r.method_.size() + 1 + r.target_.size());
-  label += r.method_;
-  label += ' ';
-  append_route_template(label, r.target_);
-  return label;
-}
-
-void agent_state::record(std::string const& label, response& res, trace_ids ids, hop_facts const* hop) {
-  if (recorder && hop != nullptr) ids.exchanges = recorder->add(*hop, &res, nullptr);
-  if (!ids.empty() || ids.exchanges) res.trace = std::move(ids);
-  if (options.metrics != nullptr) options.metrics->record(label, res.status, res.time.total, res.body.size());
-}
-
-outcome agent_state::recorded(std::string const& label, outcome&& result, trace_ids ids, hop_facts const* hop) {
-  if (recorder && hop != nullptr) {
-    ids.exchanges = result ? recorder->add(*hop, &*result, nullptr) : recorder->add(*hop, nullptr, &result.error());
-  }
-  if (!ids.empty() || ids.exchanges) {
-    if (result) {
-      result->trace = std::move(ids);
-    } else {
-      result.error().set_trace_context(std::move(ids));
-    }
-  }
-  if (options.metrics == nullptr) return result;
-  if (result) {
-    options.metrics->record(label, result->status, result->time.total, result->body.size());
-  } else {
-    options.metrics->record_error(label, result.error().inner_code());
-  }
-  return result;
-}
-
-std::optional<error> agent_state::received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding,
-                                           bool reused, std::string const& method, web_url const& u,
-                                           clock_type::time_point deadline) {
+std::optional<error> agent_state::received(outgoing const& out, response& res, bool has_set_cookie,
+                                           bool has_content_encoding, bool reused, std::string const& method,
+                                           web_url const& u, clock_type::time_point deadline) {
   // The parser saw every field name: no lookup for what is not there (the usual case in a load loop).
   if (options.cookies && has_set_cookie) {
-    for (auto const& set_cookie : res.headers_named("Set-Cookie")) cookies->store(set_cookie, out.host, out.target, out.https);
+    for (auto const& set_cookie : res.headers_named("Set-Cookie"))
+      cookies->store(set_cookie, out.host, out.target, out.https);
   }
   // A coding the agent does not know leaves the body as it came, as a browser passes it through.
   if (options.decompress && has_content_encoding && !out.head && decodable(*res.header("Content-Encoding"))) {
-    auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body), options.limits.max_decoded_bytes,
-                                  deadline);
+    auto decoded = decode_content(*res.header("Content-Encoding"), std::move(res.body),
+                                  options.limits.max_decoded_bytes, deadline);
     if (!decoded) return std::move(decoded).error().wrap(method + " " + u.href());
     res.body = std::move(*decoded);
   }
@@ -79,7 +43,9 @@ bool agent_state::own_traceparent(header_list const& request_headers) const {
 }
 
 namespace {
-bool is_redirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
 // RFC 9110 9.2.1.
 bool safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE"; }
 }  // namespace
@@ -97,7 +63,8 @@ void agent_state::invalidate_after_unsafe(web_url const& target, response const&
   }
 }
 
-void agent_state::revalidate_in_background(request const& original, std::string const& url, header_list const& headers) {
+void agent_state::revalidate_in_background(request const& original, std::string const& url,
+                                           header_list const& headers) {
   // One at a time per entry, as Chromium keeps one: a webapp answering "max-age=0, stale-while-revalidate=60"
   // must not turn every hit into one more request.
   if (!revalidating.insert(url).second) return;
@@ -125,7 +92,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
   // A request (or the agent's default headers) with a traceparent of its own sends that one, and ours not at all.
   trace_ids ids = tracing && !own_traceparent(r.headers_) ? tracing->next_span() : trace_ids{};
   auto found = resolve(r.target_);
-  if (!found) co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()), ids);
+  if (!found)
+    co_return recorded(label, error(codes::url, "cannot resolve '" + r.target_ + "': " + found.error().message()), ids);
   auto const resolved = std::move(*found);
   // `current` points at the resolved URL (held by `resolved`) until a redirect gives a new one, kept in `redirected`.
   web_url const* current = resolved.get();
@@ -133,7 +101,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
   std::string method = std::move(r.method_);
   std::string body = std::move(r.body_);
   auto headers = std::move(r.headers_);
-  response_limits const limits{options.limits.max_header_bytes, options.limits.max_header_count, options.limits.max_body_bytes};
+  response_limits const limits{options.limits.max_header_bytes, options.limits.max_header_count,
+                               options.limits.max_body_bytes};
 
   hop_facts facts;  // for the exchange log (--har)
   for (int hop = 0;; ++hop) {
@@ -156,7 +125,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
       hit.cache = cache_use::hit;
       hit.reused_connection = false;
       hit.time = {{}, {}, clock_type::now() - start};
-      co_return recorded(label, std::move(hit), trace_ids{ids.trace_id, {}, ids.exchanges}, &facts);  // no request went out: no span
+      co_return recorded(label, std::move(hit), trace_ids{ids.trace_id, {}, ids.exchanges},
+                         &facts);  // no request went out: no span
     }
     // A traced request is never the writer's kept request (its traceparent is new each time).
     if (!ids.empty()) cached.conditional_headers.emplace_back("traceparent", ids.traceparent());
@@ -176,11 +146,13 @@ asio::awaitable<outcome> agent_state::send(request r) {
       std::optional<lease> idle = connection_pool::take_idle(pool);
       if (!idle) {
         auto leased = co_await pools.acquire(pool, out.host, out.port, out.https, deadline);
-        if (!leased) co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()), ids, &facts);
+        if (!leased)
+          co_return recorded(label, std::move(leased).error().wrap(method + " " + current->href()), ids, &facts);
         idle.emplace(std::move(*leased));
       }
       auto l = std::move(*idle);
-      if (recorder) facts.connection = l.h2 ? static_cast<void const*>(l.h2.get()) : static_cast<void const*>(l.conn.get());
+      if (recorder)
+        facts.connection = l.h2 ? static_cast<void const*>(l.h2.get()) : static_cast<void const*>(l.conn.get());
       if (l.h2) {
         if (attempt > 0) got = response{};
         auto ended = co_await l.h2->exchange(out_held, got, limits, deadline, start);
@@ -194,7 +166,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
         }
         got.time.connect = l.connect_time;
         got.protocol = http_protocol::h2;
-        if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method, *current, deadline)) {
+        if (auto failed = received(out, got, ended.has_set_cookie, ended.has_content_encoding, l.reused, method,
+                                   *current, deadline)) {
           co_return recorded(label, std::move(*failed), ids, &facts);
         }
         break;
@@ -250,7 +223,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
       } else {
         discard(pool, l.conn);
       }
-      if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method, *current, deadline)) {
+      if (auto failed = received(out, got, parser.has_set_cookie(), parser.has_content_encoding(), l.reused, method,
+                                 *current, deadline)) {
         co_return recorded(label, std::move(*failed), ids, &facts);
       }
       break;
@@ -268,7 +242,8 @@ asio::awaitable<outcome> agent_state::send(request r) {
         cache.store(url, headers, got, requested, received_at);
       }
     }
-    if (options.cache && !safe_method(method) && got.status >= 200 && got.status < 400) invalidate_after_unsafe(*current, got);
+    if (options.cache && !safe_method(method) && got.status >= 200 && got.status < 400)
+      invalidate_after_unsafe(*current, got);
     if (options.max_redirects <= 0 || !is_redirect(got.status) || !got.header("Location")) {
       // Straight into the awaitable's result: no intermediate outcome to move through.
       record(label, got, std::move(ids), &facts);
@@ -278,13 +253,17 @@ asio::awaitable<outcome> agent_state::send(request r) {
     if (recorder) ids.exchanges = recorder->add(facts, &got, nullptr);
     auto location = got.header("Location");
     if (hop >= options.max_redirects) {
-      co_return recorded(label, error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
-                                                           " redirects, last to " + std::string(*location)), ids);
+      co_return recorded(label,
+                         error(codes::redirect, "more than " + std::to_string(options.max_redirects) +
+                                                    " redirects, last to " + std::string(*location)),
+                         ids);
     }
     auto next = web_url::parse(*location, current);
     if (!next) {
-      co_return recorded(label, error(codes::url, "bad Location '" + std::string(*location) + "' from " + current->href() + ": " +
-                                                      next.error().message()), ids);
+      co_return recorded(label,
+                         error(codes::url, "bad Location '" + std::string(*location) + "' from " + current->href() +
+                                               ": " + next.error().message()),
+                         ids);
     }
     // RFC 9110 15.4: 303 always, and 301/302 after a POST as browsers do, become a GET without a body.
     if (got.status == 303 || ((got.status == 301 || got.status == 302) && method == "POST")) {

@@ -15,13 +15,12 @@
 #include "candar/agent/agent.hpp"
 #include "connection_pool.hpp"
 #include "deadline_watch.hpp"
-#include "request_wire.hpp"
 #include "exchange_recorder.hpp"
+#include "request_wire.hpp"
 #include "trace_source.hpp"
 #include "web_url.hpp"
 
 namespace candar::detail {
-
 
 struct agent_state {
   agent_state(boost::asio::any_io_executor e, agent_options o);
@@ -50,7 +49,7 @@ struct agent_state {
   http_cache cache{options.cache_max_bytes};
   std::size_t cache_hits = 0;
   std::unordered_set<std::string> revalidating;  // URLs with a background revalidation in flight: at most one each
-  std::optional<trace_source> tracing = trace_source::for_agent(options);  // none: requests go untraced
+  std::optional<trace_source> tracing = trace_source::for_agent(options);               // none: requests go untraced
   std::unique_ptr<exchange_recorder> recorder = exchange_recorder::for_agent(options);  // none: no --har
 
  private:
@@ -61,8 +60,9 @@ struct agent_state {
   outcome recorded(std::string const& label, outcome&& result, trace_ids ids, hop_facts const* hop = nullptr);
   void record(std::string const& label, response& res, trace_ids ids, hop_facts const* hop = nullptr);
   // A response read whole: cookies are stored and the Content-Encoding is undone, within the request's deadline.
-  std::optional<error> received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding, bool reused,
-                                std::string const& method, web_url const& u, std::chrono::steady_clock::time_point deadline);
+  std::optional<error> received(outgoing const& out, response& res, bool has_set_cookie, bool has_content_encoding,
+                                bool reused, std::string const& method, web_url const& u,
+                                std::chrono::steady_clock::time_point deadline);
   // RFC 9111 4.4: after a successful unsafe request, what the cache holds for its target is unusable.
   void invalidate_after_unsafe(web_url const& target, response const& res);
   // The request or the agent's default headers carry a traceparent of their own.

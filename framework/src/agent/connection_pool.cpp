@@ -100,8 +100,9 @@ std::size_t connection_pool::idle() const noexcept {
   return n;
 }
 
-asio::awaitable<expected<lease>> connection_pool::acquire(origin_pool& pool, std::string const& host, std::string const& port,
-                                                          bool tls, clock_type::time_point deadline) {
+asio::awaitable<expected<lease>> connection_pool::acquire(origin_pool& pool, std::string const& host,
+                                                          std::string const& port, bool tls,
+                                                          clock_type::time_point deadline) {
   bool h2 = false;  // the connection about to open may turn out HTTP/2 (what the origin speaks is not known yet)
   for (;;) {
     if (auto idle = take_idle(pool)) co_return std::move(*idle);

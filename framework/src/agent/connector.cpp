@@ -44,8 +44,9 @@ struct dialed {
 // The scenario's dialer, bounded by `deadline` whatever it waits on: it runs on its own, holding the
 // connection, and the request waits for it or for the deadline. Given up on, the dialer's socket is closed
 // under it and the connection goes when it returns.
-asio::awaitable<dialed> dial(asio::any_io_executor ex, decltype(agent_options::dial) const& dialer, std::unique_ptr<connection> c,
-                             std::vector<tcp::endpoint> const& addresses, clock_type::time_point deadline) {
+asio::awaitable<dialed> dial(asio::any_io_executor ex, decltype(agent_options::dial) const& dialer,
+                             std::unique_ptr<connection> c, std::vector<tcp::endpoint> const& addresses,
+                             clock_type::time_point deadline) {
   struct shared {
     std::unique_ptr<connection> conn;
     bool done = false;
@@ -57,7 +58,8 @@ asio::awaitable<dialed> dial(asio::any_io_executor ex, decltype(agent_options::d
   st->waiter = std::make_shared<asio::steady_timer>(ex, deadline);
   asio::co_spawn(
       ex,
-      [](std::shared_ptr<shared> state, decltype(agent_options::dial) dial_with, std::vector<tcp::endpoint> eps) -> asio::awaitable<void> {
+      [](std::shared_ptr<shared> state, decltype(agent_options::dial) dial_with,
+         std::vector<tcp::endpoint> eps) -> asio::awaitable<void> {
         error_code ec;
         try {
           ec = co_await dial_with(state->conn->socket(), eps);
@@ -79,17 +81,17 @@ asio::awaitable<dialed> dial(asio::any_io_executor ex, decltype(agent_options::d
 
 }  // namespace
 
-asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(asio::any_io_executor ex, deadline_watch& deadlines,
-                                                                       agent_options const& options, std::string const& host,
-                                                                       std::string const& port, bool tls, bool h2,
-                                                                       clock_type::time_point deadline) {
+asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(
+    asio::any_io_executor ex, deadline_watch& deadlines, agent_options const& options, std::string const& host,
+    std::string const& port, bool tls, bool h2, clock_type::time_point deadline) {
   // Under the request's deadline; the loop's resolver keeps DNS answers for their TTL.
   auto addresses = co_await name_resolver::of(ex).resolve(host, port_number(port), options.names, deadline);
   if (!addresses) co_return std::move(addresses).error();
   auto c = std::make_unique<connection>(ex);
   // The connect timeout, when set, bounds the connection's opening alone; unset, the request's deadline does.
   auto const dialing = clock_type::now();
-  bool const own_connect_limit = options.connect_timeout > clock_type::duration::zero() && dialing + options.connect_timeout < deadline;
+  bool const own_connect_limit =
+      options.connect_timeout > clock_type::duration::zero() && dialing + options.connect_timeout < deadline;
   auto const connect_deadline = own_connect_limit ? dialing + options.connect_timeout : deadline;
   char const* const late = own_connect_limit ? "the connection did not open within the connect timeout"
                                              : "the connection did not open within the request's timeout";
@@ -98,8 +100,9 @@ asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(asio::any
   if (options.dial) {
     auto by_dialer = co_await dial(ex, options.dial, std::move(c), *addresses, connect_deadline);
     if (!by_dialer.conn) {  // the dialer overran the deadline, or the request was canceled
-      co_return error(by_dialer.canceled ? codes::canceled : codes::timeout,
-                      "connect to " + host + ":" + port + ": " + (by_dialer.canceled ? "canceled while the dialer ran" : late));
+      co_return error(
+          by_dialer.canceled ? codes::canceled : codes::timeout,
+          "connect to " + host + ":" + port + ": " + (by_dialer.canceled ? "canceled while the dialer ran" : late));
     }
     c = std::move(by_dialer.conn);
     cec = by_dialer.result;
@@ -129,7 +132,8 @@ asio::awaitable<expected<std::unique_ptr<connection>>> open_connection(asio::any
     auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
     if (hec) {
       // Cut off at the deadline, or canceled with the request: named so; any other failure is TLS's.
-      auto e = c->timed_out() || hec == asio::error::operation_aborted ? failure_of(*c, hec) : error(codes::tls, hec.message());
+      auto e = c->timed_out() || hec == asio::error::operation_aborted ? failure_of(*c, hec)
+                                                                       : error(codes::tls, hec.message());
       c->close();
       co_return error(e.inner_code(), "TLS handshake with " + host + ":" + port + ": " + e.message());
     }

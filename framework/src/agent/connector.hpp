@@ -1,8 +1,8 @@
 #pragma once
 // Opening a connection to an origin: its name through the loop's resolver (DNS answers kept for their TTL), a
 // connect (or the scenario's dialer, bounded by the deadline whatever it waits on), a socket shortage named as
-// the benchmarker's own failure, then TLS with SNI for https (and ALPN offering h2 when asked). Under the request's deadline, and the connect
-// timeout when one is set.
+// the benchmarker's own failure, then TLS with SNI for https (and ALPN offering h2 when asked). Under the request's
+// deadline, and the connect timeout when one is set.
 #include <chrono>
 #include <memory>
 #include <string>

@@ -152,9 +152,11 @@ bool cookie_jar::store(std::string_view set_cookie, std::string_view host_in, st
     } else if (detail::ascii_iequal(name, "max-age")) {
       long long seconds = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (!value.empty() && p == value.data() + value.size() && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
+      if (!value.empty() && p == value.data() + value.size() &&
+          (ec == std::errc() || ec == std::errc::result_out_of_range)) {
         if (ec == std::errc::result_out_of_range) seconds = value.front() == '-' ? -1 : 400LL * 24 * 3600;
-        max_age_attr = seconds <= 0 ? time_point::min() : now + std::chrono::seconds(std::min(seconds, 400LL * 24 * 3600));
+        max_age_attr =
+            seconds <= 0 ? time_point::min() : now + std::chrono::seconds(std::min(seconds, 400LL * 24 * 3600));
       }
     } else if (detail::ascii_iequal(name, "domain")) {
       std::string_view d = value;
@@ -214,7 +216,8 @@ void cookie_jar::enforce_limits(std::string const& domain, time_point now) {
     }
     return oldest;
   };
-  while (static_cast<std::size_t>(std::count_if(cookies_.begin(), cookies_.end(), in_domain)) > max_cookies_per_domain) {
+  while (static_cast<std::size_t>(std::count_if(cookies_.begin(), cookies_.end(), in_domain)) >
+         max_cookies_per_domain) {
     cookies_.erase(oldest_where(in_domain));
   }
   if (cookies_.size() > max_cookies) drop_expired(now);

@@ -45,7 +45,7 @@ class deadline_watch : public boost::asio::execution_context::service {
   void arm(clock_type::time_point at);
   void on_timer();
 
-  std::optional<boost::asio::steady_timer> timer_;  // made with the first request's executor
+  std::optional<boost::asio::steady_timer> timer_;                    // made with the first request's executor
   clock_type::time_point armed_for_ = clock_type::time_point::max();  // max: no wait pending that matters
   std::vector<connection*> in_flight_;
   bool shut_down_ = false;

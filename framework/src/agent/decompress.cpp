@@ -37,8 +37,8 @@ struct budget {
   [[nodiscard]] std::optional<error> spend(std::size_t decoded_so_far) {
     if ((++chunks & 63U) != 0 || deadline == decode_deadline::max()) return std::nullopt;
     if (std::chrono::steady_clock::now() <= deadline) return std::nullopt;
-    return error(codes::timeout, "decoding the body took past the request's deadline (" + std::to_string(decoded_so_far) +
-                                     " bytes decoded)");
+    return error(codes::timeout, "decoding the body took past the request's deadline (" +
+                                     std::to_string(decoded_so_far) + " bytes decoded)");
   }
 };
 

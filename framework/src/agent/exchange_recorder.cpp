@@ -17,7 +17,6 @@ namespace {
 
 std::atomic<bool> run_records{false};
 
-
 double ms_of(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // The request as it went: its HTTP/1.1 form, from which its HTTP/2 fields are made too (request_wire.hpp).
@@ -53,7 +52,8 @@ std::unique_ptr<exchange_recorder> exchange_recorder::for_agent(agent_options co
   return std::make_unique<exchange_recorder>();
 }
 
-std::shared_ptr<exchange_history const> exchange_recorder::add(hop_facts const& hop, response const* got, error const* failed) {
+std::shared_ptr<exchange_history const> exchange_recorder::add(hop_facts const& hop, response const* got,
+                                                               error const* failed) {
   recorded_exchange e;
   e.started = rfc3339_utc(hop.requested);
   if (hop.method != nullptr) e.method = *hop.method;

@@ -25,7 +25,7 @@ struct hop_facts {
   web_url const* url = nullptr;
   outgoing const* out = nullptr;  // null: nothing went out (a cache hit, or it failed before)
   std::chrono::system_clock::time_point requested{};
-  void const* connection = nullptr;  // what carried it: the same for each request on one connection
+  void const* connection = nullptr;                  // what carried it: the same for each request on one connection
   std::chrono::steady_clock::duration since_send{};  // when this hop began, from the start of send()
 };
 

@@ -23,8 +23,9 @@ struct h2_session::callback_bodies {
     return 0;
   }
 
-  static int on_header(nghttp2_session*, nghttp2_frame const* frame, std::uint8_t const* name_bytes, std::size_t name_size,
-                       std::uint8_t const* value_bytes, std::size_t value_size, std::uint8_t, void* user_data) {
+  static int on_header(nghttp2_session*, nghttp2_frame const* frame, std::uint8_t const* name_bytes,
+                       std::size_t name_size, std::uint8_t const* value_bytes, std::size_t value_size, std::uint8_t,
+                       void* user_data) {
     auto& session = of(user_data);
     auto* s = session.stream(frame->hd.stream_id);
     if (s == nullptr || s->to == nullptr) return 0;
@@ -56,8 +57,9 @@ struct h2_session::callback_bodies {
     if (s->reading == h2_stream::block::unknown) s->reading = h2_stream::block::trailers;  // no :status: trailers
     if (s->reading != h2_stream::block::final_fields) return 0;
     if (++s->header_count > s->limits.max_header_count) {
-      session.end_stream(*s, error(codes::too_large, "the response has over " + std::to_string(s->limits.max_header_count) +
-                                                         " header fields"));
+      session.end_stream(
+          *s, error(codes::too_large,
+                    "the response has over " + std::to_string(s->limits.max_header_count) + " header fields"));
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     }
     if (name == "set-cookie"sv) s->set_cookie = true;
@@ -72,8 +74,8 @@ struct h2_session::callback_bodies {
     auto* s = session.stream(id);
     if (s == nullptr || s->to == nullptr) return 0;
     if (s->to->body.size() + size > s->limits.max_body_bytes) {
-      session.end_stream(*s, error(codes::too_large, "the response's body is over " + std::to_string(s->limits.max_body_bytes) +
-                                                         " bytes"));
+      session.end_stream(*s, error(codes::too_large, "the response's body is over " +
+                                                         std::to_string(s->limits.max_body_bytes) + " bytes"));
       nghttp2_submit_rst_stream(ng, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
       return 0;
     }
@@ -92,16 +94,17 @@ struct h2_session::callback_bodies {
         // Among more streams sent before the server's SETTINGS than the limit they then told: over it, and sent
         // again here now that nghttp2 knows it. Else the server is going away (nginx refuses past
         // keepalive_requests before its GOAWAY comes), and the request goes again on a new connection.
-        bool const over_its_limit =
-            id <= session.sent_before_settings_ &&
-            session.streams_before_settings_ > nghttp2_session_get_remote_settings(ng, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+        bool const over_its_limit = id <= session.sent_before_settings_ &&
+                                    session.streams_before_settings_ > nghttp2_session_get_remote_settings(
+                                                                           ng, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
         if (!over_its_limit) session.usable_ = false;
         session.end_stream(*s, error(codes::http2, "the server refused the stream (REFUSED_STREAM)"), true);
       } else if (code == NGHTTP2_NO_ERROR) {
         session.end_stream(*s, error(codes::http2, s->final_response ? "the stream was reset before its response ended"
                                                                      : "the stream ended without a response"));
       } else {
-        session.end_stream(*s, error(codes::http2, std::string("the stream was reset (") + nghttp2_http2_strerror(code) + ")"));
+        session.end_stream(
+            *s, error(codes::http2, std::string("the stream was reset (") + nghttp2_http2_strerror(code) + ")"));
       }
     }
     session.streams_.erase(id);
@@ -111,14 +114,16 @@ struct h2_session::callback_bodies {
   static int on_frame_recv(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
     auto& session = of(user_data);
     if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK) == 0) session.settings_came_ = true;
-    if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) && (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
+    if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) &&
+        (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
       if (auto* s = session.stream(frame->hd.stream_id)) s->end_stream_seen = true;
       return 0;
     }
     if (frame->hd.type != NGHTTP2_GOAWAY) return 0;
     session.usable_ = false;  // the streams it names go on
     if (frame->goaway.error_code != NGHTTP2_NO_ERROR && session.last_problem_.empty()) {
-      session.last_problem_ = std::string("the server sent GOAWAY with ") + nghttp2_http2_strerror(frame->goaway.error_code);
+      session.last_problem_ =
+          std::string("the server sent GOAWAY with ") + nghttp2_http2_strerror(frame->goaway.error_code);
     }
     return 0;
   }
@@ -134,7 +139,8 @@ struct h2_session::callback_bodies {
     std::string why = std::string("the server broke HTTP/2: ") + nghttp2_http2_strerror(frame->goaway.error_code);
     if (frame->goaway.opaque_data_len > 0) {
       why += " (";
-      why.append(reinterpret_cast<char const*>(frame->goaway.opaque_data), std::min<std::size_t>(frame->goaway.opaque_data_len, 200));
+      why.append(reinterpret_cast<char const*>(frame->goaway.opaque_data),
+                 std::min<std::size_t>(frame->goaway.opaque_data_len, 200));
       why += ")";
     }
     session.last_problem_ = std::move(why);
@@ -151,8 +157,9 @@ struct h2_session::callback_bodies {
     bool const going_away = lib_error == NGHTTP2_ERR_START_STREAM_NOT_ALLOWED;
     if (going_away) session.usable_ = false;
     if (s != nullptr && !s->done) {
-      session.end_stream(*s, error(codes::http2, std::string("the request could not be sent: ") + nghttp2_strerror(lib_error)),
-                         going_away);
+      session.end_stream(
+          *s, error(codes::http2, std::string("the request could not be sent: ") + nghttp2_strerror(lib_error)),
+          going_away);
     }
     session.streams_.erase(frame->hd.stream_id);
     return 0;
@@ -160,8 +167,8 @@ struct h2_session::callback_bodies {
 
   // Looked up by id, not through the data source: a stream whose request stopped waiting is gone from the
   // session, and its reset follows.
-  static ssize_t read_body(nghttp2_session*, std::int32_t id, std::uint8_t* buf, std::size_t length, std::uint32_t* flags,
-                           nghttp2_data_source*, void* user_data) {
+  static ssize_t read_body(nghttp2_session*, std::int32_t id, std::uint8_t* buf, std::size_t length,
+                           std::uint32_t* flags, nghttp2_data_source*, void* user_data) {
     auto* s = of(user_data).stream(id);
     if (s == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     auto const n = std::min(length, s->body.size() - s->body_sent);

@@ -14,9 +14,9 @@
 namespace candar::detail {
 
 struct h2_request_fields {
-  std::string text;               // every name and value, back to back: the nv entries point into it
-  std::vector<nghttp2_nv> nv;     // :method, :scheme, :authority, :path, then the fields in the wire's order
-  std::string_view body;          // within the wire the fields were read from
+  std::string text;            // every name and value, back to back: the nv entries point into it
+  std::vector<nghttp2_nv> nv;  // :method, :scheme, :authority, :path, then the fields in the wire's order
+  std::string_view body;       // within the wire the fields were read from
 };
 
 // `wire` is a request the writer built (a request line, fields, a blank line, the body): well formed.

@@ -64,11 +64,13 @@ std::shared_ptr<h2_session> h2_session::start(std::unique_ptr<connection> c, std
   nghttp2_settings_entry const settings[] = {
       {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, stream_window},
-      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, static_cast<std::uint32_t>(std::min<std::size_t>(max_header_bytes, UINT32_MAX))},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
+       static_cast<std::uint32_t>(std::min<std::size_t>(max_header_bytes, UINT32_MAX))},
   };
   nghttp2_submit_settings(self->session_, NGHTTP2_FLAG_NONE, settings, std::size(settings));
   nghttp2_session_set_local_window_size(self->session_, NGHTTP2_FLAG_NONE, 0, connection_window);
-  asio::co_spawn(self->conn_->socket().get_executor(), [self]() { return self->read_loop(); }, asio::detached);
+  asio::co_spawn(
+      self->conn_->socket().get_executor(), [self]() { return self->read_loop(); }, asio::detached);
   self->flush();
   return self;
 }
@@ -125,8 +127,9 @@ void h2_session::retire_if_done() noexcept {
   if (!usable_ && streams_.empty()) close_when_written();
 }
 
-asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const> out, response& to, response_limits limits,
-                                                 clock_type::time_point deadline, clock_type::time_point start) {
+asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const> out, response& to,
+                                                 response_limits limits, clock_type::time_point deadline,
+                                                 clock_type::time_point start) {
   auto const self = shared_from_this();  // the pool may forget the session while a request waits on it
   if (!usable_) co_return h2_outcome{error(codes::connection, "the HTTP/2 connection is going away"), true};
   if (nghttp2_session_get_outbound_queue_size(session_) > max_outbound_frames + streams_.size()) {
@@ -167,7 +170,8 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
     streams_.erase(id);
     bool const canceled = ec == asio::error::operation_aborted;
     bool const silent = !closed_ && !canceled && last_read_ < submitted;
-    if (silent && ping_sent_ > last_read_ && ping_sent_ <= submitted && clock_type::now() - ping_sent_ >= least_ping_wait) {
+    if (silent && ping_sent_ > last_read_ && ping_sent_ <= submitted &&
+        clock_type::now() - ping_sent_ >= least_ping_wait) {
       usable_ = false;
       close("the server answered nothing on the HTTP/2 connection, not even a PING, within a request's timeout");
     } else if (!closed_) {
@@ -217,7 +221,8 @@ asio::awaitable<void> h2_session::read_until_closed() {
       if (closed_) co_return;
     }
     if (ec) {
-      fail(end_of_stream(ec) ? error(codes::connection, "the server closed the HTTP/2 connection") : failure_of(*conn_, ec));
+      fail(end_of_stream(ec) ? error(codes::connection, "the server closed the HTTP/2 connection")
+                             : failure_of(*conn_, ec));
       close();
       co_return;
     }

@@ -32,7 +32,7 @@ struct h2_stream;
 // How a request's stream ended, beside the response it filled.
 struct h2_outcome {
   std::optional<error> failed;
-  bool unprocessed = false;  // refused or beyond a GOAWAY: the server did nothing with it, it may go again
+  bool unprocessed = false;   // refused or beyond a GOAWAY: the server did nothing with it, it may go again
   bool nothing_came = false;  // the connection was lost before any of the response: as a stale HTTP/1.1 one
   bool has_set_cookie = false;
   bool has_content_encoding = false;
@@ -91,19 +91,19 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   std::unique_ptr<connection> conn_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<std::int32_t, std::shared_ptr<h2_stream>> streams_;
-  std::string pending_;       // bytes nghttp2 gave that the socket has not taken yet
+  std::string pending_;  // bytes nghttp2 gave that the socket has not taken yet
   std::size_t pending_at_ = 0;
-  bool writing_ = false;      // a write_loop runs
+  bool writing_ = false;  // a write_loop runs
   bool flush_posted_ = false;
   bool carried_a_response_ = false;
-  bool settings_came_ = false;          // the server's SETTINGS: its stream limit is known
+  bool settings_came_ = false;             // the server's SETTINGS: its stream limit is known
   std::int32_t sent_before_settings_ = 0;  // the last stream sent before then (the limit assumed: 100)
   std::uint32_t streams_before_settings_ = 0;
   clock_type::time_point last_read_ = clock_type::now();  // when the server last sent anything
   clock_type::time_point ping_sent_{};
   bool usable_ = true;
   bool closed_ = false;
-  bool closing_ = false;      // close_when_written waits for the writer
+  bool closing_ = false;  // close_when_written waits for the writer
   boost::asio::steady_timer linger_;
   std::string last_problem_;  // why the connection is ending, in nghttp2's words: the first reason given
 };

@@ -69,7 +69,8 @@ void h2_session::flush_queued() {
     pending_at_ += sent;
     if (pending_at_ < pending_.size()) {  // the socket is full, or TLS: the rest on a writer of its own
       writing_ = true;
-      asio::co_spawn(conn_->socket().get_executor(), [self = shared_from_this()]() { return self->write_loop(); }, asio::detached);
+      asio::co_spawn(
+          conn_->socket().get_executor(), [self = shared_from_this()]() { return self->write_loop(); }, asio::detached);
       return;
     }
   }

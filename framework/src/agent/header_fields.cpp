@@ -37,7 +37,6 @@ std::string_view header_fields::hold(std::string_view block) {
   return text_;
 }
 
-
 void header_fields::remove(std::string_view name) {
   header_fields kept;
   kept.reserve(entries_.size(), text_.size());
@@ -59,7 +58,8 @@ void header_fields::clear() noexcept {
 
 header_fields::value_type header_fields::operator[](std::size_t i) const {
   auto const& e = entries_[i];
-  return {std::string_view(text_.data() + e.name_at, e.name_size), std::string_view(text_.data() + e.value_at, e.value_size)};
+  return {std::string_view(text_.data() + e.name_at, e.name_size),
+          std::string_view(text_.data() + e.value_at, e.value_size)};
 }
 
 std::optional<std::string_view> header_fields::get(std::string_view name) const {

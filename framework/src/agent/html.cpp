@@ -108,23 +108,25 @@ std::string element_name(GumboElement const& e) {
 }
 
 // A MIME type's essence (no parameters), lowercased.
-std::string mime_essence(char const* type) { return ascii_lower(trimmed(std::string_view(type).substr(0, std::string_view(type).find(';')))); }
+std::string mime_essence(char const* type) {
+  return ascii_lower(trimmed(std::string_view(type).substr(0, std::string_view(type).find(';'))));
+}
 
 // A <source type> a browser can play (HTMLMediaElement.canPlayType not ""); no type: worth trying.
 bool playable(char const* type) {
   if (type == nullptr) return true;
   auto const t = mime_essence(type);
-  return t.empty() || t == "video/mp4" || t == "video/webm" || t == "video/ogg" || t == "audio/mp4" || t == "audio/mpeg" ||
-         t == "audio/mp3" || t == "audio/ogg" || t == "audio/webm" || t == "audio/wav" || t == "audio/wave" ||
-         t == "audio/x-wav" || t == "audio/flac" || t == "audio/aac" || t == "application/ogg";
+  return t.empty() || t == "video/mp4" || t == "video/webm" || t == "video/ogg" || t == "audio/mp4" ||
+         t == "audio/mpeg" || t == "audio/mp3" || t == "audio/ogg" || t == "audio/webm" || t == "audio/wav" ||
+         t == "audio/wave" || t == "audio/x-wav" || t == "audio/flac" || t == "audio/aac" || t == "application/ogg";
 }
 
 // A <picture> <source type> a browser can decode.
 bool decodable_image(char const* type) {
   if (type == nullptr) return true;
   auto const t = mime_essence(type);
-  return t.empty() || t == "image/png" || t == "image/jpeg" || t == "image/gif" || t == "image/webp" || t == "image/avif" ||
-         t == "image/svg+xml" || t == "image/apng" || t == "image/bmp" || t == "image/x-icon" ||
+  return t.empty() || t == "image/png" || t == "image/jpeg" || t == "image/gif" || t == "image/webp" ||
+         t == "image/avif" || t == "image/svg+xml" || t == "image/apng" || t == "image/bmp" || t == "image/x-icon" ||
          t == "image/vnd.microsoft.icon";
 }
 
@@ -153,7 +155,9 @@ bool other_scheme(std::string_view t) {
   auto const colon = t.find(':');
   if (colon == std::string_view::npos) return false;
   auto const scheme = t.substr(0, colon);
-  if (!std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; })) {
+  if (!std::all_of(scheme.begin(), scheme.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+      })) {
     return false;
   }
   return !ascii_iequal(scheme, "http") && !ascii_iequal(scheme, "https");
@@ -236,7 +240,8 @@ struct collector {
         break;
       }
       case GUMBO_TAG_INPUT:
-        if (char const* type = attr(e, "type"); type != nullptr && ascii_lower(trimmed(type)) == "image") add("image", attr(e, "src"));
+        if (char const* type = attr(e, "type"); type != nullptr && ascii_lower(trimmed(type)) == "image")
+          add("image", attr(e, "src"));
         break;
       case GUMBO_TAG_VIDEO:
       case GUMBO_TAG_AUDIO:

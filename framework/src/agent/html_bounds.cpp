@@ -18,7 +18,8 @@ using namespace markup;
 // start tag past it is closed at once (its name counted in `excess_`, so that its end tag is dropped).
 class bounder {
  public:
-  bounder(std::string_view html, html_bounds const& b) : html_(html.substr(0, std::min(html.size(), b.max_bytes))), b_(b) {
+  bounder(std::string_view html, html_bounds const& b)
+      : html_(html.substr(0, std::min(html.size(), b.max_bytes))), b_(b) {
     out_.cut = html_.size() < html.size();
   }
 

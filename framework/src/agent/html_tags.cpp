@@ -15,14 +15,14 @@ bool one_of(std::string_view name, std::initializer_list<std::string_view> names
 
 // Elements that never hold others (HTML's void elements, and the obsolete ones parsed as such).
 bool is_void(std::string_view n) {
-  return one_of(n, {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
-                    "input", "keygen", "link", "meta", "param", "source", "track", "wbr"});
+  return one_of(n, {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input",
+                    "keygen", "link", "meta", "param", "source", "track", "wbr"});
 }
 
 // Elements a sibling of their kind closes, or that exist once: they add no depth by themselves.
 bool is_closed_by_siblings(std::string_view n) {
-  return one_of(n, {"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rtc", "rp",
-                    "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body"});
+  return one_of(n, {"p",   "li", "dt",    "dd",    "tr",    "td",       "th",      "option", "optgroup", "rb",  "rt",
+                    "rtc", "rp", "tbody", "thead", "tfoot", "colgroup", "caption", "html",   "head",     "body"});
 }
 
 // Elements whose contents are text up to their own end tag (RAWTEXT and RCDATA; gumbo parses <noscript> as
@@ -34,14 +34,17 @@ bool is_raw_text(std::string_view n) {
 // HTML's special elements: an end tag of another name does not close anything past one (the tree builder's
 // "any other end tag").
 bool is_special(std::string_view n) {
-  return one_of(n, {"address", "applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote",
-                    "body", "br", "button", "caption", "center", "col", "colgroup", "dd", "details", "dir", "div",
-                    "dl", "dt", "embed", "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset",
-                    "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "iframe", "img",
-                    "input", "keygen", "li", "link", "listing", "main", "marquee", "menu", "meta", "nav", "noembed",
-                    "noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre", "script", "section",
-                    "select", "source", "style", "summary", "table", "tbody", "td", "template", "textarea", "tfoot",
-                    "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp", "svg", "math"});
+  return one_of(
+      n, {"address",  "applet",   "area",     "article", "aside",   "base",     "basefont",   "bgsound", "blockquote",
+          "body",     "br",       "button",   "caption", "center",  "col",      "colgroup",   "dd",      "details",
+          "dir",      "div",      "dl",       "dt",      "embed",   "fieldset", "figcaption", "figure",  "footer",
+          "form",     "frame",    "frameset", "h1",      "h2",      "h3",       "h4",         "h5",      "h6",
+          "head",     "header",   "hgroup",   "hr",      "html",    "iframe",   "img",        "input",   "keygen",
+          "li",       "link",     "listing",  "main",    "marquee", "menu",     "meta",       "nav",     "noembed",
+          "noframes", "noscript", "object",   "ol",      "p",       "param",    "plaintext",  "pre",     "script",
+          "section",  "select",   "source",   "style",   "summary", "table",    "tbody",      "td",      "template",
+          "textarea", "tfoot",    "th",       "thead",   "title",   "tr",       "track",      "ul",      "wbr",
+          "xmp",      "svg",      "math"});
 }
 
 // The elements an end tag of a special element does not close past ("has an element in scope").
@@ -51,10 +54,10 @@ bool is_scope_marker(std::string_view n) {
 
 // Start tags that end SVG or MathML content (the tree builder's breakout list).
 bool breaks_out_of_foreign(std::string_view n) {
-  return one_of(n, {"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
-                    "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
-                    "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike",
-                    "sub", "sup", "table", "tt", "u", "ul", "var"});
+  return one_of(n, {"b",     "big",   "blockquote", "body",   "br",   "center", "code",  "dd", "div",  "dl",   "dt",
+                    "em",    "embed", "h1",         "h2",     "h3",   "h4",     "h5",    "h6", "head", "hr",   "i",
+                    "img",   "li",    "listing",    "menu",   "meta", "nobr",   "ol",    "p",  "pre",  "ruby", "s",
+                    "small", "span",  "strong",     "strike", "sub",  "sup",    "table", "tt", "u",    "ul",   "var"});
 }
 
 // Whether "</name" at `at` is followed by what ends a tag name.
@@ -78,7 +81,8 @@ std::size_t find_end_tag(std::string_view html, std::size_t from, std::string_vi
 // double-escaped states, where the tokenizer does not end it); npos if none.
 std::size_t script_end(std::string_view html, std::size_t from) {
   enum { plain, escaped, double_escaped } state = plain;
-  for (std::size_t i = html.find_first_of("<-", from); i != std::string_view::npos; i = html.find_first_of("<-", i + 1)) {
+  for (std::size_t i = html.find_first_of("<-", from); i != std::string_view::npos;
+       i = html.find_first_of("<-", i + 1)) {
     if (state != plain && html.compare(i, 3, "-->") == 0) {
       state = plain;
     } else if (state == plain && html.compare(i, 4, "<!--") == 0) {

@@ -70,7 +70,17 @@ cache_control parse_cache_control(std::vector<std::string_view> const& values) {
 // RFC 9110 15.1: the statuses a cache may store without explicit freshness (heuristically cacheable).
 bool heuristically_cacheable(int status) {
   switch (status) {
-    case 200: case 203: case 204: case 300: case 301: case 308: case 404: case 405: case 410: case 414: case 501:
+    case 200:
+    case 203:
+    case 204:
+    case 300:
+    case 301:
+    case 308:
+    case 404:
+    case 405:
+    case 410:
+    case 414:
+    case 501:
       return true;
     default:
       return false;
@@ -134,7 +144,8 @@ std::chrono::seconds current_age(Message const& res, http_cache::time_point requ
 // RFC 9111 3.1: what a cache stores leaves out the Connection field, the fields it names, and the other
 // hop-by-hop fields (they described that one connection).
 response without_hop_by_hop(response const& res) {
-  std::vector<std::string> dropped = {"connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade"};
+  std::vector<std::string> dropped = {"connection", "keep-alive",        "proxy-connection",
+                                      "te",         "transfer-encoding", "upgrade"};
   for (auto const& v : res.headers_named("Connection")) {
     std::string_view list = v;
     while (!list.empty()) {
@@ -144,7 +155,8 @@ response without_hop_by_hop(response const& res) {
     }
   }
   bool any = false;
-  for (auto const& [k, v] : res.headers) any = any || std::find(dropped.begin(), dropped.end(), ascii_lower(k)) != dropped.end();
+  for (auto const& [k, v] : res.headers)
+    any = any || std::find(dropped.begin(), dropped.end(), ascii_lower(k)) != dropped.end();
   if (!any) return res;
   response kept = res;
   for (auto const& name : dropped) kept.headers.remove(name);
@@ -168,12 +180,14 @@ void http_cache::clear() noexcept {
   bytes_ = 0;
 }
 
-http_cache::lookup_result http_cache::lookup(std::string const& url, header_list const& request_headers, time_point now) {
+http_cache::lookup_result http_cache::lookup(std::string const& url, header_list const& request_headers,
+                                             time_point now) {
   lookup_result out;
   if (header_in(request_headers, "Authorization")) return out;
-  auto const request_cc = parse_cache_control(header_in(request_headers, "Cache-Control")
-                                                  ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
-                                                  : std::vector<std::string_view>{});
+  auto const request_cc =
+      parse_cache_control(header_in(request_headers, "Cache-Control")
+                              ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
+                              : std::vector<std::string_view>{});
   auto it = entries_.find(url);
   if (it == entries_.end()) return out;
   auto& e = it->second;
@@ -220,9 +234,10 @@ bool http_cache::store(std::string const& url, header_list const& request_header
                        time_point requested, time_point received) {
   if (header_in(request_headers, "Authorization")) return false;
   auto const cc = parse_cache_control(res.headers_named("Cache-Control"));
-  auto const request_cc = parse_cache_control(header_in(request_headers, "Cache-Control")
-                                                  ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
-                                                  : std::vector<std::string_view>{});
+  auto const request_cc =
+      parse_cache_control(header_in(request_headers, "Cache-Control")
+                              ? std::vector<std::string_view>{*header_in(request_headers, "Cache-Control")}
+                              : std::vector<std::string_view>{});
   bool const explicit_freshness = cc.max_age || res.header("Expires");
   // RFC 9111 3: any status the cache understands, with explicit freshness (a 500 with max-age=60 too); else
   // only the heuristically cacheable ones.
@@ -242,7 +257,8 @@ bool http_cache::store(std::string const& url, header_list const& request_header
       auto const name = trim_ows(list.substr(0, comma));
       list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
       if (name == "*") return false;  // varies on things no request can repeat
-      if (!name.empty()) vary.emplace_back(std::string(name), std::string(header_in(request_headers, name).value_or("")));
+      if (!name.empty())
+        vary.emplace_back(std::string(name), std::string(header_in(request_headers, name).value_or("")));
     }
   }
   auto packed = packed_response::pack(without_hop_by_hop(res));
@@ -257,8 +273,8 @@ bool http_cache::store(std::string const& url, header_list const& request_header
   return true;
 }
 
-std::optional<response> http_cache::revalidated(std::string const& url, response const& not_modified, time_point requested,
-                                                time_point received) {
+std::optional<response> http_cache::revalidated(std::string const& url, response const& not_modified,
+                                                time_point requested, time_point received) {
   auto it = entries_.find(url);
   if (it == entries_.end()) return std::nullopt;
   auto& e = it->second;
@@ -266,7 +282,8 @@ std::optional<response> http_cache::revalidated(std::string const& url, response
   response merged = e.res.unpack(url);
   // RFC 9111 4.3.4: the 304's headers replace the stored ones of the same name.
   auto const kept = [](std::string const& name) {
-    return name != "content-length" && name != "content-encoding" && name != "transfer-encoding" && name != "connection";
+    return name != "content-length" && name != "content-encoding" && name != "transfer-encoding" &&
+           name != "connection";
   };
   for (auto const& [k, v] : not_modified.headers) {
     auto const name = ascii_lower(k);

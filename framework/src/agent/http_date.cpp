@@ -12,7 +12,7 @@ using namespace std::chrono;
 constexpr std::array<std::string_view, 12> month_names{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 constexpr std::array<std::string_view, 7> short_days{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-constexpr std::array<std::string_view, 7> long_days{"Monday", "Tuesday", "Wednesday", "Thursday",
+constexpr std::array<std::string_view, 7> long_days{"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                     "Friday", "Saturday", "Sunday"};
 
 // A cursor over the text: each read consumes exactly what the grammar says, or fails.
@@ -48,7 +48,9 @@ struct reader {
     return false;
   }
   // time-of-day = hour ":" minute ":" second
-  bool time_of_day(int& h, int& m, int& s) { return digits(2, h) && literal(":") && digits(2, m) && literal(":") && digits(2, s); }
+  bool time_of_day(int& h, int& m, int& s) {
+    return digits(2, h) && literal(":") && digits(2, m) && literal(":") && digits(2, s);
+  }
 };
 
 std::optional<system_clock::time_point> make(int y, int month_index, int d, int h, int m, int s) {
@@ -65,14 +67,16 @@ std::optional<system_clock::time_point> parse_http_date(std::string_view text, s
   {  // IMF-fixdate: day-name "," SP day SP month SP year SP time-of-day SP GMT
     reader r{text};
     if (r.one_of(short_days, wd) && r.literal(", ") && r.digits(2, d) && r.literal(" ") && r.one_of(month_names, mon) &&
-        r.literal(" ") && r.digits(4, y) && r.literal(" ") && r.time_of_day(h, m, s) && r.literal(" GMT") && r.rest.empty()) {
+        r.literal(" ") && r.digits(4, y) && r.literal(" ") && r.time_of_day(h, m, s) && r.literal(" GMT") &&
+        r.rest.empty()) {
       return make(y, mon, d, h, m, s);
     }
   }
   {  // rfc850-date: day-name-l "," SP day "-" month "-" 2DIGIT SP time-of-day SP GMT
     reader r{text};
     if (r.one_of(long_days, wd) && r.literal(", ") && r.digits(2, d) && r.literal("-") && r.one_of(month_names, mon) &&
-        r.literal("-") && r.digits(2, y) && r.literal(" ") && r.time_of_day(h, m, s) && r.literal(" GMT") && r.rest.empty()) {
+        r.literal("-") && r.digits(2, y) && r.literal(" ") && r.time_of_day(h, m, s) && r.literal(" GMT") &&
+        r.rest.empty()) {
       // RFC 9110 5.6.7: a two-digit year more than 50 years in the future is the most recent past one.
       int const this_year = static_cast<int>(year_month_day(floor<days>(now)).year());
       int full = this_year - this_year % 100 + y;

@@ -82,12 +82,14 @@ std::optional<value> screen_value(std::string_view feature) {
   if (feature == "width" || feature == "device-width") return value{kind::length, screen_width, {}};
   if (feature == "height" || feature == "device-height") return value{kind::length, screen_height, {}};
   if (feature == "resolution") return value{kind::resolution, pixel_ratio, {}};
-  if (feature == "aspect-ratio" || feature == "device-aspect-ratio") return value{kind::ratio, screen_width / screen_height, {}};
+  if (feature == "aspect-ratio" || feature == "device-aspect-ratio")
+    return value{kind::ratio, screen_width / screen_height, {}};
   if (feature == "color") return value{kind::number, 8, {}};
   if (feature == "monochrome" || feature == "grid" || feature == "color-index") return value{kind::number, 0, {}};
   if (feature == "orientation") return value{kind::keyword, 0, "landscape"};
   if (feature == "prefers-color-scheme") return value{kind::keyword, 0, "light"};
-  if (feature == "prefers-reduced-motion" || feature == "prefers-reduced-transparency") return value{kind::keyword, 0, "no-preference"};
+  if (feature == "prefers-reduced-motion" || feature == "prefers-reduced-transparency")
+    return value{kind::keyword, 0, "no-preference"};
   if (feature == "prefers-contrast") return value{kind::keyword, 0, "no-preference"};
   if (feature == "hover" || feature == "any-hover") return value{kind::keyword, 0, "hover"};
   if (feature == "pointer" || feature == "any-pointer") return value{kind::keyword, 0, "fine"};

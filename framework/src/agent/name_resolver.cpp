@@ -72,7 +72,6 @@ struct name_resolver::cached {
   std::shared_ptr<lookup> pending;  // the query on its way, if any
 };
 
-
 // What a query's callback needs: whom to tell, under which cache key.
 struct name_resolver::query {
   name_resolver* resolver;
@@ -110,7 +109,8 @@ namespace {
 
 // Everyone waiting for `l` waits here, each until its own deadline.
 template <class Lookup>
-asio::awaitable<expected<addresses>> answer_of(std::shared_ptr<Lookup> l, std::string const& host, std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<expected<addresses>> answer_of(std::shared_ptr<Lookup> l, std::string const& host,
+                                               std::chrono::steady_clock::time_point deadline) {
   if (!l->done) {
     auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, deadline);
     l->waiters.push_back(timer);
@@ -132,14 +132,16 @@ asio::awaitable<expected<addresses>> name_resolver::ask_dns(std::string const& h
   std::string query_key;
   for (auto const& s : how.servers) query_key.append(s).push_back(',');
   query_key.append("\n").append(ascii_lower(host));
-  if (cache_.size() >= max_cached_names) std::erase_if(cache_, [](auto const& e) { return e.second.pending == nullptr; });
+  if (cache_.size() >= max_cached_names)
+    std::erase_if(cache_, [](auto const& e) { return e.second.pending == nullptr; });
   auto& entry = cache_[query_key];
   if (!entry.found.empty() && clock_type::now() < entry.expires) co_return entry.found;
   std::shared_ptr<lookup> l = entry.pending;  // someone asked already: wait for the same answer
   if (!l) {
     auto& c = channel_for(how.servers, co_await asio::this_coro::executor);
     if (!c.init_failure().empty() || c.handle() == nullptr) {
-      co_return error(codes::connection, "cannot resolve " + host + ": " + (c.init_failure().empty() ? "the loop is ending" : c.init_failure()));
+      co_return error(codes::connection, "cannot resolve " + host + ": " +
+                                             (c.init_failure().empty() ? "the loop is ending" : c.init_failure()));
     }
     l = entry.pending = std::make_shared<lookup>();
     ++queries_sent_;
@@ -147,7 +149,8 @@ asio::awaitable<expected<addresses>> name_resolver::ask_dns(std::string const& h
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     // Owned by the callback, which c-ares calls exactly once; it may call it before this returns (/etc/hosts).
-    ares_getaddrinfo(c.handle(), host.c_str(), nullptr, &hints, &name_resolver::on_answer, new query{this, query_key, l});
+    ares_getaddrinfo(c.handle(), host.c_str(), nullptr, &hints, &name_resolver::on_answer,
+                     new query{this, query_key, l});
     c.arm_timer();
   }
   co_return co_await answer_of(l, host, deadline);
@@ -228,7 +231,8 @@ asio::awaitable<expected<name_resolver::endpoints>> name_resolver::resolve(std::
   for (auto const& [name, address] : how.hosts) {
     if (!ascii_iequal(name, host)) continue;
     auto a = ip_literal(address);
-    if (!a) co_return error(codes::connection, "the address '" + address + "' given for " + host + " is not an IP address");
+    if (!a)
+      co_return error(codes::connection, "the address '" + address + "' given for " + host + " is not an IP address");
     co_return endpoints{tcp::endpoint(*a, port)};
   }
   // Not a conditional expression around co_await: g++ 12 destroys such temporaries too early.

@@ -43,8 +43,8 @@ class name_resolver : public boost::asio::execution_context::service {
 
   // The addresses of `host` (as in a URL: "example.com", "127.0.0.1", "[::1]") with `port`, in the order to
   // try them; a timeout error once `deadline` passes, a connection error when the name does not resolve.
-  boost::asio::awaitable<expected<endpoints>> resolve(std::string const& host, std::uint16_t port, name_resolution const& how,
-                                                      clock_type::time_point deadline);
+  boost::asio::awaitable<expected<endpoints>> resolve(std::string const& host, std::uint16_t port,
+                                                      name_resolution const& how, clock_type::time_point deadline);
 
   // DNS queries sent since the loop started (answers from the cache and shared queries send none).
   [[nodiscard]] std::size_t queries_sent() const noexcept { return queries_sent_; }
@@ -57,13 +57,15 @@ class name_resolver : public boost::asio::execution_context::service {
   static void on_answer(void* arg, int status, int timeouts, ares_addrinfo* result);
   void shutdown() override;
   dns_channel& channel_for(std::vector<std::string> const& servers, boost::asio::any_io_executor const& ex);
-  boost::asio::awaitable<expected<name_resolution::addresses>> ask_dns(std::string const& host, name_resolution const& how,
+  boost::asio::awaitable<expected<name_resolution::addresses>> ask_dns(std::string const& host,
+                                                                       name_resolution const& how,
                                                                        clock_type::time_point deadline);
-  boost::asio::awaitable<expected<name_resolution::addresses>> ask_custom(std::string const& host, name_resolution const& how,
+  boost::asio::awaitable<expected<name_resolution::addresses>> ask_custom(std::string const& host,
+                                                                          name_resolution const& how,
                                                                           clock_type::time_point deadline);
 
   std::map<std::string, std::unique_ptr<dns_channel>> channels_;  // by server list ("" for the system's)
-  std::map<std::string, cached> cache_;                       // by server list and name
+  std::map<std::string, cached> cache_;                           // by server list and name
   std::size_t queries_sent_ = 0;
   bool shut_down_ = false;
 };

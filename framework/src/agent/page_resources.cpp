@@ -25,8 +25,9 @@ bool media_answer(outcome const& r) {
 }  // namespace
 
 bool page_resources::all_ok() const noexcept {
-  return std::all_of(items.begin(), items.end(),
-                     [](fetched_resource const& f) { return f.result && f.result->status >= 200 && f.result->status < 300; });
+  return std::all_of(items.begin(), items.end(), [](fetched_resource const& f) {
+    return f.result && f.result->status >= 200 && f.result->status < 300;
+  });
 }
 
 std::size_t page_resources::from_cache() const noexcept {
@@ -58,7 +59,8 @@ asio::awaitable<page_resources> agent::load_resources(response const& page, std:
   }
   std::vector<std::optional<outcome>> results(refs.resources.size());
   // Over h2 a browser asks for everything at once; 32 bounds what a page of a thousand images holds in flight.
-  if (parallelism == 0) parallelism = page.protocol == http_protocol::h2 ? std::min<std::size_t>(targets.size(), 32) : 6;
+  if (parallelism == 0)
+    parallelism = page.protocol == http_protocol::h2 ? std::min<std::size_t>(targets.size(), 32) : 6;
   parallel jobs(state_->ex, static_cast<std::int64_t>(std::max<std::size_t>(1, parallelism)));
   // One job per resource, except a media element's <source> list: one job tries them in order until one
   // answers with something it could play.

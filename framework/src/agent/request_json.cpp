@@ -5,6 +5,8 @@
 
 namespace candar {
 
-request& request::json_value(nlohmann::json const& value) { return json(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)); }
+request& request::json_value(nlohmann::json const& value) {
+  return json(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
 }  // namespace candar

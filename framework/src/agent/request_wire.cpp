@@ -6,10 +6,10 @@
 
 #include <boost/container/small_vector.hpp>
 
-#include "candar/failure/codes.hpp"
 #include "candar/agent/cookie_jar.hpp"
-#include "decompress.hpp"
+#include "candar/failure/codes.hpp"
 #include "connection_pool.hpp"
+#include "decompress.hpp"
 #include "shared_text.hpp"
 #include "text.hpp"
 
@@ -80,7 +80,8 @@ void request_writer::forget_if_unconnected() noexcept {
 
 expected<std::shared_ptr<outgoing const>> request_writer::prepare(std::string const& method, web_url const& u,
                                                                   std::shared_ptr<web_url const> const* shared_url,
-                                                                  header_list const& headers, header_list const& conditional,
+                                                                  header_list const& headers,
+                                                                  header_list const& conditional,
                                                                   std::string const& body, cookie_jar* cookies,
                                                                   connection_pool& pools) {
   bool const plain = headers.empty() && conditional.empty() && body.empty() && (method == "GET" || method == "HEAD");
@@ -88,9 +89,11 @@ expected<std::shared_ptr<outgoing const>> request_writer::prepare(std::string co
   if (repeatable && last_sent_ && last_sent_url_ == *shared_url) {
     auto const& last = *last_sent_;
     std::string_view const wire = last.wire;
-    bool const same_method = wire.size() > method.size() && wire.substr(0, method.size()) == method && wire[method.size()] == ' ';
+    bool const same_method =
+        wire.size() > method.size() && wire.substr(0, method.size()) == method && wire[method.size()] == ' ';
     if (same_method) {
-      std::string const cookie = cookies != nullptr ? cookies->header_for(last.host, last.target, last.https) : std::string();
+      std::string const cookie =
+          cookies != nullptr ? cookies->header_for(last.host, last.target, last.https) : std::string();
       if (cookie == wire.substr(last.cookie_at, last.cookie_size)) return last_sent_;
     }
   }
@@ -99,7 +102,8 @@ expected<std::shared_ptr<outgoing const>> request_writer::prepare(std::string co
   out.https = u.https();
   if (!is_token(method)) return error(codes::url, "bad method '" + method + "'");
   // The agent's own headers were checked once, when it was made; the request's are checked here.
-  if (!bad_option_header_.empty()) return error(codes::url, "header '" + bad_option_header_ + "' has a line break or a bad name");
+  if (!bad_option_header_.empty())
+    return error(codes::url, "header '" + bad_option_header_ + "' has a line break or a bad name");
   for (auto const& [k, v] : headers) {
     if (!sendable_header(k, v)) return error(codes::url, "header '" + k + "' has a line break or a bad name");
   }
@@ -109,14 +113,16 @@ expected<std::shared_ptr<outgoing const>> request_writer::prepare(std::string co
   out.port = u.port().empty() ? (out.https ? "443" : "80") : std::string(u.port());
   out.target = u.target();
 
-  std::string const cookie_header = cookies != nullptr ? cookies->header_for(out.host, out.target, out.https) : std::string();
+  std::string const cookie_header =
+      cookies != nullptr ? cookies->header_for(out.host, out.target, out.https) : std::string();
   bool const has_body = !body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
   // What the agent decides whatever the request says: the length, the jar's cookies, closing without keep-alive.
   auto const decided_by_agent = [&](std::string_view name) {
     return ascii_iequal(name, "Content-Length") || (!cookie_header.empty() && ascii_iequal(name, "Cookie")) ||
            (!keep_alive_ && ascii_iequal(name, "Connection"));
   };
-  boost::container::small_vector<std::pair<std::string_view, std::string_view>, 8> fields;  // the request's; no allocation
+  boost::container::small_vector<std::pair<std::string_view, std::string_view>, 8>
+      fields;  // the request's; no allocation
   auto const set_field = [&](std::string_view name, std::string_view value) {
     if (decided_by_agent(name)) return;
     for (auto& f : fields) {
@@ -133,11 +139,14 @@ expected<std::shared_ptr<outgoing const>> request_writer::prepare(std::string co
     return std::any_of(fields.begin(), fields.end(), [name](auto const& f) { return ascii_iequal(f.first, name); });
   };
   bool replaces_own = false;
-  if (!fields.empty()) for_each_own_field([&](std::string_view name, std::string_view) { replaces_own = replaces_own || requested(name); });
+  if (!fields.empty())
+    for_each_own_field(
+        [&](std::string_view name, std::string_view) { replaces_own = replaces_own || requested(name); });
 
   auto& wire = out.wire;
-  std::size_t size = method.size() + out.target.size() + 13 + 10 + out.host.size() + out.port.size() + own_lines_->size() +
-                     (cookie_header.empty() ? 0 : cookie_header.size() + 10) + 2 + (has_body ? body.size() + 40 : 0);
+  std::size_t size = method.size() + out.target.size() + 13 + 10 + out.host.size() + out.port.size() +
+                     own_lines_->size() + (cookie_header.empty() ? 0 : cookie_header.size() + 10) + 2 +
+                     (has_body ? body.size() + 40 : 0);
   for (auto const& [k, v] : fields) size += k.size() + v.size() + 4;
   wire.reserve(size);  // as exact as cheap: a kept request holds its bytes
   wire.append(method).append(" "sv).append(out.target).append(" HTTP/1.1\r\n"sv);

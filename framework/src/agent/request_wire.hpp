@@ -52,7 +52,8 @@ class request_writer {
   expected<std::shared_ptr<outgoing const>> prepare(std::string const& method, web_url const& u,
                                                     std::shared_ptr<web_url const> const* shared_url,
                                                     header_list const& headers, header_list const& conditional,
-                                                    std::string const& body, cookie_jar* cookies, connection_pool& pools);
+                                                    std::string const& body, cookie_jar* cookies,
+                                                    connection_pool& pools);
   // No connection left to the kept request's origin: the agent is idle there, and an idle agent holds no
   // request bytes.
   void forget_if_unconnected() noexcept;

@@ -16,10 +16,9 @@ constexpr auto npos = std::string_view::npos;
 
 bool response_parser::parse_status_line(std::string_view line) {
   // HTTP/1.1 200 OK   (the reason phrase may be empty or missing)
-  bool const shape = line.size() >= 12 && line.substr(0, 5) == "HTTP/" && is_ascii_digit(line[5]) &&
-                     line[6] == '.' && is_ascii_digit(line[7]) && line[8] == ' ' && is_ascii_digit(line[9]) &&
-                     is_ascii_digit(line[10]) && is_ascii_digit(line[11]) &&
-                     (line.size() == 12 || line[12] == ' ');
+  bool const shape = line.size() >= 12 && line.substr(0, 5) == "HTTP/" && is_ascii_digit(line[5]) && line[6] == '.' &&
+                     is_ascii_digit(line[7]) && line[8] == ' ' && is_ascii_digit(line[9]) && is_ascii_digit(line[10]) &&
+                     is_ascii_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
   if (!shape) {
     fail(failure::malformed, "bad status line " + quoted_line(line));
     return false;
@@ -51,7 +50,8 @@ bool response_parser::add_field(std::string_view line) {
     }
     auto const more = trim_ows(line);
     if (!all_value_chars(more)) {
-      fail(failure::malformed, "control character in the value of " + std::string(to_.headers[to_.headers.size() - 1].first));
+      fail(failure::malformed,
+           "control character in the value of " + std::string(to_.headers[to_.headers.size() - 1].first));
       return false;
     }
     if (!more.empty()) to_.headers.extend_last(more);

@@ -130,7 +130,8 @@ std::size_t response_parser::feed_header(std::string_view in) {
   auto const end = header_end(data, from);
   if (end == npos || end > limits_.max_header_bytes) {
     if (end != npos || data.size() > limits_.max_header_bytes) {
-      fail(failure::header_too_large, "response header over the limit of " + std::to_string(limits_.max_header_bytes) + " bytes");
+      fail(failure::header_too_large,
+           "response header over the limit of " + std::to_string(limits_.max_header_bytes) + " bytes");
     } else if (old == 0) {
       pending_.assign(in);
     }

@@ -37,7 +37,8 @@ std::size_t response_parser::feed(std::string_view in) {
       }
       case state::body_to_close:
         if (to_.body.size() + rest.size() > limits_.max_body_bytes) {
-          fail(failure::body_too_large, "response body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
+          fail(failure::body_too_large,
+               "response body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
           return in.size();
         }
         to_.body.append(rest);
@@ -112,7 +113,8 @@ bool response_parser::take_line(std::string_view in, std::size_t& used, std::str
   auto const length = nl == nullptr ? in.size() : static_cast<std::size_t>(nl - in.data());
   if (pending_.size() + length > limits_.max_header_bytes) {
     used = in.size();
-    fail(failure::malformed, "a chunk-size or trailer line longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+    fail(failure::malformed,
+         "a chunk-size or trailer line longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
     return false;
   }
   if (nl == nullptr) {
@@ -155,7 +157,8 @@ std::size_t response_parser::feed_line_state(std::string_view in) {
         state_ = state::trailers;
         trailer_bytes_ = 0;
       } else if (to_.body.size() + size > limits_.max_body_bytes) {
-        fail(failure::body_too_large, "response body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
+        fail(failure::body_too_large,
+             "response body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
         return used;
       } else {
         length_ = size;
@@ -173,7 +176,8 @@ std::size_t response_parser::feed_line_state(std::string_view in) {
     case state::trailers:  // trailer fields are read past, not kept: nothing the agent uses may come late
       trailer_bytes_ += line.size() + 2;
       if (trailer_bytes_ > limits_.max_header_bytes) {
-        fail(failure::header_too_large, "response trailers over the limit of " + std::to_string(limits_.max_header_bytes) + " bytes");
+        fail(failure::header_too_large,
+             "response trailers over the limit of " + std::to_string(limits_.max_header_bytes) + " bytes");
         return used;
       }
       if (line.empty()) state_ = state::done;

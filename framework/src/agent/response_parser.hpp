@@ -57,11 +57,21 @@ class response_parser {
   [[nodiscard]] bool has_content_encoding() const noexcept { return has_content_encoding_; }
 
  private:
-  enum class state : std::uint8_t { header, body_length, chunk_size, chunk_data, chunk_end, trailers, body_to_close, done, failed };
+  enum class state : std::uint8_t {
+    header,
+    body_length,
+    chunk_size,
+    chunk_data,
+    chunk_end,
+    trailers,
+    body_to_close,
+    done,
+    failed
+  };
 
   std::size_t feed_header(std::string_view in);
   std::size_t quick_header(std::string_view in);
-  void after_header();  // a header block was read: an interim one is skipped, else the body starts
+  void after_header();            // a header block was read: an interim one is skipped, else the body starts
   void reset_framing() noexcept;  // what a header block said, before the next one
   std::size_t feed_line_state(std::string_view in);
   // The whole header block, its blank line included. False when it broke (the failure is set).
@@ -90,7 +100,7 @@ class response_parser {
   bool has_transfer_encoding_ = false;
   bool has_set_cookie_ = false;
   bool has_content_encoding_ = false;
-  std::uint64_t length_ = 0;     // Content-Length, then what is left of it or of the current chunk
+  std::uint64_t length_ = 0;  // Content-Length, then what is left of it or of the current chunk
   std::size_t trailer_bytes_ = 0;
   std::string pending_;  // a header block or line cut between feeds
   std::string message_;

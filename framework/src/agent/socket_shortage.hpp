@@ -12,6 +12,7 @@
 namespace candar::detail {
 
 // Opens and closes a socket of `protocol` on `ex`: nullopt when that works (the failure was something else).
-[[nodiscard]] std::optional<error> socket_shortage(boost::asio::any_io_executor const& ex, boost::asio::ip::tcp protocol);
+[[nodiscard]] std::optional<error> socket_shortage(boost::asio::any_io_executor const& ex,
+                                                   boost::asio::ip::tcp protocol);
 
 }  // namespace candar::detail

@@ -25,10 +25,12 @@ asio::ssl::context& tls_context(bool verify) {
 }
 
 void name_tls_peer(asio::ssl::stream<asio::ip::tcp::socket>& stream, std::string const& host, bool verify) {
-  bool const ip_literal = !host.empty() && (host.front() == '[' || host.find_first_not_of("0123456789.") == std::string::npos);
+  bool const ip_literal =
+      !host.empty() && (host.front() == '[' || host.find_first_not_of("0123456789.") == std::string::npos);
   if (!ip_literal) {
     // SSL_set_tlsext_host_name is a macro with a C cast; this is what it expands to.
-    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
+    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(host.c_str()));
   }
   if (verify) stream.set_verify_callback(asio::ssl::host_name_verification(host));
 }

@@ -15,7 +15,8 @@ namespace candar::detail {
 boost::asio::ssl::context& tls_context(bool verify);
 
 // SNI for a host name (not an IP literal), and the certificate's name checked when verifying.
-void name_tls_peer(boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream, std::string const& host, bool verify);
+void name_tls_peer(boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream, std::string const& host,
+                   bool verify);
 
 // ALPN (RFC 7301): offers h2 before http/1.1, as browsers do.
 void offer_h2(boost::asio::ssl::stream<boost::asio::ip::tcp::socket>& stream);

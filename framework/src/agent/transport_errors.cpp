@@ -39,7 +39,9 @@ error failure_of(response_parser const& p) {
   }
 }
 
-bool end_of_stream(boost::system::error_code ec) { return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated; }
+bool end_of_stream(boost::system::error_code ec) {
+  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
 
 bool stale_connection(boost::system::error_code ec) {
   return end_of_stream(ec) || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||

@@ -142,11 +142,15 @@ bool forbidden_in_domain(unsigned char c) {
 }  // namespace
 
 expected<std::string> parse_url_host(std::string_view in) {
-  auto bad = [&](std::string_view why) { return error(codes::url, "bad host '" + std::string(in) + "': " + std::string(why)); };
+  auto bad = [&](std::string_view why) {
+    return error(codes::url, "bad host '" + std::string(in) + "': " + std::string(why));
+  };
   if (in.starts_with('[')) {
     if (!in.ends_with(']')) return bad("an IPv6 address without its ']'");
     auto const inner = in.substr(1, in.size() - 2);
-    bool const plain = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) { return hex_digit_value(c) >= 0 || c == ':' || c == '.'; });
+    bool const plain = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+      return hex_digit_value(c) >= 0 || c == ':' || c == '.';
+    });
     boost::system::error_code ec;
     auto const a = plain ? boost::asio::ip::make_address_v6(std::string(inner), ec) : boost::asio::ip::address_v6();
     if (!plain || ec) return bad("not an IPv6 address");

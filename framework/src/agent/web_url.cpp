@@ -33,7 +33,10 @@ bool encode_in_query(unsigned char c) {
 std::size_t utf8_sequence(std::string_view s) {
   auto const b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   auto const lead = b(0);
-  std::size_t const n = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  std::size_t const n = lead >= 0xC2 && lead <= 0xDF   ? 2
+                        : lead >= 0xE0 && lead <= 0xEF ? 3
+                        : lead >= 0xF0 && lead <= 0xF4 ? 4
+                                                       : 0;
   if (n == 0 || s.size() < n) return 0;
   unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range (RFC 3629: no overlongs, surrogates or > U+10FFFF)
   if (lead == 0xE0) lo = 0xA0;
@@ -132,14 +135,16 @@ struct parts {
     if (auto const at = authority.rfind('@'); at != npos) {
       // "@host" and ":@host" carry no credentials; anything else before the last '@' does.
       auto const credentials = authority.substr(0, at);
-      if (!credentials.empty() && credentials != ":") return error(codes::url, "a URL with credentials (user:password@) is not fetched");
+      if (!credentials.empty() && credentials != ":")
+        return error(codes::url, "a URL with credentials (user:password@) is not fetched");
       authority = authority.substr(at + 1);
     }
     std::string_view host_part = authority, port_part;
     bool has_port = false;
     if (authority.starts_with('[')) {
       auto const close = authority.find(']');
-      if (close == npos) return error(codes::url, "bad host '" + std::string(authority) + "': an IPv6 address without its ']'");
+      if (close == npos)
+        return error(codes::url, "bad host '" + std::string(authority) + "': an IPv6 address without its ']'");
       host_part = authority.substr(0, close + 1);
       auto const after = authority.substr(close + 1);
       if (!after.empty() && after.front() != ':') return error(codes::url, "bad host '" + std::string(authority) + "'");
@@ -247,7 +252,8 @@ expected<web_url> web_url::parse(std::string_view input, web_url const* base) {
   }
   expected<bool> parsed = true;
   if (!u.scheme.empty()) {
-    if (u.scheme != "http" && u.scheme != "https") return error(codes::url, "'" + u.scheme + ":' is not a scheme the agent fetches");
+    if (u.scheme != "http" && u.scheme != "https")
+      return error(codes::url, "'" + u.scheme + ":' is not a scheme the agent fetches");
     // "http:x" against an http base is relative; otherwise what follows the scheme is the authority.
     if (base != nullptr && base->scheme() == u.scheme && !rest.starts_with("//")) {
       parsed = u.relative(rest, *base);

@@ -32,13 +32,17 @@ class web_url {
   [[nodiscard]] std::string_view scheme() const noexcept { return std::string_view(href_).substr(0, scheme_end_); }
   [[nodiscard]] bool https() const noexcept { return scheme() == "https"; }
   // As written in the URL: "example.com", "127.0.0.1", "[::1]".
-  [[nodiscard]] std::string_view host() const noexcept { return std::string_view(href_).substr(host_at_, host_end_ - host_at_); }
+  [[nodiscard]] std::string_view host() const noexcept {
+    return std::string_view(href_).substr(host_at_, host_end_ - host_at_);
+  }
   // "" when it is the scheme's default.
   [[nodiscard]] std::string_view port() const noexcept;
   [[nodiscard]] std::uint16_t port_number() const noexcept;
   // Path and query: the request-target of an HTTP/1.1 request.
   [[nodiscard]] std::string_view target() const noexcept { return std::string_view(href_).substr(path_at_); }
-  [[nodiscard]] std::string_view path() const noexcept { return std::string_view(href_).substr(path_at_, query_at_ - path_at_); }
+  [[nodiscard]] std::string_view path() const noexcept {
+    return std::string_view(href_).substr(path_at_, query_at_ - path_at_);
+  }
   [[nodiscard]] bool same_origin(web_url const& other) const noexcept {
     return std::string_view(href_).substr(0, path_at_) == std::string_view(other.href_).substr(0, other.path_at_);
   }

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include <boost/url/parse.hpp>
 #include <fmt/format.h>
+#include <boost/url/parse.hpp>
 #include <nlohmann/json.hpp>
 
 #include "candar/version.hpp"
@@ -60,7 +60,8 @@ int report_descriptor(int from_flag) {
     if (char const* env = std::getenv("CANDAR_REPORT_FD"); env != nullptr && *env != '\0') {
       char* end = nullptr;
       long const value = std::strtol(env, &end, 10);
-      if (*end != '\0' || value < 0 || value > (1 << 20)) throw usage_error(fmt::format("CANDAR_REPORT_FD: '{}' is not a descriptor", env));
+      if (*end != '\0' || value < 0 || value > (1 << 20))
+        throw usage_error(fmt::format("CANDAR_REPORT_FD: '{}' is not a descriptor", env));
       fd = static_cast<int>(value);
     }
   }
@@ -86,17 +87,22 @@ CLI::Validator const seconds_check(
 
 app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n)), cli(about, name) {
   cli.add_option("--target", settings.target, "the webapp's base URL, e.g. http://127.0.0.1:8080")->type_name("URL");
-  cli.add_option("--duration", duration_s, "the Load phase in seconds (default 60)")->check(seconds_check)->type_name("S");
+  cli.add_option("--duration", duration_s, "the Load phase in seconds (default 60)")
+      ->check(seconds_check)
+      ->type_name("S");
   cli.add_option("--threads", settings.threads, "event loops (default: one per hardware thread)")
-      ->check(CLI::Range(0, 256))->type_name("T");
+      ->check(CLI::Range(0, 256))
+      ->type_name("T");
   cli.add_option("--seed", settings.seed, "the benchmarker's random choices (default 1)")
-      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 53))->type_name("N");
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 53))
+      ->type_name("N");
   cli.add_option("--result", result_file, "write the JSON result there (also when interrupted)")->type_name("FILE");
   cli.add_option("--report", report_file, "write the result as a self-contained HTML page there (charts, tables)")
       ->type_name("FILE.html");
   cli.add_flag("--trace", settings.trace,
                "send a W3C traceparent with every request; each error names its trace id (find it in your access log)");
-  cli.add_flag("--prepare-only", settings.prepare_only, "stop after Prepare (pass: the webapp initializes and answers correctly)");
+  cli.add_flag("--prepare-only", settings.prepare_only,
+               "stop after Prepare (pass: the webapp initializes and answers correctly)");
   cli.add_option("--save-state", save_state_file,
                  "after the run, write what the contest's model knows there (for --validate-only after a restart)")
       ->type_name("FILE");
@@ -106,10 +112,12 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
   cli.add_option("--state", state_file, "with --validate-only: the file a run's --save-state wrote (its --seed too)")
       ->type_name("FILE");
   cli.add_option("--progress", progress, "a live line on a terminal (auto), plain lines, or none")
-      ->check(CLI::IsMember({"auto", "plain", "none"}))->type_name("MODE");
+      ->check(CLI::IsMember({"auto", "plain", "none"}))
+      ->type_name("MODE");
   cli.add_option("--log-format", log_format,
                  "text, or json: each line one JSON object (time, level, phase, message; an error's code and trace id)")
-      ->check(CLI::IsMember({"text", "json"}))->type_name("FORMAT");
+      ->check(CLI::IsMember({"text", "json"}))
+      ->type_name("FORMAT");
   cli.add_option("--prepare-timeout", prepare_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
   cli.add_option("--validate-timeout", validate_s, "seconds (default 20)")->check(seconds_check)->type_name("S");
   cli.add_option("--har", har_file,
@@ -123,22 +131,33 @@ app_flags::app_flags(std::string n, std::string const& about) : name(std::move(n
   cli.add_option("--metrics-hold", metrics_hold_s,
                  "with --metrics-listen: wait up to S after the run for a scrape of the last figures (default: 1.5 "
                  "scrape intervals when a scraper came twice, else none)")
-      ->check(seconds_check)->type_name("S");
-  cli.add_option("--baseline", baseline_file, "compare with this earlier --result of the same contest (exit 4 on a regression)")
+      ->check(seconds_check)
+      ->type_name("S");
+  cli.add_option("--baseline", baseline_file,
+                 "compare with this earlier --result of the same contest (exit 4 on a regression)")
       ->type_name("FILE");
-  cli.add_option("--max-drop", max_drop, "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
-      ->check(CLI::Range(0.0, 100.0))->type_name("PERCENT");
+  cli.add_option("--max-drop", max_drop,
+                 "with --baseline: how far the score may fall, and a gated p99 rise (default 10)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->type_name("PERCENT");
   cli.add_option("--gate-p99", gate_p99, "with --baseline: an endpoint label whose p99 is gated too (repeatable)")
-      ->type_name("LABEL")->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cli.add_option("--report-fd", report_fd, "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
-      ->check(CLI::Range(0, 1 << 20))->type_name("N");
+      ->type_name("LABEL")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli.add_option("--report-fd", report_fd,
+                 "write JSON lines of the run to this inherited descriptor (or CANDAR_REPORT_FD)")
+      ->check(CLI::Range(0, 1 << 20))
+      ->type_name("N");
   cli.add_option("--repeat", repeat, "run the whole benchmark N times (each a fresh process) and report the median")
-      ->check(CLI::Range(1, 100))->type_name("N");
+      ->check(CLI::Range(1, 100))
+      ->type_name("N");
   cli.add_option("--starve-loops", starve_loops, "busy-wait this fraction of the time on every loop (testing only)")
-      ->check(CLI::Range(0.0, 1.0))->group("");
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("");
   cli.set_version_flag("--version", name + " (candar " + std::string(version) + ")");
-  cli.footer("Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline, "
-             "5 invalid (the benchmarker itself was saturated).");
+  cli.footer(
+      "Exit: 0 pass, 1 fail, 2 bad usage, 3 internal error, 4 regression against the baseline, "
+      "5 invalid (the benchmarker itself was saturated).");
 }
 
 void app_flags::add_seconds(std::string const& flag, duration& into, std::string const& help) {
@@ -194,7 +213,8 @@ bool app_flags::parse(int argc, char** argv) {
   }
   if (!report_file.empty()) require_writable("--report", report_file);
   if (!junit_file.empty()) require_writable("--junit", junit_file);
-  if (metrics_hold_s > 0 && metrics_listen.empty()) throw usage_error("--metrics-hold waits for a scrape: it needs --metrics-listen");
+  if (metrics_hold_s > 0 && metrics_listen.empty())
+    throw usage_error("--metrics-hold waits for a scrape: it needs --metrics-listen");
   if (!metrics_listen.empty()) {
     try {
       (void)metrics_listen_endpoint(metrics_listen);
@@ -245,7 +265,8 @@ void app_flags::finish_stream(nlohmann::json j, std::chrono::milliseconds wait) 
   j["final"] = true;
   if (!stream->finish(j, wait)) {
     std::cerr << name << ": --report-fd: the reader did not take the final line"
-              << (stream->broken() ? " (it had gone)" : " in time") << (settings.result_file ? "; the result file has it" : "") << '\n';
+              << (stream->broken() ? " (it had gone)" : " in time")
+              << (settings.result_file ? "; the result file has it" : "") << '\n';
   }
 }
 

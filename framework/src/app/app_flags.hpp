@@ -50,12 +50,12 @@ struct app_flags {
   std::string log_format = "text";  // or "json": each line a JSON record (console.hpp)
   double duration_s = 60, prepare_s = 20, validate_s = 20;
   std::string result_file;
-  std::string report_file;  // the HTML report
-  std::string junit_file;   // the run as JUnit XML
-  std::string har_file;     // the flows of the first errors, as HAR 1.2
-  std::string metrics_listen;  // HOST:PORT serving Prometheus' text format while the run lasts
-  double metrics_hold_s = 0;   // how long the last figures wait for their scrape
-  std::optional<otlp_target> otlp;  // from OTEL_EXPORTER_OTLP_ENDPOINT and its kin
+  std::string report_file;                 // the HTML report
+  std::string junit_file;                  // the run as JUnit XML
+  std::string har_file;                    // the flows of the first errors, as HAR 1.2
+  std::string metrics_listen;              // HOST:PORT serving Prometheus' text format while the run lasts
+  double metrics_hold_s = 0;               // how long the last figures wait for their scrape
+  std::optional<otlp_target> otlp;         // from OTEL_EXPORTER_OTLP_ENDPOINT and its kin
   std::vector<std::string> otlp_warnings;  // OTEL_* settings it could not follow, said at the start
   std::string baseline_file;
   double max_drop = 10;
@@ -65,10 +65,10 @@ struct app_flags {
   std::optional<report_stream> stream;
   double starve_loops = 0;  // hidden: starves the loops on purpose, to test the saturation check
   int repeat = 1;
-  std::string save_state_file;  // --save-state: the contest's model, written after the run
-  std::string state_file;       // --state, with --validate-only
+  std::string save_state_file;                // --save-state: the contest's model, written after the run
+  std::string state_file;                     // --state, with --validate-only
   std::optional<nlohmann::json> saved_state;  // read from --state (checked: this contest's, this seed's)
-  std::vector<std::string> raw_args;  // as given, for the repeated runs
+  std::vector<std::string> raw_args;          // as given, for the repeated runs
 
  private:
   // --save-state, --validate-only and --state together; reads the state file (before any request).

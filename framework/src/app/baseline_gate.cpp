@@ -40,17 +40,21 @@ baseline read_checked(std::string const& file, std::string const& contest, std::
   std::ifstream in(file);
   if (!in) throw std::invalid_argument(fmt::format("--baseline: cannot read '{}'", file));
   auto const j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw std::invalid_argument(fmt::format("--baseline: '{}' is not JSON", file));
+  if (j.is_discarded() || !j.is_object())
+    throw std::invalid_argument(fmt::format("--baseline: '{}' is not JSON", file));
   if (!j.contains("score") || !j["score"].is_number_integer() || !j.contains("contest") || !j["contest"].is_string()) {
-    throw std::invalid_argument(fmt::format("--baseline: '{}' is not a result written by a candar benchmarker (--result)", file));
+    throw std::invalid_argument(
+        fmt::format("--baseline: '{}' is not a result written by a candar benchmarker (--result)", file));
   }
   if (j["contest"] != contest) {
-    throw std::invalid_argument(fmt::format("--baseline: '{}' is a result of {}, not of {}", file, j["contest"].get<std::string>(), contest));
+    throw std::invalid_argument(
+        fmt::format("--baseline: '{}' is a result of {}, not of {}", file, j["contest"].get<std::string>(), contest));
   }
   // Only a fair, whole, passing run is a baseline: a failed, interrupted or invalid one would make any run look fine.
   if (j.value("pass", false) != true || j.value("valid", true) != true || j.value("interrupted", false) != false ||
       j["score"].get<std::int64_t>() <= 0) {
-    throw std::invalid_argument(fmt::format("--baseline: '{}' is not a passing, whole, valid run with a score above 0", file));
+    throw std::invalid_argument(
+        fmt::format("--baseline: '{}' is not a passing, whole, valid run with a score above 0", file));
   }
   baseline b{file, j["score"].get<std::int64_t>(), {}, nlohmann::json::object()};
   if (j.contains("endpoints") && j["endpoints"].is_object()) {
@@ -58,7 +62,8 @@ baseline read_checked(std::string const& file, std::string const& contest, std::
       if (!e.is_object() || !e.contains("requests") || !e["requests"].is_number()) continue;
       auto& into = b.endpoints[label];
       into["requests"] = e["requests"];
-      if (e.contains("latency_ms") && e["latency_ms"].is_object() && e["latency_ms"].contains("p99") && e["latency_ms"]["p99"].is_number()) {
+      if (e.contains("latency_ms") && e["latency_ms"].is_object() && e["latency_ms"].contains("p99") &&
+          e["latency_ms"]["p99"].is_number()) {
         into["p99_ms"] = e["latency_ms"]["p99"];
       }
     }
@@ -66,7 +71,8 @@ baseline read_checked(std::string const& file, std::string const& contest, std::
   for (auto const& label : gated) {
     auto const* e = j.contains("endpoints") && j["endpoints"].contains(label) ? &j["endpoints"][label] : nullptr;
     if (e == nullptr || e->value("requests", std::int64_t{0}) <= 0) {
-      throw std::invalid_argument(fmt::format("--gate-p99: the baseline '{}' has no answered requests of '{}'", file, label));
+      throw std::invalid_argument(
+          fmt::format("--gate-p99: the baseline '{}' has no answered requests of '{}'", file, label));
     }
     b.p99_ms[label] = (*e).at("latency_ms").at("p99").get<double>();
   }
@@ -78,44 +84,50 @@ baseline read_checked(std::string const& file, std::string const& contest, std::
 namespace {
 
 // How far `now` is from `was`, in percent of `was`.
-double change_percent(double now, double was) { return was == 0 ? (now == 0 ? 0.0 : 100.0) : (now - was) / was * 100.0; }
+double change_percent(double now, double was) {
+  return was == 0 ? (now == 0 ? 0.0 : 100.0) : (now - was) / was * 100.0;
+}
 
 }  // namespace
 
-gate_verdict compare_with(baseline const& b, nlohmann::json const& result, double max_drop, std::vector<std::string> const& gated,
-                          double spread) {
+gate_verdict compare_with(baseline const& b, nlohmann::json const& result, double max_drop,
+                          std::vector<std::string> const& gated, double spread) {
   gate_verdict v;
   auto const score = result.value("score", std::int64_t{0});
   double const change = change_percent(static_cast<double>(score), static_cast<double>(b.score));
   if (-change > max_drop && -change <= spread) {
-    v.lines.push_back(fmt::format("inconclusive: score {} is {:.0f} % below the baseline's {}, inside these runs' spread of {:.0f} %",
-                                  with_thousands(score), -change, with_thousands(b.score), spread));
+    v.lines.push_back(
+        fmt::format("inconclusive: score {} is {:.0f} % below the baseline's {}, inside these runs' spread of {:.0f} %",
+                    with_thousands(score), -change, with_thousands(b.score), spread));
   } else if (-change > max_drop) {
     v.regressed = true;
-    v.lines.push_back(fmt::format("regression: score {} is {:.0f} % below the baseline's {} (allowed: {:g} %)", with_thousands(score),
-                                  -change, with_thousands(b.score), max_drop));
+    v.lines.push_back(fmt::format("regression: score {} is {:.0f} % below the baseline's {} (allowed: {:g} %)",
+                                  with_thousands(score), -change, with_thousands(b.score), max_drop));
   } else if (change > 0) {
-    v.lines.push_back(fmt::format("improvement: score {} is {:.0f} % above the baseline's {}", with_thousands(score), change,
-                                  with_thousands(b.score)));
+    v.lines.push_back(fmt::format("improvement: score {} is {:.0f} % above the baseline's {}", with_thousands(score),
+                                  change, with_thousands(b.score)));
   } else {
-    v.lines.push_back(fmt::format("score {} is {:.0f} % below the baseline's {}, within {:g} %", with_thousands(score), -change,
-                                  with_thousands(b.score), max_drop));
+    v.lines.push_back(fmt::format("score {} is {:.0f} % below the baseline's {}, within {:g} %", with_thousands(score),
+                                  -change, with_thousands(b.score), max_drop));
   }
   for (auto const& label : gated) {
     double const was = b.p99_ms.at(label);
-    auto const* now = result.contains("endpoints") && result["endpoints"].contains(label) ? &result["endpoints"][label] : nullptr;
+    auto const* now =
+        result.contains("endpoints") && result["endpoints"].contains(label) ? &result["endpoints"][label] : nullptr;
     if (now == nullptr || now->value("requests", std::int64_t{0}) <= 0) {
       // No answer at all has no latency: its p99 reads 0, which must not pass as the best p99 ever.
       v.regressed = true;
-      v.lines.push_back(fmt::format("regression: {} got no answer at all (the baseline's p99 was {:.1f} ms)", label, was));
+      v.lines.push_back(
+          fmt::format("regression: {} got no answer at all (the baseline's p99 was {:.1f} ms)", label, was));
       continue;
     }
     double const p99 = (*now)["latency_ms"]["p99"].get<double>();
     double const rise = change_percent(p99, was);
     if (rise > max_drop) {
       v.regressed = true;
-      v.lines.push_back(fmt::format("regression: p99 of {} is {:.1f} ms, {:.0f} % above the baseline's {:.1f} ms (allowed: {:g} %)",
-                                    label, p99, rise, was, max_drop));
+      v.lines.push_back(
+          fmt::format("regression: p99 of {} is {:.1f} ms, {:.0f} % above the baseline's {:.1f} ms (allowed: {:g} %)",
+                      label, p99, rise, was, max_drop));
     } else {
       v.lines.push_back(fmt::format("p99 of {} is {:.1f} ms against the baseline's {:.1f} ms", label, p99, was));
     }

@@ -27,7 +27,8 @@ struct gate_verdict {
 };
 
 // Throws std::invalid_argument with the reason.
-[[nodiscard]] baseline read_baseline(std::string const& file, std::string const& contest, std::vector<std::string> const& gated);
+[[nodiscard]] baseline read_baseline(std::string const& file, std::string const& contest,
+                                     std::vector<std::string> const& gated);
 
 // `spread_percent`: of repeated runs (0 for one run). A fall beyond the tolerance but inside the spread is
 // "inconclusive", not a regression: the runs themselves differ that much.

@@ -17,12 +17,14 @@ std::string render(progress_figures const& f) {
                      f.phase, f.extra, f.extra.empty() ? "" : " | ", f.score, f.errors);
 }
 
-
 std::string_view name_of(log_level level) {
   switch (level) {
-    case log_level::warning: return "warning";
-    case log_level::error: return "error";
-    case log_level::info: break;
+    case log_level::warning:
+      return "warning";
+    case log_level::error:
+      return "error";
+    case log_level::info:
+      break;
   }
   return "info";
 }
@@ -62,9 +64,10 @@ void console::progress(progress_figures const& f) {
   auto const text = render(f);
   if (json()) {
     write_record(log_level::info, text,
-                 {{"progress", {{"elapsed_s", std::chrono::duration<double>(f.elapsed).count()},
-                                {"score", f.score},
-                                {"errors", f.errors}}}});
+                 {{"progress",
+                   {{"elapsed_s", std::chrono::duration<double>(f.elapsed).count()},
+                    {"score", f.score},
+                    {"errors", f.errors}}}});
     return;
   }
   if (mode_ == progress_mode::live) {
@@ -83,9 +86,10 @@ void console::admin(nlohmann::json const& record) {
   std::lock_guard lock(mutex_);
   auto fields = record.is_object() ? record : nlohmann::json{{"record", record}};
   fields["log"] = "admin";
-  auto const message = fields.contains("message") && fields["message"].is_string() ? fields["message"].get<std::string>()
+  auto const message = fields.contains("message") && fields["message"].is_string()
+                           ? fields["message"].get<std::string>()
                        : fields.contains("event") && fields["event"].is_string() ? fields["event"].get<std::string>()
-                                                                                  : std::string("admin");
+                                                                                 : std::string("admin");
   fields.erase("message");
   write_record(log_level::info, message, std::move(fields));
 }
@@ -107,7 +111,8 @@ void console::collected(error const& e) {
   nlohmann::json fields{{"code", code}, {"codes", std::move(codes)}};
   if (!e.trace_context().empty()) {
     fields["trace_id"] = e.trace_context().trace_id;
-    fields["span_id"] = e.trace_context().span_id.empty() ? nlohmann::json() : nlohmann::json(e.trace_context().span_id);
+    fields["span_id"] =
+        e.trace_context().span_id.empty() ? nlohmann::json() : nlohmann::json(e.trace_context().span_id);
   }
   if (nth == errors_logged_per_code) {
     fields["more_not_logged"] = true;  // the rest of this code is counted in the result, not logged

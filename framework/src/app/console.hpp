@@ -68,7 +68,7 @@ class console {
   log_format const format_;
   bool live_line_shown_ = false;
   std::function<std::string()> phase_;
-  std::mutex counts_mutex_;  // for logged_per_code_ alone
+  std::mutex counts_mutex_;                                  // for logged_per_code_ alone
   std::map<std::string, int, std::less<>> logged_per_code_;  // at most one entry per code the run met
 };
 

@@ -13,7 +13,8 @@ double process_cpu_wait_seconds() noexcept {
   while (dirent const* e = readdir(tasks)) {
     if (e->d_name[0] == '.') continue;
     char path[64];
-    if (std::snprintf(path, sizeof path, "/proc/self/task/%s/schedstat", e->d_name) >= static_cast<int>(sizeof path)) continue;
+    if (std::snprintf(path, sizeof path, "/proc/self/task/%s/schedstat", e->d_name) >= static_cast<int>(sizeof path))
+      continue;
     if (FILE* f = std::fopen(path, "r")) {
       // "<ns on the CPU> <ns waiting on a run queue> <time slices>"
       unsigned long long on_cpu = 0, waiting = 0;

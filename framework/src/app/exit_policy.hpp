@@ -15,7 +15,7 @@ struct run_facts {
   std::int64_t critical_errors = 0;  // errors of a critical class (default: validation)
   std::int64_t errors = 0;           // every error
   std::int64_t error_limit = 0;
-  std::int64_t score = 0;            // the total after deductions
+  std::int64_t score = 0;  // the total after deductions
 };
 
 struct verdict {

@@ -119,14 +119,21 @@ json entry_of(recorded_exchange const& e, std::string const& page) {
                 {"bodySize", -1}};
   if (e.response_headers_cut) response["comment"] = "the headers past 16 KiB are not kept";
   double const connect = e.connect_ms < 0 ? 0 : e.connect_ms;
-  json entry{{"pageref", page},
-             {"startedDateTime", e.started},
-             {"time", connect + e.wait_ms + e.receive_ms},
-             {"request", std::move(request)},
-             {"response", std::move(response)},
-             {"cache", e.cache.empty() ? json::object() : json{{"comment", "served by the agent's cache (" + e.cache + ")"}}},
-             {"timings", {{"blocked", -1}, {"dns", -1}, {"connect", e.connect_ms}, {"ssl", -1}, {"send", 0},
-                          {"wait", e.wait_ms}, {"receive", e.receive_ms}}}};
+  json entry{
+      {"pageref", page},
+      {"startedDateTime", e.started},
+      {"time", connect + e.wait_ms + e.receive_ms},
+      {"request", std::move(request)},
+      {"response", std::move(response)},
+      {"cache", e.cache.empty() ? json::object() : json{{"comment", "served by the agent's cache (" + e.cache + ")"}}},
+      {"timings",
+       {{"blocked", -1},
+        {"dns", -1},
+        {"connect", e.connect_ms},
+        {"ssl", -1},
+        {"send", 0},
+        {"wait", e.wait_ms},
+        {"receive", e.receive_ms}}}};
   if (!e.connection.empty()) entry["connection"] = e.connection;
   if (!e.error.empty()) entry["_error"] = e.error;
   return entry;
@@ -165,8 +172,8 @@ json har_of(error_collection const& errors, std::string_view candar_version, std
             {"creator", {{"name", "candar"}, {"version", std::string(candar_version)}}},
             {"pages", std::move(pages)},
             {"entries", std::move(entries)},
-            {"comment", "the flows that led to the run's first errors of each code (at most " + std::to_string(per_code) +
-                            " a code)"}}}};
+            {"comment", "the flows that led to the run's first errors of each code (at most " +
+                            std::to_string(per_code) + " a code)"}}}};
 }
 
 }  // namespace candar::detail

@@ -17,10 +17,17 @@ std::string script_safe_json(nlohmann::json const& j) {
   out.reserve(text.size());
   for (char const c : text) {
     switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += c;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -45,12 +52,18 @@ std::string html_report(nlohmann::json const& result, nlohmann::json const* har)
     }
     out += page.substr(0, at);
     auto const marker = page.substr(at + 1, end - at - 1);
-    if (marker == "TITLE") out += markup_text(title);
-    else if (marker == "STYLE") out += report_assets::style;
-    else if (marker == "SCRIPT") out += report_assets::script;
-    else if (marker == "RESULT") out += script_safe_json(result);
-    else if (marker == "HAR") out += har != nullptr ? script_safe_json(*har) : std::string("null");
-    else if (marker == "FLOWS") out += report_assets::flows;
+    if (marker == "TITLE")
+      out += markup_text(title);
+    else if (marker == "STYLE")
+      out += report_assets::style;
+    else if (marker == "SCRIPT")
+      out += report_assets::script;
+    else if (marker == "RESULT")
+      out += script_safe_json(result);
+    else if (marker == "HAR")
+      out += har != nullptr ? script_safe_json(*har) : std::string("null");
+    else if (marker == "FLOWS")
+      out += report_assets::flows;
     else {
       out += page.substr(at, end - at);  // not a marker: keep the '@' and look again from the next one
       page.remove_prefix(end);

@@ -98,10 +98,12 @@ void baseline_cases(json const& r, std::string const& suite, std::vector<test_ca
 void run_cases(json const& r, std::string const& suite, std::vector<test_case>& cases) {
   auto const runs = r.value("runs", json::array());
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    test_case t{suite + ".runs", fmt::format("run {}", i + 1), runs[i].value("/benchmarker/wall_seconds"_json_pointer, 0.0)};
+    test_case t{suite + ".runs", fmt::format("run {}", i + 1),
+                runs[i].value("/benchmarker/wall_seconds"_json_pointer, 0.0)};
     if (!runs[i].value("pass", false)) {
       t.result = test_case::outcome::failed;
-      t.message = fmt::format("score {}: {}", text_of(runs[i].value("score", json())), joined(runs[i].value("reasons", json::array())));
+      t.message = fmt::format("score {}: {}", text_of(runs[i].value("score", json())),
+                              joined(runs[i].value("reasons", json::array())));
     }
     cases.push_back(std::move(t));
   }
@@ -125,18 +127,25 @@ std::string junit_xml(json const& result) {
   }
   auto const seconds = result.value("/benchmarker/wall_seconds"_json_pointer, 0.0);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" time=\"{5:.3f}\">\n"
-                     "  <testsuite name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" time=\"{5:.3f}\">\n",
-                     markup_text(suite), cases.size(), failures, errors, skipped, seconds);
+  out += fmt::format(
+      "<testsuites name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" time=\"{5:.3f}\">\n"
+      "  <testsuite name=\"{0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" skipped=\"{4}\" time=\"{5:.3f}\">\n",
+      markup_text(suite), cases.size(), failures, errors, skipped, seconds);
   for (auto const& c : cases) {
-    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", markup_text(c.classname), markup_text(c.name), c.seconds);
+    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", markup_text(c.classname),
+                       markup_text(c.name), c.seconds);
     switch (c.result) {
-      case test_case::outcome::passed: out += "/>\n"; break;
-      case test_case::outcome::skipped: out += "><skipped/></testcase>\n"; break;
+      case test_case::outcome::passed:
+        out += "/>\n";
+        break;
+      case test_case::outcome::skipped:
+        out += "><skipped/></testcase>\n";
+        break;
       case test_case::outcome::failed:
       case test_case::outcome::error: {
         auto const tag = c.result == test_case::outcome::failed ? "failure" : "error";
-        out += fmt::format(">\n      <{0} message=\"{1}\" type=\"{0}\">{1}</{0}>\n    </testcase>\n", tag, markup_text(c.message));
+        out += fmt::format(">\n      <{0} message=\"{1}\" type=\"{0}\">{1}</{0}>\n    </testcase>\n", tag,
+                           markup_text(c.message));
         break;
       }
     }

@@ -31,7 +31,8 @@ struct hog : std::enable_shared_from_this<hog> {
     timer.async_wait([self = shared_from_this(), at](boost::system::error_code ec) {
       if (ec || self->stopped->load(std::memory_order_relaxed)) return;
       if (self->starving->load(std::memory_order_relaxed)) {
-        auto const until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(self->fraction));
+        auto const until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                   std::chrono::duration<double>(self->fraction));
         while (clock_type::now() < until) {
         }
       }
@@ -79,7 +80,9 @@ loop_watch::loop_watch(runtime& rt, std::chrono::milliseconds period, double sta
     asio::post(ex, [ex, p, period, starve] {
       auto t = std::make_shared<ticker>(ex, period, p, &p->max_lag_us, &p->stopped);
       t->arm(clock_type::now() + period);
-      if (starve > 0) std::make_shared<hog>(ex, starve, &p->stopped, &p->starving, p)->arm(clock_type::now() + std::chrono::milliseconds(50));
+      if (starve > 0)
+        std::make_shared<hog>(ex, starve, &p->stopped, &p->starving, p)
+            ->arm(clock_type::now() + std::chrono::milliseconds(50));
     });
   }
 }

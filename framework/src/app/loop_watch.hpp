@@ -19,7 +19,8 @@ namespace candar::detail {
 
 class loop_watch {
  public:
-  explicit loop_watch(runtime& rt, std::chrono::milliseconds period = std::chrono::milliseconds(100), double starve = 0);
+  explicit loop_watch(runtime& rt, std::chrono::milliseconds period = std::chrono::milliseconds(100),
+                      double starve = 0);
   ~loop_watch();
   loop_watch(loop_watch const&) = delete;
   loop_watch& operator=(loop_watch const&) = delete;

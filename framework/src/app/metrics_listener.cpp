@@ -3,6 +3,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/format.h>
 
 #include "prometheus_text.hpp"
 
@@ -34,7 +34,8 @@ constexpr int max_connections = 16;
 
 tcp::endpoint metrics_listen_endpoint(std::string_view address) {
   auto const colon = address.rfind(':');
-  if (colon == std::string_view::npos) throw std::invalid_argument(fmt::format("--metrics-listen {}: not HOST:PORT", address));
+  if (colon == std::string_view::npos)
+    throw std::invalid_argument(fmt::format("--metrics-listen {}: not HOST:PORT", address));
   auto host = address.substr(0, colon);
   auto const port_text = address.substr(colon + 1);
   unsigned port = 0;
@@ -68,7 +69,8 @@ metrics_listener::metrics_listener(asio::io_context& io, std::string_view addres
   if (!ec) state_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) state_->acceptor.bind(at, ec);
   if (!ec) state_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw metrics_listen_error(fmt::format("--metrics-listen {}: cannot listen there ({})", address, ec.message()));
+  if (ec)
+    throw metrics_listen_error(fmt::format("--metrics-listen {}: cannot listen there ({})", address, ec.message()));
   auto const bound = state_->acceptor.local_endpoint();
   auto const host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
   url_ = fmt::format("http://{}:{}/metrics", host, bound.port());

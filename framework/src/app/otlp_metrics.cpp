@@ -46,8 +46,12 @@ json histogram_point_json(metric_family const& f, histogram_point const& h, std:
     below = at_most;
   }
   counts.push_back(std::to_string(h.count - below));
-  return {{"attributes", attributes(h.labels)}, {"startTimeUnixNano", start}, {"timeUnixNano", now},
-          {"count", std::to_string(h.count)},   {"sum", h.sum},                {"bucketCounts", counts},
+  return {{"attributes", attributes(h.labels)},
+          {"startTimeUnixNano", start},
+          {"timeUnixNano", now},
+          {"count", std::to_string(h.count)},
+          {"sum", h.sum},
+          {"bucketCounts", counts},
           {"explicitBounds", f.bounds}};
 }
 
@@ -85,12 +89,12 @@ json otlp_metrics_json(std::vector<metric_family> const& families, otlp_resource
     metrics.push_back(std::move(m));
   }
   json resource_attributes = json::array();
-  resource_attributes.push_back({{"key", "service.name"}, {"value", {{"stringValue", valid_utf8(resource.service_name)}}}});
+  resource_attributes.push_back(
+      {{"key", "service.name"}, {"value", {{"stringValue", valid_utf8(resource.service_name)}}}});
   return {{"resourceMetrics",
            json::array({{{"resource", {{"attributes", resource_attributes}}},
-                         {"scopeMetrics",
-                          json::array({{{"scope", {{"name", "candar"}, {"version", resource.version}}},
-                                        {"metrics", metrics}}})}}})}};
+                         {"scopeMetrics", json::array({{{"scope", {{"name", "candar"}, {"version", resource.version}}},
+                                                        {"metrics", metrics}}})}}})}};
 }
 
 }  // namespace candar::detail

@@ -15,13 +15,13 @@
 namespace candar::detail {
 
 struct otlp_resource {
-  std::string service_name;  // the contest's name, unless OTEL_SERVICE_NAME says otherwise
-  std::string version;       // candar's, as the instrumentation scope's
+  std::string service_name;           // the contest's name, unless OTEL_SERVICE_NAME says otherwise
+  std::string version;                // candar's, as the instrumentation scope's
   std::uint64_t start_unix_nano = 0;  // when the run began: every point's startTimeUnixNano
 };
 
 [[nodiscard]] std::string otlp_name(metric_family const& f);
-[[nodiscard]] nlohmann::json otlp_metrics_json(std::vector<metric_family> const& families, otlp_resource const& resource,
-                                               std::uint64_t now_unix_nano);
+[[nodiscard]] nlohmann::json otlp_metrics_json(std::vector<metric_family> const& families,
+                                               otlp_resource const& resource, std::uint64_t now_unix_nano);
 
 }  // namespace candar::detail

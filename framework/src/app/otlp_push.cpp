@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -14,7 +15,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
 
 #include "failure/utf8_text.hpp"
 
@@ -50,13 +50,15 @@ std::string_view trimmed(std::string_view s) {
 }
 
 // A number of milliseconds, or the fallback with a warning when it is not one.
-std::chrono::milliseconds milliseconds_setting(char const* name, std::chrono::milliseconds fallback, otlp_setup& setup) {
+std::chrono::milliseconds milliseconds_setting(char const* name, std::chrono::milliseconds fallback,
+                                               otlp_setup& setup) {
   auto const v = env(name);
   if (v.empty()) return fallback;
   long long ms = 0;
   auto const [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
   if (ec != std::errc() || end != v.data() + v.size() || ms <= 0 || ms > 86'400'000) {
-    setup.warnings.push_back(fmt::format("{}: not a number of milliseconds above zero, {} used", name, fallback.count()));
+    setup.warnings.push_back(
+        fmt::format("{}: not a number of milliseconds above zero, {} used", name, fallback.count()));
     return fallback;
   }
   return std::chrono::milliseconds(ms);
@@ -253,7 +255,8 @@ asio::awaitable<std::string> otlp_pusher::push_once(std::string body) {
     x->socket.close(ignored);
   });
   auto const failed = [&](std::string const& what) {
-    return x->timed_out ? fmt::format("{}: no answer within {} ms", where, target_.timeout.count()) : where + ": " + what;
+    return x->timed_out ? fmt::format("{}: no answer within {} ms", where, target_.timeout.count())
+                        : where + ": " + what;
   };
   auto [connect_ec, at] = co_await asio::async_connect(socket, target_.addresses, use_tuple);
   (void)at;

@@ -43,7 +43,7 @@ struct otlp_setup {
 
 class otlp_pusher {
  public:
-  using body_source = std::function<std::string()>;  // the JSON, built on the io thread at each push
+  using body_source = std::function<std::string()>;                    // the JSON, built on the io thread at each push
   using done_handler = std::function<void(std::string const& error)>;  // "" when the collector took it
 
   otlp_pusher(boost::asio::io_context& io, otlp_target target, body_source body);

@@ -54,9 +54,12 @@ void append_sample(std::string& out, std::string_view name, metric_labels const&
 
 std::string_view type_name(metric_family::kind k) {
   switch (k) {
-    case metric_family::kind::counter: return "counter";
-    case metric_family::kind::histogram: return "histogram";
-    case metric_family::kind::gauge: break;
+    case metric_family::kind::counter:
+      return "counter";
+    case metric_family::kind::histogram:
+      return "histogram";
+    case metric_family::kind::gauge:
+      break;
   }
   return "gauge";
 }

@@ -47,7 +47,8 @@ int run_repeated(app_flags& flags) {
   if (fs_error) temp_dir = ".";
   console out(progress_mode::none, log_format_of(flags.log_format));  // each run prints its own progress
   for (int i = 0; i < flags.repeat && !stop_requested(); ++i) {
-    out.say(log_level::info, fmt::format("== run {} of {}", i + 1, flags.repeat), {{"run", i + 1}, {"runs", flags.repeat}});
+    out.say(log_level::info, fmt::format("== run {} of {}", i + 1, flags.repeat),
+            {{"run", i + 1}, {"runs", flags.repeat}});
     auto const file = (temp_dir / fmt::format("{}-{}-run{}.json", flags.name, getpid(), i + 1)).string();
     int const code = run_self(child_arguments(flags.raw_args, file));
     if (code == 2) return 2;  // the contest's setup refused its flags: it said why
@@ -70,10 +71,17 @@ int run_repeated(app_flags& flags) {
   std::vector<std::size_t> order(runs.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return scores[x] < scores[y]; });
-  auto const median_endpoints = order.empty() ? nlohmann::json::object() : runs[order[(order.size() - 1) / 2]]["endpoints"];
-  nlohmann::json j = {{"contest", flags.name}, {"candar", std::string(version)}, {"pass", decide(outcome).code == 0},
-                      {"valid", outcome.valid}, {"interrupted", outcome.interrupted}, {"score", summary.median},
-                      {"repeat", summary.to_json()}, {"runs", runs}, {"endpoints", median_endpoints}};
+  auto const median_endpoints =
+      order.empty() ? nlohmann::json::object() : runs[order[(order.size() - 1) / 2]]["endpoints"];
+  nlohmann::json j = {{"contest", flags.name},
+                      {"candar", std::string(version)},
+                      {"pass", decide(outcome).code == 0},
+                      {"valid", outcome.valid},
+                      {"interrupted", outcome.interrupted},
+                      {"score", summary.median},
+                      {"repeat", summary.to_json()},
+                      {"runs", runs},
+                      {"endpoints", median_endpoints}};
   std::string line = "scores:";
   for (auto s : scores) line += " " + with_thousands(s);
   out.say(log_level::info, line, {{"scores", scores}});
@@ -84,14 +92,14 @@ int run_repeated(app_flags& flags) {
   if (auto const& base = flags.base; base && decide(outcome).code == 0) {
     // A fall inside the runs' spread is inconclusive only when the best run is itself within the tolerance:
     // one bad outlier (or a change that only made runs noisier) must not hide a regression.
-    double const best_drop = base->score > 0 ? (1.0 - static_cast<double>(summary.max) / static_cast<double>(base->score)) * 100 : 0;
+    double const best_drop =
+        base->score > 0 ? (1.0 - static_cast<double>(summary.max) / static_cast<double>(base->score)) * 100 : 0;
     double const tolerated_spread = best_drop <= flags.max_drop ? summary.spread_percent : 0.0;
     auto const gate = compare_with(*base, j, flags.max_drop, flags.gate_p99, tolerated_spread);
     bool const inconclusive = !gate.lines.empty() && gate.lines.front().starts_with("inconclusive");
-    j["baseline"] = {{"file", base->file}, {"score", base->score}, {"max_drop_percent", flags.max_drop},
-                     {"gated", flags.gate_p99},
-                     {"regressed", gate.regressed}, {"inconclusive", inconclusive}, {"findings", gate.lines},
-                     {"endpoints", base->endpoints}};
+    j["baseline"] = {{"file", base->file},      {"score", base->score},        {"max_drop_percent", flags.max_drop},
+                     {"gated", flags.gate_p99}, {"regressed", gate.regressed}, {"inconclusive", inconclusive},
+                     {"findings", gate.lines},  {"endpoints", base->endpoints}};
     if (!out.json()) out.line("baseline " + base->file + " (against the median):");
     for (auto const& l : gate.lines) out.say(log_level::info, "  " + l, {{"baseline", base->file}});
     outcome.regressed = gate.regressed;
@@ -100,8 +108,8 @@ int run_repeated(app_flags& flags) {
   j["exit_code"] = decision.code;
   j["verdict"] = decision.verdict;
   out.say(decision.code == 0 ? log_level::info : log_level::error,
-          fmt::format("{}: median score {} over {} runs (exit {})", upper(decision.verdict), with_thousands(summary.median),
-                      runs.size(), decision.code),
+          fmt::format("{}: median score {} over {} runs (exit {})", upper(decision.verdict),
+                      with_thousands(summary.median), runs.size(), decision.code),
           {{"verdict", decision.verdict}, {"exit_code", decision.code}, {"score", summary.median}});
   try {
     flags.write_results(j);
@@ -109,7 +117,8 @@ int run_repeated(app_flags& flags) {
     std::cerr << flags.name << ": internal error: " << e.what() << '\n';
     return 3;
   }
-  if (!flags.report_file.empty()) out.say(log_level::info, "report: " + flags.report_file, {{"report_file", flags.report_file}});
+  if (!flags.report_file.empty())
+    out.say(log_level::info, "report: " + flags.report_file, {{"report_file", flags.report_file}});
   flags.finish_stream(j);
   return decision.code;
 }

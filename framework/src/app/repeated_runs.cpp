@@ -35,8 +35,8 @@ void forward_stop_signals() {
 bool stop_requested() noexcept { return stop_signal != 0; }
 
 nlohmann::json repeat_summary::to_json() const {
-  return {{"runs", scores.size()}, {"scores", scores}, {"median", median},
-          {"min", min},            {"max", max},       {"spread_percent", spread_percent}};
+  return {{"runs", scores.size()},           {"scores", scores}, {"median", median}, {"min", min}, {"max", max},
+          {"spread_percent", spread_percent}};
 }
 
 repeat_summary summarize(std::vector<std::int64_t> scores) {
@@ -54,7 +54,8 @@ repeat_summary summarize(std::vector<std::int64_t> scores) {
 }
 
 std::vector<std::string> child_arguments(std::vector<std::string> const& args, std::string const& result_file) {
-  static std::vector<std::string> const parents = {"--repeat", "--result", "--baseline", "--max-drop", "--gate-p99", "--report-fd", "--report"};
+  static std::vector<std::string> const parents = {"--repeat",   "--result",    "--baseline", "--max-drop",
+                                                   "--gate-p99", "--report-fd", "--report"};
   std::vector<std::string> out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto const& a = args[i];

@@ -23,7 +23,8 @@ struct repeat_summary {
 
 // This program's arguments for one of the runs: `args` without the options the parent keeps for itself
 // (--repeat, --result, --baseline, --max-drop, --gate-p99, --report-fd), with --result `result_file`.
-[[nodiscard]] std::vector<std::string> child_arguments(std::vector<std::string> const& args, std::string const& result_file);
+[[nodiscard]] std::vector<std::string> child_arguments(std::vector<std::string> const& args,
+                                                       std::string const& result_file);
 
 // Runs this program (/proc/self/exe) with `args`, in a process group of its own (a Ctrl-C reaches it once,
 // passed on by us: forward_stop_signals), its output where ours goes. Returns its exit code (128 + the signal

@@ -24,11 +24,11 @@ struct report_stream::state {
   std::mutex m;
   std::condition_variable changed;
   std::deque<std::string> queue;
-  bool final_queued = false;   // the last line is in the queue (it is its last element)
+  bool final_queued = false;  // the last line is in the queue (it is its last element)
   bool final_written = false;
-  bool broken = false;         // a write failed: the reader went away
-  bool closing = false;        // no more lines: the writer ends once the queue is empty
-  bool writing = false;        // the writer is in write(), outside the lock
+  bool broken = false;   // a write failed: the reader went away
+  bool closing = false;  // no more lines: the writer ends once the queue is empty
+  bool writing = false;  // the writer is in write(), outside the lock
 
   explicit state(int f) : fd(f) {}
 
@@ -79,7 +79,8 @@ std::string text_of(nlohmann::json const& line) {
 report_stream::report_stream(int fd, std::chrono::milliseconds final_wait) : final_wait_(final_wait) {
   int const flags = fd < 0 ? -1 : fcntl(fd, F_GETFL);
   if (flags < 0) throw std::invalid_argument("descriptor " + std::to_string(fd) + " is not open");
-  if ((flags & O_ACCMODE) == O_RDONLY) throw std::invalid_argument("descriptor " + std::to_string(fd) + " is not open for writing");
+  if ((flags & O_ACCMODE) == O_RDONLY)
+    throw std::invalid_argument("descriptor " + std::to_string(fd) + " is not open for writing");
   std::signal(SIGPIPE, SIG_IGN);  // a portal that hangs up gets EPIPE on the next line, not a dead benchmarker
   state_ = std::make_shared<state>(fd);
   writer_ = std::thread([s = state_] { s->run(); });

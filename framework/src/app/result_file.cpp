@@ -16,7 +16,8 @@ namespace {
 double ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
 
 nlohmann::json phase_json(candar::phase_record const& p) {
-  return {{"ran", p.ran}, {"failed", p.failed},
+  return {{"ran", p.ran},
+          {"failed", p.failed},
           {"seconds", p.ran ? std::chrono::duration<double>(p.duration()).count() : 0.0}};
 }
 
@@ -42,8 +43,9 @@ nlohmann::json result_json(candar::result const& r, run_settings const& settings
       said.push_back(e.summary());
       auto const& t = e.trace_context();
       traced = traced || !t.empty();
-      ids.push_back(t.empty() ? json()
-                              : json{{"trace_id", t.trace_id}, {"span_id", t.span_id.empty() ? json() : json(t.span_id)}});
+      ids.push_back(t.empty()
+                        ? json()
+                        : json{{"trace_id", t.trace_id}, {"span_id", t.span_id.empty() ? json() : json(t.span_id)}});
     }
     if (traced) traces[code] = std::move(ids);
   }
@@ -113,7 +115,9 @@ nlohmann::json given_up_json(candar::result const& r, std::string const& contest
           {"errors", {{"total", r.errors().count()}, {"by_code", r.errors().counts()}}}};
 }
 
-void write_result(std::string const& path, nlohmann::json const& j) { write_file_atomically(path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n'); }
+void write_result(std::string const& path, nlohmann::json const& j) {
+  write_file_atomically(path, j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
+}
 
 void write_file_atomically(std::string const& path, std::string const& text) {
   // A temporary name of its own per call: the watchdog may write while the main thread does.
@@ -125,7 +129,8 @@ void write_file_atomically(std::string const& path, std::string const& text) {
     out << text;
     if (!out.flush()) throw std::runtime_error(fmt::format("cannot write {}", temp));
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) throw std::runtime_error(fmt::format("cannot rename {} to {}", temp, path));
+  if (std::rename(temp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error(fmt::format("cannot rename {} to {}", temp, path));
 }
 
 }  // namespace candar::detail

@@ -17,7 +17,7 @@ struct run_summary {
   verdict outcome;
   bool interrupted = false;
   std::string stopped_at_critical;  // the first critical error, when it ended the run (stop_on_critical)
-  std::string internal_error;  // empty unless the benchmarker itself failed
+  std::string internal_error;       // empty unless the benchmarker itself failed
   double wall_seconds = 0;
   double cpu_seconds = 0;
 };
@@ -25,7 +25,8 @@ struct run_summary {
 [[nodiscard]] nlohmann::json result_json(candar::result const& r, run_settings const& settings, run_summary const& s);
 // What is known when the run is given up (it did not stop, or std::terminate): the score and the error counts
 // so far, with the reason as an internal error.
-[[nodiscard]] nlohmann::json given_up_json(candar::result const& r, std::string const& contest, std::string const& why, int code);
+[[nodiscard]] nlohmann::json given_up_json(candar::result const& r, std::string const& contest, std::string const& why,
+                                           int code);
 // Writes through a temporary file and a rename, so a reader never sees half a result. Throws on failure.
 void write_result(std::string const& path, nlohmann::json const& j);
 // The same for any text (the HTML report).

@@ -14,8 +14,8 @@ namespace {
 using kind = metric_family::kind;
 
 histogram_point latency_point(std::string const& label, histogram const& h) {
-  histogram_point p{.labels = {{"endpoint", label}}, .count = h.count(),
-                    .sum = std::chrono::duration<double>(h.sum()).count()};
+  histogram_point p{
+      .labels = {{"endpoint", label}}, .count = h.count(), .sum = std::chrono::duration<double>(h.sum()).count()};
   for (double const bound : latency_bounds_seconds()) {
     p.at_most.push_back(h.count_at_most(std::chrono::microseconds(static_cast<std::int64_t>(bound * 1e6))));
   }
@@ -65,23 +65,28 @@ std::vector<metric_family> run_metric_families(run_figures const& f) {
   out.push_back(std::move(latency));
   out.push_back(std::move(errors));
   // Unit-less gauges have no unit: "1" would make an OTLP-to-Prometheus translation add "_ratio".
-  out.push_back({.name = "candar_score", .help = "The score so far, deductions taken.",
+  out.push_back({.name = "candar_score",
+                 .help = "The score so far, deductions taken.",
                  .points = {{{}, static_cast<double>(f.score)}}});
   if (f.load_level) {
     out.push_back({.name = "candar_load_level", .help = "The contest's load level.", .points = {{{}, *f.load_level}}});
   }
   // Every phase, 1 for the one running: a phase that ended reads 0 (not a series that vanished, which an OTLP
   // collector would keep at its last value).
-  metric_family phase{.name = "candar_phase", .help = "1 for the phase running now, 0 for the others; \"done\" once the run is over."};
+  metric_family phase{.name = "candar_phase",
+                      .help = "1 for the phase running now, 0 for the others; \"done\" once the run is over."};
   for (auto const* name : {"prepare", "load", "validate", "done"}) {
     phase.points.push_back({{{"phase", name}}, f.phase == name ? 1.0 : 0.0});
   }
   out.push_back(std::move(phase));
   out.push_back({.name = "candar_benchmarker_cpu_seconds_total",
-                 .help = "CPU time the benchmarker itself used since the run started.", .unit = "s",
-                 .type = kind::counter, .points = {{{}, f.cpu_seconds}}});
+                 .help = "CPU time the benchmarker itself used since the run started.",
+                 .unit = "s",
+                 .type = kind::counter,
+                 .points = {{{}, f.cpu_seconds}}});
   out.push_back({.name = "candar_benchmarker_loop_lag_seconds",
-                 .help = "The worst event-loop lag of the benchmarker in the last second sampled.", .unit = "s",
+                 .help = "The worst event-loop lag of the benchmarker in the last second sampled.",
+                 .unit = "s",
                  .points = {{{}, f.loop_lag_seconds}}});
   return out;
 }

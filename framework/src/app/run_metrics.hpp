@@ -15,7 +15,7 @@ namespace candar::detail {
 
 // What is read off a running (or finished) benchmark at one moment.
 struct run_figures {
-  std::map<std::string, endpoint_stats, std::less<>> endpoints;  // label → requests, statuses, latency
+  std::map<std::string, endpoint_stats, std::less<>> endpoints;     // label → requests, statuses, latency
   std::map<std::string, std::int64_t, std::less<>> errors_by_code;  // every error the run counted
   std::int64_t score = 0;
   std::optional<double> load_level;  // when the contest tells it

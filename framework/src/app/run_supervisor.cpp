@@ -8,8 +8,8 @@
 #include <future>
 #include <iostream>
 
-#include <boost/asio/post.hpp>
 #include <fmt/format.h>
+#include <boost/asio/post.hpp>
 
 #include "agent/webapp_cpu.hpp"
 #include "candar/benchmark/benchmark.hpp"
@@ -54,7 +54,8 @@ run_supervisor::run_supervisor(run_parts parts)
     : parts_(std::move(parts)),
       signals_(control_, SIGINT, SIGTERM),
       ticker_(control_),
-      progress_period_(parts_.out.mode() == progress_mode::live ? std::chrono::milliseconds(500) : std::chrono::milliseconds(5000)),
+      progress_period_(parts_.out.mode() == progress_mode::live ? std::chrono::milliseconds(500)
+                                                                : std::chrono::milliseconds(5000)),
       lag_watch_(parts_.loops, std::chrono::milliseconds(100), parts_.flags.starve_loops),
       saturation_(std::min(parts_.loops.size(), usable_cpus())),
       cpu_before_(process_cpu_seconds()),
@@ -65,10 +66,11 @@ run_supervisor::run_supervisor(run_parts parts)
   auto const& flags = parts_.flags;
   if (!flags.metrics_listen.empty() || flags.otlp) {
     metrics_.emplace(control_,
-                     metrics_export_settings{.listen = flags.metrics_listen,
-                                             .hold = std::chrono::milliseconds(static_cast<std::int64_t>(flags.metrics_hold_s * 1000)),
-                                             .otlp = flags.otlp,
-                                             .version = std::string(version)},
+                     metrics_export_settings{
+                         .listen = flags.metrics_listen,
+                         .hold = std::chrono::milliseconds(static_cast<std::int64_t>(flags.metrics_hold_s * 1000)),
+                         .otlp = flags.otlp,
+                         .version = std::string(version)},
                      [this] { return figures(); });
   }
   listen();

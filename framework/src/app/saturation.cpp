@@ -70,15 +70,17 @@ bool saturation_count::waited_for_cpu() const noexcept {
 }
 
 std::string saturation_count::wait_sentence() const {
-  return fmt::format("the benchmarker waited for a CPU for up to {:.0f} % of the time it was ready to run, in {:.0f} of {:.0f} s "
-                     "of the load: other programs (the webapp, or neighbours) shared its cores, and its latencies include that wait",
-                     worst_wait_ * 100, starved_, load_);
+  return fmt::format(
+      "the benchmarker waited for a CPU for up to {:.0f} % of the time it was ready to run, in {:.0f} of {:.0f} s "
+      "of the load: other programs (the webapp, or neighbours) shared its cores, and its latencies include that wait",
+      worst_wait_ * 100, starved_, load_);
 }
 
 std::string saturation_count::sentence() const {
-  auto const out = fmt::format("the benchmarker was saturated for {:.0f} % of the load ({:.0f} of {:.0f} s; event loops late by up "
-                         "to {:.0f} ms, CPU up to {:.2f} of its {} loops",
-                         share() * 100, saturated_, load_, worst_lag_ms_, worst_cpu_, loops_);
+  auto const out = fmt::format(
+      "the benchmarker was saturated for {:.0f} % of the load ({:.0f} of {:.0f} s; event loops late by up "
+      "to {:.0f} ms, CPU up to {:.2f} of its {} loops",
+      share() * 100, saturated_, load_, worst_lag_ms_, worst_cpu_, loops_);
   return out + ")";
 }
 

@@ -5,10 +5,10 @@
 // waited for a CPU (the run queue) for at least `max_wait_fraction` of the time they ran or were ready to run:
 // said in the result and on the console, not a reason to void the run, because a webapp on the same machine
 // causes it as much as hostile neighbours do (2 cores, measured: three busy programs on the benchmarker's core
-// gave 75 %; the webapp and the test suite beside it under ASan gave 53 to 82 %). A run whose Load had saturated seconds for at least
-// `max_share` of its length, and at least `min_seconds` of them, is invalid: its score says more about the
-// benchmarker's machine than about the webapp, so CI must not compare it (exit 5). The thresholds are generous
-// on purpose: a loaded machine that merely slows a run must not void it.
+// gave 75 %; the webapp and the test suite beside it under ASan gave 53 to 82 %). A run whose Load had saturated
+// seconds for at least `max_share` of its length, and at least `min_seconds` of them, is invalid: its score says more
+// about the benchmarker's machine than about the webapp, so CI must not compare it (exit 5). The thresholds are
+// generous on purpose: a loaded machine that merely slows a run must not void it.
 #include <cstddef>
 #include <deque>
 #include <string>

@@ -40,7 +40,8 @@ nlohmann::json checked_state(nlohmann::json& file, std::string const& contest, s
   }
   auto const& saved_by = file.contains("contest") ? file["contest"] : nlohmann::json();
   if (!saved_by.is_string() || saved_by.get_ref<std::string const&>() != contest) {
-    throw usage_error(fmt::format("saved by {}, not by {}", saved_by.is_null() ? "no contest" : shown(saved_by), contest));
+    throw usage_error(
+        fmt::format("saved by {}, not by {}", saved_by.is_null() ? "no contest" : shown(saved_by), contest));
   }
   auto const& saved_seed = file.contains("seed") ? file["seed"] : nlohmann::json();
   if (!saved_seed.is_number_unsigned()) throw usage_error(fmt::format("its seed is {}", shown(saved_seed)));
@@ -64,7 +65,8 @@ void write_state_file(std::string const& path, std::string const& contest, std::
   write_file_atomically(path, file.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
-nlohmann::json read_state_file(std::string const& path, std::string const& contest, std::optional<std::uint64_t>& seed) {
+nlohmann::json read_state_file(std::string const& path, std::string const& contest,
+                               std::optional<std::uint64_t>& seed) {
   auto const wrong = [&](std::string_view why) { return usage_error(fmt::format("--state {}: {}", path, why)); };
   try {
     std::error_code ec;

@@ -78,8 +78,9 @@ std::string otlp_warning(nlohmann::json const& j) {
   auto const& o = j["metrics_export"]["otlp"];
   auto const failed = o.value("failed", std::uint64_t{0});
   if (failed == 0) return {};
-  return fmt::format("{} of {} metrics pushes to {} failed (first: {})", failed, failed + o.value("pushes", std::uint64_t{0}),
-                     o.value("url", std::string()), o.value("first_error", std::string()));
+  return fmt::format("{} of {} metrics pushes to {} failed (first: {})", failed,
+                     failed + o.value("pushes", std::uint64_t{0}), o.value("url", std::string()),
+                     o.value("first_error", std::string()));
 }
 
 // --validate-only: the contest takes its model back from the state file, before any request. A file that
@@ -117,14 +118,15 @@ std::string save_state(app_flags const& flags, contest_definition const& contest
 int run_once(app_flags& flags, contest_definition const& contest, std::optional<runtime>& loops,
              std::optional<benchmark>& bench) {
   console out(mode_of(flags.progress), log_format_of(flags.log_format));
-  logs log([&out](std::string_view line) { out.line(line); }, [&out](std::string_view record) {
-    if (out.json()) out.admin(nlohmann::json::parse(record, nullptr, false));
-  });
+  logs log([&out](std::string_view line) { out.line(line); },
+           [&out](std::string_view record) {
+             if (out.json()) out.admin(nlohmann::json::parse(record, nullptr, false));
+           });
   auto const& cs = flags.settings;
   first_critical_error first_critical;
   auto const phases = cs.validate_only  ? cs.validate_timeout
-                     : cs.prepare_only ? cs.prepare_timeout
-                                       : cs.prepare_timeout + cs.load_duration + cs.validate_timeout;
+                      : cs.prepare_only ? cs.prepare_timeout
+                                        : cs.prepare_timeout + cs.load_duration + cs.validate_timeout;
   auto const bound = phases + grace;
   try {
     loops.emplace(cs.threads);
@@ -158,8 +160,14 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
   context parent = context().with_deadline(loops->executor(0), started + bound);
   std::optional<run_supervisor> supervising;
   try {
-    supervising.emplace(run_supervisor::run_parts{.flags = flags, .contest = contest, .bench = *bench, .loops = *loops,
-                                                  .parent = parent, .out = out, .started = started, .bound = bound});
+    supervising.emplace(run_supervisor::run_parts{.flags = flags,
+                                                  .contest = contest,
+                                                  .bench = *bench,
+                                                  .loops = *loops,
+                                                  .parent = parent,
+                                                  .out = out,
+                                                  .started = started,
+                                                  .bound = bound});
   } catch (metrics_listen_error const& e) {  // an address taken, or not this machine's
     std::cerr << flags.name << ": " << e.what() << " (see " << flags.name << " --help)\n";
     return 2;
@@ -205,8 +213,8 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     }
     outcome.interrupted = summary.interrupted;
     outcome.passed = summary.outcome.pass;
-    outcome.webapp_failed = r.prepare_failed() || r.record(phase::validate).failed || critical > 0 ||
-                            !summary.stopped_at_critical.empty();
+    outcome.webapp_failed =
+        r.prepare_failed() || r.record(phase::validate).failed || critical > 0 || !summary.stopped_at_critical.empty();
   } catch (std::exception const& e) {
     summary.internal_error = e.what();
     summary.outcome.pass = false;
@@ -237,7 +245,8 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     // The state before the result, which then says where it went (or why not, and the run is then ours to fix).
     try {
       saved_to = save_state(flags, contest, outcome, summary);
-      if (!saved_to.empty() && saved_to.starts_with("state: " + flags.save_state_file)) j["saved_state"] = flags.save_state_file;
+      if (!saved_to.empty() && saved_to.starts_with("state: " + flags.save_state_file))
+        j["saved_state"] = flags.save_state_file;
     } catch (std::exception const& e) {
       outcome.internal_error = true;
       j["pass"] = false;
@@ -253,9 +262,10 @@ int run_once(app_flags& flags, contest_definition const& contest, std::optional<
     if (!outcome.valid) j["invalid_reason"] = invalid;
     if (flags.base && decide(outcome).code != 5) {
       gate = compare_with(*flags.base, j, flags.max_drop, flags.gate_p99);
-      j["baseline"] = {{"file", flags.base->file}, {"score", flags.base->score}, {"max_drop_percent", flags.max_drop},
-                       {"gated", flags.gate_p99},
-                       {"regressed", gate->regressed}, {"findings", gate->lines}, {"endpoints", flags.base->endpoints}};
+      j["baseline"] = {{"file", flags.base->file},           {"score", flags.base->score},
+                       {"max_drop_percent", flags.max_drop}, {"gated", flags.gate_p99},
+                       {"regressed", gate->regressed},       {"findings", gate->lines},
+                       {"endpoints", flags.base->endpoints}};
       outcome.regressed = gate->regressed;
     }
     if (auto m = supervisor.metrics_json(); !m.is_null()) j["metrics_export"] = std::move(m);

@@ -13,7 +13,8 @@ void print_summary(console& out, result const& r, run_summary const& s, std::opt
   auto const verdict_level = s.outcome.pass ? log_level::info : log_level::error;
   if (post_restart) {
     out.say(verdict_level,
-            fmt::format("{}: the check after a restart{}", s.outcome.pass ? "PASS" : "FAIL", s.interrupted ? " — interrupted" : ""),
+            fmt::format("{}: the check after a restart{}", s.outcome.pass ? "PASS" : "FAIL",
+                        s.interrupted ? " — interrupted" : ""),
             {{"pass", s.outcome.pass}, {"interrupted", s.interrupted}});
   } else {
     out.say(verdict_level,
@@ -30,7 +31,8 @@ void print_summary(console& out, result const& r, run_summary const& s, std::opt
   for (auto const& [tag, n] : score.breakdown()) {
     out.say(log_level::info,
             fmt::format("  {:<15} {:>8} x {:>2} = {}", tag, n, score.weight(tag), n * score.weight(tag)),
-            {{"breakdown", {{"tag", tag}, {"count", n}, {"weight", score.weight(tag)}, {"points", n * score.weight(tag)}}}});
+            {{"breakdown",
+              {{"tag", tag}, {"count", n}, {"weight", score.weight(tag)}, {"points", n * score.weight(tag)}}}});
   }
   out.say(errors.count() > 0 ? log_level::warning : log_level::info, fmt::format("errors: {}", errors.count()),
           {{"errors", errors.count()}, {"by_class", errors.counts_by_class()}});
@@ -47,7 +49,8 @@ void print_summary(console& out, result const& r, run_summary const& s, std::opt
     }
   }
   if (auto const late = r.errors_after_window().count(); late > 0) {
-    out.say(log_level::info, fmt::format("cut off by the end of their phase (not counted): {}", late), {{"not_counted", late}});
+    out.say(log_level::info, fmt::format("cut off by the end of their phase (not counted): {}", late),
+            {{"not_counted", late}});
   }
   out.say(log_level::info, fmt::format("benchmarker CPU: {:.2f}s over {:.2f}s", s.cpu_seconds, s.wall_seconds),
           {{"cpu_seconds", s.cpu_seconds}, {"wall_seconds", s.wall_seconds}});
@@ -58,7 +61,8 @@ void print_closing(console& out, closing_facts const& f) {
   if (!f.saved_to.empty()) out.line(f.saved_to);
   if (!f.report_file.empty()) out.say(log_level::info, "report: " + f.report_file, {{"report_file", f.report_file}});
   if (!f.har_file.empty()) {
-    out.say(log_level::info, fmt::format("har: {} ({} flow{} that led to errors)", f.har_file, f.har_flows, f.har_flows == 1 ? "" : "s"),
+    out.say(log_level::info,
+            fmt::format("har: {} ({} flow{} that led to errors)", f.har_file, f.har_flows, f.har_flows == 1 ? "" : "s"),
             {{"har_file", f.har_file}, {"har_flows", f.har_flows}});
   }
   if (!f.invalid.empty()) {

@@ -20,8 +20,8 @@ struct closing_facts {
   std::string report_file;  // the HTML report, or ""
   std::string har_file;     // --har's file, or ""
   std::size_t har_flows = 0;
-  std::string invalid;      // why the run is invalid (exit 5), or ""
-  std::string cpu_wait;     // a warning about the machine's CPU, or ""
+  std::string invalid;          // why the run is invalid (exit 5), or ""
+  std::string cpu_wait;         // a warning about the machine's CPU, or ""
   std::string metrics_warning;  // OTLP pushes that failed, or ""
   std::string baseline_file;
   std::optional<std::vector<std::string>> gate_lines;  // the baseline gate's findings, when it ran

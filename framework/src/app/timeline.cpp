@@ -83,12 +83,13 @@ void timeline::halve() {
 nlohmann::json timeline::json_of(point const& p) {
   nlohmann::json endpoints = nlohmann::json::object();
   for (auto const& [label, e] : p.endpoints) {
-    endpoints[label] = {{"requests", e.requests}, {"errors", e.errors},
+    endpoints[label] = {{"requests", e.requests},
+                        {"errors", e.errors},
                         {"latency_ms", {{"p50", e.p50_ms}, {"p90", e.p90_ms}, {"p99", e.p99_ms}}}};
   }
-  nlohmann::json j = {{"t", p.t},           {"seconds", p.seconds}, {"phase", p.phase},
-                      {"score", p.score},   {"errors", p.errors},   {"cpu_share", p.cpu_share},
-                      {"loop_lag_ms", p.lag_ms},     {"endpoints", endpoints}};
+  nlohmann::json j = {
+      {"t", p.t},           {"seconds", p.seconds},     {"phase", p.phase},        {"score", p.score},
+      {"errors", p.errors}, {"cpu_share", p.cpu_share}, {"loop_lag_ms", p.lag_ms}, {"endpoints", endpoints}};
   if (p.load) j["load_level"] = *p.load;
   return j;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The run second by second, for the result's "timeline" and the report stream: the score and errors so far,
 // and for that second the requests, errors and latency percentiles of each endpoint, the load level (when the
-// contest gives one), the benchmarker's CPU share and its event loops' worst lag. Sampled by the app's control thread from the live
-// counters (the metrics lock one shard at a time), so the run itself does nothing for it.
+// contest gives one), the benchmarker's CPU share and its event loops' worst lag. Sampled by the app's control thread
+// from the live counters (the metrics lock one shard at a time), so the run itself does nothing for it.
 //
 // Bounded whatever the run's length: past max_samples, neighbouring samples are merged in pairs (their
 // seconds and counts added, the later score kept, the higher of each percentile: an upper bound), so a long
@@ -32,8 +32,8 @@ class timeline {
   };
   // A sample at `t` seconds since the run started; `cpu_seconds` is the process's CPU time so far, `lag_ms`
   // the worst event-loop lag since the previous sample.
-  stretch sample(double t, std::string_view phase, result const& r, std::optional<double> load_level, double cpu_seconds,
-                 double lag_ms);
+  stretch sample(double t, std::string_view phase, result const& r, std::optional<double> load_level,
+                 double cpu_seconds, double lag_ms);
 
   [[nodiscard]] nlohmann::json to_json() const;
   // The latest sample alone; null before the first.

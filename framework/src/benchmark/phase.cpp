@@ -4,9 +4,12 @@ namespace candar {
 
 std::string_view to_string(phase p) noexcept {
   switch (p) {
-    case phase::prepare: return "prepare";
-    case phase::load: return "load";
-    case phase::validate: return "validate";
+    case phase::prepare:
+      return "prepare";
+    case phase::load:
+      return "load";
+    case phase::validate:
+      return "validate";
   }
   return "unknown";
 }

@@ -34,7 +34,8 @@ void step::add_exception(std::exception_ptr e) {
   if (is_cancellation(e) && context_.done()) {
     // The phase ending is the normal end of Load; for Prepare and Validate it means they did not finish.
     if (phase_ == phase::load) return;
-    run_.record(error(to_code(context_.reason()), "did not finish before the phase ended").wrap(to_string(phase_)), *this);
+    run_.record(error(to_code(context_.reason()), "did not finish before the phase ended").wrap(to_string(phase_)),
+                *this);
     return;
   }
   if (!run_.options.catch_panics) {

@@ -59,8 +59,9 @@ std::optional<std::string> asset_table::verify(std::string_view path, std::strin
   if (!want) return fmt::format("no asset is expected at {}", path);
   auto const got = sha256_hex(content);
   if (got == want->sha256 && content.size() == want->size) return std::nullopt;
-  return fmt::format("the body differs from the expected asset: {} bytes, sha256 {}...; expected {} bytes, sha256 {}...",
-                     content.size(), got.substr(0, 12), want->size, want->sha256.substr(0, 12));
+  return fmt::format(
+      "the body differs from the expected asset: {} bytes, sha256 {}...; expected {} bytes, sha256 {}...",
+      content.size(), got.substr(0, 12), want->size, want->sha256.substr(0, 12));
 }
 
 }  // namespace candar

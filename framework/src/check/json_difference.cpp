@@ -48,7 +48,8 @@ std::optional<std::string> shape_difference(json const& shape, json const& value
     auto const& name = shape.get_ref<std::string const&>();
     if (name == "any") return std::nullopt;
     if (!name.empty() && name.front() == '#') {
-      if (types == nullptr || !types->contains(name.substr(1))) return fmt::format("{}: no type named '{}'", path, name);
+      if (types == nullptr || !types->contains(name.substr(1)))
+        return fmt::format("{}: no type named '{}'", path, name);
       return shape_difference(types->at(name.substr(1)), value, path, types, depth + 1);
     }
     auto const kind = json_kind(value);

@@ -4,9 +4,9 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <fmt/format.h>
 
 #include "candar/check/response_check.hpp"
 #include "failure/utf8_text.hpp"
@@ -31,7 +31,8 @@ pattern_shape shape_of(std::string const& pattern) {
     p.segments.push_back(pattern.substr(start, end == std::string::npos ? std::string::npos : end - start));
     auto const& seg = p.segments.back();
     if (seg.size() > 1 && seg.front() == ':') {
-      if (p.capture != SIZE_MAX) throw std::invalid_argument("expect::redirect_matching: more than one :name in " + pattern);
+      if (p.capture != SIZE_MAX)
+        throw std::invalid_argument("expect::redirect_matching: more than one :name in " + pattern);
       p.capture = p.segments.size() - 1;
     }
     if (end == std::string::npos) break;
@@ -44,7 +45,8 @@ pattern_shape shape_of(std::string const& pattern) {
 std::pair<std::optional<std::string>, std::string> match(pattern_shape const& p, std::string const& pattern,
                                                          response const& r) {
   auto const wrong = [&](std::string why) { return std::pair{std::optional<std::string>(), std::move(why)}; };
-  if (r.status < 300 || r.status > 399) return wrong(fmt::format("expected a redirect to {}, got status {}", pattern, r.status));
+  if (r.status < 300 || r.status > 399)
+    return wrong(fmt::format("expected a redirect to {}, got status {}", pattern, r.status));
   auto const location = r.header("Location");
   if (!location) return wrong(fmt::format("a {} without Location (expected {})", r.status, pattern));
   auto const shown = detail::message_text(*location, 200);
@@ -90,18 +92,20 @@ std::string capture_name(std::string const& pattern) {
 template <class T>
 response_check integer_match(std::string pattern, T* into) {
   auto name = capture_name(pattern);
-  if (name.empty()) throw std::invalid_argument("expect::redirect_matching: no :name in " + pattern + " to read a number from");
-  return matching(pattern, [into, name = std::move(name), pattern](std::string const& captured) -> std::optional<std::string> {
-    T value = 0;
-    auto const* const end = captured.data() + captured.size();
-    auto const [ptr, ec] = std::from_chars(captured.data(), end, value);
-    if (ec != std::errc() || ptr != end || captured.front() == '-') {
-      return fmt::format("expected a redirect to {} with a number for {}, got '{}'", pattern, name,
-                         detail::message_text(captured, 40));
-    }
-    if (into != nullptr) *into = value;
-    return std::nullopt;
-  });
+  if (name.empty())
+    throw std::invalid_argument("expect::redirect_matching: no :name in " + pattern + " to read a number from");
+  return matching(pattern,
+                  [into, name = std::move(name), pattern](std::string const& captured) -> std::optional<std::string> {
+                    T value = 0;
+                    auto const* const end = captured.data() + captured.size();
+                    auto const [ptr, ec] = std::from_chars(captured.data(), end, value);
+                    if (ec != std::errc() || ptr != end || captured.front() == '-') {
+                      return fmt::format("expected a redirect to {} with a number for {}, got '{}'", pattern, name,
+                                         detail::message_text(captured, 40));
+                    }
+                    if (into != nullptr) *into = value;
+                    return std::nullopt;
+                  });
 }
 
 }  // namespace
@@ -113,7 +117,9 @@ response_check redirect_matching(std::string pattern, std::string* into) {
   });
 }
 
-response_check redirect_matching(std::string pattern, std::int64_t* into) { return integer_match(std::move(pattern), into); }
+response_check redirect_matching(std::string pattern, std::int64_t* into) {
+  return integer_match(std::move(pattern), into);
+}
 
 response_check redirect_matching(std::string pattern, int* into) { return integer_match(std::move(pattern), into); }
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-#include <fmt/format.h>
 
 #include "candar/check/asset_table.hpp"
 #include "candar/check/json_difference.hpp"

@@ -14,9 +14,12 @@ namespace candar {
 
 std::string_view to_code(stop_reason r) noexcept {
   switch (r) {
-    case stop_reason::canceled: return "canceled";
-    case stop_reason::timeout: return "timeout";
-    case stop_reason::none: break;
+    case stop_reason::canceled:
+      return "canceled";
+    case stop_reason::timeout:
+      return "timeout";
+    case stop_reason::none:
+      break;
   }
   return {};
 }
@@ -37,8 +40,7 @@ class loop_liveness : public boost::asio::execution_context::service {
   };
   static inline boost::asio::execution_context::id id;
 
-  explicit loop_liveness(boost::asio::execution_context& owner)
-      : service(owner), state_(std::make_shared<state>()) {}
+  explicit loop_liveness(boost::asio::execution_context& owner) : service(owner), state_(std::make_shared<state>()) {}
   [[nodiscard]] std::shared_ptr<state> const& shared_state() const noexcept { return state_; }
 
  private:
@@ -54,8 +56,7 @@ class deadline_timer {
  public:
   deadline_timer(boost::asio::any_io_executor const& executor, context::clock::time_point at)
       : timer_(std::make_unique<boost::asio::steady_timer>(executor, at)),
-        loop_(boost::asio::use_service<loop_liveness>(
-                  boost::asio::query(executor, boost::asio::execution::context))
+        loop_(boost::asio::use_service<loop_liveness>(boost::asio::query(executor, boost::asio::execution::context))
                   .shared_state()) {}
   deadline_timer(deadline_timer const&) = delete;
   deadline_timer& operator=(deadline_timer const&) = delete;
@@ -94,8 +95,8 @@ struct context_state : std::enable_shared_from_this<context_state> {
   std::uint64_t running_id = 0;
   std::thread::id running_thread;
   std::condition_variable callback_returned;
-  context::subscription parent_link;                 // ends this context when the parent ends
-  std::shared_ptr<context_state> parent;             // keeps the parent alive as long as the link may fire
+  context::subscription parent_link;      // ends this context when the parent ends
+  std::shared_ptr<context_state> parent;  // keeps the parent alive as long as the link may fire
   std::unique_ptr<deadline_timer> timer;  // fires the deadline
 
   void finish(stop_reason r) {

@@ -54,13 +54,14 @@ void parallel::start(job j) {
   // The job object is kept in the coroutine's frame for as long as it runs: a job is often a lambda coroutine,
   // whose captures live in the lambda object, not in the coroutine.
   auto keep_alive = [](job jb) -> asio::awaitable<void> { co_await jb(); };
-  asio::co_spawn(ex_, keep_alive(std::move(j)), asio::bind_cancellation_slot(signal->slot(), [this, id](std::exception_ptr e) {
-    running_.erase(id);
-    ++finished_;
-    if (e && !first_exception_ && !is_cancellation(e)) first_exception_ = e;
-    start_queued();
-    wake_.cancel();
-  }));
+  asio::co_spawn(ex_, keep_alive(std::move(j)),
+                 asio::bind_cancellation_slot(signal->slot(), [this, id](std::exception_ptr e) {
+                   running_.erase(id);
+                   ++finished_;
+                   if (e && !first_exception_ && !is_cancellation(e)) first_exception_ = e;
+                   start_queued();
+                   wake_.cancel();
+                 }));
 }
 
 void parallel::cancel_all() {
@@ -78,7 +79,8 @@ asio::awaitable<bool> parallel::drain() {
       continue;
     }
     if (canceled) {
-      co_await wake_.async_wait(asio::bind_cancellation_slot(asio::cancellation_slot(), asio::as_tuple(asio::use_awaitable)));
+      co_await wake_.async_wait(
+          asio::bind_cancellation_slot(asio::cancellation_slot(), asio::as_tuple(asio::use_awaitable)));
     } else {
       co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
     }

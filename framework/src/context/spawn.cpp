@@ -25,16 +25,17 @@ void spawn(asio::any_io_executor ex, context const& ctx, asio::awaitable<void> w
   auto signal = std::make_shared<asio::cancellation_signal>();
   // The emit is posted to the loop that runs `work`: a cancellation signal is not thread-safe. An emit that
   // runs before `work` has started finds no handler; unless_done() then sees the ended context instead.
-  auto stop = std::make_shared<context::subscription>(
-      ctx.on_done([ex, signal](stop_reason) { asio::post(ex, [signal] { signal->emit(asio::cancellation_type::terminal); }); }));
+  auto stop = std::make_shared<context::subscription>(ctx.on_done(
+      [ex, signal](stop_reason) { asio::post(ex, [signal] { signal->emit(asio::cancellation_type::terminal); }); }));
   // Posted, never run inline: callers may hold locks that the work itself takes.
   asio::post(ex, [ex, signal, stop, work = unless_done(ctx, std::move(work)), done = std::move(done)]() mutable {
-    asio::co_spawn(ex, std::move(work),
-                   asio::bind_cancellation_slot(signal->slot(), [signal, stop, done = std::move(done)](std::exception_ptr e) {
-                     stop->reset();
-                     signal->slot().clear();
-                     done(e);
-                   }));
+    asio::co_spawn(
+        ex, std::move(work),
+        asio::bind_cancellation_slot(signal->slot(), [signal, stop, done = std::move(done)](std::exception_ptr e) {
+          stop->reset();
+          signal->slot().clear();
+          done(e);
+        }));
   });
 }
 
@@ -61,8 +62,9 @@ std::string exception_message(std::exception_ptr const& e) {
 
 asio::awaitable<bool> sleep(context const& ctx, std::chrono::steady_clock::duration duration) {
   auto const now = std::chrono::steady_clock::now();
-  auto until = (duration >= std::chrono::steady_clock::time_point::max() - now) ? std::chrono::steady_clock::time_point::max()
-                                                                                 : now + duration;
+  auto until = (duration >= std::chrono::steady_clock::time_point::max() - now)
+                   ? std::chrono::steady_clock::time_point::max()
+                   : now + duration;
   bool const cut_by_deadline = ctx.deadline() && *ctx.deadline() < until;
   if (cut_by_deadline) until = *ctx.deadline();
   auto ex = co_await asio::this_coro::executor;

@@ -31,7 +31,8 @@ asio::awaitable<void> async_signal::wait_until(std::function<bool()> ready) {
   bool const throwing = co_await asio::this_coro::throw_if_cancelled();
   co_await asio::this_coro::throw_if_cancelled(false);
   while (!ready()) {
-    co_await state_->timer.async_wait(asio::bind_cancellation_slot(asio::cancellation_slot(), asio::as_tuple(asio::use_awaitable)));
+    co_await state_->timer.async_wait(
+        asio::bind_cancellation_slot(asio::cancellation_slot(), asio::as_tuple(asio::use_awaitable)));
   }
   co_await asio::this_coro::throw_if_cancelled(throwing);
 }

@@ -6,11 +6,16 @@ namespace candar {
 
 std::string_view to_string(category c) noexcept {
   switch (c) {
-    case category::initialize: return "initialize";
-    case category::scenario: return "scenario";
-    case category::validation: return "validation";
-    case category::internal: return "internal";
-    case category::unexpected: return "unexpected";
+    case category::initialize:
+      return "initialize";
+    case category::scenario:
+      return "scenario";
+    case category::validation:
+      return "validation";
+    case category::internal:
+      return "internal";
+    case category::unexpected:
+      return "unexpected";
   }
   return "unexpected";
 }
@@ -26,11 +31,16 @@ namespace {
 // says, and a bug of ours is never hidden behind the webapp's fault.
 int severity(category c) noexcept {
   switch (c) {
-    case category::unexpected: return 0;
-    case category::scenario: return 1;
-    case category::validation: return 2;
-    case category::initialize: return 3;
-    case category::internal: return 4;
+    case category::unexpected:
+      return 0;
+    case category::scenario:
+      return 1;
+    case category::validation:
+      return 2;
+    case category::initialize:
+      return 3;
+    case category::internal:
+      return 4;
   }
   return 0;
 }

@@ -22,12 +22,12 @@ std::string_view error::code_of(std::error_code ec) noexcept {
   namespace ae = boost::asio::error;
   if (ec == std::errc::timed_out || ec == make_error_code(ae::timed_out)) return codes::timeout;
   if (ec == std::errc::operation_canceled || ec == make_error_code(ae::operation_aborted)) return codes::canceled;
-  if (ec == std::errc::connection_refused || ec == std::errc::connection_reset ||
-      ec == std::errc::connection_aborted || ec == std::errc::not_connected || ec == std::errc::broken_pipe ||
-      ec == std::errc::host_unreachable || ec == std::errc::network_unreachable ||
-      ec == make_error_code(ae::eof) || ec == make_error_code(ae::connection_refused) ||
-      ec == make_error_code(ae::connection_reset) || ec == make_error_code(ae::connection_aborted) ||
-      ec == make_error_code(ae::broken_pipe) || ec == make_error_code(ae::host_not_found)) {
+  if (ec == std::errc::connection_refused || ec == std::errc::connection_reset || ec == std::errc::connection_aborted ||
+      ec == std::errc::not_connected || ec == std::errc::broken_pipe || ec == std::errc::host_unreachable ||
+      ec == std::errc::network_unreachable || ec == make_error_code(ae::eof) ||
+      ec == make_error_code(ae::connection_refused) || ec == make_error_code(ae::connection_reset) ||
+      ec == make_error_code(ae::connection_aborted) || ec == make_error_code(ae::broken_pipe) ||
+      ec == make_error_code(ae::host_not_found)) {
     return codes::connection;
   }
   return codes::io;

@@ -46,9 +46,8 @@ void error_collection::add(error e) {
     auto const chain = e.chain();
     bool early = false;  // among the first few of one of its codes (in this shard)
     for (std::size_t i = 0; i < chain.size(); ++i) {
-      bool const seen_before =
-          std::any_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(i),
-                      [&](error::frame const& f) { return f.code == chain[i].code; });
+      bool const seen_before = std::any_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(i),
+                                           [&](error::frame const& f) { return f.code == chain[i].code; });
       if (seen_before) continue;
       credit(s.by_code, chain[i].code);
       early = early || s.by_code.find(chain[i].code)->second <= flows_kept_per_code;

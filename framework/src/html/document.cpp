@@ -6,11 +6,10 @@
 #include <cmath>
 #include <vector>
 
-
-#include "candar/agent/response.hpp"
 #include "agent/gumbo_arena.hpp"
-#include "agent/webapp_cpu.hpp"
 #include "agent/web_url.hpp"
+#include "agent/webapp_cpu.hpp"
+#include "candar/agent/response.hpp"
 #include "selector.hpp"
 
 namespace candar::html {
@@ -24,9 +23,7 @@ struct parsed_page {
   candar::detail::gumbo_arena arena;  // holds the tree (and whatever gumbo forgets to free)
   GumboOutput* output = nullptr;
 
-  parsed_page(std::string_view html, std::string_view u) : text(html), url(u), base(u) {
-    output = arena.parse(text);
-  }
+  parsed_page(std::string_view html, std::string_view u) : text(html), url(u), base(u) { output = arena.parse(text); }
   parsed_page(parsed_page const&) = delete;
   parsed_page& operator=(parsed_page const&) = delete;
 };

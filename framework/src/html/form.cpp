@@ -62,7 +62,8 @@ bool disabled(element const& e) {
   for (auto p = e.parent(); p; child = p, p = p->parent()) {
     if (p->tag() == "fieldset" && p->has_attr("disabled")) {
       auto const legends = p->children();
-      auto const first_legend = std::find_if(legends.begin(), legends.end(), [](element const& k) { return k.tag() == "legend"; });
+      auto const first_legend =
+          std::find_if(legends.begin(), legends.end(), [](element const& k) { return k.tag() == "legend"; });
       if (first_legend == legends.end() || !(*first_legend == *child)) return true;
     }
   }
@@ -103,7 +104,8 @@ form::form(element const& e) {
     auto const tag = c.tag();
     auto const type = lower(c.attr("type").value_or(tag == "button" ? "submit" : "text"));
     // A <button> of no or an unknown type is a submit button (HTML: the type's invalid value default).
-    bool const submits = tag == "input" ? (type == "submit" || type == "image") : tag == "button" && type != "button" && type != "reset";
+    bool const submits =
+        tag == "input" ? (type == "submit" || type == "image") : tag == "button" && type != "button" && type != "reset";
     if (submits) {
       button b{name, std::string(c.attr("value").value_or("")), type == "image", {}, {}, {}, entries_.fields().size()};
       // An empty formaction, as an empty action, submits to the document's own URL.
@@ -196,8 +198,10 @@ request form::submit(agent& a, std::string_view submitter) const {
   if (submitter.empty()) {
     if (!buttons_.empty()) pressed = &buttons_.front();
   } else {
-    auto const it = std::find_if(buttons_.begin(), buttons_.end(), [&](button const& b) { return b.name == submitter; });
-    if (it == buttons_.end()) throw std::invalid_argument(fmt::format("html::form: no submit button named '{}'", submitter));
+    auto const it =
+        std::find_if(buttons_.begin(), buttons_.end(), [&](button const& b) { return b.name == submitter; });
+    if (it == buttons_.end())
+      throw std::invalid_argument(fmt::format("html::form: no submit button named '{}'", submitter));
     pressed = &*it;
   }
   auto const method = pressed != nullptr && pressed->method ? *pressed->method : method_;

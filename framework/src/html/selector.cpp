@@ -33,25 +33,35 @@ bool has_word(std::string_view list, std::string_view word) {
 // attributes of HTML 4 with enumerated values), so that input[type=submit] finds type=SUBMIT.
 bool value_case_insensitive(std::string_view name) {
   static constexpr std::string_view names[] = {
-      "accept", "accept-charset", "align", "alink", "axis", "bgcolor", "charset", "checked", "clear", "codetype",
-      "color", "compact", "declare", "defer", "dir", "direction", "disabled", "enctype", "face", "frame", "hreflang",
-      "http-equiv", "lang", "language", "link", "media", "method", "multiple", "nohref", "noresize", "noshade",
-      "nowrap", "readonly", "rel", "rev", "rules", "scope", "scrolling", "selected", "shape", "target", "text",
-      "type", "valign", "valuetype", "vlink"};
+      "accept",     "accept-charset", "align",     "alink",    "axis",     "bgcolor", "charset",
+      "checked",    "clear",          "codetype",  "color",    "compact",  "declare", "defer",
+      "dir",        "direction",      "disabled",  "enctype",  "face",     "frame",   "hreflang",
+      "http-equiv", "lang",           "language",  "link",     "media",    "method",  "multiple",
+      "nohref",     "noresize",       "noshade",   "nowrap",   "readonly", "rel",     "rev",
+      "rules",      "scope",          "scrolling", "selected", "shape",    "target",  "text",
+      "type",       "valign",         "valuetype", "vlink"};
   return std::find(std::begin(names), std::end(names), name) != std::end(names);
 }
 
 // An attribute's value against a test's, by the test's operator.
 bool value_matches(char op, std::string_view v, std::string_view want) {
   switch (op) {
-    case 0: return true;
-    case '=': return v == want;
-    case '~': return !want.empty() && has_word(v, want);
-    case '|': return v == want || (v.size() > want.size() && v.starts_with(want) && v[want.size()] == '-');
-    case '^': return !want.empty() && v.starts_with(want);
-    case '$': return !want.empty() && v.ends_with(want);
-    case '*': return !want.empty() && v.find(want) != std::string_view::npos;
-    default: return false;
+    case 0:
+      return true;
+    case '=':
+      return v == want;
+    case '~':
+      return !want.empty() && has_word(v, want);
+    case '|':
+      return v == want || (v.size() > want.size() && v.starts_with(want) && v[want.size()] == '-');
+    case '^':
+      return !want.empty() && v.starts_with(want);
+    case '$':
+      return !want.empty() && v.ends_with(want);
+    case '*':
+      return !want.empty() && v.find(want) != std::string_view::npos;
+    default:
+      return false;
   }
 }
 
@@ -191,8 +201,10 @@ match complex_matches(selector::complex const& c, std::size_t i, GumboNode const
           n, [&](GumboNode const* s) { return found = complex_matches(c, i - 1, s, memo) == match::yes; }, true);
       return found ? match::yes : match::no;
     }
-    case '~': return any_before_matches(c, i, n, memo) ? match::yes : match::no;
-    default: return match::no;
+    case '~':
+      return any_before_matches(c, i, n, memo) ? match::yes : match::no;
+    default:
+      return match::no;
   }
 }
 

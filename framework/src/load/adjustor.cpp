@@ -8,13 +8,14 @@ namespace candar {
 
 adjustment decide(adjust_policy const& policy, std::int64_t level, tick const& t) {
   if (policy.abort_at_errors >= 0 && t.errors_total >= policy.abort_at_errors) {
-    return {adjustment::action::abort, level,
-            fmt::format("load stopped early: {} errors in all (the limit is {})", t.errors_total, policy.abort_at_errors)};
+    return {
+        adjustment::action::abort, level,
+        fmt::format("load stopped early: {} errors in all (the limit is {})", t.errors_total, policy.abort_at_errors)};
   }
   if (t.errors > policy.new_errors_allowed) {
     return {adjustment::action::hold, level,
-            fmt::format("load level kept at {}: {} new errors since the last check (at most {} allowed to raise)", level,
-                        t.errors, policy.new_errors_allowed)};
+            fmt::format("load level kept at {}: {} new errors since the last check (at most {} allowed to raise)",
+                        level, t.errors, policy.new_errors_allowed)};
   }
   if (t.successes < policy.successes_to_raise) {
     return {adjustment::action::hold, level,

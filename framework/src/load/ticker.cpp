@@ -29,7 +29,8 @@ tick difference(score::table const& score_before, score::table const& score_now,
 
 ticker::ticker(std::chrono::steady_clock::duration period, std::function<void(tick const&)> on_tick)
     : period_(period), on_tick_(std::move(on_tick)) {
-  if (period_ <= std::chrono::steady_clock::duration::zero()) throw std::invalid_argument("ticker: period must be positive");
+  if (period_ <= std::chrono::steady_clock::duration::zero())
+    throw std::invalid_argument("ticker: period must be positive");
 }
 
 boost::asio::awaitable<void> ticker::run(context const& ctx, score const& s, error_collection const& errors) {

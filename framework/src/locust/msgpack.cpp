@@ -35,13 +35,13 @@ std::size_t utf8_sequence(std::string_view s) noexcept {
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
     if (c == 0xED && b(1) >= 0xA0) return 0;  // a surrogate
     return 3;
   }
   if (c >= 0xF0 && c <= 0xF4) {
     if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF0 && b(1) < 0x90) return 0;   // overlong
     if (c == 0xF4 && b(1) >= 0x90) return 0;  // past U+10FFFF
     return 4;
   }
@@ -158,8 +158,13 @@ bool decode(char const*& p, char const* end, value& out, int depth) {
     if (mp_check(&q, end) != 0) return false;
   }
   switch (type) {
-    case MP_NIL: mp_decode_nil(&p); out.v = std::monostate{}; return true;
-    case MP_BOOL: out.v = mp_decode_bool(&p); return true;
+    case MP_NIL:
+      mp_decode_nil(&p);
+      out.v = std::monostate{};
+      return true;
+    case MP_BOOL:
+      out.v = mp_decode_bool(&p);
+      return true;
     case MP_UINT: {
       auto const u = mp_decode_uint(&p);
       if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -169,9 +174,15 @@ bool decode(char const*& p, char const* end, value& out, int depth) {
       }
       return true;
     }
-    case MP_INT: out.v = mp_decode_int(&p); return true;
-    case MP_FLOAT: out.v = static_cast<double>(mp_decode_float(&p)); return true;
-    case MP_DOUBLE: out.v = mp_decode_double(&p); return true;
+    case MP_INT:
+      out.v = mp_decode_int(&p);
+      return true;
+    case MP_FLOAT:
+      out.v = static_cast<double>(mp_decode_float(&p));
+      return true;
+    case MP_DOUBLE:
+      out.v = mp_decode_double(&p);
+      return true;
     case MP_STR:
     case MP_BIN: {
       std::uint32_t len = 0;
@@ -208,7 +219,10 @@ bool decode(char const*& p, char const* end, value& out, int depth) {
       out.v = std::move(entries);
       return true;
     }
-    case MP_EXT: mp_next(&p); out.v = std::monostate{}; return p <= end;
+    case MP_EXT:
+      mp_next(&p);
+      out.v = std::monostate{};
+      return p <= end;
   }
   return false;
 }

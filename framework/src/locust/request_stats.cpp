@@ -40,7 +40,8 @@ struct shard {
 
 class sharded_stats final : public request_stats::impl {
  public:
-  bool record(std::string_view method, std::string_view name, double ms, std::uint64_t length, std::string_view const* error) {
+  bool record(std::string_view method, std::string_view name, double ms, std::uint64_t length,
+              std::string_view const* error) {
     return shards_.with_local([&](shard& s) {
       // Checked under the shard's lock: take() after close() sees everything recorded before, and nothing after.
       if (closed_.load(std::memory_order_acquire)) return false;

@@ -105,8 +105,10 @@ void session::spawn(msgpack::value const& data) {
     return static_cast<bool>(options_.default_flow) || options_.flows.contains(name);
   });
   if (plan.capped && !capped_) {  // once per ramp-up over the limit, not at each of its spawn messages
-    tell_master(fmt::format("the master asked this candar worker for {} users; it runs at most {} "
-                            "(worker_config::max_users)", plan.asked, options_.max_users));
+    tell_master(
+        fmt::format("the master asked this candar worker for {} users; it runs at most {} "
+                    "(worker_config::max_users)",
+                    plan.asked, options_.max_users));
   }
   capped_ = plan.capped;
   state_ = "spawning";

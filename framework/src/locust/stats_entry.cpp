@@ -41,15 +41,16 @@ void stats_entry::merge(stats_entry const& other) {
   total_response_time += other.total_response_time;
   max_response_time = std::max(max_response_time, other.max_response_time);
   if (other.min_response_time) {
-    min_response_time = min_response_time ? std::min(*min_response_time, *other.min_response_time) : other.min_response_time;
+    min_response_time =
+        min_response_time ? std::min(*min_response_time, *other.min_response_time) : other.min_response_time;
   }
   total_content_length += other.total_content_length;
   for (auto const& [k, n] : other.response_times) response_times[k] += n;
   for (auto const& [k, n] : other.num_reqs_per_sec) num_reqs_per_sec[k] += n;
   for (auto const& [k, n] : other.num_fail_per_sec) num_fail_per_sec[k] += n;
   if (other.last_request_timestamp) {
-    last_request_timestamp =
-        last_request_timestamp ? std::max(*last_request_timestamp, *other.last_request_timestamp) : other.last_request_timestamp;
+    last_request_timestamp = last_request_timestamp ? std::max(*last_request_timestamp, *other.last_request_timestamp)
+                                                    : other.last_request_timestamp;
   }
 }
 
@@ -60,7 +61,8 @@ void write_counts(msgpack::writer& w, std::map<std::int64_t, std::int64_t> const
 }
 }  // namespace
 
-void stats_entry::write(msgpack::writer& w, std::string const& name, std::string const& method, double start_time) const {
+void stats_entry::write(msgpack::writer& w, std::string const& name, std::string const& method,
+                        double start_time) const {
   w.map(14);
   w.str("name").str(name);
   w.str("method").str(method);

@@ -22,7 +22,7 @@ struct stats_entry {
   double max_response_time = 0;    // ms; 0 with no request, as in Locust
   std::optional<double> min_response_time;
   std::int64_t total_content_length = 0;
-  std::map<std::int64_t, std::int64_t> response_times;  // rounded ms -> count
+  std::map<std::int64_t, std::int64_t> response_times;    // rounded ms -> count
   std::map<std::int64_t, std::int64_t> num_reqs_per_sec;  // epoch second -> count
   std::map<std::int64_t, std::int64_t> num_fail_per_sec;
   std::optional<double> last_request_timestamp;  // epoch seconds

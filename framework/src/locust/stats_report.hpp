@@ -13,7 +13,7 @@
 namespace candar::locust {
 
 struct stats_report {
-  double start_time = 0;  // epoch seconds: when this delta began
+  double start_time = 0;                                               // epoch seconds: when this delta began
   std::map<std::pair<std::string, std::string>, stats_entry> entries;  // (name, method) -> entry
   stats_entry total;
   std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> errors;  // (method, name, error)

@@ -78,8 +78,9 @@ void user_classes::stop(std::function<void()> const& while_waiting) {
       named = true;
       // The users cannot be left behind: their flows use this object. Waiting on is all there is to do.
       if (options_.log) {
-        options_.log("users have not stopped 10s after they were told to: a flow that does not end when its "
-                     "context ends (a blocking call, or a loop that never awaits) holds the worker");
+        options_.log(
+            "users have not stopped 10s after they were told to: a flow that does not end when its "
+            "context ends (a blocking call, or a loop that never awaits) holds the worker");
       }
     }
   }

@@ -3,8 +3,8 @@
 // class's user count, running the class's flow iteration after iteration on the runtime's loops. Called from
 // the worker's session thread only; the users themselves run on the loops.
 #include <condition_variable>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>

@@ -17,8 +17,8 @@ namespace candar::locust {
 std::string make_node_id();
 
 struct spawn_message {
-  std::optional<double> timestamp;                             // absent: applied whatever came before
-  std::vector<std::pair<std::string, std::int64_t>> asked;     // classes and counts, in the master's order
+  std::optional<double> timestamp;                          // absent: applied whatever came before
+  std::vector<std::pair<std::string, std::int64_t>> asked;  // classes and counts, in the master's order
 };
 // Nothing when the message names no user classes; negative counts and names that are not strings are dropped.
 std::optional<spawn_message> read_spawn(msgpack::value const& data);

@@ -11,7 +11,9 @@ namespace detail {
 
 namespace {
 
-std::string seconds_text(std::chrono::milliseconds d) { return fmt::format("{:g}s", static_cast<double>(d.count()) / 1000.0); }
+std::string seconds_text(std::chrono::milliseconds d) {
+  return fmt::format("{:g}s", static_cast<double>(d.count()) / 1000.0);
+}
 
 }  // namespace
 
@@ -36,8 +38,8 @@ worker_summary session::run() {
         if (ever_acked_) {
           lost("the Locust master at " + endpoint_ + " went away");
         } else {
-          end(worker_end::master_unreachable,
-              fmt::format("no Locust master answered at {} within {}", endpoint_, seconds_text(options_.master_timeout)));
+          end(worker_end::master_unreachable, fmt::format("no Locust master answered at {} within {}", endpoint_,
+                                                          seconds_text(options_.master_timeout)));
         }
         break;
       }
@@ -59,7 +61,8 @@ worker_summary session::run() {
         break;
       }
     }
-    auto const wait = std::max(std::chrono::milliseconds(1), std::min<std::chrono::milliseconds>(tick, until_next(now)));
+    auto const wait =
+        std::max(std::chrono::milliseconds(1), std::min<std::chrono::milliseconds>(tick, until_next(now)));
     if (auto m = link_.receive(wait)) handle(*m);
   }
   summary_.flow_exceptions = users_.exceptions();

@@ -72,7 +72,6 @@ std::string route_template(std::string_view path) {
   return out;
 }
 
-
 void endpoint_metrics::record(std::string_view label, int status, std::chrono::nanoseconds latency,
                               std::uint64_t body_bytes) {
   shards_.with_local([&](shard& s) {

@@ -75,7 +75,8 @@ std::uint64_t histogram::count_at_most(std::chrono::microseconds bound) const no
 std::chrono::microseconds histogram::percentile(double p) const noexcept {
   if (count_ == 0) return std::chrono::microseconds(0);
   p = std::clamp(p, 0.0, 100.0);
-  auto const rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
+  auto const rank =
+      std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < bucket_count; ++i) {
     seen += buckets_[i];

@@ -14,7 +14,7 @@ namespace candar {
 namespace {
 thread_local std::optional<std::size_t> this_thread_loop;
 thread_local boost::asio::io_context* this_thread_io = nullptr;
-}
+}  // namespace
 
 struct runtime::impl {
   using guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
@@ -57,8 +57,9 @@ std::optional<std::size_t> runtime::current_loop() noexcept { return this_thread
 
 boost::asio::any_io_executor runtime::current_executor() {
   if (this_thread_io == nullptr) {
-    throw std::logic_error("no candar event loop runs on this thread: make agents inside a scenario (on a loop), "
-                           "or pass an executor");
+    throw std::logic_error(
+        "no candar event loop runs on this thread: make agents inside a scenario (on a loop), "
+        "or pass an executor");
   }
   return this_thread_io->get_executor();
 }

@@ -58,11 +58,13 @@ arrival_rate::arrival_rate(runtime& rt, function fn, arrival_rate_options option
     : fn_(std::move(fn)), options_(std::move(options)) {
   if (!fn_) throw std::invalid_argument("arrival rate: no function to run");
   schedule_ = std::make_unique<detail::arrival_schedule const>(options_.start_rate, options_.stages);
-  if (options_.pre_allocated_users < 1) throw std::invalid_argument("arrival rate: at least one pre-allocated user is needed");
+  if (options_.pre_allocated_users < 1)
+    throw std::invalid_argument("arrival rate: at least one pre-allocated user is needed");
   if (options_.max_users != 0 && options_.max_users < options_.pre_allocated_users) {
     throw std::invalid_argument("arrival rate: max_users must be 0 or at least pre_allocated_users");
   }
-  if (options_.max_delay < clock_type::duration::zero()) throw std::invalid_argument("arrival rate: max_delay must be >= 0");
+  if (options_.max_delay < clock_type::duration::zero())
+    throw std::invalid_argument("arrival rate: max_delay must be >= 0");
   // Arrivals go only to loops that can have a user of their own: with 2 users on 8 loops, 2 loops schedule.
   auto const max_users = options_.max_users == 0 ? options_.pre_allocated_users : options_.max_users;
   auto const active = std::min<std::size_t>(rt.size(), static_cast<std::size_t>(max_users));
@@ -136,29 +138,31 @@ void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
     auto run = [](function const& fn, context c, arrival what) -> asio::awaitable<void> { co_await fn(c, what); };
     l.started.fetch_add(1, std::memory_order_relaxed);
     ++l.in_flight;
-    asio::co_spawn(l.ex, run(fn_, ctx, a), asio::bind_cancellation_slot(signal->slot(), [this, loop, a, ctx](std::exception_ptr escaped) {
-      auto& here = *loops_[loop];
-      auto const now = clock_type::now();
-      bool const cut_off = ctx.done();  // ended by the end of the run: its time says nothing of the server
-      if (!cut_off) {
-        here.from_due.record(now - a.due);
-        here.from_start.record(now - a.started);
-      }
-      here.running[a.user]->slot().clear();
-      here.finished.fetch_add(1, std::memory_order_relaxed);
-      here.free_users.push_back(a.user);
-      --here.in_flight;
-      if (here.waiting_for_user) here.waker.cancel();
-      // After the bookkeeping, and guarded: a handler that throws must not take the loop down. Before
-      // loop_idle(): once that says idle, process() may return and the owner destroy this object.
-      if (escaped && !(cut_off && is_cancellation(escaped)) && on_exception_) {
-        try {
-          on_exception_(escaped);
-        } catch (...) {
-        }
-      }
-      loop_idle(loop);  // last: nothing of `this` is touched after it
-    }));
+    asio::co_spawn(l.ex, run(fn_, ctx, a),
+                   asio::bind_cancellation_slot(signal->slot(), [this, loop, a, ctx](std::exception_ptr escaped) {
+                     auto& here = *loops_[loop];
+                     auto const now = clock_type::now();
+                     bool const cut_off =
+                         ctx.done();  // ended by the end of the run: its time says nothing of the server
+                     if (!cut_off) {
+                       here.from_due.record(now - a.due);
+                       here.from_start.record(now - a.started);
+                     }
+                     here.running[a.user]->slot().clear();
+                     here.finished.fetch_add(1, std::memory_order_relaxed);
+                     here.free_users.push_back(a.user);
+                     --here.in_flight;
+                     if (here.waiting_for_user) here.waker.cancel();
+                     // After the bookkeeping, and guarded: a handler that throws must not take the loop down. Before
+                     // loop_idle(): once that says idle, process() may return and the owner destroy this object.
+                     if (escaped && !(cut_off && is_cancellation(escaped)) && on_exception_) {
+                       try {
+                         on_exception_(escaped);
+                       } catch (...) {
+                       }
+                     }
+                     loop_idle(loop);  // last: nothing of `this` is touched after it
+                   }));
   } catch (...) {  // out of memory before it was scheduled: as if no user had been free
     l.free_users.push_back(a.user);
     l.dropped.fetch_add(1, std::memory_order_relaxed);
@@ -178,7 +182,8 @@ asio::awaitable<void> arrival_rate::schedule_loop(std::size_t loop, context ctx)
   auto& l = *loops_[loop];
   auto const stride = static_cast<std::int64_t>(loops_.size());
   auto const wait_for = [&](asio::steady_timer& t) -> asio::awaitable<void> {
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));  // woken, due, or canceled with ctx: all looked at after
+    co_await t.async_wait(
+        asio::as_tuple(asio::use_awaitable));  // woken, due, or canceled with ctx: all looked at after
   };
   std::int64_t k = static_cast<std::int64_t>(loop);
   for (;;) {

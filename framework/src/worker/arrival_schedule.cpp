@@ -10,7 +10,8 @@ namespace candar::detail {
 namespace {
 
 void check_rate(double r, char const* what) {
-  if (!std::isfinite(r) || r < 0) throw std::invalid_argument(std::string("arrival rate: ") + what + " must be a rate >= 0 per second");
+  if (!std::isfinite(r) || r < 0)
+    throw std::invalid_argument(std::string("arrival rate: ") + what + " must be a rate >= 0 per second");
 }
 
 }  // namespace
@@ -51,7 +52,8 @@ std::optional<std::chrono::nanoseconds> arrival_schedule::due(std::int64_t k) co
       double const root = std::sqrt(std::max(0.0, p.from * p.from + 4 * a * x));
       t = 2 * x / (p.from + root);
     }
-    return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround((p.begin_s + std::min(t, p.seconds)) * 1e9)));
+    return std::chrono::nanoseconds(
+        static_cast<std::int64_t>(std::llround((p.begin_s + std::min(t, p.seconds)) * 1e9)));
   }
   return std::nullopt;  // rounding put it just past the last piece
 }

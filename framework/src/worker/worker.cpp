@@ -53,7 +53,8 @@ void worker::add_parallelism(std::int64_t delta) {
   auto const current = limit_.load(std::memory_order_relaxed);
   std::int64_t next = 0;
   if (current == worker_options::unlimited) return;
-  if (__builtin_add_overflow(current, delta, &next) || next >= worker_options::unlimited) next = worker_options::unlimited - 1;
+  if (__builtin_add_overflow(current, delta, &next) || next >= worker_options::unlimited)
+    next = worker_options::unlimited - 1;
   if (next < 0) next = 0;
   limit_.store(next, std::memory_order_relaxed);
   if (processing_) start_lanes_locked();

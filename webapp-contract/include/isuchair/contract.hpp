@@ -14,12 +14,12 @@ namespace isuchair {
 
 struct endpoint {
   std::string method;
-  std::string path;  // "/api/users/:id/home"; ":name" matches one segment, a final "*" the rest
-  std::string name;  // "GET /api/users/:id/home": how errors and metrics name it
-  std::string tag;   // the score tag of a success
-  bool versioned = false;  // the master-version rule applies
-  bool session = false;    // needs the session cookie
-  nlohmann::json request;  // the request body's type, or null
+  std::string path;                         // "/api/users/:id/home"; ":name" matches one segment, a final "*" the rest
+  std::string name;                         // "GET /api/users/:id/home": how errors and metrics name it
+  std::string tag;                          // the score tag of a success
+  bool versioned = false;                   // the master-version rule applies
+  bool session = false;                     // needs the session cookie
+  nlohmann::json request;                   // the request body's type, or null
   std::map<int, nlohmann::json> responses;  // status -> body type ("html", "any" or a JSON type)
 };
 
@@ -47,7 +47,8 @@ class contract {
 
   // Checks a response body against the type the endpoint declares for `status`:
   // "$.user.chairs: expected integer, got string". A status the endpoint does not declare is a mismatch too.
-  [[nodiscard]] std::optional<std::string> check_response(endpoint const& e, int status, nlohmann::json const& body) const;
+  [[nodiscard]] std::optional<std::string> check_response(endpoint const& e, int status,
+                                                          nlohmann::json const& body) const;
   // The same for a request body (the webapp answers 400 with the message).
   [[nodiscard]] std::optional<std::string> check_request(endpoint const& e, nlohmann::json const& body) const;
 

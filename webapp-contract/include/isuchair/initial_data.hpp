@@ -19,8 +19,8 @@ struct user {
   std::string password;
   bool banned = false;
   std::int64_t coins = 0;
-  std::int64_t chairs = 0;  // Σ chairs of owned_items
-  std::int64_t draws = 0;   // gacha draws so far
+  std::int64_t chairs = 0;                // Σ chairs of owned_items
+  std::int64_t draws = 0;                 // gacha draws so far
   std::vector<std::int64_t> owned_items;  // item ids received before the data was made (history)
 };
 
@@ -34,8 +34,8 @@ struct present {
 struct initial_data {
   std::vector<std::string> master_versions;  // published so far, oldest first: the last one is current
   std::vector<item> items;
-  std::vector<user> users;         // ids 1..n in order
-  std::vector<present> presents;   // unreceived, ids 1..n in order
+  std::vector<user> users;        // ids 1..n in order
+  std::vector<present> presents;  // unreceived, ids 1..n in order
 };
 
 inline constexpr std::uint64_t default_seed = 20261129;

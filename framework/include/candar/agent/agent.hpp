@@ -82,7 +82,9 @@ class request {
   request& multipart(form_data fields) &;
   request&& multipart(form_data fields) && { return std::move(multipart(std::move(fields))); }
   request& body(std::string_view content, std::string_view content_type) &;
-  request&& body(std::string_view content, std::string_view content_type) && { return std::move(body(content, content_type)); }
+  request&& body(std::string_view content, std::string_view content_type) && {
+    return std::move(body(content, content_type));
+  }
   request& timeout(std::chrono::steady_clock::duration t) &;
   request&& timeout(std::chrono::steady_clock::duration t) && { return std::move(timeout(t)); }
   // The endpoint this request counts under in the metrics ("GET /api/users/:id"); default: method and path.
@@ -150,7 +152,8 @@ class agent {
   // preloads, through the cache, `parallelism` at once. 0: as a browser, 6 at once when the page came over
   // HTTP/1.1 (a connection each), up to 32 at once when it came over HTTP/2 (streams of its one connection; the
   // server's stream limit queues the rest).
-  [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::size_t parallelism = 0);
+  [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page,
+                                                                      std::size_t parallelism = 0);
   // The same with every request counted under `label` in the metrics ("GET /static/*"), each with `timeout`
   // (zero: the agent's).
   [[nodiscard]] boost::asio::awaitable<page_resources> load_resources(response const& page, std::string label,

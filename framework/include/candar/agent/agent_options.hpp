@@ -54,7 +54,7 @@ void trace_this_run(std::uint64_t seed);
 void record_exchanges_this_run();
 
 struct agent_options {
-  std::string base_url{};                                        // relative targets resolve against it
+  std::string base_url{};                                                 // relative targets resolve against it
   std::chrono::steady_clock::duration timeout = std::chrono::seconds(1);  // per request: connect + write + read
   // Bounds opening a connection (TCP and TLS) alone; zero: only the request's timeout does. A connect that
   // times out says so ("the connection did not open within ..."), whichever bound it was.
@@ -65,19 +65,19 @@ struct agent_options {
   // open, and the addresses the names resolved to, connect it or return why not. Bounded by the connect
   // timeout / the request's deadline whatever it waits on: past it the socket is closed under the dialer and
   // the request times out. Unset: each address in turn.
-  std::function<boost::asio::awaitable<boost::system::error_code>(boost::asio::ip::tcp::socket& socket,
-                                                                  std::vector<boost::asio::ip::tcp::endpoint> const& addresses)>
+  std::function<boost::asio::awaitable<boost::system::error_code>(
+      boost::asio::ip::tcp::socket& socket, std::vector<boost::asio::ip::tcp::endpoint> const& addresses)>
       dial{};
   bool keep_alive = true;  // off: one connection per request, "Connection: close", as users who don't reuse
-  http2_use http2 = http2_use::over_tls;  // keep_alive off: HTTP/1.1 only
-  std::size_t max_connections_per_origin = 6;                   // as a browser
+  http2_use http2 = http2_use::over_tls;       // keep_alive off: HTTP/1.1 only
+  std::size_t max_connections_per_origin = 6;  // as a browser
   std::string user_agent = std::string("candar/").append(version);
   bool decompress = true;  // send Accept-Encoding: gzip, deflate, br and decode what comes back
   bool cookies = true;     // keep a cookie jar: store Set-Cookie, send Cookie
   bool cache = true;       // a private HTTP cache (GET): fresh hits need no request, stale entries revalidate
   std::size_t cache_max_bytes = 32 * 1024 * 1024;
   bool tls_verify = false;  // contest targets use self-signed certificates; on for real hosts (CI)
-  int max_redirects = 0;   // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N
+  int max_redirects = 0;    // 0: a 3xx comes back to the scenario, as in isucandar; N: follow up to N
   std::vector<std::pair<std::string, std::string>> default_headers{};  // sent with every request
   trace_use trace = trace_use::as_run;
   std::uint64_t trace_seed = 1;  // trace_use::on: the ids' seed (as_run takes the run's)

@@ -8,10 +8,10 @@
 //   auto body = f.multipart();          // body.content_type is "multipart/form-data; boundary=..."
 #include <cstdint>
 #include <initializer_list>
-#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace candar {

@@ -84,12 +84,16 @@ class header_fields {
   // A field whose name and value lie in `block`, which is kept by keep() once all its fields are added.
   void add_in(char const* block, std::string_view name, std::string_view value) {
     auto const offset = [block](std::string_view part) { return static_cast<std::uint32_t>(part.data() - block); };
-    entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value), static_cast<std::uint32_t>(value.size())});
+    entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value),
+                        static_cast<std::uint32_t>(value.size())});
   }
   void keep(std::string_view block) { text_.assign(block); }
   void add_held(std::string_view name, std::string_view value) {
-    auto const offset = [this](std::string_view part) { return static_cast<std::uint32_t>(part.data() - text_.data()); };
-    entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value), static_cast<std::uint32_t>(value.size())});
+    auto const offset = [this](std::string_view part) {
+      return static_cast<std::uint32_t>(part.data() - text_.data());
+    };
+    entries_.push_back({offset(name), static_cast<std::uint32_t>(name.size()), offset(value),
+                        static_cast<std::uint32_t>(value.size())});
   }
 
   struct entry {

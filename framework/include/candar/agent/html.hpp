@@ -2,8 +2,9 @@
 // What a browser fetches for a page between loading its HTML and its load event, found with a real HTML5
 // parser (gumbo), not regexes. Checked against headless Chromium's own requests by scripts/compare-chromium.sh.
 // The rules:
-//   <script src>                    fetched, async and defer too; not type= other than JavaScript or module, not nomodule
-//   <link rel=stylesheet href>      fetched (any media, alternate ones too, as Chromium does), not when disabled
+//   <script src>                    fetched, async and defer too; not type= other than JavaScript or module, not
+//   nomodule <link rel=stylesheet href>      fetched (any media, alternate ones too, as Chromium does), not when
+//   disabled
 //                                   nor with a type= other than text/css
 //   <link rel=preload href as=...>  fetched when `as` is one Chromium preloads (fetch, font, image, script, style,
 //                                   track) and its `media`, if any, matches an 800x600 screen; otherwise not
@@ -30,16 +31,16 @@
 namespace candar {
 
 struct subresource {
-  std::string kind{};    // script, stylesheet, preload, image, media, track, object, document
-  std::string target{};  // as written in the page, trimmed
+  std::string kind{};        // script, stylesheet, preload, image, media, track, object, document
+  std::string target{};      // as written in the page, trimmed
   bool before_base = false;  // it came before <base href>: resolved against the document's URL
   bool fallback = false;     // fetched only when the one before it failed (a media element's next <source>)
 };
 
 struct page_references {
-  std::string base{};  // <base href>, "" if none
+  std::string base{};                    // <base href>, "" if none
   std::vector<subresource> resources{};  // in document order, duplicates removed, at most max_resources
-  bool truncated = false;  // the page had more, or was longer than the parser takes (html_bounds)
+  bool truncated = false;                // the page had more, or was longer than the parser takes (html_bounds)
 };
 
 // A page's HTML is bounded before it is parsed (framework/src/agent/html_bounds.hpp: depth 512 as Chromium's

@@ -9,7 +9,8 @@
 //     std::int64_t users = 100;
 //     app.integer_flag("users", users, 1, 100'000, "users in the initial data");
 //     std::optional<my_contest> game;
-//     return app.run(argc, argv, {.setup = [&](candar::benchmark& b, candar::run_settings const& s, candar::logs& log) {
+//     return app.run(argc, argv, {.setup = [&](candar::benchmark& b, candar::run_settings const& s, candar::logs& log)
+//     {
 //       game.emplace(s, users, log);
 //       game->add_to(b);                         // scenarios, score table, error classes
 //     }});
@@ -19,8 +20,8 @@
 // run is over) until it goes, so those agents are destroyed after every loop thread has ended.
 //
 // Standard flags: --target URL (required), --duration S (60), --threads T (one per hardware thread), --seed N (1),
-// --result FILE, --trace, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S (20);
-// for CI: --repeat N (each run a fresh process; the median reported and gated), --baseline FILE with
+// --result FILE, --trace, --prepare-only, --progress auto|plain|none, --prepare-timeout S (20), --validate-timeout S
+// (20); for CI: --repeat N (each run a fresh process; the median reported and gated), --baseline FILE with
 // --max-drop PERCENT (10) and --gate-p99 LABEL..., --report-fd N (JSON lines).
 // The result holds a per-second timeline (score, per-endpoint requests, errors and latency percentiles, load
 // level, the benchmarker's CPU share and event-loop lag); a run in which the benchmarker itself was saturated
@@ -105,7 +106,8 @@ class benchmarker_app {
 
   // The contest's own flags, read into `into` (which keeps its value when the flag is absent). Seconds may
   // have fractions and must be above zero; integers must lie in [min, max].
-  benchmarker_app& seconds_flag(std::string const& name, std::chrono::steady_clock::duration& into, std::string const& help);
+  benchmarker_app& seconds_flag(std::string const& name, std::chrono::steady_clock::duration& into,
+                                std::string const& help);
   benchmarker_app& integer_flag(std::string const& name, std::int64_t& into, std::int64_t min, std::int64_t max,
                                 std::string const& help);
   benchmarker_app& switch_flag(std::string const& name, bool& into, std::string const& help);

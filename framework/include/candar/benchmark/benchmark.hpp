@@ -37,7 +37,7 @@ struct benchmark_options {
 struct scenario {
   using step_function = std::function<boost::asio::awaitable<void>(step&)>;
   std::string name{};
-  step_function prepare{};   // any of the three may be empty
+  step_function prepare{};  // any of the three may be empty
   step_function load{};
   step_function validate{};
 };

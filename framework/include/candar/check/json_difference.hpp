@@ -10,7 +10,8 @@ namespace candar {
 
 // Compares only what `expected` holds: objects field by field (extra fields allowed), arrays element by
 // element and by length, anything else by value. The model writes what it knows; the rest is not compared.
-[[nodiscard]] std::optional<std::string> json_value_difference(nlohmann::json const& expected, nlohmann::json const& actual);
+[[nodiscard]] std::optional<std::string> json_value_difference(nlohmann::json const& expected,
+                                                               nlohmann::json const& actual);
 
 // Checks `value` against a shape: a string names a type ("integer", "number", "string", "boolean", "null",
 // "object", "array", "any"; "#name" an entry of `named_types`), an object lists required fields (others are

@@ -22,7 +22,7 @@ inline constexpr std::string_view tls = "tls";
 inline constexpr std::string_view redirect = "redirect";      // more redirects than max_redirects; a check's
                                                               // expect::redirect_to() that failed
 inline constexpr std::string_view decompress = "decompress";  // a Content-Encoding the agent could not undo
-inline constexpr std::string_view http2 = "http2";  // the server broke HTTP/2, or reset or refused the stream
+inline constexpr std::string_view http2 = "http2";            // the server broke HTTP/2, or reset or refused the stream
 
 // The response checks (candar/check/response_check.hpp): what a response had wrong.
 inline constexpr std::string_view status = "status";

@@ -2,14 +2,14 @@
 // An error as a benchmark sees it: a message and a chain of codes, outer to inner ("load > login > timeout"),
 // each code with the place it was added. The chain is the "multi-level trace": it is built by explicit wraps,
 // so it survives co_await, where a stack trace would show only the event loop.
-#include "candar/failure/source_location.hpp"
-#include "candar/failure/trace_ids.hpp"
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
+#include "candar/failure/source_location.hpp"
+#include "candar/failure/trace_ids.hpp"
 
 namespace candar {
 

@@ -18,13 +18,13 @@ struct recorded_exchange {
 
   std::string started;  // RFC 3339 UTC with milliseconds
   std::string method;
-  std::string url;  // at most max_body_bytes
-  std::string http_version;  // "HTTP/1.1", "HTTP/2"
+  std::string url;                                                   // at most max_body_bytes
+  std::string http_version;                                          // "HTTP/1.1", "HTTP/2"
   std::vector<std::pair<std::string, std::string>> request_headers;  // as sent, up to max_body_bytes of them
   bool request_headers_cut = false;
-  std::string request_body;                                         // at most max_body_bytes
+  std::string request_body;  // at most max_body_bytes
   std::size_t request_body_size = 0;
-  int status = 0;  // 0: no response (the error says why)
+  int status = 0;                                                     // 0: no response (the error says why)
   std::vector<std::pair<std::string, std::string>> response_headers;  // up to max_body_bytes of them
   bool response_headers_cut = false;
   std::string response_body;  // decoded, at most max_body_bytes

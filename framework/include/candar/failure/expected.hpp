@@ -11,7 +11,7 @@ namespace candar {
 template <class T>
 class expected {
  public:
-  expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}       // NOLINT: implicit on purpose
+  expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}                  // NOLINT: implicit on purpose
   expected(candar::error failure) : v_(std::in_place_index<1>, std::move(failure)) {}  // NOLINT: implicit on purpose
 
   [[nodiscard]] bool has_value() const noexcept { return v_.index() == 0; }

@@ -13,7 +13,8 @@ using source_location = std::source_location;
 #else
 class source_location {
  public:
-  static constexpr source_location current(char const* file = __builtin_FILE(), char const* function = __builtin_FUNCTION(),
+  static constexpr source_location current(char const* file = __builtin_FILE(),
+                                           char const* function = __builtin_FUNCTION(),
                                            unsigned line = __builtin_LINE()) noexcept {
     source_location l;
     l.file_ = file;

@@ -22,14 +22,14 @@ struct adjust_policy {
   std::int64_t new_errors_allowed = 3;  // more new errors than this since the previous tick: hold
   std::int64_t raise_by = 1;            // level step, added to each worker's parallelism
   std::int64_t max_level = 1'000;
-  std::int64_t abort_at_errors = -1;    // errors in all at which the load stops early; -1: never
+  std::int64_t abort_at_errors = -1;  // errors in all at which the load stops early; -1: never
 };
 
 struct adjustment {
   enum class action { raise, hold, abort };
   action what = action::hold;
   std::int64_t level = 0;  // the level after this adjustment
-  std::string reason{};      // the contestant's line
+  std::string reason{};    // the contestant's line
 };
 
 [[nodiscard]] adjustment decide(adjust_policy const& policy, std::int64_t level, tick const& t);

@@ -15,13 +15,13 @@
 namespace candar {
 
 struct tick {
-  std::int64_t number = 0;                          // 1, 2, ...
-  std::chrono::steady_clock::duration elapsed{};    // since the ticker started
-  score::table score_delta;                         // count per tag since the previous tick (non-zero only)
+  std::int64_t number = 0;                        // 1, 2, ...
+  std::chrono::steady_clock::duration elapsed{};  // since the ticker started
+  score::table score_delta;                       // count per tag since the previous tick (non-zero only)
   std::map<std::string, std::int64_t, std::less<>> error_delta{};  // count per code since the previous tick
-  std::int64_t successes = 0;                       // Σ score_delta
-  std::int64_t errors = 0;                          // errors added since the previous tick
-  std::int64_t errors_total = 0;                    // errors added since the run began
+  std::int64_t successes = 0;                                      // Σ score_delta
+  std::int64_t errors = 0;                                         // errors added since the previous tick
+  std::int64_t errors_total = 0;                                   // errors added since the run began
 };
 
 // The difference between two readings, as a tick carries it (a pure function, for tests and replays).

@@ -23,7 +23,7 @@ struct endpoint_stats {
   std::uint64_t bytes = 0;     // response body bytes
   std::map<int, std::uint64_t> by_status{};
   std::map<std::string, std::uint64_t, std::less<>> errors_by_code{};  // requests that got no response
-  histogram latency{};           // of responses received
+  histogram latency{};                                                 // of responses received
 
   void merge(endpoint_stats const& other);
 };

@@ -29,7 +29,7 @@ class histogram {
   [[nodiscard]] std::chrono::microseconds percentile(double p) const noexcept;
 
  private:
-  static constexpr int sub_bits = 6;                   // 64 linear steps per power of two
+  static constexpr int sub_bits = 6;  // 64 linear steps per power of two
   static constexpr std::size_t sub_count = 1U << sub_bits;
   static constexpr std::size_t bucket_count = sub_count * 40;  // covers 2^45 µs, about a year
   static std::size_t bucket_of(std::uint64_t us) noexcept;

@@ -18,9 +18,9 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <stdexcept>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -130,10 +130,18 @@ class user_pool {
     return lease(this, slot, taken);
   }
 
-  [[nodiscard]] std::size_t size() const { return count_if_state([](state) { return true; }); }
-  [[nodiscard]] std::size_t busy() const { return count_if_state([](state s) { return s == state::busy; }); }
-  [[nodiscard]] std::size_t retired() const { return count_if_state([](state s) { return s == state::retired; }); }
-  [[nodiscard]] std::size_t available() const { return count_if_state([](state s) { return s == state::free; }); }
+  [[nodiscard]] std::size_t size() const {
+    return count_if_state([](state) { return true; });
+  }
+  [[nodiscard]] std::size_t busy() const {
+    return count_if_state([](state s) { return s == state::busy; });
+  }
+  [[nodiscard]] std::size_t retired() const {
+    return count_if_state([](state s) { return s == state::retired; });
+  }
+  [[nodiscard]] std::size_t available() const {
+    return count_if_state([](state s) { return s == state::free; });
+  }
 
   // Every user still in the pool and not busy, copied (e.g. for Validate to compare with the model).
   [[nodiscard]] std::vector<User> snapshot() const {
@@ -149,9 +157,9 @@ class user_pool {
  private:
   enum class state { free, busy, retired };
   struct slot {
-    std::unique_ptr<User> pending{};   // a newcomer's data, before their first flow
-    std::unique_ptr<member> value{};   // after it: the user and their agent
-    std::optional<std::size_t> loop{}; // the loop their agent lives on
+    std::unique_ptr<User> pending{};                         // a newcomer's data, before their first flow
+    std::unique_ptr<member> value{};                         // after it: the user and their agent
+    std::optional<std::size_t> loop{};                       // the loop their agent lives on
     std::optional<boost::asio::any_io_executor> executor{};  // and its executor, to close the agent there
     state status = state::free;
   };

@@ -44,8 +44,8 @@ class arrival_schedule;
 }
 
 struct rate_stage {
-  double target = 0;                                // iterations per second at the end of the stage
-  std::chrono::steady_clock::duration duration{};   // the rate moves linearly to `target` over it
+  double target = 0;                               // iterations per second at the end of the stage
+  std::chrono::steady_clock::duration duration{};  // the rate moves linearly to `target` over it
 };
 
 struct arrival_rate_options {

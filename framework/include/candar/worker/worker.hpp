@@ -31,13 +31,12 @@
 
 namespace candar {
 
-
 struct worker_options {
   static constexpr std::int64_t infinite = -1;
   static constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max();
 
-  std::int64_t count = infinite;   // iterations in all, or infinite (until the context ends)
-  std::int64_t parallelism = 1;    // iterations at once, or unlimited (only with a count)
+  std::int64_t count = infinite;  // iterations in all, or infinite (until the context ends)
+  std::int64_t parallelism = 1;   // iterations at once, or unlimited (only with a count)
 };
 
 class worker : public runs_in_steps<worker> {
