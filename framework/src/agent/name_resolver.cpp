@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -231,8 +232,10 @@ asio::awaitable<expected<name_resolver::endpoints>> name_resolver::resolve(std::
   for (auto const& [name, address] : how.hosts) {
     if (!ascii_iequal(name, host)) continue;
     auto a = ip_literal(address);
-    if (!a)
-      co_return error(codes::connection, "the address '" + address + "' given for " + host + " is not an IP address");
+    if (!a) {
+      co_return error(codes::connection,
+                      fmt::format("the address '{}' given for {} is not an IP address", address, host));
+    }
     co_return endpoints{tcp::endpoint(*a, port)};
   }
   // Not a conditional expression around co_await: g++ 12 destroys such temporaries too early.

@@ -75,7 +75,7 @@ class response_parser {
   void reset_framing() noexcept;  // what a header block said, before the next one
   std::size_t feed_line_state(std::string_view in);
   // The whole header block, its blank line included. False when it broke (the failure is set).
-  bool parse_header_block(std::string_view block);
+  bool parse_header_block(std::string_view received);
   bool parse_status_line(std::string_view line);
   bool add_field(std::string_view line);
   // What a field says about the framing and the connection (Content-Length, Transfer-Encoding, Connection),

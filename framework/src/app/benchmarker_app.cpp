@@ -21,7 +21,7 @@ struct benchmarker_app::impl {
   std::optional<benchmark> the_benchmark;
 };
 
-benchmarker_app::benchmarker_app(std::string name, std::string about)
+benchmarker_app::benchmarker_app(std::string name, std::string const& about)
     : impl_(std::make_unique<impl>(std::move(name), about)) {}
 
 benchmarker_app::~benchmarker_app() = default;

@@ -136,7 +136,7 @@ void console::write_record(log_level level, std::string_view message, nlohmann::
                            {"message", message}};
   if (fields.is_object()) {
     for (auto& [key, value] : fields.items()) {
-      if (!r.contains(key)) r[key] = std::move(value);
+      if (!r.contains(key)) r[key] = value;  // into an ordered_json: a copy either way
     }
   }
   auto const line = r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -23,8 +23,9 @@ struct hog : std::enable_shared_from_this<hog> {
   std::atomic<bool>* starving;
   std::shared_ptr<void> keep;
 
-  hog(asio::any_io_executor ex, double f, std::atomic<bool>* stop, std::atomic<bool>* on, std::shared_ptr<void> k)
-      : timer(std::move(ex)), fraction(f), stopped(stop), starving(on), keep(std::move(k)) {}
+  hog(asio::any_io_executor const& ex, double f, std::atomic<bool>* stop, std::atomic<bool>* on,
+      std::shared_ptr<void> k)
+      : timer(ex), fraction(f), stopped(stop), starving(on), keep(std::move(k)) {}
 
   void arm(clock_type::time_point at) {
     timer.expires_at(at);
@@ -48,9 +49,9 @@ struct ticker : std::enable_shared_from_this<ticker> {
   std::atomic<std::int64_t>* max_lag_us;
   std::atomic<bool>* stopped;
 
-  ticker(asio::any_io_executor ex, clock_type::duration p, std::shared_ptr<void> k, std::atomic<std::int64_t>* lag,
-         std::atomic<bool>* stop)
-      : timer(std::move(ex)), period(p), keep(std::move(k)), max_lag_us(lag), stopped(stop) {}
+  ticker(asio::any_io_executor const& ex, clock_type::duration p, std::shared_ptr<void> k,
+         std::atomic<std::int64_t>* lag, std::atomic<bool>* stop)
+      : timer(ex), period(p), keep(std::move(k)), max_lag_us(lag), stopped(stop) {}
 
   void arm(clock_type::time_point at) {
     timer.expires_at(at);

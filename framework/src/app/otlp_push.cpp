@@ -210,26 +210,27 @@ void otlp_pusher::push_last(done_handler done) {
 
 void otlp_pusher::push_now(done_handler done) {
   pushing_ = true;
-  asio::co_spawn(io_, push_once(body_()), [this, done = std::move(done)](std::exception_ptr e, std::string error) {
-    pushing_ = false;
-    if (e) error = "the push failed unexpectedly";
-    {
-      std::lock_guard lock(tally_mutex_);
-      if (error.empty()) {
-        ++tally_.pushed;
-      } else {
-        ++tally_.failed;
-        if (tally_.first_error.empty()) tally_.first_error = error;
-      }
-    }
-    // push_last's waits for this one; `done` comes last, as whoever waits on it may destroy this pusher.
-    if (last_) {
-      auto last = std::move(*last_);
-      last_.reset();
-      push_now(std::move(last));
-    }
-    done(error);
-  });
+  asio::co_spawn(io_, push_once(body_()),
+                 [this, done = std::move(done)](std::exception_ptr const& e, std::string error) {
+                   pushing_ = false;
+                   if (e) error = "the push failed unexpectedly";
+                   {
+                     std::lock_guard lock(tally_mutex_);
+                     if (error.empty()) {
+                       ++tally_.pushed;
+                     } else {
+                       ++tally_.failed;
+                       if (tally_.first_error.empty()) tally_.first_error = error;
+                     }
+                   }
+                   // push_last's waits for this one; `done` comes last, as whoever waits on it may destroy this pusher.
+                   if (last_) {
+                     auto last = std::move(*last_);
+                     last_.reset();
+                     push_now(std::move(last));
+                   }
+                   done(error);
+                 });
 }
 
 otlp_pusher::tally otlp_pusher::counts() const {

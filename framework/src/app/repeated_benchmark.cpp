@@ -64,6 +64,7 @@ int run_repeated(app_flags& flags) {
     if (runs.back().value("interrupted", false)) break;  // a signal: no more runs
   }
   std::vector<std::int64_t> scores;
+  scores.reserve(runs.size());
   for (auto const& r : runs) scores.push_back(r.value("score", std::int64_t{0}));
   auto const summary = summarize(scores);
   auto outcome = joined(runs, codes, stop_requested() || static_cast<int>(runs.size()) < flags.repeat);

@@ -70,7 +70,7 @@ std::vector<std::string> child_arguments(std::vector<std::string> const& args, s
     }
     if (!dropped) out.push_back(a);
   }
-  out.push_back("--result");
+  out.emplace_back("--result");
   out.push_back(result_file);
   return out;
 }

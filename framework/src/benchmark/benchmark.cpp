@@ -35,7 +35,7 @@ asio::awaitable<void> run_all(detail::benchmark_run& run, phase p, context const
     auto s = std::make_shared<step>(run, job.scenario, p, ctx);
     auto body = [](std::shared_ptr<step> st, step_function fn) -> asio::awaitable<void> { co_await fn(*st); };
     spawn(run.rt->next_executor(), ctx, body(s, std::move(job.fn)),
-          [s, remaining, all_done](std::exception_ptr e) mutable {
+          [s, remaining, all_done](std::exception_ptr const& e) mutable {
             s->add_exception(e);
             if (remaining->fetch_sub(1) == 1) all_done.notify();
           });

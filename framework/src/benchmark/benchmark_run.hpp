@@ -25,7 +25,7 @@ struct benchmark_run {
 
   [[nodiscard]] bool ignored(error const& e) const;
   // Collects `e` (unless its code is ignored) and shows it to the hooks, whatever the step's window.
-  void record(error e, step& s);
+  void record(error const& e, step& s);
 };
 
 }  // namespace candar::detail

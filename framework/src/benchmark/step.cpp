@@ -21,7 +21,7 @@ void step::add_error(error e) {
     if (!run_.ignored(e)) run_.result.errors_after_window().add(std::move(e));
     return;
   }
-  run_.record(std::move(e), *this);
+  run_.record(e, *this);
 }
 
 void step::add_score(std::string_view tag, std::int64_t n) {
@@ -29,7 +29,7 @@ void step::add_score(std::string_view tag, std::int64_t n) {
   run_.result.score().add(tag, n);
 }
 
-void step::add_exception(std::exception_ptr e) {
+void step::add_exception(std::exception_ptr const& e) {
   if (!e) return;
   if (is_cancellation(e) && context_.done()) {
     // The phase ending is the normal end of Load; for Prepare and Validate it means they did not finish.
@@ -50,7 +50,7 @@ void step::add_exception(std::exception_ptr e) {
 void step::cancel() { run_.root.cancel(); }
 
 namespace detail {
-void benchmark_run::record(error e, step& s) {
+void benchmark_run::record(error const& e, step& s) {
   if (ignored(e)) return;
   result.errors().add(e);
   for (auto const& hook : hooks) hook(e, s);

@@ -50,7 +50,7 @@ std::pair<std::optional<std::string>, std::string> match(pattern_shape const& p,
   auto const location = r.header("Location");
   if (!location) return wrong(fmt::format("a {} without Location (expected {})", r.status, pattern));
   auto const shown = detail::message_text(*location, 200);
-  auto const not_it = wrong(fmt::format("expected a redirect to {}, got one to {}", pattern, shown));
+  auto not_it = wrong(fmt::format("expected a redirect to {}, got one to {}", pattern, shown));
   auto const base = boost::urls::parse_uri(r.url);
   auto const ref = boost::urls::parse_uri_reference(*location);
   if (!base || !ref) return not_it;
@@ -75,7 +75,9 @@ std::pair<std::optional<std::string>, std::string> match(pattern_shape const& p,
 }
 
 response_check matching(std::string pattern, std::function<std::optional<std::string>(std::string const&)> store) {
-  return [p = shape_of(pattern), pattern, store = std::move(store)](response const& r) -> std::optional<check_failure> {
+  // Captures run in order: the shape is made from the pattern before it moves.
+  return [p = shape_of(pattern), pattern = std::move(pattern),
+          store = std::move(store)](response const& r) -> std::optional<check_failure> {
     auto [captured, why] = match(p, pattern, r);
     if (!captured) return check_failure{std::string(codes::redirect), std::move(why)};
     if (auto refused = store(*captured)) return check_failure{std::string(codes::redirect), std::move(*refused)};

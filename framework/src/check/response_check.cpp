@@ -79,7 +79,7 @@ response_check header(std::string name, std::string value) {
   };
 }
 
-response_check content_type(std::string media_type) {
+response_check content_type(std::string const& media_type) {
   return [want = lower(media_type)](response const& r) -> std::optional<check_failure> {
     auto const got = r.header("Content-Type");
     if (!got) return fail(codes::content_type, fmt::format("no Content-Type (expected {})", want));

@@ -176,7 +176,7 @@ context context::with_cancel() const {
   return context(std::move(child));
 }
 
-context context::with_deadline(boost::asio::any_io_executor timer_executor, clock::time_point deadline) const {
+context context::with_deadline(boost::asio::any_io_executor const& timer_executor, clock::time_point deadline) const {
   context child = with_cancel();
   auto& s = *child.state_;
   if (s.deadline && *s.deadline <= deadline) return child;  // the parent's deadline comes first

@@ -22,7 +22,7 @@ std::int64_t checked(std::int64_t limit) {
 }
 }  // namespace
 
-parallel::parallel(asio::any_io_executor ex, std::int64_t limit)
+parallel::parallel(asio::any_io_executor const& ex, std::int64_t limit)
     : ex_(ex), limit_(checked(limit)), wake_(ex, asio::steady_timer::time_point::max()) {}
 
 parallel::~parallel() = default;
@@ -55,7 +55,7 @@ void parallel::start(job j) {
   // whose captures live in the lambda object, not in the coroutine.
   auto keep_alive = [](job jb) -> asio::awaitable<void> { co_await jb(); };
   asio::co_spawn(ex_, keep_alive(std::move(j)),
-                 asio::bind_cancellation_slot(signal->slot(), [this, id](std::exception_ptr e) {
+                 asio::bind_cancellation_slot(signal->slot(), [this, id](std::exception_ptr const& e) {
                    running_.erase(id);
                    ++finished_;
                    if (e && !first_exception_ && !is_cancellation(e)) first_exception_ = e;

@@ -20,7 +20,7 @@ asio::awaitable<void> unless_done(context ctx, asio::awaitable<void> work) {
 }
 }  // namespace
 
-void spawn(asio::any_io_executor ex, context const& ctx, asio::awaitable<void> work,
+void spawn(asio::any_io_executor const& ex, context const& ctx, asio::awaitable<void> work,
            std::function<void(std::exception_ptr)> done) {
   auto signal = std::make_shared<asio::cancellation_signal>();
   // The emit is posted to the loop that runs `work`: a cancellation signal is not thread-safe. An emit that
@@ -29,13 +29,13 @@ void spawn(asio::any_io_executor ex, context const& ctx, asio::awaitable<void> w
       [ex, signal](stop_reason) { asio::post(ex, [signal] { signal->emit(asio::cancellation_type::terminal); }); }));
   // Posted, never run inline: callers may hold locks that the work itself takes.
   asio::post(ex, [ex, signal, stop, work = unless_done(ctx, std::move(work)), done = std::move(done)]() mutable {
-    asio::co_spawn(
-        ex, std::move(work),
-        asio::bind_cancellation_slot(signal->slot(), [signal, stop, done = std::move(done)](std::exception_ptr e) {
-          stop->reset();
-          signal->slot().clear();
-          done(e);
-        }));
+    asio::co_spawn(ex, std::move(work),
+                   asio::bind_cancellation_slot(signal->slot(),
+                                                [signal, stop, done = std::move(done)](std::exception_ptr const& e) {
+                                                  stop->reset();
+                                                  signal->slot().clear();
+                                                  done(e);
+                                                }));
   });
 }
 

@@ -14,7 +14,7 @@ constexpr std::size_t max_message_bytes = 512;
 constexpr std::size_t max_code_bytes = 128;
 }  // namespace
 
-error::error(std::string_view code, std::string message, source_location where)
+error::error(std::string_view code, std::string_view message, source_location where)
     : chain_{frame{detail::message_text(code, max_code_bytes), where}},
       message_(detail::message_text(message, max_message_bytes)) {}
 

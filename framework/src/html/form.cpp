@@ -49,7 +49,7 @@ std::string crlf(std::string_view s) {
 std::string method_of(std::string_view v) { return lower(v) == "post" ? "POST" : "GET"; }
 
 std::string enctype_of(std::string_view v) {
-  auto const l = lower(v);
+  auto l = lower(v);
   if (l == "multipart/form-data" || l == "text/plain") return l;
   return "application/x-www-form-urlencoded";
 }
@@ -160,6 +160,7 @@ std::optional<form> form::find(document const& doc, std::string_view selector) {
 
 std::vector<std::string> form::buttons() const {
   std::vector<std::string> names;
+  names.reserve(buttons_.size());
   for (auto const& b : buttons_) names.push_back(b.name);
   return names;
 }

@@ -50,16 +50,17 @@ std::vector<std::string> user_classes::set(std::map<std::string, std::int64_t> c
       std::lock_guard lock(mutex_);
       ++running_;
     }
-    auto on_exception = [this](std::exception_ptr e) {
+    auto on_exception = [this](std::exception_ptr const& e) {
       auto what = exception_message(e);
       std::lock_guard lock(mutex_);
       ++exception_count_;
       if (exception_messages_.size() < max_exception_messages) exception_messages_.push_back(std::move(what));
     };
-    asio::co_spawn(runtime_.executor(0), cls.users->process(users_ctx_, on_exception), [this](std::exception_ptr) {
-      std::lock_guard lock(mutex_);
-      if (--running_ == 0) all_stopped_.notify_all();
-    });
+    asio::co_spawn(runtime_.executor(0), cls.users->process(users_ctx_, on_exception),
+                   [this](std::exception_ptr const&) {
+                     std::lock_guard lock(mutex_);
+                     if (--running_ == 0) all_stopped_.notify_all();
+                   });
   }
   return unknown;
 }

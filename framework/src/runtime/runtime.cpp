@@ -67,7 +67,7 @@ boost::asio::any_io_executor runtime::current_executor() {
 void runtime::run(boost::asio::awaitable<void> work) {
   std::promise<void> finished;
   auto result = finished.get_future();
-  boost::asio::co_spawn(executor(0), std::move(work), [&finished](std::exception_ptr e) {
+  boost::asio::co_spawn(executor(0), std::move(work), [&finished](std::exception_ptr const& e) {
     if (e) {
       finished.set_exception(e);
     } else {

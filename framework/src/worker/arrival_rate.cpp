@@ -138,31 +138,31 @@ void arrival_rate::start(std::size_t loop, context const& ctx, arrival a) {
     auto run = [](function const& fn, context c, arrival what) -> asio::awaitable<void> { co_await fn(c, what); };
     l.started.fetch_add(1, std::memory_order_relaxed);
     ++l.in_flight;
-    asio::co_spawn(l.ex, run(fn_, ctx, a),
-                   asio::bind_cancellation_slot(signal->slot(), [this, loop, a, ctx](std::exception_ptr escaped) {
-                     auto& here = *loops_[loop];
-                     auto const now = clock_type::now();
-                     bool const cut_off =
-                         ctx.done();  // ended by the end of the run: its time says nothing of the server
-                     if (!cut_off) {
-                       here.from_due.record(now - a.due);
-                       here.from_start.record(now - a.started);
-                     }
-                     here.running[a.user]->slot().clear();
-                     here.finished.fetch_add(1, std::memory_order_relaxed);
-                     here.free_users.push_back(a.user);
-                     --here.in_flight;
-                     if (here.waiting_for_user) here.waker.cancel();
-                     // After the bookkeeping, and guarded: a handler that throws must not take the loop down. Before
-                     // loop_idle(): once that says idle, process() may return and the owner destroy this object.
-                     if (escaped && !(cut_off && is_cancellation(escaped)) && on_exception_) {
-                       try {
-                         on_exception_(escaped);
-                       } catch (...) {
-                       }
-                     }
-                     loop_idle(loop);  // last: nothing of `this` is touched after it
-                   }));
+    asio::co_spawn(
+        l.ex, run(fn_, ctx, a),
+        asio::bind_cancellation_slot(signal->slot(), [this, loop, a, ctx](std::exception_ptr const& escaped) {
+          auto& here = *loops_[loop];
+          auto const now = clock_type::now();
+          bool const cut_off = ctx.done();  // ended by the end of the run: its time says nothing of the server
+          if (!cut_off) {
+            here.from_due.record(now - a.due);
+            here.from_start.record(now - a.started);
+          }
+          here.running[a.user]->slot().clear();
+          here.finished.fetch_add(1, std::memory_order_relaxed);
+          here.free_users.push_back(a.user);
+          --here.in_flight;
+          if (here.waiting_for_user) here.waker.cancel();
+          // After the bookkeeping, and guarded: a handler that throws must not take the loop down. Before
+          // loop_idle(): once that says idle, process() may return and the owner destroy this object.
+          if (escaped && !(cut_off && is_cancellation(escaped)) && on_exception_) {
+            try {
+              on_exception_(escaped);
+            } catch (...) {
+            }
+          }
+          loop_idle(loop);  // last: nothing of `this` is touched after it
+        }));
   } catch (...) {  // out of memory before it was scheduled: as if no user had been free
     l.free_users.push_back(a.user);
     l.dropped.fetch_add(1, std::memory_order_relaxed);
@@ -270,7 +270,7 @@ asio::awaitable<void> arrival_rate::process(context ctx, exception_handler on_ex
   start_ = clock_type::now();
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     // Not tied to ctx by spawn: the scheduler sees ctx end itself, and must then count what it dropped.
-    asio::co_spawn(loops_[i]->ex, schedule_loop(i, ctx), [this, i](std::exception_ptr escaped) {
+    asio::co_spawn(loops_[i]->ex, schedule_loop(i, ctx), [this, i](std::exception_ptr const& escaped) {
       loops_[i]->failure = escaped;   // rethrown by process(): a schedule cut short must not pass for a whole one
       loops_[i]->scheduling = false;  // over, even if it threw: process() must not wait forever
       loop_idle(i);

@@ -76,7 +76,7 @@ void worker::start_lanes_locked() {
     // The lane is counted down here, in `done`, which runs even when the lane never started (its context
     // ended first); a lane that retired has counted itself down already.
     auto retired = std::make_shared<bool>(false);
-    spawn(runtime_.next_executor(), *context_, lane(*context_, retired), [this, retired](std::exception_ptr) {
+    spawn(runtime_.next_executor(), *context_, lane(*context_, retired), [this, retired](std::exception_ptr const&) {
       if (!*retired) lane_ended();
     });
   }

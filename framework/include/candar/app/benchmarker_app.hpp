@@ -99,7 +99,7 @@ struct contest_definition {
 class benchmarker_app {
  public:
   // `name` is the program's (in messages and --help), `about` a sentence for --help.
-  benchmarker_app(std::string name, std::string about);
+  benchmarker_app(std::string name, std::string const& about);
   ~benchmarker_app();
   benchmarker_app(benchmarker_app const&) = delete;
   benchmarker_app& operator=(benchmarker_app const&) = delete;

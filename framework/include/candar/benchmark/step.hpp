@@ -39,7 +39,7 @@ class step {
   void add_score(std::string_view tag, std::int64_t n = 1);
   // Records an exception that escaped scenario code as a `panic` error (or as the phase's timeout/canceled
   // error when it is the cancellation of an ended context).
-  void add_exception(std::exception_ptr e);
+  void add_exception(std::exception_ptr const& e);
   // Stops the whole run: every phase's context ends with reason canceled.
   void cancel();
 

@@ -53,7 +53,7 @@ namespace expect {
 [[nodiscard]] response_check header(std::string name);
 [[nodiscard]] response_check header(std::string name, std::string value);
 // The media type of Content-Type (parameters ignored, case-insensitive): "application/json".
-[[nodiscard]] response_check content_type(std::string media_type);
+[[nodiscard]] response_check content_type(std::string const& media_type);
 // The body parses as JSON; with `into`, it is stored there for the steps after.
 [[nodiscard]] response_check json_into(nlohmann::json& into);
 // The body is JSON of this shape (json_difference.hpp's shape language).

@@ -55,7 +55,8 @@ class context {
   [[nodiscard]] context with_cancel() const;
   // The deadline's timer runs on `timer_executor` (a runtime loop's). The loop may be destroyed before the
   // context ends, and right after it sees the context end, by any thread: the timer is released first.
-  [[nodiscard]] context with_deadline(boost::asio::any_io_executor timer_executor, clock::time_point deadline) const;
+  [[nodiscard]] context with_deadline(boost::asio::any_io_executor const& timer_executor,
+                                      clock::time_point deadline) const;
   [[nodiscard]] context with_timeout(boost::asio::any_io_executor timer_executor, clock::duration timeout) const;
 
   // Ends this context and its descendants with reason canceled. Any thread; a second call does nothing.

@@ -24,7 +24,7 @@ class parallel {
   static constexpr std::int64_t unlimited = std::numeric_limits<std::int64_t>::max();
 
   // Throws std::invalid_argument for a limit below 1.
-  explicit parallel(boost::asio::any_io_executor ex, std::int64_t limit = unlimited);
+  explicit parallel(boost::asio::any_io_executor const& ex, std::int64_t limit = unlimited);
   parallel(parallel const&) = delete;
   parallel& operator=(parallel const&) = delete;
   // Must not be destroyed with jobs running: await wait() first.

@@ -16,7 +16,7 @@ namespace candar {
 // later co_await in it throws operation_aborted, so it stops promptly even if it never looks at ctx. If ctx has
 // already ended, `work` is not started (not even its first line runs). `done` always runs, on `ex`, with what
 // escaped `work` (null if nothing): put bookkeeping that must happen there, not in `work`.
-void spawn(boost::asio::any_io_executor ex, context const& ctx, boost::asio::awaitable<void> work,
+void spawn(boost::asio::any_io_executor const& ex, context const& ctx, boost::asio::awaitable<void> work,
            std::function<void(std::exception_ptr)> done);
 
 // True when `e` is the operation_aborted that canceled work sees (as an exception from co_await).

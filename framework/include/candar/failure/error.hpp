@@ -20,7 +20,7 @@ class error {
     source_location where{};
   };
 
-  error(std::string_view code, std::string message, source_location where = source_location::current());
+  error(std::string_view code, std::string_view message, source_location where = source_location::current());
 
   // A system error with its code chosen from the condition: timeout, canceled, connection, or io.
   static error from(std::error_code ec, source_location where = source_location::current());
