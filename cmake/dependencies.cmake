@@ -9,6 +9,7 @@ find_package(ZLIB REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
+pkg_check_modules(DEFLATE REQUIRED IMPORTED_TARGET libdeflate)  # gzip bodies in one call, faster than zlib's stream
 pkg_check_modules(PSL REQUIRED IMPORTED_TARGET libpsl)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)

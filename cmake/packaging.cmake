@@ -13,7 +13,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "cmake (>= 3.25), ninja-build, pkg-config, clang-16, libboost1.81-dev, libboost-url1.81-dev, libssl-dev, \
-nlohmann-json3-dev, libfmt-dev, zlib1g-dev, libbrotli-dev, libpsl-dev, libgumbo-dev, libc-ares-dev, libnghttp2-dev")
+nlohmann-json3-dev, libfmt-dev, zlib1g-dev, libdeflate-dev, libbrotli-dev, libpsl-dev, libgumbo-dev, libc-ares-dev, libnghttp2-dev")
 # COMPONENTS locust needs these; mimalloc is the allocator candar_add_benchmarker links when it is there.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libzmq3-dev, cppzmq-dev, libmsgpuck-dev, libmimalloc-dev")
 include(CPack)

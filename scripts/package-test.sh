@@ -104,7 +104,7 @@ deb=$(ls "${work}"/deb/candar_"${version}"_*.deb)
 # already, so apt alone would not notice one missing.
 depends=$(dpkg-deb -f "${deb}" Depends)
 for needed in libboost libssl-dev libc-ares-dev libgumbo-dev libnghttp2-dev libfmt-dev nlohmann-json3-dev \
-  zlib1g-dev libbrotli-dev libpsl-dev pkg-config clang-16; do
+  zlib1g-dev libdeflate-dev libbrotli-dev libpsl-dev pkg-config clang-16; do
   [[ "${depends}" == *"${needed}"* ]] || fail "the package does not depend on ${needed}: ${depends}"
 done
 if dpkg-query -W -f='${Status}' candar 2>/dev/null | grep -q "install ok installed"; then

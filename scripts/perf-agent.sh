@@ -5,6 +5,8 @@
 # Figures only, no thresholds. Usage: ROUNDS=3 DURATION=5 bash scripts/perf-agent.sh
 # BEFORE=path/to/candar also runs that binary (an older build: `bash scripts/perf-agent.sh` on a change states
 # before and after in one run) in each round, as the client "before", with its own ratio to wrk.
+# BODY=gzip asks for a 20 KB page gzipped (nginx's gzip_static: the file compressed once, so nginx spends
+# nothing on it), with Accept-Encoding: gzip from every client; candar decodes each body, wrk does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -24,11 +26,23 @@ mkdir -p "$work/html"
 printf 'hello from nginx\n' > "$work/html/index.html"
 printf '<html><head><link rel=stylesheet href="/app.css"></head><body>chairs</body></html>\n' > "$work/html/page.html"
 head -c 2048 /dev/zero | tr '\0' 'c' > "$work/html/app.css"
+mkdir -p "$work/html/gz"
+awk 'BEGIN { srand(7); while (n < 20000) { line = sprintf("<div class=\"chair\" id=\"%d\">seat %d, %d yen</div>\n",
+  int(rand() * 1000), int(rand() * 1000), int(rand() * 100000)); printf "%s", line; n += length(line) } }' \
+  > "$work/html/gz/page.html"
+gzip -6 -k "$work/html/gz/page.html"
 NGINX_PREFIX_CMD="taskset -c 0" start_nginx "$work" "$port" \
   'keepalive_requests 100000000; keepalive_timeout 60s;' \
   'location = /page.html { add_header Set-Cookie "sid=$request_id; Path=/; HttpOnly"; }
-   location = /app.css { add_header Cache-Control "max-age=3600"; }'
+   location = /app.css { add_header Cache-Control "max-age=3600"; }
+   location /gz/ { gzip_static on; }'
 url="http://127.0.0.1:$port/index.html"
+wrk_headers=()
+case "${BODY:-small}" in
+  small) ;;
+  gzip) url="http://127.0.0.1:$port/gz/page.html"; wrk_headers=(-H "Accept-Encoding: gzip") ;;
+  *) echo "perf-agent: BODY=${BODY} is neither small nor gzip" >&2; exit 2 ;;
+esac
 status=$(build/release/bin/candar fetch "$url" | head -1 | cut -d' ' -f1)
 if [ "$status" != 200 ]; then
   echo "perf-agent: nginx answers $status for $url, not 200" >&2
@@ -39,7 +53,7 @@ fi
 TIMEFORMAT='%U %S'
 run_wrk() {
   local out cpu
-  { time taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" "$url" > "$work/wrk.out"; } 2> "$work/time.out"
+  { time taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" "${wrk_headers[@]}" "$url" > "$work/wrk.out"; } 2> "$work/time.out"
   out=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.out")
   cpu=$(awk '{print $1 + $2}' "$work/time.out")
   local total
@@ -62,7 +76,7 @@ run_candar() {
   echo "$rps $cpu $total"
 }
 
-echo "nginx on core 0, client on core 1, $connections connections, keep-alive, 1 client thread, ${duration}s rounds"
+echo "nginx on core 0, client on core 1, $connections connections, keep-alive, 1 client thread, ${duration}s rounds, $url"
 printf '%-6s %-8s %12s %10s %14s %16s\n' round client "req/s" "client-CPU" "req/CPU-s" "CPU-s/100k req"
 sum_w=0; sum_c=0; sum_wc=0; sum_cc=0; sum_b=0; sum_bc=0
 clients="wrk candar"
@@ -112,7 +126,7 @@ if command -v valgrind >/dev/null && [ "${CALLGRIND:-1}" != 0 ]; then
   echo "user-space instructions per request (callgrind, ${duration}s each, slowed down ~50x):"
   for client in $clients; do
     if [ "$client" = wrk ]; then
-      timeout $((duration * 100 + 60)) valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" wrk -t1 -c"$connections" -d"${duration}s" "$url" \
+      timeout $((duration * 100 + 60)) valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" wrk -t1 -c"$connections" -d"${duration}s" "${wrk_headers[@]}" "$url" \
         > "$work/cg.txt" 2> "$work/cg.err"
       total=$(awk '/requests in/ {print $1}' "$work/cg.txt")
     else

@@ -92,5 +92,36 @@ TEST(decode_content, bad_or_cut_data_and_unknown_codings_are_decompress_errors) 
   }
 }
 
+// A gzip body is decoded in one call (libdeflate) when its trailer gives a size that can be true; otherwise zlib's
+// stream decodes it, as it did every body before. Either way the answer is the same: a trailer's size that lies
+// is bad data (zlib checks it, as libdeflate does), and a second member after the first is ignored, as
+// Chromium's gzip stream ignores the bytes after its first member's trailer.
+TEST(decode_content, a_gzip_body_gets_the_same_answer_whichever_decoder_takes_it) {
+  auto const gz = test::deflate_as(coding::gzip, sample());
+  auto const with_size = [&](std::uint32_t size) {
+    auto body = gz;
+    for (std::size_t i = 0; i < 4; ++i) body[body.size() - 4 + i] = static_cast<char>(size >> (8 * i));
+    return body;
+  };
+  auto const true_size = static_cast<std::uint32_t>(sample().size());
+  auto whole = decode_content("gzip", with_size(true_size), 64 << 20);
+  ASSERT_TRUE(whole.has_value()) << whole.error().summary();
+  EXPECT_EQ(*whole, sample());
+  for (std::uint32_t const lie : {0U, 1U, true_size - 1, true_size + 1, 8U << 20, 0xffffffffU}) {
+    auto decoded = decode_content("gzip", with_size(lie), 64 << 20);
+    ASSERT_FALSE(decoded.has_value()) << lie;
+    EXPECT_EQ(decoded.error().inner_code(), codes::decompress) << lie << ": " << decoded.error().summary();
+    EXPECT_NE(decoded.error().message().find("incorrect length check"), std::string::npos) << decoded.error().summary();
+  }
+  auto two_members = decode_content("gzip", gz + test::deflate_as(coding::gzip, "second"), 64 << 20);
+  ASSERT_TRUE(two_members.has_value()) << two_members.error().summary();
+  EXPECT_EQ(*two_members, sample());
+  auto at_the_cap = decode_content("gzip", gz, sample().size());
+  EXPECT_TRUE(at_the_cap.has_value());
+  auto past_the_cap = decode_content("gzip", gz, sample().size() - 1);
+  ASSERT_FALSE(past_the_cap.has_value());
+  EXPECT_EQ(past_the_cap.error().inner_code(), codes::too_large);
+}
+
 }  // namespace
 }  // namespace candar
