@@ -116,6 +116,13 @@ TEST(decode_content, a_gzip_body_gets_the_same_answer_whichever_decoder_takes_it
   auto two_members = decode_content("gzip", gz + test::deflate_as(coding::gzip, "second"), 64 << 20);
   ASSERT_TRUE(two_members.has_value()) << two_members.error().summary();
   EXPECT_EQ(*two_members, sample());
+  auto header_checked = gz;  // FHCRC set, and a header checksum that is wrong: zlib checks it, libdeflate does not
+  header_checked[3] = static_cast<char>(header_checked[3] | 0x02);
+  header_checked.insert(10, 2, '\0');
+  auto bad_header = decode_content("gzip", header_checked, 64 << 20);
+  ASSERT_FALSE(bad_header.has_value());
+  EXPECT_NE(bad_header.error().message().find("header crc mismatch"), std::string::npos)
+      << bad_header.error().summary();
   auto at_the_cap = decode_content("gzip", gz, sample().size());
   EXPECT_TRUE(at_the_cap.has_value());
   auto past_the_cap = decode_content("gzip", gz, sample().size() - 1);
