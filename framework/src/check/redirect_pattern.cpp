@@ -75,8 +75,8 @@ std::pair<std::optional<std::string>, std::string> match(pattern_shape const& p,
 }
 
 response_check matching(std::string pattern, std::function<std::optional<std::string>(std::string const&)> store) {
-  // Captures run in order: the shape is made from the pattern before it moves.
-  return [p = shape_of(pattern), pattern = std::move(pattern),
+  auto shape = shape_of(pattern);
+  return [p = std::move(shape), pattern = std::move(pattern),
           store = std::move(store)](response const& r) -> std::optional<check_failure> {
     auto [captured, why] = match(p, pattern, r);
     if (!captured) return check_failure{std::string(codes::redirect), std::move(why)};

@@ -193,8 +193,8 @@ context context::with_deadline(boost::asio::any_io_executor const& timer_executo
   return child;
 }
 
-context context::with_timeout(boost::asio::any_io_executor timer_executor, clock::duration timeout) const {
-  return with_deadline(std::move(timer_executor), clock::now() + timeout);
+context context::with_timeout(boost::asio::any_io_executor const& timer_executor, clock::duration timeout) const {
+  return with_deadline(timer_executor, clock::now() + timeout);
 }
 
 void context::cancel() const { state_->finish(stop_reason::canceled); }

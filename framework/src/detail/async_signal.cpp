@@ -13,7 +13,7 @@ namespace candar::detail {
 namespace asio = boost::asio;
 
 struct async_signal::state {
-  explicit state(asio::any_io_executor const& e) : ex(e), timer(e, asio::steady_timer::time_point::max()) {}
+  explicit state(asio::any_io_executor e) : ex(std::move(e)), timer(ex, asio::steady_timer::time_point::max()) {}
   asio::any_io_executor ex;
   asio::steady_timer timer;  // never expires: a wake-up is a cancel
 };

@@ -57,7 +57,7 @@ class context {
   // context ends, and right after it sees the context end, by any thread: the timer is released first.
   [[nodiscard]] context with_deadline(boost::asio::any_io_executor const& timer_executor,
                                       clock::time_point deadline) const;
-  [[nodiscard]] context with_timeout(boost::asio::any_io_executor timer_executor, clock::duration timeout) const;
+  [[nodiscard]] context with_timeout(boost::asio::any_io_executor const& timer_executor, clock::duration timeout) const;
 
   // Ends this context and its descendants with reason canceled. Any thread; a second call does nothing.
   void cancel() const;
