@@ -16,14 +16,13 @@
 #include "support/child_process.hpp"
 #include "support/http_server.hpp"
 #include "support/locust_csv.hpp"
+#include "support/locust_master.hpp"
 #include "support/nginx_server.hpp"
 
 namespace candar {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr char const* locust_bin = "/usr/bin/locust";  // Debian's python3-locust (scripts/setup.sh test)
 
 // A locustfile as a Locust user would write it: the master reads its user classes from here.
 constexpr char const* locustfile = R"(from locust import FastHttpUser, task, constant
@@ -53,28 +52,14 @@ struct locust_run {
   // The master, headless: it waits for `workers`, spawns `users` at `rate` per second, ends after `seconds`.
   [[nodiscard]] test::child_process master(std::string const& host, int workers, int users, int rate,
                                            int seconds) const {
-    return test::child_process({locust_bin,
-                                "-f",
-                                (dir / "locustfile.py").string(),
-                                "--master",
-                                "--master-bind-host",
-                                "127.0.0.1",
-                                "--master-bind-port",
-                                std::to_string(port),
-                                "--headless",
-                                "--expect-workers",
-                                std::to_string(workers),
-                                "-u",
-                                std::to_string(users),
-                                "-r",
-                                std::to_string(rate),
-                                "-t",
-                                std::to_string(seconds) + "s",
-                                "--csv",
-                                (dir / "out").string(),
-                                "--only-summary",
-                                "-H",
-                                host});
+    return test::child_process(test::locust_master_argv({.locustfile = dir / "locustfile.py",
+                                                         .port = port,
+                                                         .workers = workers,
+                                                         .users = users,
+                                                         .spawn_rate = rate,
+                                                         .seconds = seconds,
+                                                         .csv_prefix = dir / "out",
+                                                         .host = host}));
   }
 
   [[nodiscard]] test::child_process worker(std::string const& target, std::string const& name,

@@ -97,14 +97,17 @@ TEST(isuchair_post_restart, users_whose_writes_were_kept_in_memory_are_named) {
 
 TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad_usage_before_any_request) {
   auto const file = temp_path("crafted-state.json");
-  json const good_state = {{"master_version", "v1"},
-                           {"users", json::array({{{"id", 5},
-                                                   {"name", "u"},
-                                                   {"password", "p"},
-                                                   {"coins", 1},
-                                                   {"chairs", 0},
-                                                   {"draws", 0},
-                                                   {"unreceived", json::array()}}})}};
+  // A saved user whose unreceived items are `unreceived`.
+  auto const saved_user = [](json unreceived) {
+    return json{{"id", 5},
+                {"name", "u"},
+                {"password", "p"},
+                {"coins", 1},
+                {"chairs", 0},
+                {"draws", 0},
+                {"unreceived", std::move(unreceived)}};
+  };
+  json const good_state = {{"master_version", "v1"}, {"users", json::array({saved_user(json::array())})}};
   auto const envelope = [&](json contest, json seed, json state) {
     return json{{"candar_state", 1}, {"contest", contest}, {"seed", seed}, {"state", state}}.dump();
   };
@@ -131,15 +134,9 @@ TEST(isuchair_post_restart, a_state_file_of_another_contest_seed_or_shape_is_bad
       {"users not a list", envelope("isuchair-bench", 1, {{"master_version", "v1"}, {"users", 3}}),
        "the contest cannot read its state"},
       {"an unknown item",
-       envelope("isuchair-bench", 1,
-                {{"master_version", "v1"},
-                 {"users", json::array({{{"id", 5},
-                                         {"name", "u"},
-                                         {"password", "p"},
-                                         {"coins", 1},
-                                         {"chairs", 0},
-                                         {"draws", 0},
-                                         {"unreceived", json::array({json::array({1, 999, "x"})})}}})}}),
+       envelope(
+           "isuchair-bench", 1,
+           {{"master_version", "v1"}, {"users", json::array({saved_user(json::array({json::array({1, 999, "x"})}))})}}),
        "item 999, which does not exist"},
   };
   for (auto const& c : cases) {

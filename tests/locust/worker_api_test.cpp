@@ -18,6 +18,7 @@
 #include "support/child_process.hpp"
 #include "support/http_server.hpp"
 #include "support/locust_csv.hpp"
+#include "support/locust_master.hpp"
 #include "support/nginx_server.hpp"
 
 namespace candar::locust {
@@ -71,28 +72,13 @@ TEST(locust_worker_api, each_user_class_runs_its_own_flow_with_the_users_the_mas
   auto const dir = fs::path(::testing::TempDir()) / ("candar-locust-api-" + std::to_string(port));
   fs::create_directories(dir);
   std::ofstream(dir / "locustfile.py") << locustfile;
-  test::child_process master({"/usr/bin/locust",
-                              "-f",
-                              (dir / "locustfile.py").string(),
-                              "--master",
-                              "--master-bind-host",
-                              "127.0.0.1",
-                              "--master-bind-port",
-                              std::to_string(port),
-                              "--headless",
-                              "--expect-workers",
-                              "1",
-                              "-u",
-                              "5",
-                              "-r",
-                              "5",
-                              "-t",
-                              "3s",
-                              "--csv",
-                              (dir / "out").string(),
-                              "--only-summary",
-                              "-H",
-                              nginx.url()});
+  test::child_process master(test::locust_master_argv({.locustfile = dir / "locustfile.py",
+                                                       .port = port,
+                                                       .users = 5,
+                                                       .spawn_rate = 5,
+                                                       .seconds = 3,
+                                                       .csv_prefix = dir / "out",
+                                                       .host = nginx.url()}));
 
   runtime rt(2);
   class_figures reader, writer;
