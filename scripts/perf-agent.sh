@@ -7,6 +7,7 @@
 # before and after in one run) in each round, as the client "before", with its own ratio to wrk.
 # BODY=gzip asks for a 20 KB page gzipped (nginx's gzip_static: the file compressed once, so nginx spends
 # nothing on it), with Accept-Encoding: gzip from every client; candar decodes each body, wrk does not.
+# CALLGRIND=0 and SYSCALLS=0 skip the instruction and syscall counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
@@ -138,6 +139,32 @@ if command -v valgrind >/dev/null && [ "${CALLGRIND:-1}" != 0 ]; then
     fi
     ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/cg.err" | awk '{ s += $1 } END { print s }')
     awk -v c="$client" -v i="$ir" -v t="$total" 'BEGIN { printf "  %-7s %10.0f instructions per request (%d requests)\n", c, (t > 0 ? i / t : 0), t }'
+  done
+fi
+
+# Syscalls per request, counted by the kernel's tracepoints (perf stat): all of them, and the few a keep-alive
+# client makes. A count, not a time, so the shared machine does not move it. SYSCALLS=0 skips it; it needs
+# perf (setup.sh perf) and the permission to read tracepoints (root, or perf_event_paranoid below 0).
+syscall_events=raw_syscalls:sys_enter
+for name in read write recvfrom sendto epoll_wait epoll_ctl; do syscall_events="$syscall_events,syscalls:sys_enter_$name"; done
+if command -v perf >/dev/null && [ "${SYSCALLS:-1}" != 0 ] && perf stat -e raw_syscalls:sys_enter true >/dev/null 2>&1; then
+  echo
+  echo "syscalls per request (perf stat, ${duration}s each): all, then read write recvfrom sendto epoll_wait epoll_ctl"
+  for client in $clients; do
+    if [ "$client" = wrk ]; then
+      perf stat -x, -e "$syscall_events" -o "$work/syscalls.csv" taskset -c 1 wrk -t1 -c"$connections" \
+        -d"${duration}s" "${wrk_headers[@]}" "$url" > "$work/sc.txt"
+      total=$(awk '/requests in/ {print $1}' "$work/sc.txt")
+    else
+      bin=build/release/bin/candar
+      [ "$client" = before ] && bin=$before
+      perf stat -x, -e "$syscall_events" -o "$work/syscalls.csv" taskset -c 1 "$bin" load "$url" \
+        --connections "$connections" --duration "$duration" --threads 1 --json "$work/sc.json" > "$work/sc.txt"
+      total=$(sed -n 's/.*"requests": \([0-9]*\).*/\1/p' "$work/sc.json")
+    fi
+    awk -F, -v c="$client" -v t="$total" '$3 ~ /sys_enter/ { n[++k] = $1 }
+      END { printf "  %-7s", c; for (i = 1; i <= k; i++) printf " %6.2f", (t > 0 ? n[i] / t : 0); printf "  (%d requests)\n", t }' \
+      "$work/syscalls.csv"
   done
 fi
 
