@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The isuchair figures: the naive and the tuned webapp under the same run (duration, seed), three repeated runs
-# of the naive one (the score's spread), and the benchmarker's CPU share beside the webapp's during each run.
+# of each (the score's spread), and the benchmarker's CPU share beside the webapp's during each run.
 #   bash scripts/isuchair-figures.sh [DURATION_SECONDS]   (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -46,6 +46,8 @@ perf_packages=(
   wrk                     # the peer load generator candar load is compared with
   nghttp2-client          # h2load: the HTTP/2 peer candar load --http2 is compared with
   liburing-dev            # Asio's io_uring backend, tried against epoll by scripts/perf-io-uring.sh (not kept)
+  valgrind                # callgrind: perf-agent.sh's user-space instructions per request
+  linux-perf              # perf stat: perf-agent.sh's syscalls per request
 )
 
 names=("${packages[@]}")
