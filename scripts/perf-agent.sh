@@ -118,6 +118,22 @@ if [ -n "$before" ]; then
     printf "req/client-CPU-s ratio before/wrk within each round: %.2f to %.2f\n", lo, hi }'
 fi
 
+# Runs CLIENT (wrk, candar or before) once, pinned to core 1, under the command that follows it (a counter:
+# valgrind, perf stat); prints how many requests it made. The counter's own stderr is left to the caller.
+requests_under() {
+  local client=$1 bin=build/release/bin/candar
+  shift
+  if [ "$client" = wrk ]; then
+    taskset -c 1 "$@" wrk -t1 -c"$connections" -d"${duration}s" "${wrk_headers[@]}" "$url" > "$work/counted.txt" || true
+    awk '/requests in/ {print $1}' "$work/counted.txt"
+  else
+    [ "$client" = before ] && bin=$before
+    taskset -c 1 "$@" "$bin" load "$url" --connections "$connections" --duration "$duration" --threads 1 \
+      > "$work/counted.txt" || true
+    awk '/^Requests:/ {print $2}' "$work/counted.txt"
+  fi
+}
+
 # Instructions per request in the client's own code (user space), counted by callgrind: unlike seconds, the
 # same for the same binary whatever else the shared machine is doing. Kernel work (the syscalls) is not counted.
 # CALLGRIND=0 skips it. Each run is bounded (a client whose event loop valgrind cannot drive, as with io_uring,
@@ -126,17 +142,8 @@ if command -v valgrind >/dev/null && [ "${CALLGRIND:-1}" != 0 ]; then
   echo
   echo "user-space instructions per request (callgrind, ${duration}s each, slowed down ~50x):"
   for client in $clients; do
-    if [ "$client" = wrk ]; then
-      timeout $((duration * 100 + 60)) valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" wrk -t1 -c"$connections" -d"${duration}s" "${wrk_headers[@]}" "$url" \
-        > "$work/cg.txt" 2> "$work/cg.err"
-      total=$(awk '/requests in/ {print $1}' "$work/cg.txt")
-    else
-      bin=build/release/bin/candar
-      [ "$client" = before ] && bin=$before
-      timeout $((duration * 100 + 60)) valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$bin" load "$url" \
-        --connections "$connections" --duration "$duration" --threads 1 > "$work/cg.txt" 2> "$work/cg.err" || true
-      total=$(awk '/^Requests:/ {print $2}' "$work/cg.txt")
-    fi
+    total=$(requests_under "$client" timeout $((duration * 100 + 60)) valgrind --tool=callgrind \
+      --callgrind-out-file="$work/cg.out" 2> "$work/cg.err")
     ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/cg.err" | awk '{ s += $1 } END { print s }')
     awk -v c="$client" -v i="$ir" -v t="$total" 'BEGIN { printf "  %-7s %10.0f instructions per request (%d requests)\n", c, (t > 0 ? i / t : 0), t }'
   done
@@ -151,17 +158,7 @@ if command -v perf >/dev/null && [ "${SYSCALLS:-1}" != 0 ] && perf stat -e raw_s
   echo
   echo "syscalls per request (perf stat, ${duration}s each): all, then read write recvfrom sendto epoll_wait epoll_ctl"
   for client in $clients; do
-    if [ "$client" = wrk ]; then
-      perf stat -x, -e "$syscall_events" -o "$work/syscalls.csv" taskset -c 1 wrk -t1 -c"$connections" \
-        -d"${duration}s" "${wrk_headers[@]}" "$url" > "$work/sc.txt"
-      total=$(awk '/requests in/ {print $1}' "$work/sc.txt")
-    else
-      bin=build/release/bin/candar
-      [ "$client" = before ] && bin=$before
-      perf stat -x, -e "$syscall_events" -o "$work/syscalls.csv" taskset -c 1 "$bin" load "$url" \
-        --connections "$connections" --duration "$duration" --threads 1 --json "$work/sc.json" > "$work/sc.txt"
-      total=$(sed -n 's/.*"requests": \([0-9]*\).*/\1/p' "$work/sc.json")
-    fi
+    total=$(requests_under "$client" perf stat -x, -e "$syscall_events" -o "$work/syscalls.csv")
     awk -F, -v c="$client" -v t="$total" '$3 ~ /sys_enter/ { n[++k] = $1 }
       END { printf "  %-7s", c; for (i = 1; i <= k; i++) printf " %6.2f", (t > 0 ? n[i] / t : 0); printf "  (%d requests)\n", t }' \
       "$work/syscalls.csv"
