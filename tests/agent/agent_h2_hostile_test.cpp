@@ -94,6 +94,30 @@ TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_l
   }
 }
 
+TEST(agent_h2_hostile, a_server_that_breaks_the_protocol_while_the_agent_writes_a_body_is_an_http2_error_at_once) {
+  // The server opens its windows wide, takes a megabyte of a large body, stops reading and sends a malformed
+  // frame: the agent's writer waits on a full socket and its GOAWAY cannot leave, yet the request ends on what the
+  // server broke, not at its deadline.
+  for (bool const tls : {false, true}) {
+    raw_h2_server server(
+        [](int) {
+          return h2_script{.bytes = f::settings({{4, 0x7fffffff}}) + f::window_update(0, 0x7fffffff - 65535),
+                           .later_after = std::size_t{1} << 20,
+                           .later = f::data(0, "data on stream 0", false)};
+        },
+        tls);
+    agent_options const options{.base_url = server.url(),
+                                .timeout = 20s,
+                                .http2 = tls ? http2_use::over_tls : http2_use::always,
+                                .cache = false};
+    with_agent(options, [&](agent& a) -> asio::awaitable<void> {
+      auto const res = co_await a.post("/").body(std::string(std::size_t{32} << 20, 'x'), "text/plain").send();
+      EXPECT_EQ(inner_code(res), codes::http2) << summary(res) << (tls ? " over TLS" : " h2c");
+      EXPECT_NE(summary(res).find("the server broke HTTP/2"), std::string::npos) << summary(res);
+    });
+  }
+}
+
 TEST(agent_h2_hostile, a_frame_over_the_announced_size_is_an_http2_error) {
   auto const res = get_from(f::settings() + f::headers(1, f::field(":status", "200"), false) +
                             f::data(1, std::string(20000, 'x'), true));

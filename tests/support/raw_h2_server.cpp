@@ -90,6 +90,8 @@ std::string goaway(std::uint32_t last_stream, std::uint32_t code) {
 
 std::string ping() { return frame(6, 0, 0, std::string(8, 'p')); }
 
+std::string window_update(std::uint32_t stream, std::uint32_t increment) { return frame(8, 0, stream, u32(increment)); }
+
 }  // namespace h2_frames
 
 namespace {
@@ -181,11 +183,23 @@ struct raw_h2_server::impl {
       got += static_cast<std::size_t>(n);
     }
     auto const s = script(index);
-    std::size_t sent = 0;
-    while (sent < s.bytes.size()) {
-      auto const n = send(s.bytes.data() + sent, s.bytes.size() - sent);
-      if (n <= 0) return;
-      sent += static_cast<std::size_t>(n);
+    auto const send_all = [&](std::string const& bytes) {
+      for (std::size_t sent = 0; sent < bytes.size();) {
+        auto const n = send(bytes.data() + sent, bytes.size() - sent);
+        if (n <= 0) return false;
+        sent += static_cast<std::size_t>(n);
+      }
+      return true;
+    };
+    if (!send_all(s.bytes)) return;
+    if (!s.later.empty()) {
+      while (got < s.later_after) {
+        auto const n = receive(buf, sizeof buf);
+        if (n <= 0) return;
+        got += static_cast<std::size_t>(n);
+      }
+      if (!send_all(s.later)) return;
+      return;  // the socket stays open, unread, until the server goes
     }
     if (s.close_after) {
       ::shutdown(fd, SHUT_RDWR);

@@ -26,12 +26,17 @@ std::string data(std::uint32_t stream, std::string_view payload, bool end_stream
 std::string rst_stream(std::uint32_t stream, std::uint32_t code);
 std::string goaway(std::uint32_t last_stream, std::uint32_t code);
 std::string ping();
+std::string window_update(std::uint32_t stream, std::uint32_t increment);
 }  // namespace h2_frames
 
 struct h2_script {
   std::string bytes;         // sent once the client's preface came
   bool read_after = true;    // then read (and drop) what the client sends until it closes; false: never read
   bool close_after = false;  // then close the connection
+  // Instead of the two above: once the client has sent this many bytes in all (0: at once), these, and no more reading:
+  // a client busy writing (a large body) then meets a full socket.
+  std::size_t later_after = 0;
+  std::string later;
 };
 
 class raw_h2_server {

@@ -121,6 +121,7 @@ struct h2_session::callback_bodies {
     }
     if (frame->hd.type != NGHTTP2_GOAWAY) return 0;
     session.usable_ = false;  // the streams it names go on
+    session.goaway_came_ = true;
     if (frame->goaway.error_code != NGHTTP2_NO_ERROR && session.last_problem_.empty()) {
       session.last_problem_ =
           std::string("the server sent GOAWAY with ") + nghttp2_http2_strerror(frame->goaway.error_code);

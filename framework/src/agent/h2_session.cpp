@@ -191,6 +191,21 @@ asio::awaitable<h2_outcome> h2_session::exchange(std::shared_ptr<outgoing const>
   co_return h2_outcome{std::move(s->failed), s->unprocessed, s->nothing_came, s->set_cookie, s->content_encoding};
 }
 
+bool h2_session::ending() const noexcept {
+  // Requests are not allowed once nghttp2 ends the session, after the server's GOAWAY, or with the stream ids
+  // spent; the last two leave the streams in flight to go on.
+  return nghttp2_session_check_request_allowed(session_) == 0 && !goaway_came_ &&
+         nghttp2_session_get_next_stream_id(session_) <= INT32_MAX;
+}
+
+std::string h2_session::why_broken(long used) const {
+  if (used >= 0 && last_problem_.starts_with("the server broke")) return last_problem_;  // its GOAWAY left
+  std::string why = "the server broke HTTP/2";
+  if (used < 0) why += std::string(": ") + nghttp2_strerror(static_cast<int>(used));
+  if (!last_problem_.empty() && !last_problem_.starts_with("the server broke")) why += " (" + last_problem_ + ")";
+  return why;
+}
+
 asio::awaitable<void> h2_session::read_loop() {
   auto const self = shared_from_this();  // lives while its connection is read
   try {
@@ -208,15 +223,13 @@ asio::awaitable<void> h2_session::read_until_closed() {
     if (n > 0) {
       last_read_ = clock_type::now();
       auto const used = nghttp2_session_mem_recv(session_, reinterpret_cast<std::uint8_t const*>(buffer.data()), n);
-      if (used < 0) {
-        std::string why = std::string("the server broke HTTP/2: ") + nghttp2_strerror(static_cast<int>(used));
-        if (!last_problem_.empty() && !last_problem_.starts_with("the server broke")) why += " (" + last_problem_ + ")";
-        fail(error(codes::http2, why));
-        flush();  // the GOAWAY nghttp2 queued tells the server why
+      flush();  // the replies, or the GOAWAY that tells a server that broke the protocol why the agent leaves
+      if (closed_) co_return;
+      if (used < 0 || ending()) {
+        fail(error(codes::http2, why_broken(static_cast<long>(used))));
         close_when_written();
         co_return;
       }
-      flush();
       retire_if_done();
       if (closed_) co_return;
     }

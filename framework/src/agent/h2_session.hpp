@@ -86,6 +86,12 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   // socket's) are on the writer, which a close would cut.
   void close_when_written() noexcept;
   void end_stream(h2_stream& s, std::optional<error> failed, bool unprocessed = false);
+  // nghttp2 decided to end the connection (the server broke the protocol): its GOAWAY is queued and nothing more
+  // is read. Known at once, not when that GOAWAY leaves: a writer held by a full socket, or busy with the frames
+  // before it, would leave the requests waiting until their deadlines.
+  [[nodiscard]] bool ending() const noexcept;
+  // Why the connection ends: `used` is what reading returned (below 0: nghttp2's error).
+  [[nodiscard]] std::string why_broken(long used) const;
   h2_stream* stream(std::int32_t id);
 
   std::unique_ptr<connection> conn_;
@@ -102,6 +108,7 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   clock_type::time_point last_read_ = clock_type::now();  // when the server last sent anything
   clock_type::time_point ping_sent_{};
   bool usable_ = true;
+  bool goaway_came_ = false;  // the server's GOAWAY: the streams it names go on
   bool closed_ = false;
   bool closing_ = false;  // close_when_written waits for the writer
   boost::asio::steady_timer linger_;
