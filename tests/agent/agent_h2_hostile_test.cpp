@@ -76,8 +76,14 @@ TEST(agent_h2_hostile, a_malformed_frame_is_an_http2_error) {
 }
 
 TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_leaves_with_a_goaway_over_tls_too) {
-  for (bool const tls : {false, true}) {
-    raw_h2_server server([](int) { return h2_script{f::settings() + f::data(0, "data on stream 0", false)}; }, tls);
+  // The break alone, and after a GOAWAY of the server's that lets the request go on.
+  std::string const broken = f::data(0, "data on stream 0", false);
+  for (auto const& [tls, before] : std::vector<std::pair<bool, std::string>>{{false, f::settings()},
+                                                                             {true, f::settings()},
+                                                                             {false, f::settings() + f::goaway(1, 0)},
+                                                                             {true, f::settings() + f::goaway(1, 0)}}) {
+    std::string const bytes = before + broken;
+    raw_h2_server server([&](int) { return h2_script{bytes}; }, tls);
     agent_options const options{.base_url = server.url(),
                                 .timeout = 5s,
                                 .http2 = tls ? http2_use::over_tls : http2_use::always,
@@ -90,31 +96,38 @@ TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_l
     for (auto const& [type, payload] : frames_in(server.sent_by_client(0))) {
       if (type == 7 && payload.size() >= 8) goaway_code = payload.substr(4, 4);
     }
-    EXPECT_EQ(goaway_code, std::string("\0\0\0\1", 4)) << (tls ? "over TLS" : "h2c");  // PROTOCOL_ERROR
+    EXPECT_EQ(goaway_code, std::string("\0\0\0\1", 4))
+        << (tls ? "over TLS, " : "h2c, ") << bytes.size() << " bytes";  // PROTOCOL_ERROR
   }
 }
 
 TEST(agent_h2_hostile, a_server_that_breaks_the_protocol_while_the_agent_writes_a_body_is_an_http2_error_at_once) {
-  // The server opens its windows wide, takes a megabyte of a large body, stops reading and sends a malformed
-  // frame: the agent's writer waits on a full socket and its GOAWAY cannot leave, yet the request ends on what the
-  // server broke, not at its deadline.
-  for (bool const tls : {false, true}) {
-    raw_h2_server server(
-        [](int) {
-          return h2_script{.bytes = f::settings({{4, 0x7fffffff}}) + f::window_update(0, 0x7fffffff - 65535),
-                           .later_after = std::size_t{1} << 20,
-                           .later = f::data(0, "data on stream 0", false)};
-        },
-        tls);
-    agent_options const options{.base_url = server.url(),
-                                .timeout = 20s,
-                                .http2 = tls ? http2_use::over_tls : http2_use::always,
-                                .cache = false};
-    with_agent(options, [&](agent& a) -> asio::awaitable<void> {
-      auto const res = co_await a.post("/").body(std::string(std::size_t{32} << 20, 'x'), "text/plain").send();
-      EXPECT_EQ(inner_code(res), codes::http2) << summary(res) << (tls ? " over TLS" : " h2c");
-      EXPECT_NE(summary(res).find("the server broke HTTP/2"), std::string::npos) << summary(res);
-    });
+  // The server opens its windows wide, takes a megabyte of a large body, then sends a malformed frame while the
+  // agent's writer is busy: the request ends on what the server broke, not at its deadline. Either the server
+  // reads no more (the writer waits on a full socket: the agent's GOAWAY cannot leave), or it had sent a GOAWAY
+  // of its own and reads on (the session is spent once the writer hands out the agent's GOAWAY).
+  std::string const wide = f::settings({{4, 0x7fffffff}}) + f::window_update(0, 0x7fffffff - 65535);
+  for (bool const goaway_first : {false, true}) {
+    for (bool const tls : {false, true}) {
+      raw_h2_server server(
+          [&](int) {
+            return h2_script{.bytes = goaway_first ? wide + f::goaway(1, 0) : wide,
+                             .read_after = goaway_first,
+                             .later_after = std::size_t{1} << 20,
+                             .later = f::data(0, "data on stream 0", false)};
+          },
+          tls);
+      agent_options const options{.base_url = server.url(),
+                                  .timeout = 20s,
+                                  .http2 = tls ? http2_use::over_tls : http2_use::always,
+                                  .cache = false};
+      with_agent(options, [&](agent& a) -> asio::awaitable<void> {
+        auto const res = co_await a.post("/").body(std::string(std::size_t{32} << 20, 'x'), "text/plain").send();
+        EXPECT_EQ(inner_code(res), codes::http2)
+            << summary(res) << (tls ? ", over TLS" : ", h2c") << (goaway_first ? ", GOAWAY first" : "");
+        EXPECT_NE(summary(res).find("the server broke HTTP/2"), std::string::npos) << summary(res);
+      });
+    }
   }
 }
 

@@ -1019,7 +1019,7 @@ TEST(agent, a_pages_resources_take_a_label_and_a_timeout) {
              [&](agent& a) -> asio::awaitable<void> {
                auto page = co_await a.get("/").label("GET /").send();
                if (!page) co_return;
-               auto res = co_await a.load_resources(*page, "GET /img/*", std::chrono::milliseconds(100));
+               auto res = co_await a.load_resources(*page, "GET /img/*", std::chrono::seconds(1));
                for (auto const& item : res.items) {
                  if (item.url.ends_with("silent.png") && !item.result) silent_code = item.result.error().inner_code();
                }

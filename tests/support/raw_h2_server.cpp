@@ -199,7 +199,6 @@ struct raw_h2_server::impl {
         got += static_cast<std::size_t>(n);
       }
       if (!send_all(s.later)) return;
-      return;  // the socket stays open, unread, until the server goes
     }
     if (s.close_after) {
       ::shutdown(fd, SHUT_RDWR);

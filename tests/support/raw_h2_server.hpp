@@ -33,8 +33,8 @@ struct h2_script {
   std::string bytes;         // sent once the client's preface came
   bool read_after = true;    // then read (and drop) what the client sends until it closes; false: never read
   bool close_after = false;  // then close the connection
-  // Instead of the two above: once the client has sent this many bytes in all (0: at once), these, and no more reading:
-  // a client busy writing (a large body) then meets a full socket.
+  // Between `bytes` and the two above: once the client has sent this many bytes in all, these. A client busy
+  // writing a large body then meets them, and, if the server reads no more, a full socket.
   std::size_t later_after = 0;
   std::string later;
 };

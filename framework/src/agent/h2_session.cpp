@@ -206,6 +206,14 @@ std::string h2_session::why_broken(long used) const {
   return why;
 }
 
+bool h2_session::end_if_spent() {
+  if (closed_ || nghttp2_session_want_read(session_) != 0 || nghttp2_session_want_write(session_) != 0) return false;
+  // After a GOAWAY, either way: with no stream left nothing waits on this, else the streams say why.
+  fail(error(codes::http2, last_problem_.empty() ? std::string("the HTTP/2 connection ended") : last_problem_));
+  close_when_written();
+  return true;
+}
+
 asio::awaitable<void> h2_session::read_loop() {
   auto const self = shared_from_this();  // lives while its connection is read
   try {
@@ -239,12 +247,7 @@ asio::awaitable<void> h2_session::read_until_closed() {
       close();
       co_return;
     }
-    if (nghttp2_session_want_read(session_) == 0 && nghttp2_session_want_write(session_) == 0) {
-      // After a GOAWAY, either way: with no stream left nothing waits on this, else the streams say why.
-      fail(error(codes::http2, last_problem_.empty() ? std::string("the HTTP/2 connection ended") : last_problem_));
-      close();
-      co_return;
-    }
+    if (end_if_spent()) co_return;
   }
 }
 

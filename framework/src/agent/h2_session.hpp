@@ -92,6 +92,10 @@ class h2_session : public std::enable_shared_from_this<h2_session> {
   [[nodiscard]] bool ending() const noexcept;
   // Why the connection ends: `used` is what reading returned (below 0: nghttp2's error).
   [[nodiscard]] std::string why_broken(long used) const;
+  // When nghttp2 wants neither to read nor to write (the GOAWAY that ends it left, or a GOAWAY's last stream
+  // ended), the streams left fail and the connection closes once its last bytes are written. Checked wherever
+  // that can become so: after a read, and once the writer has handed out all nghttp2 had queued.
+  bool end_if_spent();
   h2_stream* stream(std::int32_t id);
 
   std::unique_ptr<connection> conn_;

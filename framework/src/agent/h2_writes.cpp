@@ -56,7 +56,8 @@ void h2_session::flush_queued() {
         pending_.append(reinterpret_cast<char const*>(data), static_cast<std::size_t>(n));
       }
       if (pending_.empty()) {
-        retire_if_done();  // a reset sent here may have ended the last stream of a forgotten session
+        // A reset sent here may have ended the last stream of a forgotten session, a GOAWAY the session.
+        if (!end_if_spent()) retire_if_done();
         return;
       }
     }
@@ -86,7 +87,7 @@ asio::awaitable<void> h2_session::write_loop() {
   }
   if (closing_) {
     close();
-  } else {
+  } else if (!end_if_spent()) {  // the GOAWAY that ends the session may have been the last frame written
     retire_if_done();
   }
 }
