@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "candar/agent/agent.hpp"
+#include "candar/context/parallel.hpp"
 #include "candar/failure/codes.hpp"
 #include "support/outcome_text.hpp"
 #include "support/raw_h2_server.hpp"
@@ -104,17 +105,18 @@ TEST(agent_h2_hostile, the_agent_tells_a_server_that_broke_the_protocol_why_it_l
 TEST(agent_h2_hostile, a_server_that_breaks_the_protocol_while_the_agent_writes_a_body_is_an_http2_error_at_once) {
   // The server opens its windows wide, takes a megabyte of a large body, then sends a malformed frame while the
   // agent's writer is busy: the request ends on what the server broke, not at its deadline. Either the server
-  // reads no more (the writer waits on a full socket: the agent's GOAWAY cannot leave), or it had sent a GOAWAY
-  // of its own and reads on (the session is spent once the writer hands out the agent's GOAWAY).
+  // reads no more (the writer waits on a full socket: the agent's GOAWAY cannot leave), or it sends a GOAWAY of
+  // its own just before and reads on (the session is spent once the writer hands out the agent's GOAWAY).
   std::string const wide = f::settings({{4, 0x7fffffff}}) + f::window_update(0, 0x7fffffff - 65535);
   for (bool const goaway_first : {false, true}) {
     for (bool const tls : {false, true}) {
       raw_h2_server server(
           [&](int) {
-            return h2_script{.bytes = goaway_first ? wide + f::goaway(1, 0) : wide,
+            // The GOAWAY comes with the break, after the body began: the request surely went before it.
+            return h2_script{.bytes = wide,
                              .read_after = goaway_first,
                              .later_after = std::size_t{1} << 20,
-                             .later = f::data(0, "data on stream 0", false)};
+                             .later = (goaway_first ? f::goaway(1, 0) : "") + f::data(0, "data on stream 0", false)};
           },
           tls);
       agent_options const options{.base_url = server.url(),
@@ -129,6 +131,38 @@ TEST(agent_h2_hostile, a_server_that_breaks_the_protocol_while_the_agent_writes_
       });
     }
   }
+}
+
+TEST(agent_h2_hostile, a_request_still_waiting_for_a_stream_when_the_server_breaks_the_protocol_goes_on_a_new_one) {
+  // One stream at a time: a POST's body is going out, and a GET waits for the stream, when the server breaks the
+  // protocol. The POST fails with it; the GET, which the server never saw, goes again on a new connection. (The
+  // first request, reset, makes the server's SETTINGS known while the connection carried no response: the GET
+  // is not one on a reused connection, which would go again anyway.)
+  raw_h2_server server([&](int n) {
+    if (n > 0)
+      return h2_script{f::settings() + f::headers(1, f::field(":status", "200"), false) + f::data(1, "fine", true)};
+    return h2_script{.bytes = f::settings({{3, 1}, {4, 0x7fffffff}}) + f::window_update(0, 0x7fffffff - 65535) +
+                              f::rst_stream(1, 8),  // CANCEL
+                     .later_after = std::size_t{300} << 10,
+                     .later = f::data(0, "data on stream 0", false)};
+  });
+  agent_options options = h2c(server.url());
+  options.timeout = 20s;
+  with_agent(options, [&](agent& a) -> asio::awaitable<void> {
+    auto const first = co_await a.get("/first").send();
+    EXPECT_NE(summary(first).find("CANCEL"), std::string::npos) << summary(first);
+    parallel p(co_await asio::this_coro::executor);
+    p.spawn([&]() -> asio::awaitable<void> {
+      auto const res = co_await a.post("/").body(std::string(std::size_t{1} << 20, 'x'), "text/plain").send();
+      EXPECT_EQ(inner_code(res), codes::http2) << summary(res);
+    });
+    p.spawn([&]() -> asio::awaitable<void> {
+      auto const res = co_await a.get("/waiting").send();
+      EXPECT_TRUE(res && res->body == "fine") << summary(res);
+    });
+    co_await p.wait();
+  });
+  EXPECT_EQ(server.connections_accepted(), 2);
 }
 
 TEST(agent_h2_hostile, a_frame_over_the_announced_size_is_an_http2_error) {

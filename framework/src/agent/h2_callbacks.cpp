@@ -132,9 +132,12 @@ struct h2_session::callback_bodies {
   // nghttp2 ends a connection the server broke with a GOAWAY of ours, whose debug data says why.
   static int on_frame_send(nghttp2_session*, nghttp2_frame const* frame, void* user_data) {
     auto& session = of(user_data);
-    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST && !session.settings_came_) {
-      session.sent_before_settings_ = std::max(session.sent_before_settings_, frame->hd.stream_id);
-      ++session.streams_before_settings_;
+    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+      if (auto* s = session.stream(frame->hd.stream_id)) s->headers_sent = true;
+      if (!session.settings_came_) {
+        session.sent_before_settings_ = std::max(session.sent_before_settings_, frame->hd.stream_id);
+        ++session.streams_before_settings_;
+      }
     }
     if (frame->hd.type != NGHTTP2_GOAWAY || frame->goaway.error_code == NGHTTP2_NO_ERROR) return 0;
     std::string why = std::string("the server broke HTTP/2: ") + nghttp2_http2_strerror(frame->goaway.error_code);

@@ -96,7 +96,9 @@ void h2_session::fail(error const& why) {
     // Nothing of its response came: the server may not have seen it (a connection that closed as it sat idle).
     bool const nothing_came = s->to != nullptr && s->to->time.first_byte == clock_type::duration::zero();
     s->nothing_came = nothing_came;
-    end_stream(*s, why);
+    // One whose HEADERS never left (behind a busy writer, or waiting for a stream) was not seen by the server:
+    // it may go again on another connection, as one nghttp2 itself refused to send.
+    end_stream(*s, why, !s->headers_sent);
   }
   streams_.clear();
 }

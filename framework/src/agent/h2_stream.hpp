@@ -29,6 +29,7 @@ struct h2_stream {
   enum class block : std::uint8_t { unknown, interim, final_fields, trailers } reading = block::unknown;
   bool final_response = false;   // a non-1xx status came
   bool end_stream_seen = false;  // its last frame came: the response is whole (a reset is no end)
+  bool headers_sent = false;     // handed to the connection: the server may have seen the request
   bool nothing_came = false;
   bool done = false;
   bool unprocessed = false;
